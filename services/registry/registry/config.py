@@ -1,0 +1,12 @@
+"""Settings of the registry service (environment prefix EDUCLUSTER_REGISTRY_)."""
+
+from pydantic_settings import SettingsConfigDict
+
+from shared.settings import ServiceSettings
+
+
+class RegistrySettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="EDUCLUSTER_REGISTRY_", extra="ignore")
+
+    service_name: str = "registry"
+    port: int = 8001

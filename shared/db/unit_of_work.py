@@ -1,0 +1,63 @@
+"""The unit of work: one transaction whose state changes and events commit together."""
+
+from collections.abc import Callable
+from types import TracebackType
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.messaging.outbox import OutgoingEvent, append_to_outbox
+
+
+class UnitOfWork:
+    """Rolls back unless ``commit()`` is called; ``commit()`` writes the outbox rows too.
+
+    Use one per request or per consumed message::
+
+        async with uow_factory() as uow:
+            uow.session.add(...)
+            uow.add_event(OutgoingEvent(event=..., topic=..., key=...))
+            await uow.commit()
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._after_commit = after_commit
+        self._events: list[OutgoingEvent] = []
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> "UnitOfWork":
+        self.session = self._sessions()
+        self._events = []
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            await self.session.close()
+
+    def add_event(self, event: OutgoingEvent) -> None:
+        """Queue an event; it reaches the outbox only if this unit of work commits."""
+        self._events.append(event)
+
+    async def commit(self) -> None:
+        await append_to_outbox(self.session, self._events)
+        await self.session.commit()
+        published = bool(self._events)
+        self._events = []
+        if published and self._after_commit is not None:
+            self._after_commit()
+
+    async def rollback(self) -> None:
+        self._events = []
+        await self.session.rollback()

@@ -1,0 +1,37 @@
+"""Prometheus metrics of the messaging backbone, on the service's own registry."""
+
+from prometheus_client import CollectorRegistry, Counter, Gauge
+
+
+class MessagingMetrics:
+    def __init__(self, registry: CollectorRegistry) -> None:
+        self.outbox_backlog = Gauge(
+            "educluster_outbox_backlog",
+            "Committed events not yet acknowledged by the broker",
+            ["relay"],
+            registry=registry,
+        )
+        self.published = Counter(
+            "educluster_outbox_published",
+            "Events the relay published and marked sent",
+            ["relay"],
+            registry=registry,
+        )
+        self.republished = Counter(
+            "educluster_outbox_republished",
+            "Retained events queued again after the broker lost its log",
+            ["relay"],
+            registry=registry,
+        )
+        self.consumed = Counter(
+            "educluster_events_consumed",
+            "Events handled by a consumer, by outcome",
+            ["consumer", "outcome"],
+            registry=registry,
+        )
+        self.dead_lettered = Counter(
+            "educluster_events_dead_lettered",
+            "Events sent to the dead-letter topic",
+            ["consumer"],
+            registry=registry,
+        )

@@ -1,0 +1,162 @@
+"""The outbox relay: publishes committed events in commit order, apart from the request path."""
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.events.envelope import kafka_headers
+from shared.messaging import outbox
+from shared.messaging.epoch import EpochWatch
+from shared.messaging.kafka import new_producer
+from shared.messaging.leadership import relay_leadership
+from shared.messaging.metrics import MessagingMetrics
+from shared.messaging.state import get_state, set_state
+from shared.settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+BROKER_EPOCH_KEY = "relay.broker_epoch"
+_TRANSIENT = (KafkaError, OSError, TimeoutError, DBAPIError)
+
+
+class OutboxRelay:
+    """Reads unsent outbox rows in id order, publishes them keyed, and marks them sent.
+
+    While the broker is away it backs off (doubling up to ``max_backoff_s``) and starts a new
+    producer when it is back. When the broker's epoch changes (it restarted empty) every
+    retained row is queued again, so consumers can rebuild what the broker lost.
+    """
+
+    def __init__(
+        self,
+        *,
+        engine: AsyncEngine,
+        kafka: KafkaSettings,
+        epoch_watch: EpochWatch,
+        name: str,
+        metrics: MessagingMetrics,
+        batch_size: int = 500,
+        idle_poll_s: float = 0.5,
+        max_backoff_s: float = 5.0,
+        retention: timedelta = timedelta(days=30),
+    ) -> None:
+        self._engine = engine
+        self._kafka = kafka
+        self._epochs = epoch_watch
+        self._name = name
+        self._metrics = metrics
+        self._batch_size = batch_size
+        self._idle_poll_s = idle_poll_s
+        self._max_backoff_s = max_backoff_s
+        self._retention = retention
+        self._wakeup = asyncio.Event()
+        self._producer: AIOKafkaProducer | None = None
+        self.leader = False
+        self.healthy = False
+
+    def notify(self) -> None:
+        """Called after a local commit so the relay does not wait for its next poll."""
+        self._wakeup.set()
+
+    async def run(self) -> None:
+        async with relay_leadership(self._engine, name=f"outbox-relay:{self._name}"):
+            self.leader = True
+            log.info("outbox relay is the leader", extra={"relay": self._name})
+            backoff = 0.1
+            try:
+                while True:
+                    try:
+                        await self._publish_until_failure()
+                    except _TRANSIENT as error:
+                        self.healthy = False
+                        log.warning(
+                            "outbox relay paused", extra={"error": repr(error), "retry_s": backoff}
+                        )
+                        await self._close_producer()
+                        await asyncio.sleep(backoff)
+                        backoff = min(backoff * 2, self._max_backoff_s)
+                    else:
+                        backoff = 0.1
+            finally:
+                self.leader = False
+                await self._close_producer()
+
+    async def _publish_until_failure(self) -> None:
+        epoch = await self._epochs.wait_known()
+        await self._reconcile_epoch(epoch)
+        await self._purge_expired()
+        self._producer = new_producer(self._kafka)
+        await self._producer.start()
+        self.healthy = True
+        while self._epochs.epoch == epoch:
+            async with self._engine.connect() as conn:
+                rows = await outbox.unsent_batch(conn, limit=self._batch_size)
+            if rows:
+                await self._publish(rows)
+                continue
+            await self._report_backlog()
+            self._wakeup.clear()
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), self._idle_poll_s)
+            except TimeoutError:
+                pass
+        await self._close_producer()
+
+    async def _publish(self, rows: Sequence) -> None:
+        assert self._producer is not None
+        pending = [
+            await self._producer.send(
+                row.topic, value=row.value.encode(), key=row.key.encode(), headers=kafka_headers()
+            )
+            for row in rows
+        ]
+        results = await asyncio.wait_for(
+            asyncio.gather(*pending, return_exceptions=True), self._kafka.send_timeout_s
+        )
+        acks: list[tuple[int, int, int]] = []
+        failure: BaseException | None = None
+        for row, result in zip(rows, results, strict=True):
+            if isinstance(result, BaseException):
+                failure = result
+                break  # later rows may share a key: publish them again, after this one
+            acks.append((row.id, result.partition, result.offset))
+        async with self._engine.begin() as conn:
+            await outbox.mark_sent(conn, acks)
+        self._metrics.published.labels(self._name).inc(len(acks))
+        if failure is not None:
+            raise failure
+
+    async def _reconcile_epoch(self, epoch: str) -> None:
+        async with self._engine.begin() as conn:
+            seen = await get_state(conn, BROKER_EPOCH_KEY)
+            if seen == epoch:
+                return
+            queued = await outbox.mark_for_republish(conn) if seen is not None else 0
+            await set_state(conn, BROKER_EPOCH_KEY, epoch)
+        if queued:
+            log.warning(
+                "broker lost its log: re-publishing the retained outbox",
+                extra={"relay": self._name, "events": queued},
+            )
+            self._metrics.republished.labels(self._name).inc(queued)
+
+    async def _purge_expired(self) -> None:
+        async with self._engine.begin() as conn:
+            await outbox.purge_sent(conn, retention=self._retention)
+
+    async def _report_backlog(self) -> None:
+        async with self._engine.connect() as conn:
+            self._metrics.outbox_backlog.labels(self._name).set(await outbox.backlog(conn))
+
+    async def _close_producer(self) -> None:
+        if self._producer is not None:
+            producer, self._producer = self._producer, None
+            try:
+                await asyncio.wait_for(producer.stop(), 5)
+            except Exception:  # a producer that cannot flush to a dead broker: drop it
+                log.debug("producer stop failed", exc_info=True)

@@ -1,0 +1,94 @@
+"""RFC 9457 problem details for every error a service returns."""
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemError(Exception):
+    """Raise from a route or handler to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        *,
+        type_: str = "about:blank",
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status, self.title, self.detail = status, title, detail
+        self.type, self.errors, self.headers = type_, errors, headers
+
+
+def problem_response(
+    *,
+    status: int,
+    title: str,
+    detail: str | None = None,
+    type_: str = "about:blank",
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    instance: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": type_, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra or {})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
+
+
+def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(item.get("loc", ())), "msg": item.get("msg", "invalid"),
+         "type": item.get("type", "value_error")}
+        for item in error.errors()
+    ]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, error: ProblemError) -> JSONResponse:
+        return problem_response(
+            status=error.status, title=error.title, detail=error.detail, type_=error.type,
+            errors=error.errors, headers=error.headers, instance=request.url.path,
+        )
+
+    async def on_validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(error)
+        fields = ", ".join(".".join(map(str, e["loc"])) for e in errors)
+        return problem_response(
+            status=422, title="Invalid request", detail=f"Check these fields: {fields}",
+            errors=errors, instance=request.url.path,
+        )
+
+    async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem_response(
+            status=error.status_code, title=_reason(error.status_code),
+            detail=error.detail if isinstance(error.detail, str) else None,
+            headers=getattr(error, "headers", None), instance=request.url.path,
+        )
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
