@@ -37,6 +37,9 @@ class KafkaSettings(BaseSettings):
     fetch_max_wait_ms: int = Field(default=100, ge=1)
     max_poll_records: int = Field(default=200, ge=1)
     request_timeout_ms: int = Field(default=10_000, ge=1000)
+    session_timeout_ms: int = Field(default=30_000, ge=1000)
+    heartbeat_interval_ms: int = Field(default=3_000, ge=100)
+    rebalance_timeout_ms: int = Field(default=60_000, ge=1000)
     send_timeout_s: float = Field(default=10.0, gt=0)
     epoch_check_interval_s: float = Field(default=3.0, gt=0)
 

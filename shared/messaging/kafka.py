@@ -21,6 +21,7 @@ def new_producer(settings: KafkaSettings) -> AIOKafkaProducer:
         acks="all",
         enable_idempotence=False,
         linger_ms=2,
+        max_batch_size=1024 * 1024,  # a relay batch fits one record batch per partition
         request_timeout_ms=settings.request_timeout_ms,
         retry_backoff_ms=200,
     )
@@ -39,9 +40,9 @@ def new_consumer(
         fetch_max_wait_ms=settings.fetch_max_wait_ms,
         max_poll_records=settings.max_poll_records,
         request_timeout_ms=max(settings.request_timeout_ms, 40_000),
-        rebalance_timeout_ms=60_000,
-        session_timeout_ms=30_000,
-        heartbeat_interval_ms=3_000,
+        rebalance_timeout_ms=settings.rebalance_timeout_ms,
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
         retry_backoff_ms=200,
     )
 

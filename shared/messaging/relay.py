@@ -21,7 +21,21 @@ from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 BROKER_EPOCH_KEY = "relay.broker_epoch"
-_TRANSIENT = (KafkaError, OSError, TimeoutError, DBAPIError)
+_TRANSIENT = (KafkaError, OSError, TimeoutError, DBAPIError, RuntimeError)
+
+
+# One produce request carries at most one batch per partition (max_batch_size in kafka.py), so
+# a relay batch lands whole or not at all on each partition: per-key order survives failures.
+MAX_BATCH_BYTES = 512 * 1024
+
+
+def _within_one_request(rows: Sequence) -> Sequence:
+    total = 0
+    for count, row in enumerate(rows):
+        total += len(row.value) + len(row.key) + 64
+        if total > MAX_BATCH_BYTES and count > 0:
+            return rows[:count]
+    return rows
 
 
 class OutboxRelay:
@@ -56,6 +70,7 @@ class OutboxRelay:
         self._retention = retention
         self._wakeup = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
+        self._reconciled_epoch: str | None = None
         self.leader = False
         self.healthy = False
 
@@ -64,6 +79,7 @@ class OutboxRelay:
         self._wakeup.set()
 
     async def run(self) -> None:
+        await self._epochs.wait_known()
         async with relay_leadership(self._engine, name=f"outbox-relay:{self._name}"):
             self.leader = True
             log.info("outbox relay is the leader", extra={"relay": self._name})
@@ -72,6 +88,7 @@ class OutboxRelay:
                 while True:
                     try:
                         await self._publish_until_failure()
+                        backoff = 0.1
                     except _TRANSIENT as error:
                         self.healthy = False
                         log.warning(
@@ -80,22 +97,26 @@ class OutboxRelay:
                         await self._close_producer()
                         await asyncio.sleep(backoff)
                         backoff = min(backoff * 2, self._max_backoff_s)
-                    else:
-                        backoff = 0.1
+                    finally:
+                        await self._close_producer()
             finally:
                 self.leader = False
                 await self._close_producer()
 
     async def _publish_until_failure(self) -> None:
-        epoch = await self._epochs.wait_known()
-        await self._reconcile_epoch(epoch)
         await self._purge_expired()
         self._producer = new_producer(self._kafka)
         await self._producer.start()
         self.healthy = True
-        while self._epochs.epoch == epoch:
+        while True:
             async with self._engine.connect() as conn:
-                rows = await outbox.unsent_batch(conn, limit=self._batch_size)
+                rows = _within_one_request(await outbox.unsent_batch(conn, limit=self._batch_size))
+            # Read the broker's epoch afresh before publishing: clients reconnect silently to a
+            # broker that restarted empty, and nothing may reach it before the re-publishing.
+            epoch = await self._epochs.verify() if rows else self._epochs.epoch
+            if epoch is not None and epoch != self._reconciled_epoch:
+                await self._reconcile_epoch(epoch)
+                return  # start over with a new producer on the new broker
             if rows:
                 await self._publish(rows)
                 continue
@@ -105,7 +126,6 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wakeup.wait(), self._idle_poll_s)
             except TimeoutError:
                 pass
-        await self._close_producer()
 
     async def _publish(self, rows: Sequence) -> None:
         assert self._producer is not None
@@ -115,8 +135,11 @@ class OutboxRelay:
             )
             for row in rows
         ]
+        # Wait for every send to settle (aiokafka fails a batch after request_timeout_ms), so
+        # no send is left behind to land later, out of order, from a discarded producer.
         results = await asyncio.wait_for(
-            asyncio.gather(*pending, return_exceptions=True), self._kafka.send_timeout_s
+            asyncio.gather(*pending, return_exceptions=True),
+            3 * self._kafka.request_timeout_ms / 1000,
         )
         acks: list[tuple[int, int, int]] = []
         failure: BaseException | None = None
@@ -134,10 +157,11 @@ class OutboxRelay:
     async def _reconcile_epoch(self, epoch: str) -> None:
         async with self._engine.begin() as conn:
             seen = await get_state(conn, BROKER_EPOCH_KEY)
-            if seen == epoch:
-                return
-            queued = await outbox.mark_for_republish(conn) if seen is not None else 0
-            await set_state(conn, BROKER_EPOCH_KEY, epoch)
+            queued = 0
+            if seen != epoch:
+                queued = await outbox.mark_for_republish(conn) if seen is not None else 0
+                await set_state(conn, BROKER_EPOCH_KEY, epoch)
+        self._reconciled_epoch = epoch
         if queued:
             log.warning(
                 "broker lost its log: re-publishing the retained outbox",

@@ -1,0 +1,495 @@
+"""The deployment files: service Dockerfiles, docker-compose.yml and the kustomize overlays.
+
+No container engine or cluster is needed: the overlays are rendered with `kubectl kustomize`
+and the rendered objects are checked for what operators and the services rely on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SERVICES = {"gateway": 8000, "registry": 8001, "assessment": 8002, "quality": 8003}
+BACKENDS = ("registry", "assessment", "quality")
+TOPIC_PARTITIONS = {
+    "educluster.registry.v1": 6,
+    "educluster.assessment.v1": 6,
+    "educluster.quality.v1": 6,
+    "educluster.assessment.dlq.v1": 6,
+    "educluster.quality.dlq.v1": 6,
+    "educluster.gateway.dlq.v1": 6,
+    "educluster.epoch.v1": 1,
+}
+OVERLAYS = ("dev", "production")
+PROBE_PATHS = {"readinessProbe": "/readyz", "livenessProbe": "/healthz", "startupProbe": "/healthz"}
+SECRET_LIKE = re.compile(r"SECRET|PASSWORD|TOKEN|PRIVATE|CREDENTIAL", re.IGNORECASE)
+
+Obj = dict[str, Any]
+
+
+@cache
+def render(overlay: str) -> tuple[Obj, ...]:
+    kubectl = shutil.which("kubectl")
+    assert kubectl, "kubectl (with kustomize) is needed to render deploy/k8s"
+    result = subprocess.run(
+        [kubectl, "kustomize", str(ROOT / "deploy" / "k8s" / "overlays" / overlay)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return tuple(doc for doc in yaml.safe_load_all(result.stdout) if doc)
+
+
+def objects(overlay: str, kind: str) -> dict[str, Obj]:
+    return {o["metadata"]["name"]: o for o in render(overlay) if o["kind"] == kind}
+
+
+def pod_spec(workload: Obj) -> Obj:
+    return workload["spec"]["template"]["spec"]
+
+
+def container(workload: Obj) -> Obj:
+    (only,) = pod_spec(workload)["containers"]
+    return only
+
+
+def env(workload: Obj) -> dict[str, Obj]:
+    return {e["name"]: e for e in container(workload).get("env", [])}
+
+
+def config(overlay: str) -> dict[str, str]:
+    (config_map,) = objects(overlay, "ConfigMap").values()
+    return config_map["data"]
+
+
+def workloads(overlay: str) -> list[Obj]:
+    return [*objects(overlay, "Deployment").values(), *objects(overlay, "Job").values()]
+
+
+@pytest.fixture(params=OVERLAYS)
+def overlay(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+# --- Kubernetes: workloads ---------------------------------------------------------------
+
+
+def test_each_overlay_deploys_exactly_the_four_services_into_the_educluster_namespace(overlay):
+    assert set(objects(overlay, "Deployment")) == set(SERVICES)
+    assert set(objects(overlay, "Namespace")) == {"educluster"}
+    for obj in render(overlay):
+        if obj["kind"] != "Namespace":
+            assert obj["metadata"]["namespace"] == "educluster", obj["metadata"]["name"]
+
+
+def test_every_deployment_is_ready_on_readyz_and_alive_on_healthz_at_its_own_port(overlay):
+    for name, deployment in objects(overlay, "Deployment").items():
+        c = container(deployment)
+        ports = {p["name"]: p["containerPort"] for p in c["ports"]}
+        assert list(ports.values()) == [SERVICES[name]]
+        for probe, path in PROBE_PATHS.items():
+            get = c[probe]["httpGet"]
+            assert get["path"] == path, (name, probe)
+            assert ports.get(get["port"], get["port"]) == SERVICES[name], (name, probe)
+
+
+def test_every_deployment_runs_the_image_of_its_own_service_with_requests_and_limits(overlay):
+    for name, deployment in objects(overlay, "Deployment").items():
+        c = container(deployment)
+        assert re.search(rf"(^|/)educluster/{name}:", c["image"]), c["image"]
+        assert {"cpu", "memory"} <= set(c["resources"]["requests"])
+        assert "memory" in c["resources"]["limits"]
+
+
+def test_every_pod_runs_as_non_root_on_a_read_only_root_filesystem_with_a_writable_tmp(overlay):
+    for workload in workloads(overlay):
+        spec, c = pod_spec(workload), container(workload)
+        assert spec["securityContext"]["runAsNonRoot"] is True
+        assert spec["securityContext"]["runAsUser"] != 0
+        assert spec["automountServiceAccountToken"] is False
+        assert c["securityContext"]["readOnlyRootFilesystem"] is True
+        assert c["securityContext"]["allowPrivilegeEscalation"] is False
+        assert c["securityContext"]["capabilities"]["drop"] == ["ALL"]
+        tmp = {m["name"] for m in c["volumeMounts"] if m["mountPath"] == "/tmp"}
+        assert any(v["name"] in tmp and "emptyDir" in v for v in spec["volumes"])
+
+
+def test_every_service_routes_its_own_port_to_its_api_pods_only(overlay):
+    services = objects(overlay, "Service")
+    assert set(services) == set(SERVICES)
+    for name, service in services.items():
+        assert [p["port"] for p in service["spec"]["ports"]] == [SERVICES[name]]
+        assert service["spec"]["selector"] == {
+            "app.kubernetes.io/name": name,
+            "app.kubernetes.io/component": "api",
+        }
+
+
+def test_every_service_has_a_migration_job_running_educluster_migrate_with_its_image(overlay):
+    jobs = {container(j)["command"][-1]: j for j in objects(overlay, "Job").values()}
+    assert set(jobs) == set(SERVICES)
+    deployments = objects(overlay, "Deployment")
+    for name, job in jobs.items():
+        assert container(job)["command"] == ["educluster", "migrate", "--service", name]
+        assert container(job)["image"] == container(deployments[name])["image"]
+        assert pod_spec(job)["restartPolicy"] == "Never"
+        assert job["spec"]["backoffLimit"] >= 3
+
+
+def test_every_pod_gets_only_its_own_database_url_with_credentials_from_its_secret(overlay):
+    for workload in workloads(overlay):
+        name = workload["metadata"]["labels"]["app.kubernetes.io/name"]
+        variables = env(workload)
+        urls = {k for k in variables if k.endswith("_DATABASE_URL")}
+        assert urls == {f"EDUCLUSTER_{name.upper()}_DATABASE_URL"}
+        url = variables[urls.pop()]["value"]
+        assert url.startswith("postgresql+asyncpg://$(DATABASE_USER):$(DATABASE_PASSWORD)@")
+        assert url.endswith(f"/{name}")
+        for part in ("DATABASE_USER", "DATABASE_PASSWORD"):
+            ref = variables[part]["valueFrom"]["secretKeyRef"]
+            assert ref["name"] == f"educluster-db-{name}"
+        assert [s["configMapRef"]["name"] for s in container(workload)["envFrom"]] == [
+            next(iter(objects(overlay, "ConfigMap")))
+        ]
+
+
+def test_every_deployment_has_an_autoscaler_and_a_disruption_budget(overlay):
+    autoscalers = objects(overlay, "HorizontalPodAutoscaler")
+    budgets = objects(overlay, "PodDisruptionBudget")
+    partitions = int(config(overlay)["EDUCLUSTER_KAFKA_PARTITIONS"])
+    for name, deployment in objects(overlay, "Deployment").items():
+        assert "replicas" not in deployment["spec"], "the autoscaler owns the replica count"
+        target = autoscalers[name]["spec"]["scaleTargetRef"]
+        assert (target["kind"], target["name"]) == ("Deployment", name)
+        # More consumers than partitions would sit idle.
+        assert autoscalers[name]["spec"]["maxReplicas"] <= partitions
+        selector = budgets[name]["spec"]["selector"]["matchLabels"]
+        assert selector == deployment["spec"]["selector"]["matchLabels"]
+
+
+def test_config_points_every_service_at_kafka_and_the_gateway_at_the_three_services(overlay):
+    data = config(overlay)
+    (kafka,) = objects(overlay, "Kafka")
+    assert data["EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS"] == f"{kafka}-kafka-bootstrap:9092"
+    for backend in BACKENDS:
+        url = data[f"EDUCLUSTER_GATEWAY_{backend.upper()}_URL"]
+        assert url == f"http://{backend}:{SERVICES[backend]}"
+    assert data["EDUCLUSTER_LOG_LEVEL"]
+
+
+# --- Kubernetes: Kafka and PostgreSQL ----------------------------------------------------
+
+
+def test_every_topic_has_a_kafka_topic_with_its_partition_count(overlay):
+    (kafka,) = objects(overlay, "Kafka")
+    topics = {t["spec"]["topicName"]: t for t in objects(overlay, "KafkaTopic").values()}
+    assert set(topics) == set(TOPIC_PARTITIONS)
+    for name, topic in topics.items():
+        assert topic["metadata"]["labels"]["strimzi.io/cluster"] == kafka
+        assert topic["spec"]["partitions"] == TOPIC_PARTITIONS[name]
+    partitions = int(config(overlay)["EDUCLUSTER_KAFKA_PARTITIONS"])
+    assert topics["educluster.registry.v1"]["spec"]["partitions"] == partitions
+    assert topics["educluster.epoch.v1"]["spec"]["config"]["retention.ms"] == -1
+
+
+def test_kafka_runs_in_kraft_mode_from_node_pools_without_topic_auto_creation(overlay):
+    (kafka,) = objects(overlay, "Kafka").values()
+    pools = objects(overlay, "KafkaNodePool").values()
+    assert kafka["apiVersion"] == "kafka.strimzi.io/v1"
+    assert kafka["spec"]["kafka"]["config"]["auto.create.topics.enable"] is False
+    assert "topicOperator" in kafka["spec"]["entityOperator"]
+    assert {"controller", "broker"} <= {role for pool in pools for role in pool["spec"]["roles"]}
+    for pool in pools:
+        assert pool["metadata"]["labels"]["strimzi.io/cluster"] == kafka["metadata"]["name"]
+
+
+def test_topic_replication_matches_what_kafka_and_the_services_are_told(overlay):
+    (kafka,) = objects(overlay, "Kafka").values()
+    settings = kafka["spec"]["kafka"]["config"]
+    factor = int(config(overlay)["EDUCLUSTER_KAFKA_REPLICATION_FACTOR"])
+    assert settings["default.replication.factor"] == factor
+    assert settings["min.insync.replicas"] < factor or factor == 1
+    nodes = sum(p["spec"]["replicas"] for p in objects(overlay, "KafkaNodePool").values())
+    assert nodes >= factor
+    assert {t["spec"]["replicas"] for t in objects(overlay, "KafkaTopic").values()} == {factor}
+
+
+def test_postgres_has_one_database_and_one_secret_backed_role_per_service(overlay):
+    (cluster,) = objects(overlay, "Cluster").values()
+    assert cluster["apiVersion"] == "postgresql.cnpg.io/v1"
+    assert re.search(r":16(\.|$)", cluster["spec"]["imageName"])
+    roles = {r["name"]: r for r in cluster["spec"]["managed"]["roles"]}
+    assert set(roles) == set(SERVICES)
+    for name, role in roles.items():
+        assert role["login"] is True
+        assert role["passwordSecret"]["name"] == f"educluster-db-{name}"
+    databases = {d["spec"]["name"]: d["spec"] for d in objects(overlay, "Database").values()}
+    assert set(databases) == set(SERVICES)
+    for name, spec in databases.items():
+        assert spec["owner"] == name
+        assert spec["cluster"]["name"] == cluster["metadata"]["name"]
+
+
+# --- Kubernetes: network policies --------------------------------------------------------
+
+
+def policies_selecting(overlay: str, labels: dict[str, str], direction: str) -> list[Obj]:
+    found = []
+    for policy in objects(overlay, "NetworkPolicy").values():
+        spec = policy["spec"]
+        selector = spec["podSelector"].get("matchLabels", {})
+        if direction in spec["policyTypes"] and selector.items() <= labels.items():
+            found.append(spec)
+    return found
+
+
+def api_labels(name: str) -> dict[str, str]:
+    return {
+        "app.kubernetes.io/name": name,
+        "app.kubernetes.io/component": "api",
+        "app.kubernetes.io/part-of": "educluster",
+    }
+
+
+def test_the_namespace_denies_all_traffic_by_default(overlay):
+    deny = [
+        p
+        for p in objects(overlay, "NetworkPolicy").values()
+        if p["spec"]["podSelector"] == {}
+        and set(p["spec"]["policyTypes"]) == {"Ingress", "Egress"}
+        and not p["spec"].get("ingress")
+        and not p["spec"].get("egress")
+    ]
+    assert len(deny) == 1
+
+
+def ingress_rules(overlay: str, name: str) -> list[Obj]:
+    specs = policies_selecting(overlay, api_labels(name), "Ingress")
+    return [rule for spec in specs for rule in spec.get("ingress", [])]
+
+
+def from_gateway(rule: Obj) -> bool:
+    selectors = [peer.get("podSelector", {}).get("matchLabels", {}) for peer in rule["from"]]
+    return any(labels.get("app.kubernetes.io/name") == "gateway" for labels in selectors)
+
+
+def test_the_gateway_accepts_traffic_from_anywhere_on_8000_and_services_only_from_it(overlay):
+    open_rules = [r for r in ingress_rules(overlay, "gateway") if "from" not in r]
+    assert [[p["port"] for p in rule["ports"]] for rule in open_rules] == [[8000]]
+    for backend in BACKENDS:
+        rules = ingress_rules(overlay, backend)
+        assert all(rule.get("from") for rule in rules), f"{backend} is open to anywhere"
+        gateway_rules = [rule for rule in rules if from_gateway(rule)]
+        assert [[p["port"] for p in r["ports"]] for r in gateway_rules] == [[SERVICES[backend]]]
+        # Apart from the gateway, only Prometheus (another namespace) may connect, for /metrics.
+        for rule in rules:
+            if rule not in gateway_rules:
+                assert all("namespaceSelector" in peer for peer in rule["from"])
+                assert [p["port"] for p in rule["ports"]] == ["http"]
+
+
+def test_every_educluster_pod_may_reach_kafka_postgres_and_dns(overlay):
+    labels = {"app.kubernetes.io/part-of": "educluster", "app.kubernetes.io/component": "migration"}
+    ports = {
+        port["port"]
+        for spec in policies_selecting(overlay, labels, "Egress")
+        for rule in spec.get("egress", [])
+        for port in rule.get("ports", [])
+    }
+    assert {9092, 5432, 53} <= ports
+
+
+# --- Kubernetes: secrets and overlays ----------------------------------------------------
+
+
+def test_rendered_manifests_contain_no_secret_values(overlay):
+    assert not objects(overlay, "Secret")
+    assert not [key for key in config(overlay) if SECRET_LIKE.search(key)]
+    for workload in workloads(overlay):
+        for name, variable in env(workload).items():
+            if SECRET_LIKE.search(name):
+                assert "secretKeyRef" in variable.get("valueFrom", {}), name
+            assert not re.search(r"://[^:/@$]+:[^@$]+@", variable.get("value", "")), name
+
+
+def test_dev_verifies_tokens_with_a_secret_reference_and_production_with_jwks_only():
+    for deployment in objects("dev", "Deployment").values():
+        ref = env(deployment)["EDUCLUSTER_JWT_SECRET"]["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": "educluster-jwt", "key": "secret"}
+    assert "EDUCLUSTER_JWT_JWKS_URL" not in config("dev")
+    assert config("production")["EDUCLUSTER_JWT_JWKS_URL"].startswith("https://")
+    for deployment in objects("production", "Deployment").values():
+        assert "EDUCLUSTER_JWT_SECRET" not in env(deployment)
+
+
+def test_production_runs_more_replicas_of_everything_than_dev():
+    def minimum(overlay: str) -> int:
+        autoscalers = objects(overlay, "HorizontalPodAutoscaler").values()
+        return min(autoscaler["spec"]["minReplicas"] for autoscaler in autoscalers)
+
+    def kafka_nodes(overlay: str) -> int:
+        return sum(p["spec"]["replicas"] for p in objects(overlay, "KafkaNodePool").values())
+
+    def postgres_instances(overlay: str) -> int:
+        return objects(overlay, "Cluster")["educluster-pg"]["spec"]["instances"]
+
+    assert minimum("production") >= 3 > minimum("dev")
+    assert kafka_nodes("production") >= 3 > kafka_nodes("dev")
+    assert postgres_instances("production") >= 3 > postgres_instances("dev")
+
+
+def test_production_images_are_pinned_to_one_release_tag():
+    images = {container(w)["image"] for w in workloads("production")}
+    tags = {image.rsplit(":", 1)[1] for image in images}
+    assert len(tags) == 1
+    assert re.fullmatch(r"\d+\.\d+\.\d+", tags.pop())
+
+
+# --- docker-compose.yml ------------------------------------------------------------------
+
+
+@cache
+def compose() -> Obj:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def compose_service(name: str) -> Obj:
+    return compose()["services"][name]
+
+
+def test_compose_runs_kafka_postgres_a_one_shot_init_and_the_four_services():
+    assert set(compose()["services"]) == {"kafka", "postgres", "init", *SERVICES}
+
+
+def test_compose_kafka_runs_in_kraft_mode_without_topic_auto_creation():
+    kafka = compose_service("kafka")
+    assert kafka["image"].startswith("apache/kafka:")
+    assert set(kafka["environment"]["KAFKA_PROCESS_ROLES"].split(",")) == {"broker", "controller"}
+    assert str(kafka["environment"]["KAFKA_AUTO_CREATE_TOPICS_ENABLE"]).lower() == "false"
+    assert "PLAINTEXT://kafka:9092" in kafka["environment"]["KAFKA_ADVERTISED_LISTENERS"]
+    assert "healthcheck" in kafka
+
+
+def test_compose_postgres_is_16_and_its_init_script_creates_every_service_database():
+    postgres = compose_service("postgres")
+    assert postgres["image"].startswith("postgres:16")
+    mount = next(v for v in postgres["volumes"] if "/docker-entrypoint-initdb.d" in v)
+    scripts = (ROOT / mount.split(":")[0]).glob("*.sql")
+    sql = "\n".join(path.read_text() for path in scripts)
+    assert set(re.findall(r"CREATE DATABASE (\w+)", sql)) == set(SERVICES)
+    assert "healthcheck" in postgres
+
+
+def test_compose_init_creates_topics_and_migrates_every_service_once_infrastructure_is_healthy():
+    init = compose_service("init")
+    script = init["command"][-1]
+    assert "educluster topics create" in script
+    for name in SERVICES:
+        assert f"educluster migrate --service {name}" in script
+        assert f"EDUCLUSTER_{name.upper()}_DATABASE_URL" in init["environment"]
+    assert init["depends_on"] == {
+        "kafka": {"condition": "service_healthy"},
+        "postgres": {"condition": "service_healthy"},
+    }
+    assert init["restart"] == "no"
+
+
+def test_compose_services_start_after_init_succeeds_and_check_their_own_port():
+    for name, port in SERVICES.items():
+        service = compose_service(name)
+        assert service["depends_on"]["init"] == {"condition": "service_completed_successfully"}
+        assert f"127.0.0.1:{port}/" in " ".join(service["healthcheck"]["test"])
+
+
+def test_compose_gives_each_service_the_broker_and_only_its_own_database():
+    for name in SERVICES:
+        environment = compose_service(name)["environment"]
+        assert environment["EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS"] == "kafka:9092"
+        assert environment["EDUCLUSTER_JWT_SECRET"]
+        urls = {k: v for k, v in environment.items() if k.endswith("_DATABASE_URL")}
+        assert list(urls) == [f"EDUCLUSTER_{name.upper()}_DATABASE_URL"]
+        assert re.fullmatch(rf"postgresql\+asyncpg://[^@]+@postgres:5432/{name}", urls.popitem()[1])
+
+
+def test_compose_publishes_only_the_gateway_and_points_it_at_the_services():
+    services = compose()["services"]
+    published = {name: s["ports"] for name, s in services.items() if "ports" in s}
+    assert published == {"gateway": ["8000:8000"]}
+    environment = compose_service("gateway")["environment"]
+    for backend in BACKENDS:
+        url = environment[f"EDUCLUSTER_GATEWAY_{backend.upper()}_URL"]
+        assert url == f"http://{backend}:{SERVICES[backend]}"
+
+
+def test_compose_builds_each_service_from_its_own_dockerfile_at_the_repository_root():
+    for name in SERVICES:
+        build = compose_service(name)["build"]
+        assert build == {"context": ".", "dockerfile": f"services/{name}/Dockerfile"}
+        assert (ROOT / build["dockerfile"]).is_file()
+
+
+# --- Dockerfiles -------------------------------------------------------------------------
+
+
+def instructions(name: str) -> list[tuple[str, str]]:
+    text = (ROOT / "services" / name / "Dockerfile").read_text()
+    logical = re.sub(r"\\\n\s*", " ", text)
+    lines = [line.strip() for line in logical.splitlines()]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def arguments(name: str, instruction: str) -> list[str]:
+    return [args for instr, args in instructions(name) if instr == instruction]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_dockerfile_runs_its_service_factory_with_uvicorn_on_its_port(name):
+    (cmd,) = arguments(name, "CMD")
+    argv = json.loads(cmd)
+    assert argv[:3] == ["uvicorn", "--factory", f"{name}.bootstrap:create_app"]
+    assert argv[argv.index("--host") + 1] == "0.0.0.0"
+    assert argv[argv.index("--port") + 1] == str(SERVICES[name])
+    assert arguments(name, "EXPOSE") == [str(SERVICES[name])]
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_dockerfile_builds_in_stages_on_python_311_slim_and_runs_as_a_non_root_user(name):
+    stages = arguments(name, "FROM")
+    assert len(stages) >= 2
+    assert all(stage.split()[0] == "python:3.11-slim" for stage in stages)
+    user = arguments(name, "USER")[-1]
+    assert user.split(":")[0] not in {"root", "0"}
+    assert any("pip install" in run and " -e ." in run for run in arguments(name, "RUN"))
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_dockerfile_health_check_calls_healthz_on_its_port(name):
+    (check,) = arguments(name, "HEALTHCHECK")
+    assert f"http://127.0.0.1:{SERVICES[name]}/healthz" in check
+
+
+def test_the_four_dockerfiles_differ_only_in_service_name_and_port():
+    def normalised(name: str) -> str:
+        text = (ROOT / "services" / name / "Dockerfile").read_text()
+        return text.replace(name, "<service>").replace(str(SERVICES[name]), "<port>")
+
+    assert len({normalised(name) for name in SERVICES}) == 1
+
+
+def test_dockerignore_keeps_local_state_caches_and_tests_out_of_the_build_context():
+    entries = set((ROOT / ".dockerignore").read_text().split())
+    assert {".venv", "var", ".git", "tests", "**/__pycache__", ".pytest_cache"} <= entries
