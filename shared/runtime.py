@@ -80,19 +80,29 @@ def build_runtime(spec: ServiceSpec, registry: CollectorRegistry) -> Runtime:
     runtime = Runtime(spec=spec, engine=engine, metrics=metrics, epochs=epochs)
     if spec.publishes and settings.relay_enabled:
         runtime.relay = OutboxRelay(
-            engine=engine, kafka=settings.kafka, epoch_watch=epochs, name=spec.name,
-            metrics=metrics, batch_size=settings.relay_batch_size,
-            idle_poll_s=settings.relay_idle_poll_s, max_backoff_s=settings.relay_max_backoff_s,
+            engine=engine,
+            kafka=settings.kafka,
+            epoch_watch=epochs,
+            name=spec.name,
+            metrics=metrics,
+            batch_size=settings.relay_batch_size,
+            idle_poll_s=settings.relay_idle_poll_s,
+            max_backoff_s=settings.relay_max_backoff_s,
             retention=timedelta(days=settings.outbox_retention_days),
         )
     if settings.consumers_enabled:
         runtime.consumers = [
             ConsumerRunner(
                 group_id=f"educluster.{spec.name}.{consumer.purpose}",
-                topics=consumer.topics, handlers=consumer.handlers,
-                uow_factory=runtime.uow_factory, engine=engine, kafka=settings.kafka,
-                epoch_watch=epochs, dead_letter_topic=dead_letter_topic(spec.name),
-                metrics=metrics, max_attempts=settings.consumer_max_attempts,
+                topics=consumer.topics,
+                handlers=consumer.handlers,
+                uow_factory=runtime.uow_factory,
+                engine=engine,
+                kafka=settings.kafka,
+                epoch_watch=epochs,
+                dead_letter_topic=dead_letter_topic(spec.name),
+                metrics=metrics,
+                max_attempts=settings.consumer_max_attempts,
                 retry_backoff_s=settings.consumer_retry_backoff_s,
             )
             for consumer in spec.consumers
@@ -110,8 +120,9 @@ async def supervise(name: str, run: Callable[[], Awaitable[None]]) -> None:
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception("background task crashed; restarting", extra={"task": name,
-                                                                         "retry_s": delay})
+            log.exception(
+                "background task crashed; restarting", extra={"task": name, "retry_s": delay}
+            )
             await asyncio.sleep(delay)
             delay = min(delay * 2, 30.0)
 

@@ -1,1 +1,162 @@
-def main(): print("hi")
+"""The ``educluster`` command."""
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import datetime
+
+from shared.db.migrations import SERVICES
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    result = args.handler(args)
+    return int(result or 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="educluster", description="EduCluster platform tools")
+    commands = parser.add_subparsers(title="commands")
+
+    up = commands.add_parser("up", help="run the whole platform locally (Ctrl-C stops it)")
+    up.add_argument("--host", default="127.0.0.1")
+    up.add_argument("--data-dir", default="var", help="SQLite files and logs (default: var)")
+    up.set_defaults(handler=_up)
+
+    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate.add_argument("--service", choices=SERVICES, help="one service (default: all four)")
+    migrate.add_argument("--revision", default="head")
+    migrate.set_defaults(handler=_migrate)
+
+    topics = commands.add_parser("topics", help="Kafka topics").add_subparsers(title="actions")
+    create = topics.add_parser("create", help="create the platform's missing topics")
+    create.set_defaults(handler=_topics_create)
+
+    outbox = commands.add_parser("outbox", help="a service's outbox").add_subparsers(
+        title="actions"
+    )
+    republish = outbox.add_parser("republish", help="queue retained, sent events again")
+    republish.add_argument("--service", choices=SERVICES, required=True)
+    republish.add_argument(
+        "--since",
+        type=datetime.fromisoformat,
+        help="only events created at or after this ISO 8601 time",
+    )
+    republish.set_defaults(handler=_outbox_republish)
+    status = outbox.add_parser("status", help="how many committed events await the broker")
+    status.add_argument("--service", choices=SERVICES, required=True)
+    status.set_defaults(handler=_outbox_status)
+
+    dlq = commands.add_parser("dlq", help="a service's dead letters").add_subparsers(
+        title="actions"
+    )
+    listing = dlq.add_parser("list", help="list dead letters as JSON lines")
+    listing.add_argument("--service", choices=SERVICES, required=True)
+    listing.add_argument("--pending", action="store_true", help="only those not re-driven")
+    listing.set_defaults(handler=_dlq_list)
+    redrive = dlq.add_parser("redrive", help="put pending dead letters back on their topics")
+    redrive.add_argument("--service", choices=SERVICES, required=True)
+    redrive.set_defaults(handler=_dlq_redrive)
+
+    events = commands.add_parser("events", help="the event catalogue").add_subparsers(
+        title="actions"
+    )
+    schema = events.add_parser("schema", help="write a JSON Schema per event type")
+    schema.add_argument("--out", default="docs/events")
+    schema.set_defaults(handler=_events_schema)
+    return parser
+
+
+def _up(args: argparse.Namespace) -> int:
+    from shared.cli.up import run_up
+
+    return run_up(host=args.host, data_dir=args.data_dir)
+
+
+def _migrate(args: argparse.Namespace) -> None:
+    from shared.cli.services import load_settings
+    from shared.db.migrations import upgrade
+
+    async def run() -> None:
+        for service in [args.service] if args.service else SERVICES:
+            await upgrade(service, load_settings(service).resolved_database_url(), args.revision)
+            print(f"{service}: migrated to {args.revision}")
+
+    asyncio.run(run())
+
+
+def _topics_create(_args: argparse.Namespace) -> None:
+    from shared.messaging.kafka import ensure_topics
+    from shared.settings import KafkaSettings
+
+    created = asyncio.run(ensure_topics(KafkaSettings()))
+    print(f"created: {', '.join(created)}" if created else "all topics exist")
+
+
+def _outbox_republish(args: argparse.Namespace) -> None:
+    from shared.messaging import outbox
+
+    async def run(conn) -> int:  # type: ignore[no-untyped-def]
+        return await outbox.mark_for_republish(conn, since=args.since)
+
+    count = asyncio.run(_with_connection(args.service, run))
+    print(
+        f"{args.service}: {count} events queued for re-publishing; the running relay sends "
+        "them in their original order"
+    )
+
+
+def _outbox_status(args: argparse.Namespace) -> None:
+    from shared.messaging import outbox
+
+    count = asyncio.run(_with_connection(args.service, outbox.backlog))
+    print(f"{args.service}: {count} committed events not yet acknowledged by the broker")
+
+
+def _dlq_list(args: argparse.Namespace) -> None:
+    from shared.cli.services import load_settings
+    from shared.messaging.dead_letter_ops import list_dead_letters
+
+    letters = asyncio.run(list_dead_letters(load_settings(args.service).kafka, args.service))
+    for letter in letters:
+        if letter.pending or not args.pending:
+            print(json.dumps(letter.as_dict()))
+    print(
+        f"{len(letters)} dead letters, {sum(x.pending for x in letters)} pending", file=sys.stderr
+    )
+
+
+def _dlq_redrive(args: argparse.Namespace) -> None:
+    from shared.cli.services import load_settings
+    from shared.messaging.dead_letter_ops import redrive_dead_letters
+
+    count = asyncio.run(redrive_dead_letters(load_settings(args.service).kafka, args.service))
+    print(f"{args.service}: re-drove {count} dead letters to their original topics")
+
+
+def _events_schema(args: argparse.Namespace) -> None:
+    from shared.events.schema import write_schemas
+
+    written = write_schemas(args.out)
+    print(f"wrote {len(written)} schemas to {args.out}")
+
+
+async def _with_connection(service: str, work):  # type: ignore[no-untyped-def]
+    from shared.cli.services import load_settings
+    from shared.db.engine import create_engine
+
+    engine = create_engine(load_settings(service).resolved_database_url())
+    try:
+        async with engine.begin() as conn:
+            return await work(conn)
+    finally:
+        await engine.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -27,8 +27,11 @@ def create_messaging_tables_v1(op: Any) -> None:
         sa.Column("publish_count", sa.Integer(), nullable=False, server_default="0"),
     )
     op.create_index(
-        "ix_outbox_unsent", "outbox", ["id"],
-        postgresql_where=sa.text("sent_at IS NULL"), sqlite_where=sa.text("sent_at IS NULL"),
+        "ix_outbox_unsent",
+        "outbox",
+        ["id"],
+        postgresql_where=sa.text("sent_at IS NULL"),
+        sqlite_where=sa.text("sent_at IS NULL"),
     )
     op.create_index("ix_outbox_created_at", "outbox", ["created_at"])
     op.create_table(

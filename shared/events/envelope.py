@@ -33,6 +33,14 @@ class CloudEvent(BaseModel):
     datacontenttype: Literal["application/json"] = "application/json"
     data: dict[str, Any]
 
+    @field_validator("time", mode="before")
+    @classmethod
+    def _rfc3339_text(cls, value: object) -> object:
+        # pydantic would also take a Unix timestamp; CloudEvents requires RFC 3339 text.
+        if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+            raise ValueError("time must be an RFC 3339 timestamp")
+        return value
+
     @field_validator("time")
     @classmethod
     def _utc(cls, value: datetime) -> datetime:

@@ -10,7 +10,8 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-_TYPE_PATTERN = re.compile(r"^educluster\.[a-z]+(\.[a-z_]+)+\.v[0-9]+$")
+# educluster.<service>.<entity>[.<sub-entity>].<verb>.v<N>
+_TYPE_PATTERN = re.compile(r"^educluster\.[a-z]+(\.[a-z_]+){2,}\.v[0-9]+$")
 _REGISTRY: dict[str, type["EventPayload"]] = {}
 
 

@@ -86,13 +86,13 @@ class ConsumerRunner:
                 await self._consume_while_epoch_holds()
                 backoff = 0.2
             except _Restart as reason:
-                log.warning("restarting consumer", extra={"group": self.group_id, "why": str(reason)})
+                log.warning(
+                    "restarting consumer", extra={"group": self.group_id, "why": str(reason)}
+                )
             except Exception as error:
                 if not _is_outage(error):
                     raise
-                log.warning(
-                    "consumer paused", extra={"group": self.group_id, "error": repr(error)}
-                )
+                log.warning("consumer paused", extra={"group": self.group_id, "error": repr(error)})
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
             finally:
@@ -162,8 +162,12 @@ class ConsumerRunner:
                     raise
                 log.warning(
                     "event handler failed",
-                    extra={"group": self.group_id, "event_id": event.id, "attempt": attempt,
-                           "error": repr(error)},
+                    extra={
+                        "group": self.group_id,
+                        "event_id": event.id,
+                        "attempt": attempt,
+                        "error": repr(error),
+                    },
                 )
                 if attempt == self._max_attempts:
                     await self._dead_letter(record, dead_letters, error=error, attempts=attempt)
@@ -200,7 +204,9 @@ class ConsumerRunner:
         error: BaseException,
         attempts: int,
     ) -> None:
-        headers = dead_letter_headers(record, group_id=self.group_id, error=error, attempts=attempts)
+        headers = dead_letter_headers(
+            record, group_id=self.group_id, error=error, attempts=attempts
+        )
         await asyncio.wait_for(
             producer.send_and_wait(
                 self._dead_letter_topic, value=record.value, key=record.key, headers=headers
@@ -210,11 +216,18 @@ class ConsumerRunner:
         self._metrics.dead_lettered.labels(self.group_id).inc()
         log.error(
             "event dead-lettered",
-            extra={"group": self.group_id, "topic": record.topic, "partition": record.partition,
-                   "offset": record.offset, "error": repr(error)},
+            extra={
+                "group": self.group_id,
+                "topic": record.topic,
+                "partition": record.partition,
+                "offset": record.offset,
+                "error": repr(error),
+            },
         )
 
-    async def _commit(self, consumer: AIOKafkaConsumer, only: set[TopicPartition] | None = None) -> None:
+    async def _commit(
+        self, consumer: AIOKafkaConsumer, only: set[TopicPartition] | None = None
+    ) -> None:
         assigned = consumer.assignment()
         offsets = {
             tp: offset
@@ -245,8 +258,10 @@ class _Listener(ConsumerRebalanceListener):
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         consumer = self._runner._consumer
-        log.info("partitions assigned", extra={"group": self._runner.group_id,
-                                               "partitions": len(assigned)})
+        log.info(
+            "partitions assigned",
+            extra={"group": self._runner.group_id, "partitions": len(assigned)},
+        )
         fresh = set(assigned) - self._rewound
         if self.rewind and consumer is not None and fresh:
             await consumer.seek_to_beginning(*fresh)

@@ -11,8 +11,15 @@ CONSUMER_GROUP = "x-educluster-consumer-group"
 ERROR = "x-educluster-error"
 ATTEMPTS = "x-educluster-attempts"
 FAILED_AT = "x-educluster-failed-at"
-_OUR_HEADERS = {ORIGINAL_TOPIC, ORIGINAL_PARTITION, ORIGINAL_OFFSET, CONSUMER_GROUP, ERROR,
-                ATTEMPTS, FAILED_AT}
+_OUR_HEADERS = {
+    ORIGINAL_TOPIC,
+    ORIGINAL_PARTITION,
+    ORIGINAL_OFFSET,
+    CONSUMER_GROUP,
+    ERROR,
+    ATTEMPTS,
+    FAILED_AT,
+}
 _MAX_ERROR_BYTES = 2000
 
 

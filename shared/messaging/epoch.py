@@ -12,6 +12,7 @@ import logging
 from uuid import uuid4
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka.errors import KafkaError
 
 from shared.messaging.kafka import ensure_topics, new_consumer, new_producer
 from shared.settings import EPOCH_TOPIC, KafkaSettings
@@ -53,7 +54,7 @@ class EpochWatch:
                     # Two writers may race; the first record wins for everybody.
                     epoch = await asyncio.wait_for(self._read_marker(), 10)
                 if epoch is None:
-                    raise RuntimeError("the broker did not keep the epoch marker")
+                    raise KafkaError("the broker did not keep the epoch marker")
             except Exception:
                 self.reachable = False
                 await self.close()

@@ -14,14 +14,15 @@ from shared.events.envelope import kafka_headers
 from shared.messaging import outbox
 from shared.messaging.epoch import EpochWatch
 from shared.messaging.kafka import new_producer
-from shared.messaging.leadership import relay_leadership
+from shared.messaging.leadership import LeadershipLost, Lease, relay_leadership
 from shared.messaging.metrics import MessagingMetrics
 from shared.messaging.state import get_state, set_state
 from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 BROKER_EPOCH_KEY = "relay.broker_epoch"
-_TRANSIENT = (KafkaError, OSError, TimeoutError, DBAPIError, RuntimeError)
+# Not RuntimeError at large: LeadershipLost (a RuntimeError) must reach run().
+_TRANSIENT = (KafkaError, OSError, TimeoutError, DBAPIError)
 
 
 # One produce request carries at most one batch per partition (max_batch_size in kafka.py), so
@@ -80,30 +81,36 @@ class OutboxRelay:
 
     async def run(self) -> None:
         await self._epochs.wait_known()
-        async with relay_leadership(self._engine, name=f"outbox-relay:{self._name}"):
-            self.leader = True
-            log.info("outbox relay is the leader", extra={"relay": self._name})
-            backoff = 0.1
+        while True:
             try:
-                while True:
-                    try:
-                        await self._publish_until_failure()
-                        backoff = 0.1
-                    except _TRANSIENT as error:
-                        self.healthy = False
-                        log.warning(
-                            "outbox relay paused", extra={"error": repr(error), "retry_s": backoff}
-                        )
-                        await self._close_producer()
-                        await asyncio.sleep(backoff)
-                        backoff = min(backoff * 2, self._max_backoff_s)
-                    finally:
-                        await self._close_producer()
+                async with relay_leadership(
+                    self._engine, name=f"outbox-relay:{self._name}"
+                ) as lease:
+                    self.leader = True
+                    log.info("outbox relay is the leader", extra={"relay": self._name})
+                    await self._publish_while_leader(lease)
+            except LeadershipLost:
+                log.warning("outbox relay lost its lock; standing by", extra={"relay": self._name})
             finally:
-                self.leader = False
+                self.leader = self.healthy = False
                 await self._close_producer()
 
-    async def _publish_until_failure(self) -> None:
+    async def _publish_while_leader(self, lease: Lease) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                await self._publish_until_failure(lease)
+                backoff = 0.1
+            except _TRANSIENT as error:
+                self.healthy = False
+                log.warning("outbox relay paused", extra={"error": repr(error), "retry_s": backoff})
+                await self._close_producer()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, self._max_backoff_s)
+            finally:
+                await self._close_producer()
+
+    async def _publish_until_failure(self, lease: Lease) -> None:
         await self._purge_expired()
         self._producer = new_producer(self._kafka)
         await self._producer.start()
@@ -118,6 +125,8 @@ class OutboxRelay:
                 await self._reconcile_epoch(epoch)
                 return  # start over with a new producer on the new broker
             if rows:
+                if not await lease.still_held():
+                    raise LeadershipLost(self._name)
                 await self._publish(rows)
                 continue
             await self._report_backlog()

@@ -31,14 +31,17 @@ def operations_router() -> APIRouter:
             return JSONResponse({"status": "ready", "checks": report})
         failing = ", ".join(name for name, item in report.items() if not item["ok"])
         return problem_response(
-            status=503, title="Not ready", detail=f"Failing checks: {failing}",
+            status=503,
+            title="Not ready",
+            detail=f"Failing checks: {failing}",
             extra={"checks": report},
         )
 
     @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
     async def metrics(request: Request) -> Response:
-        return Response(generate_latest(request.app.state.metrics_registry),
-                        media_type=CONTENT_TYPE_LATEST)
+        return Response(
+            generate_latest(request.app.state.metrics_registry), media_type=CONTENT_TYPE_LATEST
+        )
 
     return router
 

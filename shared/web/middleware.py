@@ -51,7 +51,8 @@ class RequestIdMiddleware:
             log.exception("unhandled error", extra={"path": scope.get("path")})
             if not started:
                 await problem_response(
-                    status=500, title="Internal Server Error",
+                    status=500,
+                    title="Internal Server Error",
                     detail="The error was logged with this request's id.",
                 )(scope, receive, send_with_id)
         finally:
@@ -64,11 +65,15 @@ class HttpMetricsMiddleware:
     def __init__(self, app: ASGIApp, *, registry: CollectorRegistry) -> None:
         self.app = app
         self.requests = Counter(
-            "educluster_http_requests", "HTTP requests", ["method", "route", "status"],
+            "educluster_http_requests",
+            "HTTP requests",
+            ["method", "route", "status"],
             registry=registry,
         )
         self.latency = Histogram(
-            "educluster_http_request_seconds", "HTTP request latency", ["method", "route"],
+            "educluster_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
             registry=registry,
         )
 

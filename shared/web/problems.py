@@ -52,8 +52,11 @@ def problem_response(
 
 def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     return [
-        {"loc": list(item.get("loc", ())), "msg": item.get("msg", "invalid"),
-         "type": item.get("type", "value_error")}
+        {
+            "loc": list(item.get("loc", ())),
+            "msg": item.get("msg", "invalid"),
+            "type": item.get("type", "value_error"),
+        }
         for item in error.errors()
     ]
 
@@ -61,23 +64,33 @@ def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
 def install_problem_handlers(app: FastAPI) -> None:
     async def on_problem(request: Request, error: ProblemError) -> JSONResponse:
         return problem_response(
-            status=error.status, title=error.title, detail=error.detail, type_=error.type,
-            errors=error.errors, headers=error.headers, instance=request.url.path,
+            status=error.status,
+            title=error.title,
+            detail=error.detail,
+            type_=error.type,
+            errors=error.errors,
+            headers=error.headers,
+            instance=request.url.path,
         )
 
     async def on_validation(request: Request, error: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(error)
         fields = ", ".join(".".join(map(str, e["loc"])) for e in errors)
         return problem_response(
-            status=422, title="Invalid request", detail=f"Check these fields: {fields}",
-            errors=errors, instance=request.url.path,
+            status=422,
+            title="Invalid request",
+            detail=f"Check these fields: {fields}",
+            errors=errors,
+            instance=request.url.path,
         )
 
     async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
         return problem_response(
-            status=error.status_code, title=_reason(error.status_code),
+            status=error.status_code,
+            title=_reason(error.status_code),
             detail=error.detail if isinstance(error.detail, str) else None,
-            headers=getattr(error, "headers", None), instance=request.url.path,
+            headers=getattr(error, "headers", None),
+            instance=request.url.path,
         )
 
     app.add_exception_handler(ProblemError, on_problem)

@@ -13,12 +13,19 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
 from shared.db.migrations import upgrade
+from shared.db.unit_of_work import UnitOfWork
 from shared.events.envelope import CloudEvent, new_event
 from shared.events.payloads import EventPayload
-from shared.db.unit_of_work import UnitOfWork
 from shared.messaging import outbox
 from shared.messaging.outbox import OutgoingEvent
-from shared.runtime import ConsumerSpec, Runtime, ServiceSpec, build_runtime, start_background, stop_background
+from shared.runtime import (
+    ConsumerSpec,
+    Runtime,
+    ServiceSpec,
+    build_runtime,
+    start_background,
+    stop_background,
+)
 from shared.settings import REGISTRY_TOPIC, KafkaSettings, ServiceSettings
 
 
@@ -46,10 +53,14 @@ class PoisonedEntry(RuntimeError):
     pass
 
 
+# Entries for these accounts fail while the account is listed (a fault an operator can fix).
+blocked_accounts: set[str] = set()
+
+
 async def apply_entry(event: CloudEvent, uow: UnitOfWork) -> None:
     entry = event.payload()
     assert isinstance(entry, EntryAdded)
-    if entry.poison:
+    if entry.poison or entry.account in blocked_accounts:
         raise PoisonedEntry(f"entry {entry.account}/{entry.seq} is poisoned")
     await uow.session.execute(
         applied_entries.insert().values(account=entry.account, seq=entry.seq, event_id=event.id)
@@ -58,17 +69,27 @@ async def apply_entry(event: CloudEvent, uow: UnitOfWork) -> None:
 
 def kafka_settings(bootstrap_servers: str) -> KafkaSettings:
     return KafkaSettings(
-        bootstrap_servers=bootstrap_servers, partitions=3, fetch_max_wait_ms=50,
-        epoch_check_interval_s=0.5, send_timeout_s=5.0, request_timeout_ms=5000,
+        bootstrap_servers=bootstrap_servers,
+        partitions=3,
+        fetch_max_wait_ms=50,
+        epoch_check_interval_s=0.5,
+        send_timeout_s=5.0,
+        request_timeout_ms=5000,
         # A crashed member is noticed after the session timeout: keep it short in tests.
-        session_timeout_ms=6000, heartbeat_interval_ms=1000, rebalance_timeout_ms=10000,
+        session_timeout_ms=6000,
+        heartbeat_interval_ms=1000,
+        rebalance_timeout_ms=10000,
     )
 
 
 def settings_for(name: str, database_url: str, bootstrap_servers: str) -> ServiceSettings:
     return ServiceSettings(
-        service_name=name, database_url=database_url, kafka=kafka_settings(bootstrap_servers),
-        relay_idle_poll_s=0.1, relay_max_backoff_s=0.5, consumer_retry_backoff_s=0.05,
+        service_name=name,
+        database_url=database_url,
+        kafka=kafka_settings(bootstrap_servers),
+        relay_idle_poll_s=0.1,
+        relay_max_backoff_s=0.5,
+        consumer_retry_backoff_s=0.05,
     )
 
 
@@ -104,8 +125,9 @@ class World:
         assert self.consumer is not None
         async with self.consumer.engine.connect() as conn:
             rows = await conn.execute(
-                select(applied_entries.c.account, applied_entries.c.seq, applied_entries.c.event_id)
-                .order_by(applied_entries.c.id)
+                select(
+                    applied_entries.c.account, applied_entries.c.seq, applied_entries.c.event_id
+                ).order_by(applied_entries.c.id)
             )
             return [tuple(r) for r in rows]
 
@@ -115,12 +137,15 @@ class World:
             return int(await conn.scalar(select(func.count()).select_from(applied_entries)))
 
 
-async def start_publisher(database_url: str, bootstrap_servers: str, *, relay: bool = True) -> Runtime:
+async def start_publisher(
+    database_url: str, bootstrap_servers: str, *, relay: bool = True
+) -> Runtime:
     await upgrade("registry", database_url)
     settings = settings_for("registry", database_url, bootstrap_servers)
     settings.relay_enabled = relay
-    runtime = build_runtime(ServiceSpec(name="registry", title="test", settings=settings),
-                            CollectorRegistry())
+    runtime = build_runtime(
+        ServiceSpec(name="registry", title="test", settings=settings), CollectorRegistry()
+    )
     start_background(runtime)
     return runtime
 
@@ -131,9 +156,17 @@ async def start_consumer(
     await upgrade("quality", database_url)
     settings = settings_for("quality", database_url, bootstrap_servers)
     spec = ServiceSpec(
-        name="quality", title="test", settings=settings, publishes=False,
-        consumers=[ConsumerSpec(purpose=purpose, topics=(REGISTRY_TOPIC,),
-                                handlers={EntryAdded.event_type: apply_entry})],
+        name="quality",
+        title="test",
+        settings=settings,
+        publishes=False,
+        consumers=[
+            ConsumerSpec(
+                purpose=purpose,
+                topics=(REGISTRY_TOPIC,),
+                handlers={EntryAdded.event_type: apply_entry},
+            )
+        ],
     )
     runtime = build_runtime(spec, CollectorRegistry())
     async with runtime.engine.begin() as conn:
@@ -152,11 +185,13 @@ async def stop(runtime: Runtime | None) -> None:
 async def world(
     make_database_url, broker, *, consumer: bool = True, relay: bool = True
 ) -> AsyncIterator[World]:
-    publisher = await start_publisher(await make_database_url("registry"),
-                                      broker.bootstrap_servers, relay=relay)
+    publisher = await start_publisher(
+        await make_database_url("registry"), broker.bootstrap_servers, relay=relay
+    )
     consuming = (
         await start_consumer(await make_database_url("quality"), broker.bootstrap_servers)
-        if consumer else None
+        if consumer
+        else None
     )
     try:
         yield World(publisher=publisher, consumer=consuming)

@@ -25,8 +25,9 @@ async def test_events_committed_while_the_broker_is_down_all_arrive_once_it_is_b
         assert await w.outbox_backlog() == 10
         broker.start()
 
-        applied = await eventually(w.applied, until=lambda rows: len(rows) >= 15,
-                                   timeout_s=90, what="all fifteen applied")
+        applied = await eventually(
+            w.applied, until=lambda rows: len(rows) >= 15, timeout_s=90, what="all fifteen applied"
+        )
         await asyncio.sleep(1)
         applied = await w.applied()
     assert sorted(event_id for *_, event_id in applied) == sorted(e.id for e in before + during)
@@ -43,20 +44,30 @@ async def test_after_the_broker_restarts_empty_republishing_brings_every_consume
         broker.restart_empty()
         events += await w.commit_entries(batch("a", range(11, 14)))
         await eventually(
-            lambda: asyncio.sleep(0, w.publisher.metrics.republished.labels("registry")._value.get()),
-            until=lambda n: n >= 20, timeout_s=60, what="the outbox queued again",
+            lambda: asyncio.sleep(
+                0, w.publisher.metrics.republished.labels("registry")._value.get()
+            ),
+            until=lambda n: n >= 20,
+            timeout_s=60,
+            what="the outbox queued again",
         )
-        applied = await eventually(w.applied, until=lambda rows: len(rows) >= 23,
-                                   timeout_s=90, what="all 23 applied")
+        applied = await eventually(
+            w.applied, until=lambda rows: len(rows) >= 23, timeout_s=90, what="all 23 applied"
+        )
 
         # A consumer that starts only now, on an empty database, rebuilds the same state from
         # what the outbox re-published.
-        late = await start_consumer(await make_database_url("late"), broker.bootstrap_servers,
-                                    purpose="late-ledger")
+        late = await start_consumer(
+            await make_database_url("late"), broker.bootstrap_servers, purpose="late-ledger"
+        )
         try:
             late_world = World(publisher=w.publisher, consumer=late)
-            late_applied = await eventually(late_world.applied, until=lambda rows: len(rows) >= 23,
-                                            timeout_s=90, what="late consumer caught up")
+            late_applied = await eventually(
+                late_world.applied,
+                until=lambda rows: len(rows) >= 23,
+                timeout_s=90,
+                what="late consumer caught up",
+            )
         finally:
             await stop(late)
         await asyncio.sleep(1)

@@ -20,8 +20,9 @@ async def produce_raw(bootstrap_servers: str, *, value: bytes, key: bytes, heade
     producer = new_producer(kafka_settings(bootstrap_servers))
     await producer.start()
     try:
-        await producer.send_and_wait(REGISTRY_TOPIC, value=value, key=key,
-                                     headers=headers or kafka_headers())
+        await producer.send_and_wait(
+            REGISTRY_TOPIC, value=value, key=key, headers=headers or kafka_headers()
+        )
     finally:
         await producer.stop()
 
@@ -35,10 +36,12 @@ async def test_each_committed_event_takes_effect_once_in_commit_order_per_key(
 ):
     async with world(make_database_url, broker) as w:
         for seq in range(1, 21):
-            await w.commit_entries([EntryAdded(account="a", seq=seq),
-                                    EntryAdded(account="b", seq=seq)])
-        applied = await eventually(w.applied, until=lambda rows: len(rows) >= 40,
-                                   what="40 entries applied")
+            await w.commit_entries(
+                [EntryAdded(account="a", seq=seq), EntryAdded(account="b", seq=seq)]
+            )
+        applied = await eventually(
+            w.applied, until=lambda rows: len(rows) >= 40, what="40 entries applied"
+        )
         await asyncio.sleep(0.5)
         assert len(await w.applied()) == 40
     for account in ("a", "b"):
@@ -51,10 +54,18 @@ async def test_the_same_event_delivered_twice_changes_state_once(make_database_u
         for _ in range(2):
             await produce_raw(broker.bootstrap_servers, value=encode(outgoing.event), key=b"a")
         marker = await w.commit_entries([EntryAdded(account="a", seq=2)])
-        await eventually(w.applied, until=lambda rows: any(r[2] == marker[0].id for r in rows),
-                         what="marker applied")
+        await eventually(
+            w.applied,
+            until=lambda rows: any(r[2] == marker[0].id for r in rows),
+            what="marker applied",
+        )
         assert [seq for _, seq, _ in await w.applied()] == [1, 2]
-        assert w.consumer.metrics.consumed.labels("educluster.quality.ledger", "duplicate")._value.get() == 1
+        assert (
+            w.consumer.metrics.consumed.labels(
+                "educluster.quality.ledger", "duplicate"
+            )._value.get()
+            == 1
+        )
 
 
 async def test_a_poison_event_is_dead_lettered_and_the_next_good_event_is_processed(
@@ -68,12 +79,15 @@ async def test_a_poison_event_is_dead_lettered_and_the_next_good_event_is_proces
         assert (await w.applied())[0][2] == good[0].id
 
         letters = await eventually(
-            lambda: read_topic(kafka_settings(broker.bootstrap_servers),
-                               dead_letter_topic("quality")),
-            until=lambda rs: len(rs) >= 2, what="two dead letters",
+            lambda: read_topic(
+                kafka_settings(broker.bootstrap_servers), dead_letter_topic("quality")
+            ),
+            until=lambda rs: len(rs) >= 2,
+            what="two dead letters",
         )
-    undecodable, failing = sorted(letters, key=lambda r: int(
-        dead_letter.header_text(r.headers, dead_letter.ORIGINAL_OFFSET)))
+    undecodable, failing = sorted(
+        letters, key=lambda r: int(dead_letter.header_text(r.headers, dead_letter.ORIGINAL_OFFSET))
+    )
     assert undecodable.value == b"{not json"
     assert "InvalidEvent" in dead_letter.header_text(undecodable.headers, dead_letter.ERROR)
     assert dead_letter.header_text(undecodable.headers, dead_letter.ATTEMPTS) == "1"
@@ -83,7 +97,8 @@ async def test_a_poison_event_is_dead_lettered_and_the_next_good_event_is_proces
     assert "PoisonedEntry" in dead_letter.header_text(failing.headers, dead_letter.ERROR)
     assert dead_letter.header_text(failing.headers, dead_letter.ATTEMPTS) == "3"
     assert dead_letter.header_text(failing.headers, dead_letter.CONSUMER_GROUP) == (
-        "educluster.quality.ledger")
+        "educluster.quality.ledger"
+    )
 
 
 class _CrashBeforeOffsetCommit(KafkaError):
@@ -108,15 +123,20 @@ async def test_a_consumer_that_dies_after_its_database_commit_but_before_its_off
     try:
         async with world(make_database_url, broker) as w:
             events = await w.commit_entries(entries("a", range(1, 6)))
-            applied = await eventually(w.applied, until=lambda rows: len(rows) >= 5,
-                                       what="five applied")
+            applied = await eventually(
+                w.applied, until=lambda rows: len(rows) >= 5, what="five applied"
+            )
             assert crashes == 1
             # The restarted consumer re-reads from the last committed offset (none): the
             # events of the crashed batch come again and the inbox skips them.
-            duplicates = w.consumer.metrics.consumed.labels("educluster.quality.ledger",
-                                                            "duplicate")
-            await eventually(lambda: asyncio.sleep(0, duplicates._value.get()),
-                             until=lambda n: n >= 1, what="redelivered events skipped")
+            duplicates = w.consumer.metrics.consumed.labels(
+                "educluster.quality.ledger", "duplicate"
+            )
+            await eventually(
+                lambda: asyncio.sleep(0, duplicates._value.get()),
+                until=lambda n: n >= 1,
+                what="redelivered events skipped",
+            )
             assert len(await w.applied()) == 5
             async with w.consumer.engine.connect() as conn:
                 assert await conn.scalar(select(func.count()).select_from(inbox)) == 5

@@ -21,8 +21,9 @@ async def test_rolled_back_work_publishes_nothing_and_committed_work_publishes_i
     make_database_url, broker
 ):
     async with world(make_database_url, broker, consumer=False) as w:
-        committed = await w.commit_entries([EntryAdded(account="a", seq=1),
-                                            EntryAdded(account="b", seq=1)])
+        committed = await w.commit_entries(
+            [EntryAdded(account="a", seq=1), EntryAdded(account="b", seq=1)]
+        )
         async with w.publisher.uow_factory() as uow:  # left without commit: rolled back
             uow.add_event(entry_event(EntryAdded(account="a", seq=99)))
         async with w.publisher.uow_factory() as uow:  # explicitly rolled back
@@ -60,7 +61,8 @@ async def test_events_committed_while_no_relay_runs_are_published_once_one_start
     try:
         records = await eventually(
             lambda: read_topic(kafka_settings(broker.bootstrap_servers), REGISTRY_TOPIC),
-            until=lambda rs: len(rs) >= 5, what="five events on the topic",
+            until=lambda rs: len(rs) >= 5,
+            what="five events on the topic",
         )
     finally:
         await stop(with_relay)

@@ -1,37 +1,5 @@
-"""Read a whole topic from the start, without a consumer group (what is really on the broker)."""
+"""Tests read topics with the same reader operators use (``educluster dlq list``)."""
 
-import asyncio
+from shared.messaging.topic_reader import read_topic
 
-from aiokafka import TopicPartition
-from aiokafka.structs import ConsumerRecord
-
-from shared.messaging.kafka import new_consumer
-from shared.settings import KafkaSettings
-
-
-async def read_topic(
-    settings: KafkaSettings, topic: str, *, quiet_polls: int = 3
-) -> list[ConsumerRecord]:
-    """Every record on ``topic`` until it has been quiet for a few polls.
-
-    Not bounded by end offsets: the bundled broker reports a partition's end as the last
-    batch's base offset + 1 when a produce request carried several records.
-    """
-    consumer = new_consumer(settings, group_id=None)
-    await consumer.start()
-    try:
-        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
-        if not partitions:
-            return []
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        records: list[ConsumerRecord] = []
-        quiet = 0
-        while quiet < quiet_polls:
-            batches = await asyncio.wait_for(consumer.getmany(timeout_ms=300), 10)
-            quiet = 0 if batches else quiet + 1
-            for batch in batches.values():
-                records.extend(batch)
-        return records
-    finally:
-        await consumer.stop()
+__all__ = ["read_topic"]

@@ -1,0 +1,39 @@
+# The two commands a new machine needs: `make up` runs the platform, `make test` runs the tests.
+# Each creates the virtual environment (.venv) and installs what it needs first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: up test test-fast lint schemas clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+up: $(VENV)/.installed
+	$(BIN)/educluster up
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -p no:cacheprovider
+
+# Everything but the slow broker-recovery and launcher tests.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check shared services tests
+
+schemas: $(VENV)/.installed
+	$(BIN)/educluster events schema --out docs/events
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

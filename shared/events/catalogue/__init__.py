@@ -1,0 +1,3 @@
+"""The event catalogue: importing this package declares every published event type."""
+
+from shared.events.catalogue import registry  # noqa: F401

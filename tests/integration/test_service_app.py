@@ -1,0 +1,124 @@
+"""Each service's real app: health, readiness and metrics, on both databases and a real broker."""
+
+import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+
+from shared.db.migrations import SERVICES, upgrade
+from shared.local_broker import free_port
+from shared.settings import KafkaSettings
+from tests.support import eventually
+
+SETTINGS_CLASSES = {
+    "registry": "RegistrySettings",
+    "assessment": "AssessmentSettings",
+    "quality": "QualitySettings",
+    "gateway": "GatewaySettings",
+}
+
+
+def settings_for(service: str, database_url: str, bootstrap_servers: str):
+    config = importlib.import_module(f"{service}.config")
+    settings_class = getattr(config, SETTINGS_CLASSES[service])
+    return settings_class(
+        database_url=database_url,
+        kafka=KafkaSettings(
+            bootstrap_servers=bootstrap_servers,
+            partitions=3,
+            epoch_check_interval_s=0.5,
+            request_timeout_ms=2000,
+        ),
+    )
+
+
+@asynccontextmanager
+async def running(service: str, settings) -> AsyncIterator[httpx.AsyncClient]:
+    """The service's app under its own lifespan, with a client that talks to it in-process."""
+    app = importlib.import_module(f"{service}.bootstrap").create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+def broker_checked(response: httpx.Response) -> bool:
+    """True once the broker watch has reached the broker (readiness settles after that)."""
+    return response.json()["checks"]["broker"]["ok"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_a_migrated_service_with_a_broker_is_healthy_ready_and_exports_metrics(
+    service, make_database_url, broker
+):
+    url = await make_database_url(service)
+    await upgrade(service, url)
+
+    async with running(service, settings_for(service, url, broker.bootstrap_servers)) as client:
+        healthz = await client.get("/healthz")
+        ready = await eventually(
+            lambda: client.get("/readyz"),
+            until=lambda r: r.status_code == 200,
+            what=f"{service} ready",
+        )
+        metrics = await client.get("/metrics")
+
+    assert (healthz.status_code, healthz.json()) == (200, {"status": "ok"})
+    report = ready.json()
+    assert report["status"] == "ready"
+    assert set(report["checks"]) == {"database", "migrations", "broker"}
+    assert all(check["ok"] for check in report["checks"].values())
+    assert report["checks"]["database"]["detail"] == url.split("+")[0]
+    assert report["checks"]["migrations"]["detail"].startswith("at head ")
+    assert report["checks"]["broker"]["detail"] == broker.bootstrap_servers
+    assert metrics.status_code == 200
+    assert metrics.headers["content-type"].startswith("text/plain")
+    assert 'educluster_http_requests_total{method="GET",route="/healthz",status="200"} 1.0' in (
+        metrics.text
+    )
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_a_service_whose_database_is_not_migrated_is_not_ready_and_says_migrations(
+    service, make_database_url, broker
+):
+    url = await make_database_url(service)
+
+    async with running(service, settings_for(service, url, broker.bootstrap_servers)) as client:
+        response = await eventually(
+            lambda: client.get("/readyz"), until=broker_checked, what="broker reached"
+        )
+        healthz = await client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert (problem["title"], problem["status"]) == ("Not ready", 503)
+    assert problem["detail"] == "Failing checks: migrations"
+    assert problem["checks"]["migrations"]["detail"].startswith("at nothing, head is ")
+    assert healthz.status_code == 200  # alive, just not ready
+
+
+async def test_a_service_whose_broker_is_unreachable_is_not_ready_and_says_broker(
+    make_database_url,
+):
+    url = await make_database_url("registry")
+    await upgrade("registry", url)
+    nowhere = f"127.0.0.1:{free_port()}"
+
+    async with running("registry", settings_for("registry", url, nowhere)) as client:
+        response = await eventually(
+            lambda: client.get("/readyz"),
+            until=lambda r: r.json()["checks"]["database"]["ok"],
+            what="database checked",
+        )
+        healthz = await client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["detail"] == "Failing checks: broker"
+    assert problem["checks"]["broker"] == {"ok": False, "detail": f"{nowhere} not reachable"}
+    assert healthz.status_code == 200
