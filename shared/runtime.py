@@ -17,6 +17,7 @@ from prometheus_client import CollectorRegistry
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.auth import TokenVerifier
 from shared.db.engine import create_engine, session_factory
 from shared.db.migrations import current_revisions, head_revisions
 from shared.db.unit_of_work import UnitOfWork
@@ -50,6 +51,8 @@ class ServiceSpec:
     routers: Sequence[APIRouter] = ()
     consumers: Sequence[ConsumerSpec] = ()
     publishes: bool = True
+    # Run once in the background after start (retried until it succeeds), e.g. seeding.
+    on_start: Callable[["Runtime"], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -68,7 +71,9 @@ class Runtime:
     def __post_init__(self) -> None:
         sessions = session_factory(self.engine)
         self.uow_factory = lambda: UnitOfWork(
-            sessions, after_commit=self.relay.notify if self.relay else None
+            sessions,
+            service=self.spec.name,
+            after_commit=self.relay.notify if self.relay else None,
         )
 
 
@@ -132,6 +137,9 @@ def start_background(runtime: Runtime) -> None:
     if runtime.relay:
         loops.append(("outbox-relay", runtime.relay.run))
     loops += [(f"consumer:{c.group_id}", c.run) for c in runtime.consumers]
+    if runtime.spec.on_start is not None:
+        on_start = runtime.spec.on_start
+        loops.append(("on-start", lambda: on_start(runtime)))
     runtime.tasks = [asyncio.create_task(supervise(n, r), name=n) for n, r in loops]
 
 
@@ -195,6 +203,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
 
     app = FastAPI(title=spec.title, version="1.0.0", lifespan=lifespan)
     app.state.metrics_registry = registry
+    app.state.token_verifier = TokenVerifier(spec.settings.auth)
     install_problem_handlers(app)
     app.add_middleware(HttpMetricsMiddleware, registry=registry)
     app.add_middleware(RequestIdMiddleware)

@@ -10,6 +10,8 @@ import os
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.auth_settings import AuthSettings
+
 REGISTRY_TOPIC = "educluster.registry.v1"
 ASSESSMENT_TOPIC = "educluster.assessment.v1"
 QUALITY_TOPIC = "educluster.quality.v1"
@@ -62,6 +64,7 @@ class ServiceSettings(BaseSettings):
     consumer_retry_backoff_s: float = Field(default=0.2, ge=0)
     consumers_enabled: bool = True
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///var/{self.service_name}.db"

@@ -8,13 +8,14 @@ from sqlalchemy.engine import Connection
 
 from shared.db.engine import create_engine
 from shared.messaging.tables import messaging_metadata
+from shared.web.idempotency import idempotency_metadata
 
 
 def run_migrations(context: Any, service_metadata: MetaData) -> None:
     """Run the service's migrations with the URL the caller put in the Alembic config."""
     config = context.config
     url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
-    target_metadata = [service_metadata, messaging_metadata]
+    target_metadata = [service_metadata, messaging_metadata, idempotency_metadata]
     if context.is_offline_mode():
         context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
         with context.begin_transaction():

@@ -57,3 +57,20 @@ def drop_messaging_tables_v1(op: Any) -> None:
     op.drop_index("ix_outbox_created_at", table_name="outbox")
     op.drop_index("ix_outbox_unsent", table_name="outbox")
     op.drop_table("outbox")
+
+
+def create_idempotency_table_v1(op: Any) -> None:
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("principal", sa.String(200), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("status", sa.Integer(), nullable=False),
+        sa.Column("body", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("principal", "key", name="pk_idempotency_keys"),
+    )
+
+
+def drop_idempotency_table_v1(op: Any) -> None:
+    op.drop_table("idempotency_keys")

@@ -5,6 +5,8 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.events.envelope import new_event
+from shared.events.payloads import EventPayload
 from shared.messaging.outbox import OutgoingEvent, append_to_outbox
 
 
@@ -23,9 +25,11 @@ class UnitOfWork:
         self,
         sessions: async_sessionmaker[AsyncSession],
         *,
+        service: str = "educluster",
         after_commit: Callable[[], None] | None = None,
     ) -> None:
         self._sessions = sessions
+        self._service = service
         self._after_commit = after_commit
         self._events: list[OutgoingEvent] = []
         self.session: AsyncSession
@@ -49,6 +53,11 @@ class UnitOfWork:
     def add_event(self, event: OutgoingEvent) -> None:
         """Queue an event; it reaches the outbox only if this unit of work commits."""
         self._events.append(event)
+
+    def publish(self, payload: EventPayload, *, key: str, subject: str | None = None) -> None:
+        """Queue a catalogue event from this service, keyed by the id that orders it."""
+        event = new_event(payload, service=self._service, subject=subject)
+        self.add_event(OutgoingEvent(event=event, topic=payload.topic, key=key))
 
     async def commit(self) -> None:
         await append_to_outbox(self.session, self._events)

@@ -8,9 +8,12 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from shared.cli.services import PORTS
 from shared.local_broker import free_port
+
+pytestmark = pytest.mark.slow
 
 READY_WITHIN_S = 60
 

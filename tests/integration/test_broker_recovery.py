@@ -2,8 +2,12 @@
 
 import asyncio
 
+import pytest
+
 from tests.integration.ledger import EntryAdded, World, start_consumer, stop, world
 from tests.support import eventually
+
+pytestmark = pytest.mark.slow
 
 
 def batch(account: str, seqs: range) -> list[EntryAdded]:

@@ -1,5 +1,123 @@
-"""The registry service's own tables (its Alembic history builds them)."""
+"""The registry's own tables (its Alembic history builds them)."""
 
-from sqlalchemy import MetaData
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
 metadata = MetaData()
+
+
+def _timestamps() -> list[Column]:
+    return [
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("updated_at", DateTime(timezone=True), nullable=False),
+    ]
+
+
+regions = Table(
+    "regions",
+    metadata,
+    Column("code", String(10), primary_key=True),
+    Column("country", String(2), nullable=False),
+    Column("name_uz", String(200), nullable=False),
+    Column("name_ru", String(200), nullable=False),
+    Column("name_en", String(200), nullable=False),
+    *_timestamps(),
+)
+
+organizations = Table(
+    "organizations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("subtype", String(40), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("region_code", String(10), ForeignKey("regions.code"), nullable=False),
+    Column("tax_id", String(20), nullable=False, unique=True),
+    Column("contact_email", String(254), nullable=True),
+    Column("contact_phone", String(40), nullable=True),
+    Column("active", Boolean, nullable=False),
+    *_timestamps(),
+    Index("ix_organizations_kind_region", "kind", "region_code"),
+)
+
+clusters = Table(
+    "clusters",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(300), nullable=False),
+    Column("region_code", String(10), ForeignKey("regions.code"), nullable=False),
+    Column("sectors", JSON, nullable=False),
+    Column("coordinator_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("status", String(20), nullable=False),
+    *_timestamps(),
+)
+
+cluster_members = Table(
+    "cluster_members",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("cluster_id", String(36), ForeignKey("clusters.id"), nullable=False),
+    Column("organization_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("joined_on", Date, nullable=False),
+    Column("left_on", Date, nullable=True),
+    Index("ix_cluster_members_cluster", "cluster_id", "organization_id"),
+)
+
+programs = Table(
+    "programs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("institution_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("level", String(2), nullable=False),
+    Column("field_code", String(4), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("active", Boolean, nullable=False),
+    *_timestamps(),
+    UniqueConstraint("institution_id", "code", name="uq_programs_institution_code"),
+)
+
+graduates = Table(
+    "graduates",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("institution_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("program_id", String(36), ForeignKey("programs.id"), nullable=False),
+    Column("graduation_year", Integer, nullable=False),
+    Column("student_ref", String(64), nullable=False),
+    Column("full_name", String(300), nullable=False),
+    Column("active", Boolean, nullable=False),
+    *_timestamps(),
+    UniqueConstraint("institution_id", "student_ref", name="uq_graduates_institution_ref"),
+    Index("ix_graduates_program", "program_id"),
+)
+
+employments = Table(
+    "employments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("graduate_id", String(36), ForeignKey("graduates.id"), nullable=False),
+    Column("employer_id", String(36), ForeignKey("organizations.id"), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True),
+    Column("position", String(200), nullable=False),
+    Column("isco_code", String(4), nullable=False),
+    Column("in_field", Boolean, nullable=False),
+    *_timestamps(),
+    Index("ix_employments_graduate", "graduate_id"),
+    Index("ix_employments_employer", "employer_id"),
+)
