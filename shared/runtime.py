@@ -8,7 +8,7 @@ consumers (each supervised: a crash is logged and the task restarts), and stops 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -143,13 +143,26 @@ def start_background(runtime: Runtime) -> None:
     runtime.tasks = [asyncio.create_task(supervise(n, r), name=n) for n, r in loops]
 
 
-async def stop_background(runtime: Runtime) -> None:
+async def stop_background(runtime: Runtime, *, timeout_s: float = 15.0) -> None:
+    """Cancel the background loops and wait (bounded) for them to clean up."""
     for task in runtime.tasks:
         task.cancel()
-    for task in runtime.tasks:
-        with suppress(asyncio.CancelledError, Exception):
-            await task
+    if runtime.tasks:
+        _, pending = await asyncio.wait(runtime.tasks, timeout=timeout_s)
+        if pending:
+            log.warning(
+                "background tasks did not stop in time",
+                extra={"tasks": sorted(t.get_name() for t in pending)},
+            )
     runtime.tasks = []
+
+
+async def close_runtime(runtime: Runtime) -> None:
+    await stop_background(runtime)
+    try:
+        await asyncio.wait_for(runtime.engine.dispose(), 15)
+    except TimeoutError:
+        log.warning("database connections did not close in time")
 
 
 def readiness_checks(runtime: Runtime) -> dict[str, Callable[[], Awaitable[tuple[bool, str]]]]:
@@ -197,8 +210,7 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         try:
             yield
         finally:
-            await stop_background(runtime)
-            await runtime.engine.dispose()
+            await close_runtime(runtime)
             log.info("service stopped")
 
     app = FastAPI(title=spec.title, version="1.0.0", lifespan=lifespan)

@@ -7,7 +7,6 @@ its own tables (see ``shared.db.migrations.create_messaging_tables``).
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -16,6 +15,8 @@ from sqlalchemy import (
     Table,
     Text,
 )
+
+from shared.db.types import UtcDateTime
 
 messaging_metadata = MetaData()
 
@@ -31,8 +32,8 @@ outbox = Table(
     Column("topic", String(200), nullable=False),
     Column("key", String(200), nullable=False),
     Column("value", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("sent_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
     Column("kafka_partition", Integer, nullable=True),
     Column("kafka_offset", BigInteger, nullable=True),
     Column("publish_count", Integer, nullable=False, server_default="0"),
@@ -52,7 +53,7 @@ inbox = Table(
     Column("source", String(200), nullable=False),
     Column("event_id", String(64), nullable=False),
     Column("event_type", String(200), nullable=False),
-    Column("processed_at", DateTime(timezone=True), nullable=False),
+    Column("processed_at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("consumer", "source", "event_id", name="pk_inbox"),
 )
 
@@ -61,5 +62,5 @@ messaging_state = Table(
     messaging_metadata,
     Column("key", String(200), primary_key=True),
     Column("value", Text, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
 )

@@ -7,14 +7,16 @@ request is refused (422).
 
 import hashlib
 import json
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import Header
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     Column,
-    DateTime,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
@@ -22,8 +24,11 @@ from sqlalchemy import (
     Table,
     select,
 )
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db.types import UtcDateTime
+from shared.db.unit_of_work import UnitOfWork
 from shared.web.problems import ProblemError
 
 idempotency_metadata = MetaData()
@@ -35,7 +40,7 @@ idempotency_keys = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("status", Integer, nullable=False),
     Column("body", JSON, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
     PrimaryKeyConstraint("principal", "key", name="pk_idempotency_keys"),
 )
 
@@ -90,3 +95,45 @@ async def remember(
             created_at=datetime.now(UTC),
         )
     )
+
+
+async def create_once(
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    principal: str,
+    key: str | None,
+    request_print: str,
+    create: Callable[[UnitOfWork], Awaitable[Any]],
+    public: type[BaseModel],
+    status: int = 201,
+) -> JSONResponse:
+    """Run ``create`` in a unit of work, or replay the result first stored for ``key``."""
+    for _ in range(2):  # a concurrent twin with the same key loses at commit, then replays
+        try:
+            async with uow_factory() as uow:
+                if key is not None:
+                    stored = await recall(
+                        uow.session, principal=principal, key=key, print_=request_print
+                    )
+                    if stored is not None:
+                        return JSONResponse(
+                            stored[1],
+                            status_code=stored[0],
+                            headers={"Idempotent-Replayed": "true"},
+                        )
+                body = public.model_validate(await create(uow)).model_dump(mode="json")
+                if key is not None:
+                    await remember(
+                        uow.session,
+                        principal=principal,
+                        key=key,
+                        print_=request_print,
+                        status=status,
+                        body=body,
+                    )
+                await uow.commit()
+                return JSONResponse(body, status_code=status)
+        except IntegrityError:
+            if key is None:
+                raise
+    raise ProblemError(409, "Conflict", "A concurrent request with this Idempotency-Key won.")

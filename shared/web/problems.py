@@ -5,6 +5,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -93,7 +94,18 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    async def on_integrity(request: Request, error: IntegrityError) -> JSONResponse:
+        # A uniqueness rule caught a concurrent twin of this request after our own checks.
+        return problem_response(
+            status=409,
+            title="Conflict",
+            detail="The change conflicts with another one made at the same time; "
+            "read the current state and retry.",
+            instance=request.url.path,
+        )
+
     app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(IntegrityError, on_integrity)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)
 

@@ -23,8 +23,8 @@ from shared.runtime import (
     Runtime,
     ServiceSpec,
     build_runtime,
+    close_runtime,
     start_background,
-    stop_background,
 )
 from shared.settings import REGISTRY_TOPIC, KafkaSettings, ServiceSettings
 
@@ -177,8 +177,7 @@ async def start_consumer(
 
 async def stop(runtime: Runtime | None) -> None:
     if runtime is not None:
-        await stop_background(runtime)
-        await runtime.engine.dispose()
+        await close_runtime(runtime)
 
 
 @asynccontextmanager

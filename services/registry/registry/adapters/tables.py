@@ -5,7 +5,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -15,13 +14,15 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from shared.db.types import UtcDateTime
+
 metadata = MetaData()
 
 
 def _timestamps() -> list[Column]:
     return [
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("updated_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", UtcDateTime, nullable=False),
+        Column("updated_at", UtcDateTime, nullable=False),
     ]
 
 
@@ -74,6 +75,15 @@ cluster_members = Table(
     Column("joined_on", Date, nullable=False),
     Column("left_on", Date, nullable=True),
     Index("ix_cluster_members_cluster", "cluster_id", "organization_id"),
+)
+# At most one current membership per organization and cluster (history rows have left_on).
+Index(
+    "uq_cluster_members_current",
+    cluster_members.c.cluster_id,
+    cluster_members.c.organization_id,
+    unique=True,
+    postgresql_where=cluster_members.c.left_on.is_(None),
+    sqlite_where=cluster_members.c.left_on.is_(None),
 )
 
 programs = Table(

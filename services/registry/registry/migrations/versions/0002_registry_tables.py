@@ -118,6 +118,13 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_cluster_members_cluster", ["cluster_id", "organization_id"], unique=False
         )
+        batch_op.create_index(
+            "uq_cluster_members_current",
+            ["cluster_id", "organization_id"],
+            unique=True,
+            postgresql_where=sa.text("left_on IS NULL"),
+            sqlite_where=sa.text("left_on IS NULL"),
+        )
 
     op.create_table(
         "graduates",
@@ -188,6 +195,7 @@ def downgrade() -> None:
 
     op.drop_table("graduates")
     with op.batch_alter_table("cluster_members", schema=None) as batch_op:
+        batch_op.drop_index("uq_cluster_members_current")
         batch_op.drop_index("ix_cluster_members_cluster")
 
     op.drop_table("cluster_members")

@@ -1,0 +1,65 @@
+"""Use cases for study programs (owned by an education organization)."""
+
+from typing import Any
+
+from sqlalchemy import select
+
+from registry import events
+from registry.adapters.tables import programs
+from registry.domain import access, rules
+from registry.domain.rules import RuleViolation
+from registry.service_layer.common import fetch_one, now
+from registry.service_layer.organizations import require_organization
+from shared.auth import Identity
+from shared.db.unit_of_work import UnitOfWork
+from shared.ids import new_id
+
+
+async def register(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) -> dict[str, Any]:
+    access.acts_for_institution(identity, data["institution_id"])
+    rules.check_program_classification(level=data["level"], field_code=data["field_code"])
+    await require_organization(
+        uow, data["institution_id"], field="institution_id", kind="education"
+    )
+    taken = await uow.session.scalar(
+        select(programs.c.id).where(
+            programs.c.institution_id == data["institution_id"], programs.c.code == data["code"]
+        )
+    )
+    if taken is not None:
+        raise RuleViolation(
+            "code", f"this institution already has program {data['code']}", status=409
+        )
+    row = {**data, "id": new_id(), "active": True, "created_at": now(), "updated_at": now()}
+    await uow.session.execute(programs.insert().values(**row))
+    uow.publish(
+        events.program(row, created=True),
+        key=row["institution_id"],
+        subject=f"programs/{row['id']}",
+    )
+    return row
+
+
+async def update(
+    uow: UnitOfWork, identity: Identity, program_id: str, changes: dict[str, Any]
+) -> dict[str, Any]:
+    row = await fetch_one(uow.session, programs, program_id, "program")
+    access.acts_for_institution(identity, row["institution_id"])
+    rules.check_program_classification(
+        level=changes.get("level"), field_code=changes.get("field_code")
+    )
+    updated = {**row, **changes}
+    if updated == row:
+        return row
+    updated["updated_at"] = now()
+    await uow.session.execute(
+        programs.update()
+        .where(programs.c.id == program_id)
+        .values(**changes, updated_at=updated["updated_at"])
+    )
+    uow.publish(
+        events.program(updated, created=False),
+        key=row["institution_id"],
+        subject=f"programs/{program_id}",
+    )
+    return updated
