@@ -6,6 +6,7 @@ import json
 import sys
 from datetime import datetime
 
+from shared.auth import ROLES
 from shared.db.migrations import SERVICES
 
 
@@ -62,6 +63,23 @@ def _parser() -> argparse.ArgumentParser:
     redrive = dlq.add_parser("redrive", help="put pending dead letters back on their topics")
     redrive.add_argument("--service", choices=SERVICES, required=True)
     redrive.set_defaults(handler=_dlq_redrive)
+
+    token = commands.add_parser("token", help="print a development bearer token (HS256)")
+    token.add_argument("--role", required=True, choices=ROLES)
+    token.add_argument("--org", help="organization id (institution and employer roles)")
+    token.add_argument("--region", help="ISO 3166-2 code (regional_authority role)")
+    token.add_argument("--sub", help="subject (default: dev-<role>)")
+    token.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")
+    token.add_argument("--data-dir", default="var", help="where `educluster up` keeps its secret")
+    token.set_defaults(handler=_token)
+
+    registry = commands.add_parser("registry", help="registry data").add_subparsers(title="actions")
+    load = registry.add_parser(
+        "load-regions",
+        help="add or rename regions from a CSV file (code,country,name_uz,name_ru,name_en)",
+    )
+    load.add_argument("file")
+    load.set_defaults(handler=_load_regions)
 
     events = commands.add_parser("events", help="the event catalogue").add_subparsers(
         title="actions"
@@ -137,6 +155,65 @@ def _dlq_redrive(args: argparse.Namespace) -> None:
 
     count = asyncio.run(redrive_dead_letters(load_settings(args.service).kafka, args.service))
     print(f"{args.service}: re-drove {count} dead letters to their original topics")
+
+
+def _token(args: argparse.Namespace) -> int:
+    from shared.auth import mint_token
+    from shared.auth_settings import AuthSettings
+    from shared.cli.dev_secret import dev_secret
+
+    secret = dev_secret(args.data_dir, create=False)
+    if not secret:
+        print(
+            "educluster: no secret: set EDUCLUSTER_JWT_SECRET or run `educluster up` first",
+            file=sys.stderr,
+        )
+        return 2
+    if args.role in ("institution", "employer") and not args.org:
+        print(f"educluster: --org is required for role {args.role}", file=sys.stderr)
+        return 2
+    if args.role == "regional_authority" and not args.region:
+        print("educluster: --region is required for role regional_authority", file=sys.stderr)
+        return 2
+    settings = AuthSettings(secret=secret)
+    print(
+        mint_token(
+            settings, role=args.role, sub=args.sub, org=args.org, region=args.region, ttl_s=args.ttl
+        )
+    )
+    return 0
+
+
+def _load_regions(args: argparse.Namespace) -> int:
+    from registry import reference
+    from registry.service_layer.regions import upsert_regions
+
+    from shared.cli.services import load_settings
+    from shared.db.engine import create_engine, session_factory
+    from shared.db.unit_of_work import UnitOfWork
+
+    try:
+        items = reference.load_regions_file(args.file)
+    except (OSError, ValueError) as error:
+        print(f"educluster: {error}", file=sys.stderr)
+        return 2
+
+    async def run() -> int:
+        engine = create_engine(load_settings("registry").resolved_database_url())
+        try:
+            async with UnitOfWork(session_factory(engine), service="registry") as uow:
+                changed = await upsert_regions(uow, items)
+                await uow.commit()
+                return changed
+        finally:
+            await engine.dispose()
+
+    changed = asyncio.run(run())
+    print(
+        f"registry: {len(items)} regions read, {changed} added or renamed "
+        "(their events go out with the registry's relay)"
+    )
+    return 0
 
 
 def _events_schema(args: argparse.Namespace) -> None:

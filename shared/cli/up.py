@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 
+from shared.cli.dev_secret import ENV, dev_secret
 from shared.cli.services import PORTS, load_settings
 from shared.db.migrations import SERVICES, upgrade
 from shared.local_broker import LocalBroker, die_with_parent, free_port
@@ -43,6 +44,7 @@ class Launcher:
             signal.signal(sig, self._on_signal)
         try:
             self._start_broker()
+            self._dev_secret()
             asyncio.run(self._prepare())
             self._start_services()
             self._wait_until_ready()
@@ -72,6 +74,14 @@ class Launcher:
         self.broker = LocalBroker(port=port, log_path=self.data_dir / "broker.log").start()
         os.environ["EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS"] = self.broker.bootstrap_servers
         say(f"started the bundled broker (memory only) on {self.broker.bootstrap_servers}")
+
+    def _dev_secret(self) -> None:
+        if not os.environ.get(ENV):
+            os.environ[ENV] = dev_secret(self.data_dir, create=True) or ""
+            say(
+                f"development token secret in {self.data_dir / 'jwt-secret'}; "
+                "mint a token with: educluster token --role ministry"
+            )
 
     async def _prepare(self) -> None:
         created = await ensure_topics(KafkaSettings())

@@ -66,6 +66,30 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
         children = _children(launcher.pid)
         assert len(children) == 5  # the broker and four services
 
+        token = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "shared.cli.main",
+                "token",
+                "--role",
+                "ministry",
+                "--data-dir",
+                str(tmp_path / "var"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        regions = httpx.get(
+            f"http://127.0.0.1:{PORTS['registry']}/api/v1/regions",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=5,
+        )
+        assert regions.status_code == 200
+        assert len(regions.json()["items"]) == 14
+
         launcher.send_signal(signal.SIGTERM)
         assert launcher.wait(timeout=40) == 0
         output = launcher.stdout.read()

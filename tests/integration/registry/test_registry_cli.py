@@ -1,0 +1,94 @@
+"""`educluster token` and `educluster registry load-regions`."""
+
+import asyncio
+import os
+import sys
+
+from registry.adapters.tables import regions
+from sqlalchemy import select
+
+from shared.auth import TokenVerifier
+from shared.auth_settings import AuthSettings
+from shared.db.engine import create_engine
+from shared.db.migrations import upgrade
+from shared.messaging.tables import outbox
+
+SECRET = "a-secret-long-enough-for-hs256-tokens"
+
+
+async def educluster(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "shared.cli.main",
+        *args,
+        env={**os.environ, **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_token_prints_a_bearer_token_the_services_accept(tmp_path):
+    code, out, err = await educluster(
+        "token",
+        "--role",
+        "regional_authority",
+        "--region",
+        "UZ-SA",
+        env={"EDUCLUSTER_JWT_SECRET": SECRET},
+    )
+    assert code == 0, err
+    identity = TokenVerifier(AuthSettings(secret=SECRET)).verify(out.strip())
+    assert (identity.role, identity.region) == ("regional_authority", "UZ-SA")
+
+    code, _, err = await educluster(
+        "token", "--role", "institution", env={"EDUCLUSTER_JWT_SECRET": SECRET}
+    )
+    assert code == 2 and "--org is required" in err
+    code, _, err = await educluster(
+        "token",
+        "--role",
+        "ministry",
+        "--data-dir",
+        str(tmp_path),
+        env={"EDUCLUSTER_JWT_SECRET": ""},
+    )
+    assert code == 2 and "no secret" in err
+
+
+async def test_load_regions_adds_another_countrys_regions_and_queues_their_events(
+    make_database_url, tmp_path
+):
+    url = await make_database_url("registry")
+    await upgrade("registry", url)
+    good = tmp_path / "kz.csv"
+    good.write_text(
+        "code,country,name_uz,name_ru,name_en\n"
+        "KZ-75,KZ,Almati,Алматы,Almaty\nKZ-71,KZ,Astana,Астана,Astana\n"
+    )
+    env = {"EDUCLUSTER_REGISTRY_DATABASE_URL": url}
+    code, out, err = await educluster("registry", "load-regions", str(good), env=env)
+    assert code == 0, err
+    assert "2 added or renamed" in out
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "code,country,name_uz,name_ru,name_en\nKZ-75,KZ,Almati,Алматы,Almaty\nUZ-XX,KZ,,x,y\n"
+    )
+    code, _, err = await educluster("registry", "load-regions", str(bad), env=env)
+    assert code == 2 and "line 3" in err
+
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            codes = set((await conn.execute(select(regions.c.code))).scalars())
+            queued = (await conn.execute(select(outbox.c.event_type, outbox.c.key))).all()
+    finally:
+        await engine.dispose()
+    assert codes == {"KZ-75", "KZ-71"}
+    assert sorted(queued) == [
+        ("educluster.registry.region.upserted.v1", "KZ-71"),
+        ("educluster.registry.region.upserted.v1", "KZ-75"),
+    ]
