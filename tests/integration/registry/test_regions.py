@@ -14,8 +14,9 @@ async def test_the_fourteen_divisions_of_uzbekistan_are_seeded_with_three_langua
 
 async def test_only_the_ministry_adds_a_region_and_its_code_must_fit_its_country(registry):
     body = {"country": "KZ", "name_uz": "Almati", "name_ru": "Алматы", "name_en": "Almaty"}
-    refused = await registry.put("/api/v1/regions/KZ-75", headers=headers("institution",
-                                 org="x"), json=body)
+    refused = await registry.put(
+        "/api/v1/regions/KZ-75", headers=headers("institution", org="x"), json=body
+    )
     assert refused.status_code == 403
     wrong = await registry.put("/api/v1/regions/UZ-99", headers=MINISTRY, json=body)
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["loc"] == ["body", "code"]

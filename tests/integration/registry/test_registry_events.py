@@ -29,14 +29,24 @@ async def test_each_committed_change_publishes_one_event_and_a_refused_one_publi
     await drained(registry)  # the 14 seeded regions
     university = await create_organization(registry)
     program = await create_program(registry, university)
-    await registry.patch(f"/api/v1/programs/{program['id']}", headers=MINISTRY,
-                         json={"name": "Software engineering"})
-    refused = await registry.post("/api/v1/organizations", headers=MINISTRY, json={
-        "kind": "education", "subtype": "university", "name": "dup", "region_code": "UZ-SA",
-        "tax_id": university["tax_id"]})
+    await registry.patch(
+        f"/api/v1/programs/{program['id']}", headers=MINISTRY, json={"name": "Software engineering"}
+    )
+    refused = await registry.post(
+        "/api/v1/organizations",
+        headers=MINISTRY,
+        json={
+            "kind": "education",
+            "subtype": "university",
+            "name": "dup",
+            "region_code": "UZ-SA",
+            "tax_id": university["tax_id"],
+        },
+    )
     assert refused.status_code == 409
-    unchanged = await registry.patch(f"/api/v1/programs/{program['id']}", headers=MINISTRY,
-                                     json={"name": "Software engineering"})
+    unchanged = await registry.patch(
+        f"/api/v1/programs/{program['id']}", headers=MINISTRY, json={"name": "Software engineering"}
+    )
     assert unchanged.status_code == 200  # no change, so no event
     await drained(registry)
 
@@ -53,8 +63,10 @@ async def test_each_committed_change_publishes_one_event_and_a_refused_one_publi
     assert {r.key.decode() for r in program_events} == {university["id"]}  # the institution
 
     for record in records:
-        parsed = from_kafka(KafkaMessage(headers=dict(record.headers), key=record.key,
-                                         value=record.value), JSONFormat())
+        parsed = from_kafka(
+            KafkaMessage(headers=dict(record.headers), key=record.key, value=record.value),
+            JSONFormat(),
+        )
         assert parsed.get_specversion() == "1.0"
         assert parsed.get_source() == "/educluster/registry"
         assert parsed.get_id() and parsed.get_time() is not None
