@@ -144,23 +144,30 @@ def start_background(runtime: Runtime) -> None:
 
 
 async def stop_background(runtime: Runtime, *, timeout_s: float = 15.0) -> None:
-    """Cancel the background loops and wait (bounded) for them to clean up."""
-    for task in runtime.tasks:
-        task.cancel()
-    if runtime.tasks:
-        _, pending = await asyncio.wait(runtime.tasks, timeout=timeout_s)
-        if pending:
-            log.warning(
-                "background tasks did not stop in time",
-                extra={"tasks": sorted(t.get_name() for t in pending)},
-            )
+    """Cancel the background loops and wait (bounded) for them to clean up.
+
+    Cancelled again every half second: a client library that swallows one cancellation
+    (aiokafka does, in places) must not keep a loop alive.
+    """
+    pending = set(runtime.tasks)
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while pending and asyncio.get_running_loop().time() < deadline:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=0.5)
+    if pending:
+        log.warning(
+            "background tasks did not stop in time",
+            extra={"tasks": sorted(t.get_name() for t in pending)},
+        )
     runtime.tasks = []
 
 
 async def close_runtime(runtime: Runtime) -> None:
     await stop_background(runtime)
     try:
-        await asyncio.wait_for(runtime.engine.dispose(), 15)
+        async with asyncio.timeout(15):
+            await runtime.engine.dispose()
     except TimeoutError:
         log.warning("database connections did not close in time")
 

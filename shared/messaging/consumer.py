@@ -207,12 +207,10 @@ class ConsumerRunner:
         headers = dead_letter_headers(
             record, group_id=self.group_id, error=error, attempts=attempts
         )
-        await asyncio.wait_for(
-            producer.send_and_wait(
+        async with asyncio.timeout(self._kafka.send_timeout_s):
+            await producer.send_and_wait(
                 self._dead_letter_topic, value=record.value, key=record.key, headers=headers
-            ),
-            self._kafka.send_timeout_s,
-        )
+            )
         self._metrics.dead_lettered.labels(self.group_id).inc()
         log.error(
             "event dead-lettered",
@@ -271,6 +269,7 @@ class _Listener(ConsumerRebalanceListener):
 async def _stop_quietly(*clients: AIOKafkaConsumer | AIOKafkaProducer) -> None:
     for client in clients:
         try:
-            await asyncio.wait_for(client.stop(), 10)
+            async with asyncio.timeout(10):
+                await client.stop()
         except Exception:
             log.debug("client stop failed", exc_info=True)

@@ -63,7 +63,8 @@ async def redrive_dead_letters(settings: KafkaSettings, service: str) -> int:
         consumer.assign(partitions)
         quiet = 0
         while quiet < 3:
-            batches = await asyncio.wait_for(consumer.getmany(timeout_ms=300), 60)
+            async with asyncio.timeout(60):
+                batches = await consumer.getmany(timeout_ms=300)
             quiet = 0 if batches else quiet + 1
             for tp, records in batches.items():
                 for record in records:

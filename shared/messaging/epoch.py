@@ -47,12 +47,15 @@ class EpochWatch:
         """Read the marker now (creating topics and a marker if the broker is new)."""
         async with self._lock:
             try:
-                epoch = await asyncio.wait_for(self._read_marker(), 10)
+                async with asyncio.timeout(10):
+                    epoch = await self._read_marker()
                 if epoch is None:
                     await ensure_topics(self._settings)
-                    await asyncio.wait_for(self._append_marker(uuid4().hex), 10)
+                    async with asyncio.timeout(10):
+                        await self._append_marker(uuid4().hex)
                     # Two writers may race; the first record wins for everybody.
-                    epoch = await asyncio.wait_for(self._read_marker(), 10)
+                    async with asyncio.timeout(10):
+                        epoch = await self._read_marker()
                 if epoch is None:
                     raise KafkaError("the broker did not keep the epoch marker")
             except Exception:
@@ -84,7 +87,8 @@ class EpochWatch:
         if self._reader is not None:
             reader, self._reader = self._reader, None
             try:
-                await asyncio.wait_for(reader.stop(), 5)
+                async with asyncio.timeout(5):
+                    await reader.stop()
             except Exception:
                 log.debug("epoch reader stop failed", exc_info=True)
 

@@ -90,8 +90,10 @@ async def broker_reachable(settings: KafkaSettings, *, timeout_s: float = 2.0) -
     """True when a broker answers a metadata request within the timeout."""
     admin = new_admin(settings)
     try:
-        await asyncio.wait_for(admin.start(), timeout_s)
-        await asyncio.wait_for(admin.list_topics(), timeout_s)
+        async with asyncio.timeout(timeout_s):
+            await admin.start()
+        async with asyncio.timeout(timeout_s):
+            await admin.list_topics()
         return True
     except (KafkaError, OSError, TimeoutError):
         return False

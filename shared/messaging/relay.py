@@ -132,7 +132,8 @@ class OutboxRelay:
             await self._report_backlog()
             self._wakeup.clear()
             try:
-                await asyncio.wait_for(self._wakeup.wait(), self._idle_poll_s)
+                async with asyncio.timeout(self._idle_poll_s):
+                    await self._wakeup.wait()
             except TimeoutError:
                 pass
 
@@ -146,10 +147,8 @@ class OutboxRelay:
         ]
         # Wait for every send to settle (aiokafka fails a batch after request_timeout_ms), so
         # no send is left behind to land later, out of order, from a discarded producer.
-        results = await asyncio.wait_for(
-            asyncio.gather(*pending, return_exceptions=True),
-            3 * self._kafka.request_timeout_ms / 1000,
-        )
+        async with asyncio.timeout(3 * self._kafka.request_timeout_ms / 1000):
+            results = await asyncio.gather(*pending, return_exceptions=True)
         acks: list[tuple[int, int, int]] = []
         failure: BaseException | None = None
         for row, result in zip(rows, results, strict=True):
@@ -190,6 +189,7 @@ class OutboxRelay:
         if self._producer is not None:
             producer, self._producer = self._producer, None
             try:
-                await asyncio.wait_for(producer.stop(), 5)
+                async with asyncio.timeout(5):
+                    await producer.stop()
             except Exception:  # a producer that cannot flush to a dead broker: drop it
                 log.debug("producer stop failed", exc_info=True)

@@ -28,7 +28,8 @@ async def read_topic(
         records: list[ConsumerRecord] = []
         quiet = 0
         while quiet < quiet_polls:
-            batches = await asyncio.wait_for(consumer.getmany(timeout_ms=poll_ms), 30)
+            async with asyncio.timeout(30):
+                batches = await consumer.getmany(timeout_ms=poll_ms)
             quiet = 0 if batches else quiet + 1
             for batch in batches.values():
                 records.extend(batch)

@@ -2,28 +2,12 @@
 
 import asyncio
 import json
-import os
-import sys
 
 from shared.settings import REGISTRY_TOPIC
 from tests.integration import ledger
 from tests.integration.ledger import EntryAdded, kafka_settings, world
 from tests.integration.topic_reader import read_topic
-from tests.support import eventually
-
-
-async def educluster(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "shared.cli.main",
-        *args,
-        env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 120)
-    return process.returncode, out.decode(), err.decode()
+from tests.support import educluster, eventually
 
 
 async def test_outbox_republish_sends_retained_events_again_and_consumers_ignore_the_repeats(

@@ -1,9 +1,5 @@
 """`educluster token` and `educluster registry load-regions`."""
 
-import asyncio
-import os
-import sys
-
 from registry.adapters.tables import regions
 from sqlalchemy import select
 
@@ -12,22 +8,9 @@ from shared.auth_settings import AuthSettings
 from shared.db.engine import create_engine
 from shared.db.migrations import upgrade
 from shared.messaging.tables import outbox
+from tests.support import educluster
 
 SECRET = "a-secret-long-enough-for-hs256-tokens"
-
-
-async def educluster(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "shared.cli.main",
-        *args,
-        env={**os.environ, **env},
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(process.communicate(), 60)
-    return process.returncode, out.decode(), err.decode()
 
 
 async def test_token_prints_a_bearer_token_the_services_accept(tmp_path):
