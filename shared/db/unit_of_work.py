@@ -32,11 +32,12 @@ class UnitOfWork:
         self._service = service
         self._after_commit = after_commit
         self._events: list[OutgoingEvent] = []
+        self._flushed = False
         self.session: AsyncSession
 
     async def __aenter__(self) -> "UnitOfWork":
         self.session = self._sessions()
-        self._events = []
+        self._events, self._flushed = [], False
         return self
 
     async def __aexit__(
@@ -59,14 +60,22 @@ class UnitOfWork:
         event = new_event(payload, service=self._service, subject=subject)
         self.add_event(OutgoingEvent(event=event, topic=payload.topic, key=key))
 
+    async def flush_events(self) -> None:
+        """Write the queued events to the outbox now (still uncommitted): bounds the memory of
+        a unit of work that queues very many events, such as a bulk import."""
+        if self._events:
+            await append_to_outbox(self.session, self._events)
+            self._events = []
+            self._flushed = True
+
     async def commit(self) -> None:
         await append_to_outbox(self.session, self._events)
         await self.session.commit()
-        published = bool(self._events)
-        self._events = []
+        published = bool(self._events) or self._flushed
+        self._events, self._flushed = [], False
         if published and self._after_commit is not None:
             self._after_commit()
 
     async def rollback(self) -> None:
-        self._events = []
+        self._events, self._flushed = [], False
         await self.session.rollback()

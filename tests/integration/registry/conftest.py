@@ -1,6 +1,7 @@
 """A running registry service (real database, real broker) and tokens to call it with."""
 
 from contextlib import asynccontextmanager
+from datetime import date
 
 import httpx
 import pytest
@@ -10,6 +11,7 @@ from registry.config import RegistrySettings
 from shared.auth import mint_token
 from shared.auth_settings import AuthSettings
 from shared.db.migrations import upgrade
+from shared.messaging import outbox
 from tests.integration.ledger import kafka_settings
 from tests.support import eventually
 
@@ -34,6 +36,7 @@ def headers(
 
 
 MINISTRY = headers("ministry")
+NEXT_YEAR = date.today().year + 1
 
 
 @asynccontextmanager
@@ -106,3 +109,42 @@ async def create_program(
     )
     assert response.status_code == 201, response.text
     return response.json()
+
+
+async def institution_with_program(
+    registry, *, tax_id="201234567", region_code="UZ-SA", code="60610100"
+) -> tuple[dict, dict]:
+    institution = await create_organization(registry, tax_id=tax_id, region_code=region_code)
+    return institution, await create_program(registry, institution, code=code)
+
+
+async def create_graduate(
+    registry, program: dict, *, student_ref="S-0001", auth=MINISTRY, **fields
+) -> dict:
+    response = await registry.post(
+        "/api/v1/graduates",
+        headers=auth,
+        json={
+            "program_id": program["id"],
+            "graduation_year": 2024,
+            "student_ref": student_ref,
+            "full_name": f"Graduate {student_ref}",
+            **fields,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def drained(registry) -> None:
+    engine = registry.app.state.runtime.engine
+
+    async def backlog() -> int:
+        async with engine.connect() as conn:
+            return await outbox.backlog(conn)
+
+    await eventually(backlog, until=lambda n: n == 0, what="outbox drained")
+
+
+def as_institution(institution: dict) -> dict[str, str]:
+    return headers("institution", org=institution["id"])

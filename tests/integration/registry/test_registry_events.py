@@ -5,22 +5,15 @@ import json
 from cloudevents.core.bindings.kafka import KafkaMessage, from_kafka
 from cloudevents.core.formats.json import JSONFormat
 
-from shared.messaging import outbox
 from shared.settings import REGISTRY_TOPIC
 from tests.integration.ledger import kafka_settings
-from tests.integration.registry.conftest import MINISTRY, create_organization, create_program
+from tests.integration.registry.conftest import (
+    MINISTRY,
+    create_organization,
+    create_program,
+    drained,
+)
 from tests.integration.topic_reader import read_topic
-from tests.support import eventually
-
-
-async def drained(registry) -> None:
-    engine = registry.app.state.runtime.engine
-
-    async def backlog() -> int:
-        async with engine.connect() as conn:
-            return await outbox.backlog(conn)
-
-    await eventually(backlog, until=lambda n: n == 0, what="outbox drained")
 
 
 async def test_each_committed_change_publishes_one_event_and_a_refused_one_publishes_none(

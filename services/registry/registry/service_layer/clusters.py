@@ -9,7 +9,7 @@ from registry import events
 from registry.adapters.tables import cluster_members, clusters
 from registry.domain import access, rules
 from registry.domain.rules import RuleViolation
-from registry.service_layer.common import fetch_one, now
+from registry.service_layer.common import fetch_one, now, save_changes
 from registry.service_layer.organizations import check_region, require_organization
 from shared.auth import Identity
 from shared.db.unit_of_work import UnitOfWork
@@ -41,19 +41,15 @@ async def update(
         )
         if await _active_membership(uow, cluster_id, coordinator["id"]) is None:
             await _join(uow, cluster_id, coordinator, role="coordinator", joined_on=date.today())
-    updated = {**row, **changes}
-    if updated == row:
-        return row
-    updated["updated_at"] = now()
-    await uow.session.execute(
-        clusters.update()
-        .where(clusters.c.id == cluster_id)
-        .values(**changes, updated_at=updated["updated_at"])
+    return await save_changes(
+        uow,
+        clusters,
+        row,
+        changes,
+        to_event=lambda new: events.cluster(new, created=False),
+        key=cluster_id,
+        subject=f"clusters/{cluster_id}",
     )
-    uow.publish(
-        events.cluster(updated, created=False), key=cluster_id, subject=f"clusters/{cluster_id}"
-    )
-    return updated
 
 
 async def join(

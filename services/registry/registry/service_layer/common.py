@@ -1,11 +1,14 @@
 """Small helpers the registry's handlers share."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.db.unit_of_work import UnitOfWork
+from shared.events.payloads import EventPayload
 from shared.web.pagination import Page, decode_cursor, encode_cursor
 from shared.web.problems import ProblemError
 
@@ -39,3 +42,28 @@ async def fetch_page(
     more = len(rows) > limit
     rows = rows[:limit]
     return Page(items=rows, next_cursor=encode_cursor(rows[-1][primary.name]) if more else None)
+
+
+async def save_changes(
+    uow: UnitOfWork,
+    table: Table,
+    row: dict[str, Any],
+    changes: dict[str, Any],
+    *,
+    to_event: Callable[[dict[str, Any]], EventPayload],
+    key: str,
+    subject: str,
+) -> dict[str, Any]:
+    """Apply ``changes`` to ``row``; if anything really changed, stamp it and publish."""
+    updated = {**row, **changes}
+    if updated == row:
+        return row  # no change, no event
+    updated["updated_at"] = now()
+    primary = next(iter(table.primary_key.columns))
+    await uow.session.execute(
+        table.update()
+        .where(primary == row[primary.name])
+        .values(**changes, updated_at=updated["updated_at"])
+    )
+    uow.publish(to_event(updated), key=key, subject=subject)
+    return updated

@@ -8,7 +8,7 @@ from registry import events
 from registry.adapters.tables import organizations, regions
 from registry.domain import access, rules
 from registry.domain.rules import RuleViolation
-from registry.service_layer.common import fetch_one, now
+from registry.service_layer.common import fetch_one, now, save_changes
 from shared.auth import Identity
 from shared.db.unit_of_work import UnitOfWork
 from shared.ids import new_id
@@ -49,21 +49,15 @@ async def update(
         access.can_manage_in_region(identity, row["region_code"], "whether it is active")
     if "subtype" in changes:
         rules.check_subtype(row["kind"], changes["subtype"])
-    updated = {**row, **changes}
-    if updated == row:
-        return row
-    updated["updated_at"] = now()
-    await uow.session.execute(
-        organizations.update()
-        .where(organizations.c.id == organization_id)
-        .values(**changes, updated_at=updated["updated_at"])
-    )
-    uow.publish(
-        events.organization(updated, created=False),
+    return await save_changes(
+        uow,
+        organizations,
+        row,
+        changes,
+        to_event=lambda new: events.organization(new, created=False),
         key=organization_id,
         subject=f"organizations/{organization_id}",
     )
-    return updated
 
 
 async def require_organization(

@@ -8,7 +8,7 @@ from registry import events
 from registry.adapters.tables import programs
 from registry.domain import access, rules
 from registry.domain.rules import RuleViolation
-from registry.service_layer.common import fetch_one, now
+from registry.service_layer.common import fetch_one, now, save_changes
 from registry.service_layer.organizations import require_organization
 from shared.auth import Identity
 from shared.db.unit_of_work import UnitOfWork
@@ -48,18 +48,12 @@ async def update(
     rules.check_program_classification(
         level=changes.get("level"), field_code=changes.get("field_code")
     )
-    updated = {**row, **changes}
-    if updated == row:
-        return row
-    updated["updated_at"] = now()
-    await uow.session.execute(
-        programs.update()
-        .where(programs.c.id == program_id)
-        .values(**changes, updated_at=updated["updated_at"])
-    )
-    uow.publish(
-        events.program(updated, created=False),
+    return await save_changes(
+        uow,
+        programs,
+        row,
+        changes,
+        to_event=lambda new: events.program(new, created=False),
         key=row["institution_id"],
         subject=f"programs/{program_id}",
     )
-    return updated
