@@ -68,7 +68,11 @@ async def test_a_migrated_service_with_a_broker_is_healthy_ready_and_exports_met
     assert (healthz.status_code, healthz.json()) == (200, {"status": "ok"})
     report = ready.json()
     assert report["status"] == "ready"
-    assert set(report["checks"]) == {"database", "migrations", "broker"}
+    consuming = {"assessment"}  # services that already run consumers report them too
+    expected = {"database", "migrations", "broker"} | (
+        {"consumers"} if service in consuming else set()
+    )
+    assert set(report["checks"]) == expected
     assert all(check["ok"] for check in report["checks"].values())
     assert report["checks"]["database"]["detail"] == url.split("+")[0]
     assert report["checks"]["migrations"]["detail"].startswith("at head ")
@@ -96,7 +100,9 @@ async def test_a_service_whose_database_is_not_migrated_is_not_ready_and_says_mi
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert (problem["title"], problem["status"]) == ("Not ready", 503)
-    assert problem["detail"] == "Failing checks: migrations"
+    # A consumer cannot run on an unmigrated database either: it says so too.
+    expected = "migrations, consumers" if service == "assessment" else "migrations"
+    assert problem["detail"] == f"Failing checks: {expected}"
     assert problem["checks"]["migrations"]["detail"].startswith("at nothing, head is ")
     assert healthz.status_code == 200  # alive, just not ready
 

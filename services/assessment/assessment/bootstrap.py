@@ -2,8 +2,16 @@
 
 from fastapi import FastAPI
 
+from assessment.adapters.projection import REGISTRY_HANDLERS
 from assessment.config import AssessmentSettings
-from shared.runtime import ServiceSpec, create_service_app
+from assessment.entrypoints import frameworks
+from assessment.service_layer.frameworks import ensure_default
+from shared.runtime import ConsumerSpec, Runtime, ServiceSpec, create_service_app
+from shared.settings import REGISTRY_TOPIC
+
+
+async def _publish_default_framework(runtime: Runtime) -> None:
+    await ensure_default(runtime.uow_factory)
 
 
 def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
@@ -12,6 +20,14 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             name="assessment",
             title="EduCluster assessment",
             settings=settings or AssessmentSettings(),
-            publishes=True,
+            routers=[frameworks.router],
+            consumers=[
+                ConsumerSpec(
+                    purpose="registry-projection",
+                    topics=(REGISTRY_TOPIC,),
+                    handlers=REGISTRY_HANDLERS,
+                ),
+            ],
+            on_start=_publish_default_framework,
         )
     )

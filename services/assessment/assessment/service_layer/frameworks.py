@@ -1,0 +1,77 @@
+"""Competency frameworks: versioned and immutable once published."""
+
+import json
+import logging
+from datetime import UTC, datetime
+from importlib import resources
+from typing import Any
+
+from sqlalchemy import select
+
+from assessment.adapters.tables import frameworks
+from shared.db.unit_of_work import UnitOfWork
+from shared.events.catalogue.assessment import (
+    FrameworkCompetency,
+    FrameworkDomain,
+    FrameworkPublished,
+)
+from shared.ids import new_id
+
+log = logging.getLogger(__name__)
+
+
+def default_framework() -> dict[str, Any]:
+    """The bundled ESS-based framework (domain/default_framework.json; see methodology)."""
+    text = resources.files("assessment.domain").joinpath("default_framework.json").read_text()
+    return json.loads(text)
+
+
+def published_event(row: dict[str, Any]) -> FrameworkPublished:
+    content = row["content"]
+    return FrameworkPublished(
+        framework_id=row["id"],
+        code=row["code"],
+        version=row["version"],
+        scale_min=content["scale"]["min"],
+        scale_max=content["scale"]["max"],
+        domains=[
+            FrameworkDomain(
+                code=d["code"],
+                name_en=d["name"]["en"],
+                competencies=[
+                    FrameworkCompetency(code=c["code"], name_en=c["name"]["en"])
+                    for c in d["competencies"]
+                ],
+            )
+            for d in content["domains"]
+        ],
+    )
+
+
+async def publish(uow: UnitOfWork, content: dict[str, Any]) -> dict[str, Any]:
+    """Store a framework version for good and announce it (framework.published)."""
+    row = {
+        "id": new_id(),
+        "code": content["code"],
+        "version": content["version"],
+        "content": content,
+        "published_at": datetime.now(UTC),
+    }
+    await uow.session.execute(frameworks.insert().values(**row))
+    uow.publish(published_event(row), key=row["id"], subject=f"frameworks/{row['id']}")
+    return row
+
+
+async def ensure_default(uow_factory) -> None:  # type: ignore[no-untyped-def]
+    content = default_framework()
+    async with uow_factory() as uow:
+        found = await uow.session.scalar(
+            select(frameworks.c.id).where(
+                frameworks.c.code == content["code"], frameworks.c.version == content["version"]
+            )
+        )
+        if found is not None:
+            return
+        row = await publish(uow, content)
+        await uow.commit()
+    log.info("published the default framework", extra={"framework_id": row["id"]})

@@ -1,0 +1,73 @@
+"""The assessment service keeps its own projection of registry events, exactly once."""
+
+from sqlalchemy import select
+
+from assessment.adapters.tables import (
+    projected_employments,
+    projected_graduates,
+    projected_organizations,
+    projected_programs,
+)
+from tests.integration.registry.conftest import (
+    MINISTRY,
+    create_graduate,
+    create_organization,
+    headers,
+    institution_with_program,
+)
+from tests.support import eventually
+
+
+async def rows(client, table) -> list[dict]:
+    engine = client.app.state.runtime.engine
+    async with engine.connect() as conn:
+        return [dict(r) for r in (await conn.execute(select(table))).mappings()]
+
+
+async def test_registry_changes_reach_the_assessment_projection(platform):
+    registry, assessment = platform
+    institution, program = await institution_with_program(registry)
+    employer = await create_organization(
+        registry, kind="employer", subtype="J", tax_id="301234567", region_code="UZ-TK"
+    )
+    graduate = await create_graduate(registry, program)
+    employed = await registry.post(
+        "/api/v1/employments",
+        headers=headers("employer", org=employer["id"]),
+        json={
+            "graduate_id": graduate["id"],
+            "employer_id": employer["id"],
+            "start_date": "2025-09-01",
+            "position": "Developer",
+            "isco_code": "2512",
+            "in_field": True,
+        },
+    )
+    assert employed.status_code == 201, employed.text
+
+    employments = await eventually(
+        lambda: rows(assessment, projected_employments),
+        until=lambda rs: len(rs) == 1,
+        what="employment projected",
+    )
+    assert employments[0]["employer_id"] == employer["id"]
+    assert employments[0]["institution_id"] == institution["id"]
+    assert employments[0]["program_id"] == program["id"]
+    assert {r["id"] for r in await rows(assessment, projected_graduates)} == {graduate["id"]}
+    assert {r["id"] for r in await rows(assessment, projected_programs)} == {program["id"]}
+    assert {r["id"]: r["kind"] for r in await rows(assessment, projected_organizations)} == {
+        institution["id"]: "education",
+        employer["id"]: "employer",
+    }
+
+    ended = await registry.post(
+        f"/api/v1/employments/{employed.json()['id']}/end",
+        headers=MINISTRY,
+        json={"end_date": "2026-06-30"},
+    )
+    assert ended.status_code == 200, ended.text
+    await eventually(
+        lambda: rows(assessment, projected_employments),
+        until=lambda rs: str(rs[0]["end_date"]) == "2026-06-30",
+        what="end date projected",
+    )
