@@ -1,13 +1,13 @@
 """The assessment service keeps its own projection of registry events, exactly once."""
 
-from sqlalchemy import select
-
 from assessment.adapters.tables import (
     projected_employments,
     projected_graduates,
     projected_organizations,
     projected_programs,
 )
+from sqlalchemy import select
+
 from tests.integration.registry.conftest import (
     MINISTRY,
     create_graduate,
