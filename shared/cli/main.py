@@ -185,9 +185,9 @@ def _token(args: argparse.Namespace) -> int:
 
 
 def _load_regions(args: argparse.Namespace) -> int:
-    from registry import reference
     from registry.service_layer.regions import upsert_regions
 
+    from shared import reference
     from shared.cli.services import load_settings
     from shared.db.engine import create_engine, session_factory
     from shared.db.unit_of_work import UnitOfWork

@@ -8,6 +8,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.domain_errors import RuleViolation
+
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
@@ -104,7 +106,19 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    async def on_rule_violation(request: Request, error: RuleViolation) -> JSONResponse:
+        retry = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+        return problem_response(
+            status=error.status,
+            title=_reason(error.status) if error.status != 422 else "Invalid request",
+            detail=str(error),
+            errors=[error.error()],
+            headers=retry,
+            instance=request.url.path,
+        )
+
     app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(RuleViolation, on_rule_violation)
     app.add_exception_handler(IntegrityError, on_integrity)
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(StarletteHTTPException, on_http)

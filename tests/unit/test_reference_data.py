@@ -3,8 +3,8 @@
 import re
 
 import pytest
-from registry import reference
-from registry.reference import (
+from shared import reference
+from shared.reference import (
     Region,
     education_subtypes,
     employer_subtypes,

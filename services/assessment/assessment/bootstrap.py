@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from assessment.adapters.projection import REGISTRY_HANDLERS
 from assessment.config import AssessmentSettings
-from assessment.entrypoints import frameworks
+from assessment.entrypoints import assessments, frameworks, requirements
 from assessment.service_layer.frameworks import ensure_default
 from shared.runtime import ConsumerSpec, Runtime, ServiceSpec, create_service_app
 from shared.settings import REGISTRY_TOPIC
@@ -20,7 +20,7 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             name="assessment",
             title="EduCluster assessment",
             settings=settings or AssessmentSettings(),
-            routers=[frameworks.router],
+            routers=[frameworks.router, requirements.router, assessments.router],
             consumers=[
                 ConsumerSpec(
                     purpose="registry-projection",

@@ -1,5 +1,6 @@
 """Settings of the assessment service (environment prefix EDUCLUSTER_ASSESSMENT_)."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -10,3 +11,7 @@ class AssessmentSettings(ServiceSettings):
 
     service_name: str = "assessment"
     port: int = 8002
+    # An employer may assess a graduate whose employment ended at most this long ago.
+    employment_window_months: int = Field(default=12, ge=0, le=120)
+    # Institutions see a program's assessments only where at least this many exist.
+    min_cell_size: int = Field(default=5, ge=2)

@@ -1,10 +1,8 @@
 """The one place where the registry service is wired together."""
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from registry.config import RegistrySettings
-from registry.domain.rules import RuleViolation
 from registry.entrypoints import (
     clusters,
     employments,
@@ -15,26 +13,14 @@ from registry.entrypoints import (
 )
 from registry.service_layer.regions import seed_if_empty
 from shared.runtime import Runtime, ServiceSpec, create_service_app
-from shared.web.problems import problem_response
 
 
 async def _seed(runtime: Runtime) -> None:
     await seed_if_empty(runtime.uow_factory)
 
 
-async def _rule_violation(request: Request, error: RuleViolation) -> JSONResponse:
-    title = {404: "Not Found", 409: "Conflict"}.get(error.status, "Invalid request")
-    return problem_response(
-        status=error.status,
-        title=title,
-        detail=str(error),
-        instance=request.url.path,
-        errors=[{"loc": ["body", error.field], "msg": str(error)}],
-    )
-
-
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:
-    app = create_service_app(
+    return create_service_app(
         ServiceSpec(
             name="registry",
             title="EduCluster registry",
@@ -46,5 +32,3 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             on_start=_seed,
         )
     )
-    app.add_exception_handler(RuleViolation, _rule_violation)
-    return app

@@ -8,10 +8,13 @@ from assessment.adapters.tables import (
 )
 from sqlalchemy import select
 
+from shared.messaging import outbox
+from tests.integration.assessment.world import build_world
 from tests.integration.registry.conftest import (
     MINISTRY,
     create_graduate,
     create_organization,
+    drained,
     headers,
     institution_with_program,
 )
@@ -71,3 +74,41 @@ async def test_registry_changes_reach_the_assessment_projection(platform):
         until=lambda rs: str(rs[0]["end_date"]) == "2026-06-30",
         what="end date projected",
     )
+
+
+def consumed(assessment, outcome: str) -> float:
+    counter = assessment.app.state.runtime.metrics.consumed
+    return counter.labels("educluster.assessment.registry-projection", outcome)._value.get()
+
+
+async def test_redelivered_registry_events_change_nothing_in_the_projection(platform):
+    registry, assessment = platform
+    world = await build_world(registry, assessment, employed=2)
+    tables = (
+        projected_organizations,
+        projected_programs,
+        projected_graduates,
+        projected_employments,
+    )
+    before = [await rows(assessment, t) for t in tables]
+    processed = consumed(assessment, "processed")
+    await drained(registry)
+
+    async with registry.app.state.runtime.engine.begin() as conn:
+        republished = await outbox.mark_for_republish(conn)
+    # Besides the seeded regions (which this projection ignores): 2 organizations, a program,
+    # 2 graduates and 2 employments.
+    projected_events = 7
+    assert republished > projected_events
+
+    async def duplicates() -> float:
+        return consumed(assessment, "duplicate")
+
+    await eventually(
+        duplicates,
+        until=lambda n: n == projected_events,
+        what="every redelivered event recognised as a duplicate",
+    )
+    assert consumed(assessment, "processed") == processed
+    assert [await rows(assessment, t) for t in tables] == before
+    assert len(world.graduates) == 2

@@ -7,26 +7,20 @@ handler makes a redelivered event a no-op, so a plain upsert is exact.
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 
 from assessment.adapters.tables import (
+    projected_clusters,
     projected_employments,
     projected_graduates,
     projected_organizations,
     projected_programs,
 )
+from shared.db.queries import upsert
 from shared.db.unit_of_work import UnitOfWork
 from shared.events.catalogue import registry as ev
 from shared.events.envelope import CloudEvent
 from shared.messaging.consumer import EventHandler
-
-
-async def upsert(uow: UnitOfWork, table: Table, row: dict[str, Any]) -> None:
-    exists = await uow.session.scalar(select(table.c.id).where(table.c.id == row["id"]))
-    if exists is None:
-        await uow.session.execute(table.insert().values(**row))
-    else:
-        await uow.session.execute(table.update().where(table.c.id == row["id"]).values(**row))
 
 
 def _projector(table: Table, to_row: Callable[[Any], dict[str, Any]]) -> EventHandler:
@@ -42,6 +36,15 @@ def _organization(p: ev.OrganizationRegistered) -> dict[str, Any]:
         "kind": p.kind,
         "region_code": p.region_code,
         "active": p.active,
+    }
+
+
+def _cluster(p: ev.ClusterCreated) -> dict[str, Any]:
+    return {
+        "id": p.cluster_id,
+        "coordinator_id": p.coordinator_id,
+        "region_code": p.region_code,
+        "status": p.status,
     }
 
 
@@ -82,6 +85,10 @@ REGISTRY_HANDLERS: dict[str, EventHandler] = {
     **{
         t.event_type: _projector(projected_organizations, _organization)
         for t in (ev.OrganizationRegistered, ev.OrganizationUpdated)
+    },
+    **{
+        t.event_type: _projector(projected_clusters, _cluster)
+        for t in (ev.ClusterCreated, ev.ClusterUpdated)
     },
     **{
         t.event_type: _projector(projected_programs, _program)

@@ -1,15 +1,19 @@
-"""The assessment service's own tables: frameworks, and its projection of registry events."""
+"""The assessment service's own tables: frameworks, requirements, assessments, and its
+projection of registry events."""
 
 from sqlalchemy import (
     JSON,
     Boolean,
     Column,
     Date,
+    Index,
     Integer,
     MetaData,
     String,
     Table,
+    Text,
     UniqueConstraint,
+    text,
 )
 
 from shared.db.types import UtcDateTime
@@ -69,4 +73,79 @@ projected_employments = Table(
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=True),
     Column("in_field", Boolean, nullable=False),
+)
+
+projected_clusters = Table(
+    "projected_clusters",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("coordinator_id", String(36), nullable=False, index=True),
+    Column("region_code", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+)
+
+# One row per published version. ``owner_key`` ("employer:<id>" / "cluster:<id>") and
+# ``target_key`` ("field:<code>" / "program:<id>") name the series a version belongs to; the
+# unique constraint makes two concurrent publications of the same version collide.
+requirements = Table(
+    "requirements",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("owner_key", String(50), nullable=False),
+    Column("target_key", String(50), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("current", Boolean, nullable=False),
+    Column("employer_id", String(36), nullable=True, index=True),
+    Column("cluster_id", String(36), nullable=True, index=True),
+    Column("field_code", String(4), nullable=True),
+    Column("program_id", String(36), nullable=True),
+    Column("framework_id", String(36), nullable=False),
+    Column("importance", JSON, nullable=False),
+    Column("published_by", String(200), nullable=False),
+    Column("published_at", UtcDateTime, nullable=False),
+    UniqueConstraint("owner_key", "target_key", "version", name="uq_requirements_version"),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("employer_id", String(36), nullable=False),
+    Column("graduate_id", String(36), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("status", String(10), nullable=False),  # active | withdrawn
+    Column("revision", Integer, nullable=False),
+    Column("institution_id", String(36), nullable=False),
+    Column("program_id", String(36), nullable=False, index=True),
+    Column("framework_id", String(36), nullable=False),
+    Column("ratings", JSON, nullable=False),
+    Column("overall_satisfaction", Integer, nullable=False),
+    Column("preparedness", Integer, nullable=False),
+    Column("would_hire_again", Boolean, nullable=False),
+    Column("comment", Text, nullable=True),
+    Column("submitted_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    # One active assessment per employer, graduate and period; withdrawn ones are history.
+    Index(
+        "uq_assessments_one_active",
+        "employer_id",
+        "graduate_id",
+        "period",
+        unique=True,
+        sqlite_where=text("status = 'active'"),
+        postgresql_where=text("status = 'active'"),
+    ),
+    Index("ix_assessments_employer_period", "employer_id", "period"),
+)
+
+# Every state an assessment has had, including the withdrawn one: the history employers see.
+assessment_revisions = Table(
+    "assessment_revisions",
+    metadata,
+    Column("assessment_id", String(36), primary_key=True),
+    Column("revision", Integer, primary_key=True),
+    Column("action", String(10), nullable=False),  # submitted | revised | withdrawn
+    Column("state", JSON, nullable=False),
+    Column("recorded_by", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
 )

@@ -1,26 +1,17 @@
 from typing import Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel
-from sqlalchemy import select
+from fastapi import APIRouter, Request
 
 from assessment.adapters.tables import frameworks
-from shared.auth import CurrentIdentity, forbidden
+from assessment.entrypoints.schemas import FrameworkCreate, FrameworkPublic
+from assessment.service_layer import frameworks as handlers
+from shared.auth import CurrentIdentity, Identity, forbidden
+from shared.db.queries import fetch_one, fetch_page
 from shared.web.deps import UnitOfWorkFactory
-from shared.web.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
-from shared.web.problems import ProblemError
+from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.web.pagination import Cursor, Limit, Page
 
 router = APIRouter(prefix="/api/v1/frameworks", tags=["frameworks"])
-
-
-class FrameworkPublic(BaseModel):
-    id: str
-    code: str
-    version: int
-    name: dict[str, str]
-    source: dict[str, str]
-    scale: dict[str, Any]
-    domains: list[dict[str, Any]]
 
 
 def _public(row: Any) -> dict[str, Any]:
@@ -36,6 +27,32 @@ def _public(row: Any) -> dict[str, Any]:
     }
 
 
+@router.post(
+    "",
+    status_code=201,
+    response_model=FrameworkPublic,
+    summary="Publish a framework version (ministry); it is immutable from then on",
+)
+async def publish_framework(
+    body: FrameworkCreate,
+    identity: CurrentIdentity,
+    uow_factory: UnitOfWorkFactory,
+    request: Request,
+    idempotency_key: IdempotencyKey = None,
+):
+    async def create(uow):  # type: ignore[no-untyped-def]
+        return _public(await handlers.publish_next_version(uow, identity, body.model_dump()))
+
+    return await create_once(
+        uow_factory,
+        principal=identity.sub,
+        key=idempotency_key,
+        request_print=fingerprint("POST", request.url.path, body.model_dump(mode="json")),
+        public=FrameworkPublic,
+        create=create,
+    )
+
+
 @router.get("", response_model=Page[FrameworkPublic], summary="Published frameworks")
 async def list_frameworks(
     identity: CurrentIdentity,
@@ -43,34 +60,21 @@ async def list_frameworks(
     limit: Limit = 20,
     cursor: Cursor = None,
 ):
-    if identity.is_("operator"):
-        raise forbidden("operators have no access to frameworks")
-    statement = select(frameworks).order_by(frameworks.c.id).limit(limit + 1)
-    after = decode_cursor(cursor)
-    if after:
-        statement = statement.where(frameworks.c.id > after)
+    _may_read(identity)
     async with uow_factory() as uow:
-        rows = list((await uow.session.execute(statement)).mappings())
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return {
-        "items": [_public(r) for r in rows],
-        "next_cursor": encode_cursor(rows[-1]["id"]) if more else None,
-    }
+        page = await fetch_page(uow.session, frameworks, filters=[], limit=limit, cursor=cursor)
+    return Page(items=[_public(r) for r in page.items], next_cursor=page.next_cursor)
 
 
 @router.get("/{framework_id}", response_model=FrameworkPublic, summary="One framework")
 async def get_framework(
     framework_id: str, identity: CurrentIdentity, uow_factory: UnitOfWorkFactory
 ):
+    _may_read(identity)
+    async with uow_factory() as uow:
+        return _public(await fetch_one(uow.session, frameworks, framework_id, "framework"))
+
+
+def _may_read(identity: Identity) -> None:
     if identity.is_("operator"):
         raise forbidden("operators have no access to frameworks")
-    async with uow_factory() as uow:
-        row = (
-            (await uow.session.execute(select(frameworks).where(frameworks.c.id == framework_id)))
-            .mappings()
-            .first()
-        )
-    if row is None:
-        raise ProblemError(404, "Not Found", f"framework {framework_id} does not exist")
-    return _public(row)

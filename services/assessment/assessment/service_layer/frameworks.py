@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from assessment.adapters.tables import frameworks
+from assessment.domain.framework_rules import check_codes_unique
+from shared.auth import Identity, forbidden
 from shared.db.unit_of_work import UnitOfWork
 from shared.events.catalogue.assessment import (
     FrameworkCompetency,
@@ -60,6 +62,24 @@ async def publish(uow: UnitOfWork, content: dict[str, Any]) -> dict[str, Any]:
     await uow.session.execute(frameworks.insert().values(**row))
     uow.publish(published_event(row), key=row["id"], subject=f"frameworks/{row['id']}")
     return row
+
+
+async def publish_next_version(
+    uow: UnitOfWork, identity: Identity, content: dict[str, Any]
+) -> dict[str, Any]:
+    """The ministry publishes a framework: the next version of its code, frozen from now on.
+
+    Published versions never change (assessments and requirements name the one they used);
+    a correction is a new version. Without a scale of its own it uses the default's 1–5 scale.
+    """
+    if not identity.is_("ministry"):
+        raise forbidden("only the ministry publishes competency frameworks")
+    check_codes_unique(content)
+    latest = await uow.session.scalar(
+        select(func.max(frameworks.c.version)).where(frameworks.c.code == content["code"])
+    )
+    scale = content.get("scale") or default_framework()["scale"]
+    return await publish(uow, {**content, "scale": scale, "version": (latest or 0) + 1})
 
 
 async def ensure_default(uow_factory) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from registry import reference
+from shared import reference
+from shared.domain_errors import RuleViolation
 
 ORGANIZATION_KINDS = ("education", "employer", "research", "private", "government")
 MEMBER_ROLES = ("coordinator", "education", "employer", "research", "private_partner")
@@ -14,15 +15,6 @@ ROLE_KINDS = {
     "research": "research",
     "private_partner": "private",
 }
-
-
-class RuleViolation(ValueError):
-    """A request that is well-formed but breaks a registry rule; ``field`` names the culprit."""
-
-    def __init__(self, field: str, message: str, *, status: int = 422) -> None:
-        super().__init__(message)
-        self.field = field
-        self.status = status
 
 
 def allowed_subtypes(kind: str) -> tuple[str, ...]:

@@ -4,7 +4,6 @@ from fastapi import APIRouter, Query, Request
 
 from registry.adapters.tables import graduates
 from registry.domain import access
-from registry.domain.rules import RuleViolation
 from registry.entrypoints.people_schemas import (
     GraduateCreate,
     GraduateImportSummary,
@@ -16,6 +15,7 @@ from registry.service_layer import graduates as handlers
 from registry.service_layer.organizations import require_organization
 from shared.auth import CurrentIdentity, Identity
 from shared.db.unit_of_work import UnitOfWork
+from shared.domain_errors import RuleViolation
 from shared.web.deps import UnitOfWorkFactory
 from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
 from shared.web.pagination import Cursor, Limit, Page

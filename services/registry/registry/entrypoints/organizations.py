@@ -11,8 +11,8 @@ from registry.entrypoints.schemas import (
     OrganizationUpdate,
 )
 from registry.service_layer import organizations as handlers
-from registry.service_layer.common import fetch_one, fetch_page
 from shared.auth import CurrentIdentity
+from shared.db.queries import fetch_one, fetch_page
 from shared.web.deps import UnitOfWorkFactory
 from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
 from shared.web.pagination import Cursor, Limit, Page

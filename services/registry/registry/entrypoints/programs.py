@@ -4,8 +4,8 @@ from registry.adapters.tables import programs
 from registry.domain import access
 from registry.entrypoints.schemas import ProgramCreate, ProgramPublic, ProgramUpdate
 from registry.service_layer import programs as handlers
-from registry.service_layer.common import fetch_one, fetch_page
 from shared.auth import CurrentIdentity
+from shared.db.queries import fetch_one, fetch_page
 from shared.web.deps import UnitOfWorkFactory
 from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
 from shared.web.pagination import Cursor, Limit, Page

@@ -3,14 +3,14 @@ import re
 from fastapi import APIRouter
 from sqlalchemy import select
 
-from registry import reference
 from registry.adapters.tables import regions
 from registry.domain import access
-from registry.domain.rules import RuleViolation
 from registry.entrypoints.schemas import RegionPublic, RegionUpsert
-from registry.service_layer.common import fetch_one
 from registry.service_layer.regions import upsert_regions
+from shared import reference
 from shared.auth import CurrentIdentity
+from shared.db.queries import fetch_one
+from shared.domain_errors import RuleViolation
 from shared.web.deps import UnitOfWorkFactory
 from shared.web.pagination import Page
 

@@ -19,8 +19,8 @@ from sqlalchemy import bindparam, select
 
 from registry import events
 from registry.adapters.tables import graduates, programs
-from registry.service_layer.common import now
 from registry.service_layer.graduates import graduation_year_problem
+from shared.db.queries import now
 from shared.db.unit_of_work import UnitOfWork
 from shared.ids import new_id
 from shared.web.problems import ProblemError

@@ -7,11 +7,12 @@ from sqlalchemy import ColumnElement, select
 from registry import events
 from registry.adapters.tables import employments, graduates, organizations, programs
 from registry.domain import access
-from registry.domain.rules import RuleViolation
-from registry.service_layer.common import fetch_one, fetch_page, now, save_changes
+from registry.service_layer.common import save_changes
 from registry.service_layer.organizations import require_organization
 from shared.auth import Identity, forbidden
+from shared.db.queries import fetch_one, fetch_page, now
 from shared.db.unit_of_work import UnitOfWork
+from shared.domain_errors import RuleViolation
 from shared.ids import new_id
 from shared.web.pagination import Page
 

@@ -7,10 +7,11 @@ from sqlalchemy import select
 from registry import events
 from registry.adapters.tables import organizations, regions
 from registry.domain import access, rules
-from registry.domain.rules import RuleViolation
-from registry.service_layer.common import fetch_one, now, save_changes
+from registry.service_layer.common import save_changes
 from shared.auth import Identity
+from shared.db.queries import fetch_one, now
 from shared.db.unit_of_work import UnitOfWork
+from shared.domain_errors import RuleViolation
 from shared.ids import new_id
 
 

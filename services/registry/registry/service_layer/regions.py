@@ -4,9 +4,10 @@ import logging
 
 from sqlalchemy import func, select
 
-from registry import events, reference
+from registry import events
 from registry.adapters.tables import regions
-from registry.service_layer.common import now
+from shared import reference
+from shared.db.queries import now
 from shared.db.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)

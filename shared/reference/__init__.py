@@ -1,4 +1,4 @@
-"""Reference data the registry validates against: regions, classifications, subtypes, tax ids.
+"""Reference data every service validates against: regions, classifications, subtypes, tax ids.
 
 Pure Python (standard library only), so any layer can import it. The data are shipped as
 package data beside this file and read with :mod:`importlib.resources`:

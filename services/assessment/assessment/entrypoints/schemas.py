@@ -1,0 +1,159 @@
+"""API models of the assessment service: separate models per use (create, revise, public)."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,79}$")]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=36)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Rating = Annotated[int, Field(ge=1, le=5)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Localized(_Body):
+    """A text in Uzbek (Latin script), Russian and English."""
+
+    uz: Text
+    ru: Text
+    en: Text
+
+
+class CompetencyCreate(_Body):
+    code: Code
+    name: Localized
+    description: Localized
+
+
+class DomainCreate(_Body):
+    code: Code
+    name: Localized
+    competencies: list[CompetencyCreate] = Field(min_length=1, max_length=100)
+
+
+class FrameworkCreate(_Body):
+    """A new framework version: the version number is assigned (next for this code)."""
+
+    code: Code
+    name: Localized
+    source: dict[str, Text] = Field(default_factory=dict, description="where it comes from")
+    domains: list[DomainCreate] = Field(min_length=1, max_length=20)
+
+
+class FrameworkPublic(BaseModel):
+    id: str
+    code: str
+    version: int
+    name: dict[str, str]
+    source: dict[str, str]
+    scale: dict[str, Any]
+    domains: list[dict[str, Any]]
+
+
+class RequirementCreate(_Body):
+    """Importance (1–5) of competencies, for a field of study or one program.
+
+    Give exactly one of employer_id / cluster_id, and one of field_code / program_id.
+    """
+
+    employer_id: Id | None = None
+    cluster_id: Id | None = None
+    field_code: Annotated[str, StringConstraints(pattern=r"^\d{4}$")] | None = None
+    program_id: Id | None = None
+    framework_id: Id
+    importance: dict[Code, Rating] = Field(min_length=1, max_length=200)
+
+    @model_validator(mode="after")
+    def _one_owner_one_target(self) -> Self:
+        for pair in (("employer_id", "cluster_id"), ("field_code", "program_id")):
+            given = [name for name in pair if getattr(self, name) is not None]
+            if len(given) != 1:
+                raise ValueError(f"give exactly one of {pair[0]} and {pair[1]}")
+        return self
+
+
+class RequirementPublic(BaseModel):
+    id: str
+    version: int
+    current: bool
+    employer_id: str | None
+    cluster_id: str | None
+    field_code: str | None
+    program_id: str | None
+    framework_id: str
+    importance: dict[str, int]
+    published_at: datetime
+
+
+class AssessmentContent(_Body):
+    ratings: dict[Code, Rating | None] = Field(
+        max_length=200, description="competency code → 1..5, or null: not observed / not required"
+    )
+    overall_satisfaction: Rating
+    preparedness: Rating = Field(description="how well the qualification prepared them, 1..5")
+    would_hire_again: bool = Field(description="would hire another graduate of this program")
+    comment: Text | None = None
+
+
+class AssessmentCreate(AssessmentContent):
+    employer_id: Id
+    graduate_id: Id
+    period: Year
+    framework_id: Id
+
+
+class AssessmentRevise(AssessmentContent):
+    """The whole new content of an active assessment (PUT replaces it)."""
+
+
+class BulkAssessmentCreate(_Body):
+    items: list[AssessmentCreate] = Field(min_length=1, max_length=1000)
+
+
+class AssessmentPublic(BaseModel):
+    id: str
+    employer_id: str
+    graduate_id: str
+    program_id: str
+    period: int
+    framework_id: str
+    status: Literal["active", "withdrawn"]
+    revision: int
+    ratings: dict[str, int | None]
+    overall_satisfaction: int
+    preparedness: int
+    would_hire_again: bool
+    comment: str | None
+    submitted_at: datetime
+    updated_at: datetime
+
+
+class BulkAssessmentPublic(BaseModel):
+    items: list[AssessmentPublic]
+
+
+class AssessmentRevisionPublic(BaseModel):
+    revision: int
+    action: Literal["submitted", "revised", "withdrawn"]
+    state: dict[str, Any]
+    recorded_at: datetime
+
+
+class ProgramSummary(BaseModel):
+    """De-identified distributions of a program's active assessments (small cells withheld)."""
+
+    program_id: str
+    period: int | None
+    n: int
+    suppressed: bool
+    reason: str | None
+    overall_satisfaction: dict[str, int] | None = None
+    preparedness: dict[str, int] | None = None
+    would_hire_again: dict[str, int] | None = None
+    competencies: dict[str, dict[str, int]] | None = None
+    comments: list[str] | None = None

@@ -1,0 +1,116 @@
+"""A small registry world for assessment tests: an institution, a program, an employer and
+graduates it employs, all projected into the assessment service."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from assessment.adapters.tables import projected_employments
+from sqlalchemy import func, select
+
+from tests.integration.registry.conftest import (
+    MINISTRY,
+    create_graduate,
+    create_organization,
+    headers,
+    institution_with_program,
+)
+from tests.support import eventually
+
+PERIOD = date.today().year
+RATINGS = {
+    "foundation.oral_communication": 4,
+    "technical.professional_knowledge": 5,
+    "digital.information_data_literacy": None,
+}
+
+
+@dataclass
+class World:
+    registry: object
+    assessment: object
+    institution: dict
+    program: dict
+    employer: dict
+    framework: dict
+    graduates: list[dict] = field(default_factory=list)
+
+    @property
+    def as_employer(self) -> dict[str, str]:
+        return headers("employer", org=self.employer["id"])
+
+    def assessment_body(self, graduate: dict, **changes) -> dict:
+        return {
+            "employer_id": self.employer["id"],
+            "graduate_id": graduate["id"],
+            "period": PERIOD,
+            "framework_id": self.framework["id"],
+            "ratings": RATINGS,
+            "overall_satisfaction": 4,
+            "preparedness": 3,
+            "would_hire_again": True,
+            "comment": "Reliable and quick to learn.",
+            **changes,
+        }
+
+
+async def default_framework(assessment) -> dict:
+    listed = await eventually(
+        lambda: assessment.get("/api/v1/frameworks", headers=MINISTRY),
+        until=lambda r: r.status_code == 200 and r.json()["items"],
+        what="default framework published",
+    )
+    return listed.json()["items"][0]
+
+
+async def employ(world: World, graduate: dict, *, start="2024-09-01", end=None) -> dict:
+    response = await world.registry.post(
+        "/api/v1/employments",
+        headers=world.as_employer,
+        json={
+            "graduate_id": graduate["id"],
+            "employer_id": world.employer["id"],
+            "start_date": start,
+            "end_date": end,
+            "position": "Engineer",
+            "isco_code": "2512",
+            "in_field": True,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def projected_employment_count(assessment) -> int:
+    async with assessment.app.state.runtime.engine.connect() as conn:
+        return await conn.scalar(select(func.count()).select_from(projected_employments))
+
+
+async def build_world(registry, assessment, *, employed=1, wait=True) -> World:
+    """``employed`` graduates employed since 2024-09 by one employer; waits until projected."""
+    institution, program = await institution_with_program(registry)
+    employer = await create_organization(
+        registry, kind="employer", subtype="J", tax_id="301234567", region_code="UZ-TK"
+    )
+    world = World(
+        registry=registry,
+        assessment=assessment,
+        institution=institution,
+        program=program,
+        employer=employer,
+        framework=await default_framework(assessment),
+    )
+    for i in range(employed):
+        graduate = await create_graduate(registry, program, student_ref=f"S-{i:04d}")
+        await employ(world, graduate)
+        world.graduates.append(graduate)
+    if wait:
+        await settled(world, employments=employed)
+    return world
+
+
+async def settled(world: World, *, employments: int) -> None:
+    await eventually(
+        lambda: projected_employment_count(world.assessment),
+        until=lambda n: n == employments,
+        what=f"{employments} employments projected",
+    )
