@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 from fastapi import APIRouter, FastAPI
 from prometheus_client import CollectorRegistry
@@ -53,6 +54,11 @@ class ServiceSpec:
     publishes: bool = True
     # Run once in the background after start (retried until it succeeds), e.g. seeding.
     on_start: Callable[["Runtime"], Awaitable[None]] | None = None
+    # Named loops of the service's own, run and restarted like the relay and the consumers.
+    loops: Sequence[tuple[str, Callable[["Runtime"], Awaitable[None]]]] = ()
+    # Awaited once as the service stops, before its background tasks and database close,
+    # e.g. to close a client's connection pool.
+    on_stop: Callable[["Runtime"], Awaitable[None]] | None = None
 
 
 @dataclass
@@ -140,6 +146,7 @@ def start_background(runtime: Runtime) -> None:
     if runtime.spec.on_start is not None:
         on_start = runtime.spec.on_start
         loops.append(("on-start", lambda: on_start(runtime)))
+    loops += [(name, partial(loop, runtime)) for name, loop in runtime.spec.loops]
     runtime.tasks = [asyncio.create_task(supervise(n, r), name=n) for n, r in loops]
 
 
@@ -217,7 +224,11 @@ def create_service_app(spec: ServiceSpec) -> FastAPI:
         try:
             yield
         finally:
-            await close_runtime(runtime)
+            try:
+                if spec.on_stop is not None:
+                    await spec.on_stop(runtime)
+            finally:
+                await close_runtime(runtime)
             log.info("service stopped")
 
     app = FastAPI(title=spec.title, version="1.0.0", lifespan=lifespan)

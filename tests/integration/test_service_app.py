@@ -68,7 +68,7 @@ async def test_a_migrated_service_with_a_broker_is_healthy_ready_and_exports_met
     assert (healthz.status_code, healthz.json()) == (200, {"status": "ok"})
     report = ready.json()
     assert report["status"] == "ready"
-    consuming = {"assessment"}  # services that already run consumers report them too
+    consuming = {"assessment", "quality"}  # services that run consumers report them too
     expected = {"database", "migrations", "broker"} | (
         {"consumers"} if service in consuming else set()
     )
@@ -101,7 +101,7 @@ async def test_a_service_whose_database_is_not_migrated_is_not_ready_and_says_mi
     problem = response.json()
     assert (problem["title"], problem["status"]) == ("Not ready", 503)
     # A consumer cannot run on an unmigrated database either: it says so too.
-    expected = "migrations, consumers" if service == "assessment" else "migrations"
+    expected = "migrations, consumers" if service in {"assessment", "quality"} else "migrations"
     assert problem["detail"] == f"Failing checks: {expected}"
     assert problem["checks"]["migrations"]["detail"].startswith("at nothing, head is ")
     assert healthz.status_code == 200  # alive, just not ready

@@ -2,8 +2,23 @@
 
 from fastapi import FastAPI
 
+from quality.adapters.registry_projection import REGISTRY_HANDLERS
 from quality.config import QualitySettings
-from shared.runtime import ServiceSpec, create_service_app
+from quality.entrypoints import methodology, scores
+from quality.service_layer.aggregation import ASSESSMENT_HANDLERS
+from quality.service_layer.methodology import ensure_default
+from quality.service_layer.publisher import run_publisher
+from shared.runtime import ConsumerSpec, Runtime, ServiceSpec, create_service_app
+from shared.settings import ASSESSMENT_TOPIC, REGISTRY_TOPIC
+
+
+async def _publish_default_methodology(runtime: Runtime) -> None:
+    await ensure_default(runtime.uow_factory)
+
+
+async def _publish_scores(runtime: Runtime) -> None:
+    settings: QualitySettings = runtime.spec.settings  # type: ignore[assignment]
+    await run_publisher(runtime.uow_factory, window_s=settings.score_window_s)
 
 
 def create_app(settings: QualitySettings | None = None) -> FastAPI:
@@ -12,6 +27,15 @@ def create_app(settings: QualitySettings | None = None) -> FastAPI:
             name="quality",
             title="EduCluster quality",
             settings=settings or QualitySettings(),
-            publishes=True,
+            routers=[methodology.router, scores.router],
+            consumers=[
+                ConsumerSpec(
+                    purpose="scoring",
+                    topics=(REGISTRY_TOPIC, ASSESSMENT_TOPIC),
+                    handlers={**REGISTRY_HANDLERS, **ASSESSMENT_HANDLERS},
+                ),
+            ],
+            on_start=_publish_default_methodology,
+            loops=[("score-publisher", _publish_scores)],
         )
     )

@@ -1,5 +1,6 @@
 """Settings of the quality service (environment prefix EDUCLUSTER_QUALITY_)."""
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.settings import ServiceSettings
@@ -10,3 +11,7 @@ class QualitySettings(ServiceSettings):
 
     service_name: str = "quality"
     port: int = 8003
+    # Changes within one window are announced as at most one score.updated per scope.
+    score_window_s: float = Field(default=1.0, gt=0, le=3600)
+    # Published (suppressed where needed) aggregate scores may be read without a token.
+    public_scores: bool = False

@@ -1,5 +1,166 @@
-"""The quality service's own tables (its Alembic history builds them)."""
+"""The quality service's own tables (its Alembic history builds them).
 
-from sqlalchemy import MetaData
+Three groups: the projection of registry and assessment events the scores need; the running
+aggregates (one tally per program and period, updated in constant time per event); and what
+was published (scores, methodology versions, alerts).
+"""
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+)
+
+from shared.db.types import UtcDateTime
 
 metadata = MetaData()
+
+# --- projection of registry events ------------------------------------------------------------
+q_organizations = Table(
+    "q_organizations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("region_code", String(10), nullable=False, index=True),
+    Column("active", Boolean, nullable=False),
+)
+
+q_clusters = Table(
+    "q_clusters",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("region_code", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+)
+
+q_memberships = Table(
+    "q_memberships",
+    metadata,
+    Column("cluster_id", String(36), nullable=False),
+    Column("organization_id", String(36), nullable=False, index=True),
+    Column("joined_on", Date, nullable=False),
+    Column("left_on", Date, nullable=True),
+    PrimaryKeyConstraint("cluster_id", "organization_id", "joined_on"),
+)
+
+q_programs = Table(
+    "q_programs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("institution_id", String(36), nullable=False, index=True),
+    Column("field_code", String(4), nullable=False),
+    Column("level", String(2), nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+q_graduates = Table(
+    "q_graduates",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("program_id", String(36), nullable=False, index=True),
+    Column("graduation_year", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+)
+
+q_employments = Table(
+    "q_employments",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("graduate_id", String(36), nullable=False, index=True),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True),
+    Column("in_field", Boolean, nullable=False),
+)
+
+# --- projection of assessment events ----------------------------------------------------------
+q_frameworks = Table(
+    "q_frameworks",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("domains", JSON, nullable=False),  # competency code -> domain code
+)
+
+q_requirements = Table(
+    "q_requirements",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("series", String(120), nullable=False, index=True),
+    Column("version", Integer, nullable=False),
+    Column("employer_id", String(36), nullable=True),
+    Column("cluster_id", String(36), nullable=True),
+    Column("field_code", String(4), nullable=True),
+    Column("program_id", String(36), nullable=True),
+    Column("importance", JSON, nullable=False),
+)
+
+# The last state of every assessment seen, so a revision or withdrawal subtracts exactly what
+# was added before.
+assessment_states = Table(
+    "assessment_states",
+    metadata,
+    Column("assessment_id", String(36), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("state", JSON, nullable=False),
+)
+
+# --- running aggregates -----------------------------------------------------------------------
+cells = Table(
+    "cells",
+    metadata,
+    Column("program_id", String(36), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("tally", JSON, nullable=False),
+    PrimaryKeyConstraint("program_id", "period"),
+)
+
+# Programs and periods whose figures may have changed since scores were last computed.
+dirty_cells = Table(
+    "dirty_cells",
+    metadata,
+    Column("program_id", String(36), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("generation", Integer, nullable=False),
+    PrimaryKeyConstraint("program_id", "period"),
+)
+
+# --- what is published ------------------------------------------------------------------------
+methodologies = Table(
+    "methodologies",
+    metadata,
+    Column("version", Integer, primary_key=True),
+    Column("content", JSON, nullable=False),
+    Column("published_at", UtcDateTime, nullable=False),
+)
+
+scores = Table(
+    "scores",
+    metadata,
+    Column("scope", String(20), nullable=False),
+    Column("scope_id", String(36), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("pooled", Boolean, nullable=False),  # the 3-year pool ending at ``period``
+    Column("methodology_version", Integer, nullable=False),
+    Column("card", JSON, nullable=False),
+    Column("computed_at", UtcDateTime, nullable=False),
+    PrimaryKeyConstraint("scope", "scope_id", "period", "pooled"),
+)
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("scope", String(20), nullable=False),
+    Column("scope_id", String(36), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("detail", JSON, nullable=False),
+    Column("raised_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,125 @@
+"""The composite quality index 0–100, under a published, versioned methodology.
+
+Every score names the methodology version that produced it, so a change of weights is visible
+and recomputes rather than silently shifting the numbers.
+"""
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+
+from quality.domain.running import RATING_MAX, RATING_MIN, SATISFIED_FROM
+from quality.domain.suppression import DEFAULT_THRESHOLDS, SuppressionThresholds
+
+# Rounding slack when comparing weight shares: 0.3 + 0.2 must count as reaching 0.5.
+_SHARE_TOLERANCE = 1e-9
+
+
+class Scale(StrEnum):
+    SHARE = "share"  # 0..1, used as is
+    RATING = "rating"  # a mean on 1..5, rescaled by (x − 1) / 4
+
+
+@dataclass(frozen=True)
+class Methodology:
+    """Weights, interval level and thresholds; a new version is a new object, never an edit."""
+
+    version: int
+    weights: Mapping[str, float] = field(hash=False)
+    interval_level: float = 0.90
+    thresholds: SuppressionThresholds = DEFAULT_THRESHOLDS
+    # Below this share of the total weight among published indicators, the index is suppressed.
+    min_published_weight_share: float = 0.5
+    # A rating at or above this counts as satisfied (employer satisfaction, preparedness, the
+    # share satisfied per domain and competency): 4 = "agree" on the 1..5 scale.
+    satisfied_threshold: int = SATISFIED_FROM
+
+    def __post_init__(self) -> None:
+        if any(w < 0 for w in self.weights.values()) or math.fsum(self.weights.values()) <= 0:
+            raise ValueError("weights must be non-negative with a positive total")
+        if not 0 < self.interval_level < 1:
+            raise ValueError("the interval level must be strictly between 0 and 1")
+        if not 0 <= self.min_published_weight_share <= 1:
+            raise ValueError("the minimum published weight share is between 0 and 1")
+        if not RATING_MIN < self.satisfied_threshold <= RATING_MAX:
+            raise ValueError(f"the satisfied threshold lies in {RATING_MIN + 1}..{RATING_MAX}")
+        object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
+
+
+DEFAULT_METHODOLOGY = Methodology(
+    version=1,
+    weights={
+        "employer_satisfaction": 0.30,
+        "preparedness": 0.20,
+        "competency_mean": 0.20,
+        "employed_12m": 0.20,
+        "employed_in_field": 0.10,
+    },
+)
+
+
+@dataclass(frozen=True)
+class IndicatorValue:
+    value: float | None  # None when the figure is suppressed
+    scale: Scale = Scale.SHARE
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    value: float | None  # 0..100, None when suppressed
+    reason: str | None
+    published_weight_share: float
+    weights_used: Mapping[str, float]  # renormalised over the published indicators
+    methodology_version: int
+
+
+def normalise(value: float, scale: Scale) -> float:
+    """Put an indicator on 0..1: shares as they are, 1..5 means by (x − 1) / 4."""
+    if scale is Scale.RATING:
+        if not 1 <= value <= 5:
+            raise ValueError(f"a rating mean lies between 1 and 5, got {value}")
+        return (value - 1) / 4
+    if not 0 <= value <= 1:
+        raise ValueError(f"a share lies between 0 and 1, got {value}")
+    return value
+
+
+def composite_index(
+    indicators: Mapping[str, IndicatorValue], methodology: Methodology = DEFAULT_METHODOLOGY
+) -> IndexResult:
+    """index = 100 · Σ w_i·v_i / Σ w_i over the published indicators i (v_i on 0..1).
+
+    Suppressed or missing indicators drop out and the rest are renormalised; indicators without
+    a weight are ignored. If the published weights are below `min_published_weight_share` of the
+    total, the index would rest on too little and is suppressed with a reason.
+    """
+    total = math.fsum(methodology.weights.values())
+    published: dict[str, tuple[float, float]] = {}  # name -> (weight, value on 0..1)
+    for name, weight in methodology.weights.items():
+        indicator = indicators.get(name)
+        if weight > 0 and indicator is not None and indicator.value is not None:
+            published[name] = (weight, normalise(indicator.value, indicator.scale))
+    published_total = math.fsum(weight for weight, _ in published.values())
+    share = published_total / total
+    if published_total == 0 or share < methodology.min_published_weight_share - _SHARE_TOLERANCE:
+        return IndexResult(
+            value=None,
+            reason=(
+                f"published indicators carry {share:.0%} of the weight, "
+                f"below the minimum of {methodology.min_published_weight_share:.0%}"
+            ),
+            published_weight_share=share,
+            weights_used=MappingProxyType({}),
+            methodology_version=methodology.version,
+        )
+    weights_used = {name: weight / published_total for name, (weight, _) in published.items()}
+    value = 100 * math.fsum(weights_used[name] * v for name, (_, v) in published.items())
+    return IndexResult(
+        value=value,
+        reason=None,
+        published_weight_share=share,
+        weights_used=MappingProxyType(weights_used),
+        methodology_version=methodology.version,
+    )

@@ -1,0 +1,128 @@
+"""Rankings by empirical-Bayes estimate: hand-computed order and synthetic truth."""
+
+import random
+
+import pytest
+from quality.domain.ranking import NOT_ENOUGH_DATA, Ranked, rank
+
+
+def test_units_are_ranked_by_their_shrunk_estimate_best_first() -> None:
+    # Pooled rate 0.5; τ² = 13/180 and k = 32/13 (see test_shrinkage), so a = b = 16/13:
+    # c = (8 + 16/13)/(10 + 32/13) = 120/162, b = 0.5, a = 42/162.
+    result = rank({"a": (2, 10), "b": (5, 10), "c": (8, 10)}, published={"a", "b", "c"})
+    assert [(r.unit_id, r.rank) for r in result] == [("c", 1), ("b", 2), ("a", 3)]
+    assert result[0].estimate == pytest.approx(120 / 162)
+    assert result[1].estimate == pytest.approx(0.5)
+    assert result[2] == Ranked(
+        unit_id="a", rank=3, estimate=pytest.approx(42 / 162), raw_share=0.2, n=10, reason=None
+    )
+
+
+def test_a_unit_whose_figure_is_suppressed_is_listed_as_not_enough_data() -> None:
+    result = rank(
+        {"a": (2, 10), "b": (5, 10), "c": (8, 10), "tiny": (3, 3)}, published={"a", "b", "c"}
+    )
+    assert result[-1] == Ranked(
+        unit_id="tiny", rank=None, estimate=None, raw_share=None, n=3, reason=NOT_ENOUGH_DATA
+    )
+
+
+def test_suppressed_units_do_not_move_the_estimates_of_the_published_ones() -> None:
+    # Otherwise the pooled rate would give away the suppressed unit's successes.
+    units = {"a": (2, 10), "b": (5, 10), "c": (8, 10)}
+    alone = rank(units, published=set(units))
+    with_hidden = rank({**units, "hidden": (0, 9)}, published=set(units))
+    assert with_hidden[:3] == alone
+
+
+def test_equal_estimates_are_ordered_by_wilson_lower_bound_then_by_id() -> None:
+    # The pool is 100/200 = 0.5 exactly, so every unit at 0.5 is estimated at exactly 0.5
+    # whatever its n; 50/100 has the higher lower bound; a and e1 are identical: the id decides.
+    units = {"a": (5, 10), "b": (50, 100), "e1": (5, 10), "low": (10, 40), "high": (30, 40)}
+    order = [r.unit_id for r in rank(units, published=set(units))]
+    assert order == ["high", "b", "a", "e1", "low"]
+
+
+def test_a_published_unit_without_counts_is_refused() -> None:
+    with pytest.raises(ValueError, match="without counts"):
+        rank({"a": (1, 10)}, published={"a", "b"})
+
+
+def test_nothing_to_rank_gives_only_not_enough_data() -> None:
+    assert [r.reason for r in rank({"a": (1, 2)}, published=set())] == [NOT_ENOUGH_DATA]
+
+
+# --- Synthetic truth: 30 programs with known latent quality, rated at realistic sample sizes.
+
+
+def synthetic_programs(seed: int) -> tuple[dict[str, tuple[int, int]], dict[str, float]]:
+    rng = random.Random(seed)
+    latent = {f"p{i:02d}": 0.5 + 0.45 * i / 29 for i in range(30)}
+    units = {}
+    for unit, p in latent.items():
+        n = rng.randint(20, 300)
+        units[unit] = (sum(rng.random() < p for _ in range(n)), n)
+    return units, latent
+
+
+def average_ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=values.__getitem__)
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2 + 1
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    """Pearson correlation of the average ranks (exact with ties)."""
+    rx, ry = average_ranks(xs), average_ranks(ys)
+    mean = (len(xs) + 1) / 2
+    cov = sum((a - mean) * (b - mean) for a, b in zip(rx, ry, strict=True))
+    var_x = sum((a - mean) ** 2 for a in rx)
+    var_y = sum((b - mean) ** 2 for b in ry)
+    return cov / (var_x * var_y) ** 0.5
+
+
+@pytest.mark.parametrize("seed", [2024, *range(10)])
+def test_the_published_ranking_recovers_the_true_order_of_thirty_programs(seed: int) -> None:
+    units, latent = synthetic_programs(seed)
+    result = rank(units, published=set(units))
+    published_rank = {r.unit_id: r.rank for r in result}
+    ids = sorted(units)
+    # Rank 1 is best, so compare the negated rank with the latent quality.
+    rho = spearman([-published_rank[u] for u in ids], [latent[u] for u in ids])
+    assert rho >= 0.9
+
+
+@pytest.mark.parametrize("seed", [2024, *range(10)])
+def test_three_glowing_assessments_never_rank_above_a_consistently_good_program(
+    seed: int,
+) -> None:
+    units, _ = synthetic_programs(seed)
+    units |= {"glowing": (3, 3), "steady": (170, 200)}
+    # As published: three assessments are suppressed, so never ranked at all.
+    as_published = {r.unit_id: r for r in rank(units, published=set(units) - {"glowing"})}
+    assert as_published["glowing"].rank is None
+    assert as_published["steady"].rank is not None
+    # Even if it were allowed to rank, shrinkage keeps it below 170/200.
+    forced = {r.unit_id: r for r in rank(units, published=set(units))}
+    assert forced["glowing"].rank > forced["steady"].rank
+
+
+@pytest.mark.parametrize("seed", [2024, *range(10)])
+def test_twelve_glowing_assessments_rank_below_a_consistently_excellent_program(
+    seed: int,
+) -> None:
+    # 12/12 from five employers passes suppression. Its estimate is pulled down by the prior
+    # (k ≈ 6–15 pseudo-observations here) to about 0.86–0.90, below 185/200.
+    units, _ = synthetic_programs(seed)
+    units |= {"glowing": (12, 12), "excellent": (185, 200)}
+    ranked = {r.unit_id: r for r in rank(units, published=set(units))}
+    assert ranked["glowing"].rank > ranked["excellent"].rank
+    assert ranked["glowing"].estimate < 0.91

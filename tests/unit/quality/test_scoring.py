@@ -1,0 +1,458 @@
+"""Scorecards against hand-computed figures, and secondary suppression across scopes."""
+
+import json
+import math
+import statistics
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from quality.domain.cells import ScopeTally
+from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
+from quality.domain.scoring import (
+    SECONDARY_REASON,
+    CoverageCounts,
+    Figure,
+    OutcomeCounts,
+    Scorecard,
+    score,
+    secondary_suppress,
+)
+
+# Textbook critical values at 90%: z = Φ⁻¹(0.95); t(0.95; df) from printed tables.
+Z90 = 1.6448536269514722
+T90 = {7: 1.894579, 8: 1.859548, 9: 1.833113, 18: 1.734064, 21: 1.720743, 40: 1.683851}
+
+DOMAINS = {"F1": "foundation", "F2": "foundation", "T1": "technical", "T2": "technical"}
+OUTCOMES = OutcomeCounts(graduates=40, employed_12m=30, employed_in_field=20)
+COVERAGE = CoverageCounts(assessed=12, graduates=40)
+
+# Twelve assessments: employers e1..e6 assess two graduates each, graduates g1..g12.
+OVERALL = [5, 5, 4, 4, 4, 4, 4, 3, 3, 2, 5, 4]  # 9 of 12 at 4 or above
+PREPARED = [4, 4, 4, 3, 3, 5, 5, 5, 2, 4, 4, 1]  # 8 of 12
+HIRE = [True] * 10 + [False] * 2
+RATINGS = {
+    "F1": [4, 5, 3, 4, 4, 5, 2, 3, 4, 4, 5, 4],
+    "F2": [3, 4, 4, None, 5, 4, 4, 3, None, 4, 4, 5],  # 10 rated
+    "T1": [5, 4, 4, 3, 4, 5, 5, 4, 3, 4, 4, 4],
+    "T2": [4, 4, 3, 5, 4, None, None, None, None, None, 3, 4],  # 7 rated
+}
+
+
+def states(employers: int = 6, count: int = 12) -> list[dict[str, Any]]:
+    return [
+        {
+            "assessment_id": f"a{i}",
+            "revision": 1,
+            "employer_id": f"e{i % employers + 1}",
+            "graduate_id": f"g{i + 1}",
+            "program_id": "p1",
+            "institution_id": "i1",
+            "field_code": "0613",
+            "level": "6",
+            "graduation_year": 2023,
+            "period": 2024,
+            "framework_id": "educluster-ess",
+            "framework_version": 1,
+            "ratings": {code: values[i] for code, values in RATINGS.items()},
+            "overall_satisfaction": OVERALL[i],
+            "preparedness": PREPARED[i],
+            "would_hire_again": HIRE[i],
+        }
+        for i in range(count)
+    ]
+
+
+def scorecard(employers: int = 6, **kwargs: Any) -> Scorecard:
+    arguments = {"outcomes": OUTCOMES, "coverage": COVERAGE, "domains": DOMAINS, **kwargs}
+    return score(ScopeTally.from_states(states(employers)), **arguments)
+
+
+def wilson(x: int, n: int) -> tuple[float, float]:
+    p, z2 = x / n, Z90 * Z90
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z90 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return centre - half, centre + half
+
+
+def t_interval(values: list[int]) -> tuple[float, float, float]:
+    mean = statistics.fmean(values)
+    half = T90[len(values) - 1] * statistics.stdev(values) / math.sqrt(len(values))
+    return mean, mean - half, mean + half
+
+
+def rated(*codes: str) -> list[int]:
+    return [r for code in codes for r in RATINGS[code] if r is not None]
+
+
+def assert_share(figure: Figure, x: int, n: int) -> None:
+    low, high = wilson(x, n)
+    assert figure.value == pytest.approx(x / n, rel=1e-12)
+    assert figure.ci_low == pytest.approx(low, rel=1e-9)
+    assert figure.ci_high == pytest.approx(high, rel=1e-9)
+    assert (figure.n, figure.suppressed, figure.reason) == (n, False, None)
+
+
+def assert_mean(figure: Figure, values: list[int]) -> None:
+    mean, low, high = t_interval(values)
+    assert figure.value == pytest.approx(mean, rel=1e-12)
+    assert figure.ci_low == pytest.approx(low, abs=1e-5)
+    assert figure.ci_high == pytest.approx(high, abs=1e-5)
+    assert (figure.n, figure.suppressed) == (len(values), False)
+
+
+def test_employer_satisfaction_of_twelve_assessments_is_nine_twelfths_with_its_interval() -> None:
+    figure = scorecard().indicators["employer_satisfaction"]
+    assert_share(figure, 9, 12)
+    # By hand: p = 0.75, z²/n = 0.22546, centre = 0.86273/1.22546 = 0.70400,
+    # half-width = 1.64485·sqrt(0.015625 + 0.0046971)/1.22546 = 0.19134.
+    assert (round(figure.ci_low, 3), round(figure.ci_high, 3)) == (0.513, 0.895)
+
+
+def test_preparedness_and_would_hire_again_are_shares_with_wilson_intervals() -> None:
+    card = scorecard()
+    assert_share(card.indicators["preparedness"], 8, 12)
+    assert_share(card.indicators["would_hire_again"], 10, 12)
+
+
+def test_domain_means_pool_the_ratings_of_their_competencies_with_a_t_interval() -> None:
+    card = scorecard()
+    assert_mean(card.domains["foundation"].mean, rated("F1", "F2"))  # 22 ratings, t(21)
+    assert_mean(card.domains["technical"].mean, rated("T1", "T2"))  # 19 ratings, t(18)
+    satisfied = sum(r >= 4 for r in rated("F1", "F2"))
+    assert_share(card.domains["foundation"].satisfied, satisfied, 22)
+    assert card.domains["foundation"].n == 22
+
+
+def test_competency_mean_pools_every_rating_of_every_competency() -> None:
+    assert_mean(scorecard().indicators["competency_mean"], rated("F1", "F2", "T1", "T2"))
+
+
+def test_a_competency_reports_mean_share_satisfied_and_distribution_with_not_rated() -> None:
+    f2 = scorecard().competencies["F2"]
+    assert_mean(f2.mean, rated("F2"))
+    assert_share(f2.satisfied, 8, 10)
+    assert f2.distribution == {"1": 0, "2": 0, "3": 2, "4": 6, "5": 2, "not_rated": 2}
+    assert (f2.n, f2.domain) == (10, "foundation")
+
+
+def test_a_competency_rated_seven_times_is_suppressed_and_hides_its_only_sibling() -> None:
+    card = scorecard()
+    t2, t1 = card.competencies["T2"], card.competencies["T1"]
+    assert t2.mean == Figure.hidden(n=7, reason="fewer than 8 assessments")
+    assert t2.satisfied == Figure.hidden(n=7, reason="fewer than 10 assessments")
+    assert t2.distribution is None
+    # The technical domain is published, so T1 alone would give T2 away: domain − T1 = T2.
+    assert t1.mean == Figure.hidden(n=12, reason=SECONDARY_REASON)
+    assert t1.satisfied == Figure.hidden(n=12, reason=SECONDARY_REASON)
+    assert t1.distribution is None
+    assert not card.domains["technical"].mean.suppressed
+
+
+def test_a_mean_is_published_from_eight_ratings_and_suppressed_at_seven() -> None:
+    def only_x(count: int) -> Scorecard:
+        tally = ScopeTally.from_states(
+            {**s, "ratings": {"X": 4 if i % 2 else 3} if i < count else {"X": None}}
+            for i, s in enumerate(states())
+        )
+        return score(tally, outcomes=OUTCOMES, coverage=COVERAGE, domains={})
+
+    assert_mean(only_x(8).competencies["X"].mean, [3, 4] * 4)
+    assert only_x(8).competencies["X"].satisfied.reason == "fewer than 10 assessments"
+    assert only_x(7).competencies["X"].mean == Figure.hidden(n=7, reason="fewer than 8 assessments")
+    assert only_x(7).indicators["competency_mean"].reason == "fewer than 8 assessments"
+
+
+def test_four_distinct_employers_suppress_every_assessment_figure_but_not_the_outcomes() -> None:
+    card = scorecard(employers=4)
+    for name in ("employer_satisfaction", "preparedness", "would_hire_again", "competency_mean"):
+        assert card.indicators[name].reason == "fewer than 5 distinct employers"
+        assert card.indicators[name].value is None
+    assert card.domains["foundation"].mean.reason == "fewer than 5 distinct employers"
+    assert card.competencies["F1"].satisfied.reason == "fewer than 5 distinct employers"
+    assert_share(card.indicators["employed_12m"], 30, 40)
+    assert_share(card.indicators["employed_in_field"], 20, 40)
+    # Outcomes carry 0.2 + 0.1 of the weight: too little for an index.
+    assert card.index.value is None
+    assert (
+        card.index.reason
+        == "published indicators carry 30% of the weight, below the minimum of 50%"
+    )
+
+
+def test_index_is_the_weighted_sum_of_the_published_indicators() -> None:
+    competency_mean = statistics.fmean(rated("F1", "F2", "T1", "T2"))
+    expected = 100 * (
+        0.3 * 9 / 12
+        + 0.2 * 8 / 12
+        + 0.2 * (competency_mean - 1) / 4
+        + 0.2 * 30 / 40
+        + 0.1 * 20 / 40
+    )
+    card = scorecard()
+    assert card.index.value == pytest.approx(expected, rel=1e-12)
+    assert card.index.reason is None
+    assert card.methodology_version == 1
+
+
+def test_outcomes_of_a_cohort_of_nine_are_suppressed_and_the_index_renormalises() -> None:
+    card = scorecard(outcomes=OutcomeCounts(graduates=9, employed_12m=5, employed_in_field=3))
+    assert card.indicators["employed_12m"] == Figure.hidden(n=9, reason="fewer than 10 graduates")
+    competency_mean = statistics.fmean(rated("F1", "F2", "T1", "T2"))
+    expected = 100 * (0.3 * 9 / 12 + 0.2 * 8 / 12 + 0.2 * (competency_mean - 1) / 4) / 0.7
+    assert card.index.value == pytest.approx(expected, rel=1e-12)
+
+
+def test_coverage_of_three_assessed_graduates_of_nine_hundred_is_published_as_such() -> None:
+    card = scorecard(coverage=CoverageCounts(assessed=3, graduates=900))
+    assert_share(card.indicators["coverage"], 3, 900)
+
+
+def test_coverage_is_published_even_where_every_other_figure_is_suppressed() -> None:
+    card = scorecard(employers=4, coverage=CoverageCounts(assessed=3, graduates=4))
+    assert_share(card.indicators["coverage"], 3, 4)
+
+
+def test_coverage_without_graduates_in_scope_has_no_value() -> None:
+    card = scorecard(coverage=CoverageCounts(assessed=0, graduates=0))
+    assert card.indicators["coverage"] == Figure.hidden(n=0, reason="no graduates in scope")
+
+
+def test_the_satisfied_threshold_comes_from_the_methodology() -> None:
+    strict = Methodology(version=2, weights=DEFAULT_METHODOLOGY.weights, satisfied_threshold=5)
+    card = scorecard(methodology=strict)
+    assert_share(card.indicators["employer_satisfaction"], 3, 12)
+    assert card.methodology_version == 2
+
+
+def test_an_empty_scope_has_no_value_anywhere_but_every_figure_carries_n() -> None:
+    card = score(
+        ScopeTally(),
+        outcomes=OutcomeCounts(graduates=0, employed_12m=0, employed_in_field=0),
+        coverage=CoverageCounts(assessed=0, graduates=0),
+        domains=DOMAINS,
+    )
+    assert all(f.value is None and f.n == 0 for f in card.indicators.values())
+    assert card.competencies["T1"].n == 0
+    assert card.index.value is None
+
+
+def test_a_scorecard_serialises_to_plain_json() -> None:
+    data = json.loads(json.dumps(scorecard().to_json()))
+    assert data["methodology_version"] == 1
+    assert data["indicators"]["employer_satisfaction"]["n"] == 12
+    assert set(data["indicators"]["employer_satisfaction"]) == {
+        "value",
+        "ci_low",
+        "ci_high",
+        "n",
+        "suppressed",
+        "reason",
+    }
+    assert data["competencies"]["T2"]["distribution"] is None
+    assert data["index"]["suppressed"] is False
+
+
+# --- Secondary suppression across scopes
+
+
+def cell(prefix: str, count: int, *, employers: int = 6) -> ScopeTally:
+    return ScopeTally.from_states(
+        {**s, "assessment_id": f"{prefix}{i}", "graduate_id": f"{prefix}g{i}"}
+        for i, s in enumerate(states(employers, count))
+    )
+
+
+def card_of(tally: ScopeTally) -> Scorecard:
+    return score(tally, outcomes=OUTCOMES, coverage=COVERAGE, domains=DOMAINS)
+
+
+def test_a_program_with_seven_assessments_takes_its_smallest_published_sibling_with_it() -> None:
+    small, medium, large = cell("s", 7), cell("m", 11), cell("l", 12)
+    parent = card_of(ScopeTally.combine([small, medium, large]))
+    children = {"small": card_of(small), "medium": card_of(medium), "large": card_of(large)}
+    family = secondary_suppress(parent, children)
+    share = "employer_satisfaction"
+    assert family.children["small"].indicators[share].reason == "fewer than 10 assessments"
+    assert family.children["medium"].indicators[share] == Figure.hidden(
+        n=11, reason=SECONDARY_REASON
+    )
+    assert family.children["large"].indicators[share] == children["large"].indicators[share]
+    assert family.parent == parent
+    # The index of the medium program no longer rests on the hidden share.
+    assert "employer_satisfaction" not in family.children["medium"].index.weights_used
+
+
+def test_a_parent_equal_to_its_only_child_is_hidden_when_that_child_is_hidden() -> None:
+    member, other = cell("m", 12), cell("o", 7)
+    cluster = secondary_suppress(
+        card_of(ScopeTally.combine([member, other])),
+        {"member": card_of(member), "other": card_of(other)},
+    )
+    hidden_member = cluster.children["member"]
+    assert hidden_member.indicators["preparedness"].reason == SECONDARY_REASON
+    # In its region the same organization is the only one: the region would be a copy of it.
+    region = secondary_suppress(card_of(member), {"member": hidden_member})
+    assert region.parent.indicators["preparedness"].reason == SECONDARY_REASON
+    assert region.children["member"] == hidden_member
+
+
+def test_secondary_suppression_refuses_cards_of_different_methodologies() -> None:
+    v2 = Methodology(version=2, weights=DEFAULT_METHODOLOGY.weights)
+    with pytest.raises(ValueError, match="methodology"):
+        secondary_suppress(scorecard(), {"a": scorecard(methodology=v2)})
+
+
+# --- Property: nothing suppressed is a parent minus its published children
+
+PROPERTY_DOMAINS = {"F1": "foundation", "F2": "foundation", "T1": "technical"}  # X1 unmapped
+CODES = ["F1", "F2", "T1", "X1"]
+
+assessment_strategy = st.fixed_dictionaries(
+    {
+        "employer_id": st.sampled_from([f"e{i}" for i in range(8)]),
+        "overall_satisfaction": st.integers(1, 5),
+        "preparedness": st.integers(1, 5),
+        "would_hire_again": st.booleans(),
+        "ratings": st.fixed_dictionaries({code: st.none() | st.integers(1, 5) for code in CODES}),
+    }
+)
+# Sizes around the thresholds (8 for means, 10 for shares) and well above them.
+child_strategy = st.tuples(
+    st.sampled_from([0, 1, 4, 7, 8, 9, 10, 12, 16, 25]).flatmap(
+        lambda size: st.lists(assessment_strategy, min_size=size, max_size=size)
+    ),
+    st.integers(0, 30).flatmap(
+        lambda g: st.tuples(st.just(g), st.integers(0, g), st.integers(0, g))
+    ),
+)
+
+
+def full_state(child: int, i: int, partial: dict[str, Any]) -> dict[str, Any]:
+    base = states()[0]
+    return {**base, **partial, "assessment_id": f"c{child}a{i}", "graduate_id": f"c{child}g{i}"}
+
+
+def truth(assessments: list[dict[str, Any]], outcome: tuple[int, int, int]) -> dict:
+    """(numerator, n) of every additive figure, counted straight from the assessments."""
+
+    def share(values: list[int]) -> tuple[int, int]:
+        return sum(v >= 4 for v in values), len(values)
+
+    def ratings(codes: list[str]) -> list[int]:
+        return [r for a in assessments for c in codes if (r := a["ratings"][c]) is not None]
+
+    graduates, employed, in_field = outcome
+    facts = {
+        ("indicator", "employer_satisfaction"): share(
+            [a["overall_satisfaction"] for a in assessments]
+        ),
+        ("indicator", "preparedness"): share([a["preparedness"] for a in assessments]),
+        ("indicator", "would_hire_again"): (
+            sum(a["would_hire_again"] for a in assessments),
+            len(assessments),
+        ),
+        ("indicator", "competency_mean"): (sum(ratings(CODES)), len(ratings(CODES))),
+        ("indicator", "employed_12m"): (employed, graduates),
+        ("indicator", "employed_in_field"): (in_field, graduates),
+    }
+    groups = {
+        d: [c for c, dd in PROPERTY_DOMAINS.items() if dd == d] for d in ("foundation", "technical")
+    }
+    for kind, codes in [("domain", g) for g in groups.items()] + [
+        ("competency", (c, [c])) for c in CODES
+    ]:
+        name, members = codes
+        facts[(kind, name, "mean")] = (sum(ratings(members)), len(ratings(members)))
+        facts[(kind, name, "satisfied")] = share(ratings(members))
+    return facts
+
+
+def figure(card: Scorecard, key: tuple[str, ...]) -> Figure:
+    if key[0] == "indicator":
+        return card.indicators[key[1]]
+    group = card.domains if key[0] == "domain" else card.competencies
+    if key[1] not in group:  # a competency nobody in the scope rated or skipped
+        return Figure.hidden(n=0, reason="absent")
+    return getattr(group[key[1]], key[2])
+
+
+def assert_not_derivable(parent: tuple, children: list[tuple[Figure, tuple[int, int]]]) -> None:
+    parent_figure, parent_truth = parent
+    if parent_figure.suppressed:
+        return
+    published = [t for f, t in children if not f.suppressed]
+    hidden = [t for f, t in children if f.suppressed and t[1] > 0]
+    residual = (
+        parent_truth[0] - sum(t[0] for t in published),
+        parent_truth[1] - sum(t[1] for t in published),
+    )
+    assert residual not in hidden
+    assert len(hidden) != 1  # none, or at least two to hide behind
+
+
+def within_groupings() -> list[tuple[tuple[str, ...], list[tuple[str, ...]]]]:
+    groupings = [
+        (("domain", d, m), [("competency", c, m) for c, dd in PROPERTY_DOMAINS.items() if dd == d])
+        for d in ("foundation", "technical")
+        for m in ("mean", "satisfied")
+    ]
+    pooled_children = [("domain", d, "mean") for d in ("foundation", "technical")]
+    groupings.append(
+        (("indicator", "competency_mean"), [*pooled_children, ("competency", "X1", "mean")])
+    )
+    return groupings
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(child_strategy, min_size=1, max_size=4))
+def test_no_suppressed_figure_is_the_parent_minus_its_published_children(children_data) -> None:
+    child_states = [
+        [full_state(c, i, partial) for i, partial in enumerate(assessments)]
+        for c, (assessments, _) in enumerate(children_data)
+    ]
+    outcomes = [outcome for _, outcome in children_data]
+
+    def card(assessments: list[dict[str, Any]], outcome: tuple[int, int, int]) -> Scorecard:
+        tally = ScopeTally.from_states(assessments)
+        return score(
+            tally,
+            outcomes=OutcomeCounts(*outcome),
+            coverage=CoverageCounts(assessed=len(tally.graduates), graduates=len(assessments) + 5),
+            domains=PROPERTY_DOMAINS,
+        )
+
+    everyone = [s for group in child_states for s in group]
+    parent_outcome = tuple(sum(o[k] for o in outcomes) for k in range(3))
+    family = secondary_suppress(
+        card(everyone, parent_outcome),
+        {f"c{c}": card(group, outcomes[c]) for c, group in enumerate(child_states)},
+    )
+    parent_truth = truth(everyone, parent_outcome)
+    child_truths = {f"c{c}": truth(group, outcomes[c]) for c, group in enumerate(child_states)}
+
+    for key, facts in parent_truth.items():
+        assert_not_derivable(
+            (figure(family.parent, key), facts),
+            [(figure(family.children[c], key), child_truths[c][key]) for c in family.children],
+        )
+    for card_, facts in [(family.parent, parent_truth)] + [
+        (family.children[c], child_truths[c]) for c in family.children
+    ]:
+        for parent_key, child_keys in within_groupings():
+            assert_not_derivable(
+                (figure(card_, parent_key), facts[parent_key]),
+                [(figure(card_, k), facts[k]) for k in child_keys],
+            )
+        for key, (numerator, n) in facts.items():
+            published = figure(card_, key)
+            if not published.suppressed:
+                assert published.value == pytest.approx(numerator / n)
+        hidden = {n for n, f in card_.indicators.items() if f.suppressed}
+        assert not hidden & set(card_.index.weights_used)
+
+
+def test_a_satisfied_threshold_outside_two_to_five_is_refused() -> None:
+    with pytest.raises(ValueError, match="satisfied threshold"):
+        Methodology(version=3, weights=DEFAULT_METHODOLOGY.weights, satisfied_threshold=6)
