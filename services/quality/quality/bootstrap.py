@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from quality.adapters.registry_projection import REGISTRY_HANDLERS
 from quality.config import QualitySettings
-from quality.entrypoints import methodology, scores
+from quality.entrypoints import analysis, methodology, scores
 from quality.service_layer.aggregation import ASSESSMENT_HANDLERS
 from quality.service_layer.methodology import ensure_default
 from quality.service_layer.publisher import run_publisher
@@ -27,7 +27,7 @@ def create_app(settings: QualitySettings | None = None) -> FastAPI:
             name="quality",
             title="EduCluster quality",
             settings=settings or QualitySettings(),
-            routers=[methodology.router, scores.router],
+            routers=[methodology.router, analysis.router, scores.router],
             consumers=[
                 ConsumerSpec(
                     purpose="scoring",

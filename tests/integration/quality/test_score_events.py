@@ -3,7 +3,7 @@ version recomputes every score."""
 
 import json
 
-from quality.adapters.tables import assessment_states
+from quality.adapters.tables import assessment_states, q_employments, q_organizations
 from quality.service_layer.publisher import publish_changes
 from sqlalchemy import func, select
 
@@ -19,9 +19,15 @@ from tests.integration.topic_reader import read_topic
 from tests.support import eventually
 
 
-async def counted(quality) -> int:
+async def counted(quality) -> tuple[int, int, int]:
+    """(assessments, employments, organizations) the quality service has taken in."""
     async with quality.app.state.runtime.engine.connect() as conn:
-        return await conn.scalar(select(func.count()).select_from(assessment_states))
+        return tuple(
+            [
+                await conn.scalar(select(func.count()).select_from(table))
+                for table in (assessment_states, q_employments, q_organizations)
+            ]
+        )
 
 
 async def quality_events(quality, broker) -> list[tuple[str, dict]]:
@@ -44,7 +50,10 @@ async def test_one_window_announces_each_changed_scope_once(make_database_url, b
         ) as quality,
     ):
         world, _ = await assessed_program(registry, assessment)
-        await eventually(lambda: counted(quality), until=lambda n: n == 12, what="all counted")
+        # Topics are read side by side: wait for the registry facts too, not just assessments.
+        await eventually(
+            lambda: counted(quality), until=lambda n: n == (12, 12, 7), what="all taken in"
+        )
         publish = quality.app.state.runtime.uow_factory
         # 4 scopes × (2026, the pools ending 2024, 2025, 2026, and 2024: the graduates' cohort)
         assert await publish_changes(publish) == 20

@@ -25,14 +25,21 @@ def wilson(x: int, n: int, level: float = 0.90) -> tuple[float, float]:
     return centre - half, centre + half
 
 
-async def assessed_program(registry, assessment) -> tuple[World, list[World]]:
-    """One program, 12 graduates employed by 6 employers (2 each), every one assessed."""
-    institution, program = await institution_with_program(registry)
+async def employed_cohort(registry, assessment, *, tax_digit: int = 1) -> list[World]:
+    """An institution's program with 12 graduates employed by 6 employers (2 each).
+
+    ``tax_digit`` keeps the taxpayer ids of several such worlds apart.
+    """
+    institution, program = await institution_with_program(registry, tax_id=f"20123456{tax_digit}")
     framework = await default_framework(assessment)
     worlds = []
     for e in range(6):
         employer = await create_organization(
-            registry, kind="employer", subtype="J", tax_id=f"30123456{e}", region_code="UZ-TK"
+            registry,
+            kind="employer",
+            subtype="J",
+            tax_id=f"3{tax_digit}123456{e}",
+            region_code="UZ-TK",
         )
         world = World(registry, assessment, institution, program, employer, framework)
         for g in range(2):
@@ -40,15 +47,26 @@ async def assessed_program(registry, assessment) -> tuple[World, list[World]]:
             await employ(world, graduate)
             world.graduates.append(graduate)
         worlds.append(world)
-    await settled(worlds[0], employments=12)
-    for i, (world, graduate) in enumerate((w, g) for w in worlds for g in w.graduates):
+    return worlds
+
+
+async def assess_all(assessment, worlds, *, overall=OVERALL, prepared=PREPARED, period=PERIOD):
+    pairs = [(w, g) for w in worlds for g in w.graduates]
+    for (world, graduate), score_, ready in zip(pairs, overall, prepared, strict=True):
         body = world.assessment_body(
-            graduate, overall_satisfaction=OVERALL[i], preparedness=PREPARED[i]
+            graduate, overall_satisfaction=score_, preparedness=ready, period=period
         )
         response = await assessment.post(
             "/api/v1/assessments", headers=world.as_employer, json=body
         )
         assert response.status_code == 201, response.text
+
+
+async def assessed_program(registry, assessment) -> tuple[World, list[World]]:
+    """One program, 12 graduates employed by 6 employers (2 each), every one assessed."""
+    worlds = await employed_cohort(registry, assessment)
+    await settled(worlds[0], employments=12)
+    await assess_all(assessment, worlds)
     return worlds[0], worlds
 
 

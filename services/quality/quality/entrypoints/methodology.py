@@ -3,6 +3,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
+from quality.entrypoints.scores import Reader
 from quality.service_layer import methodology as handlers
 from shared.auth import CurrentIdentity
 from shared.web.deps import UnitOfWorkFactory
@@ -55,7 +56,7 @@ class MethodologyPublic(BaseModel):
 
 
 @router.get("", response_model=MethodologyPublic, summary="The methodology scores are built with")
-async def get_methodology(uow_factory: UnitOfWorkFactory):
+async def get_methodology(_: Reader, uow_factory: UnitOfWorkFactory):
     async with uow_factory() as uow:
         return await handlers.current_content(uow)
 

@@ -143,22 +143,17 @@ async def get_score(
     uow_factory: UnitOfWorkFactory,
     period: int | None = None,
     pooled: bool = False,
+    level: float | None = Query(
+        default=None, ge=0.5, le=0.999, description="another interval level, e.g. 0.95"
+    ),
 ):
     async with uow_factory() as uow:
         period = period or await reading.latest_period(uow, scope, scope_id)
-        row = (
-            (
-                await uow.session.execute(
-                    reading.scores_of(scope, period=period, pooled=pooled, filters=[]).where(
-                        scores.c.scope_id == scope_id
-                    )
-                )
-            )
-            .mappings()
-            .first()
-        )
+        row = await reading.one_score(uow, scope, scope_id, period=period, pooled=pooled)
         if row is None:
             raise not_found(f"no {period} score for {scope}", scope_id)
+        if level is not None:
+            row = await reading.at_level(uow, row, level=level)
         ranked = await reading.rankings(
             uow, scope=scope, period=period, pooled=pooled, filters=[], level=0.90
         )

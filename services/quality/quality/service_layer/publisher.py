@@ -13,6 +13,7 @@ from sqlalchemy import select, text
 
 from quality.adapters.tables import scores
 from quality.domain.scoring import Scorecard
+from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.dirty import clear_marks, take_marks
 from quality.service_layer.methodology import current_content, from_json
 from quality.service_layer.scoreboard import ScopeKey, compute_scorecards
@@ -63,7 +64,12 @@ def _event(key: ScopeKey, period: int, pooled: bool, card: dict[str, Any]) -> Sc
 
 
 async def _store_changes(
-    uow: UnitOfWork, cards: dict[ScopeKey, Scorecard], *, period: int, pooled: bool
+    uow: UnitOfWork,
+    cards: dict[ScopeKey, Scorecard],
+    *,
+    period: int,
+    pooled: bool,
+    alert_below: float,
 ) -> int:
     stored = await _stored(uow, period, pooled)
     changed = 0
@@ -89,6 +95,10 @@ async def _store_changes(
             key=key[1],
             subject=f"quality/{key[0]}/{key[1]}",
         )
+        if not pooled:
+            await raise_alerts(
+                uow, key, period=period, card=content, before=stored.get(key), threshold=alert_below
+            )
         changed += 1
     return changed
 
@@ -115,14 +125,21 @@ async def publish_changes(uow_factory) -> int:  # type: ignore[no-untyped-def]
         marks = await take_marks(uow)
         if not marks:
             return 0
-        methodology = from_json(await current_content(uow))
+        content = await current_content(uow)
+        methodology = from_json(content)
         changed = 0
         targets = periods_to_recompute({m[1] for m in marks}, this_year=date.today().year)
         for period, pooled in sorted(targets):
             cards = await compute_scorecards(
                 uow, period=period, pooled=pooled, methodology=methodology
             )
-            changed += await _store_changes(uow, cards, period=period, pooled=pooled)
+            changed += await _store_changes(
+                uow,
+                cards,
+                period=period,
+                pooled=pooled,
+                alert_below=content["alert_index_below"],
+            )
         await clear_marks(uow, marks)
         await uow.commit()
     if changed:

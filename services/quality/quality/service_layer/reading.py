@@ -1,12 +1,15 @@
 """Read published scores: one scope, its history, lists with filters, and rankings."""
 
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
 
 from quality.adapters.tables import q_clusters, q_memberships, q_organizations, q_programs, scores
 from quality.domain.ranking import rank
+from quality.service_layer.methodology import current_content, from_json
 from quality.service_layer.scopes import member_during
+from quality.service_layer.scoreboard import compute_scorecards
 from shared.db.queries import not_found
 from shared.db.unit_of_work import UnitOfWork
 
@@ -28,6 +31,25 @@ def document(row: Any, *, rank_of: dict[str, int | None] | None = None) -> dict[
         "rank": (rank_of or {}).get(row["scope_id"]),
         "computed_at": row["computed_at"],
     }
+
+
+async def one_score(
+    uow: UnitOfWork, scope: str, scope_id: str, *, period: int, pooled: bool
+) -> Any:
+    statement = scores_of(scope, period=period, pooled=pooled, filters=[]).where(
+        scores.c.scope_id == scope_id
+    )
+    return (await uow.session.execute(statement)).mappings().first()
+
+
+async def at_level(uow: UnitOfWork, row: Any, *, level: float) -> dict[str, Any]:
+    """The stored scorecard recomputed with intervals at ``level`` (same counts, same rules)."""
+    methodology = replace(from_json(await current_content(uow)), interval_level=level)
+    cards = await compute_scorecards(
+        uow, period=row["period"], pooled=row["pooled"], methodology=methodology
+    )
+    card = cards[(row["scope"], row["scope_id"])]
+    return {**row, "card": card.to_json()}
 
 
 async def latest_period(uow: UnitOfWork, scope: str, scope_id: str) -> int:
