@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-fast lint schemas clean
+.PHONY: up test test-fast lint schemas clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,10 +30,15 @@ test-fast: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check shared services tests
+	$(BIN)/ruff check shared services tests bench
+
+# The gateway hop's cost: the same load on a service directly and through the gateway (~1 min).
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench.gateway_overhead
 
 schemas: $(VENV)/.installed
 	$(BIN)/educluster events schema --out docs/events
+	$(BIN)/python -m gateway.access > docs/access.md
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+
 from shared import reference
 from shared.reference import (
     Region,

@@ -1,0 +1,51 @@
+"""Which service answers which /api/v1 path: one table keyed by the first path segment."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+API_PREFIX = "/api/v1/"
+GATEWAY = "gateway"
+
+RESOURCES: Mapping[str, tuple[str, ...]] = {
+    "registry": ("regions", "clusters", "organizations", "programs", "graduates", "employments"),
+    "assessment": ("frameworks", "requirements", "assessments"),
+    "quality": ("quality",),
+    # Served by the gateway's own FastAPI routes (server-sent events, webhook subscriptions).
+    GATEWAY: ("events", "subscriptions"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Where one resource lives.
+
+    ``path`` doubles as the route template the HTTP metrics label requests with (it reads
+    ``scope["route"].path``), so proxied requests are counted per resource, a bounded set.
+    """
+
+    service: str
+    path: str
+    origin: str  # e.g. "http://127.0.0.1:8001"; empty for the gateway's own resources
+
+    @property
+    def local(self) -> bool:
+        return self.service == GATEWAY
+
+
+class RouteTable:
+    def __init__(self, service_urls: Mapping[str, str]) -> None:
+        self._routes = {
+            resource: Route(
+                service=service,
+                path=API_PREFIX + resource,
+                origin=service_urls.get(service, "").rstrip("/"),
+            )
+            for service, resources in RESOURCES.items()
+            for resource in resources
+        }
+
+    def resolve(self, path: str) -> Route | None:
+        """The route for an /api/v1 path, or None when no service owns it."""
+        if not path.startswith(API_PREFIX):
+            return None
+        return self._routes.get(path[len(API_PREFIX) :].partition("/")[0])
