@@ -39,6 +39,8 @@ bench: $(VENV)/.installed
 schemas: $(VENV)/.installed
 	$(BIN)/educluster events schema --out docs/events
 	$(BIN)/python -m gateway.access > docs/access.md
+	$(BIN)/python -m shared.events.asyncapi > docs/asyncapi.yaml
+	$(BIN)/python -m gateway.openapi > docs/openapi.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -20,8 +20,11 @@ def catalogue() -> dict[str, type[EventPayload]]:
     }
 
 
-def event_schema(event_type: str, model: type[EventPayload]) -> dict[str, Any]:
-    data = model.model_json_schema(mode="serialization")
+def event_schema(
+    event_type: str, model: type[EventPayload], *, data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The CloudEvents envelope of ``event_type`` around ``data`` (default: the model's schema)."""
+    data = data if data is not None else model.model_json_schema(mode="serialization")
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://educluster.org/schemas/events/{event_type}.json",

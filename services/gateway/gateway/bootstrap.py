@@ -5,6 +5,7 @@ import gc
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 
+from gateway import openapi
 from gateway.config import GatewaySettings
 from gateway.proxy import ProxyMiddleware
 from gateway.routes import RouteTable
@@ -28,6 +29,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             on_stop=close_upstreams,
         )
     )
+    openapi.install(app)
     # Appended, so it is the innermost middleware: request ids and HTTP metrics cover proxied
     # requests too, while FastAPI's router never sees them (add_middleware would put it
     # outermost, in front of the request id).
