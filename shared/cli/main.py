@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     up = commands.add_parser("up", help="run the whole platform locally (Ctrl-C stops it)")
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--data-dir", default="var", help="SQLite files and logs (default: var)")
+    up.add_argument(
+        "--demo", action="store_true", help="also load a synthetic region set through the API"
+    )
     up.set_defaults(handler=_up)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
@@ -81,6 +84,14 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file")
     load.set_defaults(handler=_load_regions)
 
+    quality = commands.add_parser("quality", help="quality scores").add_subparsers(title="actions")
+    rebuild = quality.add_parser(
+        "rebuild", help="rebuild the scores from the event history and compare with the live ones"
+    )
+    rebuild.add_argument("--into", help="an empty database URL (default: a temporary SQLite file)")
+    rebuild.add_argument("--keep", action="store_true", help="keep the temporary database")
+    rebuild.set_defaults(handler=_quality_rebuild)
+
     events = commands.add_parser("events", help="the event catalogue").add_subparsers(
         title="actions"
     )
@@ -93,7 +104,7 @@ def _parser() -> argparse.ArgumentParser:
 def _up(args: argparse.Namespace) -> int:
     from shared.cli.up import run_up
 
-    return run_up(host=args.host, data_dir=args.data_dir)
+    return run_up(host=args.host, data_dir=args.data_dir, demo=args.demo)
 
 
 def _migrate(args: argparse.Namespace) -> None:
@@ -214,6 +225,56 @@ def _load_regions(args: argparse.Namespace) -> int:
         "(their events go out with the registry's relay)"
     )
     return 0
+
+
+def _quality_rebuild(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+    import time
+
+    from aiokafka.errors import KafkaError
+    from quality.service_layer.rebuild import RebuildRefused, rebuild
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from shared.cli.services import load_settings
+
+    settings = load_settings("quality")
+    temporary = None if args.into else tempfile.mkdtemp(prefix="educluster-rebuild-")
+    into = args.into or f"sqlite+aiosqlite:///{temporary}/quality.db"
+    started = time.monotonic()
+    try:
+        result = asyncio.run(
+            rebuild(
+                kafka=settings.kafka,
+                live_url=settings.resolved_database_url(),
+                into_url=into,
+                progress=lambda line: print(f"quality: {line}", flush=True),
+            )
+        )
+    except (RebuildRefused, KafkaError, SQLAlchemyError, OSError) as error:
+        print(f"educluster: {error}", file=sys.stderr)
+        return 2
+    finally:
+        if temporary and not args.keep:
+            shutil.rmtree(temporary, ignore_errors=True)
+    for note in result.notes:
+        print(f"quality: note: {note}")
+    if temporary and args.keep:
+        print(f"quality: the rebuilt database is kept at {into}")
+    outcome = (
+        f"{len(result.differences)} differ from the live database"
+        if result.differences
+        else "identical to the live database"
+    )
+    print(
+        f"quality: rebuilt from {result.events_read} records ({result.events_applied} applied, "
+        f"{result.duplicates_skipped} duplicates skipped, {result.events_ignored} ignored, "
+        f"{result.events_failed} failed) in {time.monotonic() - started:.1f} s: "
+        f"{result.scorecards} scorecards, {outcome}"
+    )
+    for line in result.differences[:20]:
+        print(f"  {line}")
+    return 1 if result.differences else 0
 
 
 def _events_schema(args: argparse.Namespace) -> None:

@@ -31,9 +31,10 @@ def say(message: str) -> None:
 
 
 class Launcher:
-    def __init__(self, *, host: str, data_dir: Path) -> None:
+    def __init__(self, *, host: str, data_dir: Path, demo: bool = False) -> None:
         self.host = host
         self.data_dir = data_dir
+        self.demo = demo
         self.broker: LocalBroker | None = None
         self.children: dict[str, subprocess.Popen] = {}
         self.stopping = False
@@ -48,6 +49,8 @@ class Launcher:
             asyncio.run(self._prepare())
             self._start_services()
             self._wait_until_ready()
+            if self.demo:
+                self._load_demo()
             self._print_summary()
             return self._watch()
         except KeyboardInterrupt:
@@ -148,6 +151,13 @@ class Launcher:
                 f"{service} exited with code {code}; see {self.data_dir / service}.log"
             )
 
+    def _load_demo(self) -> None:
+        from shared.cli.demo import load_demo
+
+        say("loading the demo region set through the gateway (about a minute)")
+        gateway = f"http://{self.host}:{PORTS['gateway']}"
+        asyncio.run(load_demo(gateway, secret=os.environ[ENV], say=say))
+
     def _print_summary(self) -> None:
         base = f"http://{self.host}"
         print(
@@ -200,5 +210,5 @@ def _port_free(port: int) -> bool:
             return False
 
 
-def run_up(*, host: str, data_dir: str) -> int:
-    return Launcher(host=host, data_dir=Path(data_dir).resolve()).run()
+def run_up(*, host: str, data_dir: str, demo: bool = False) -> int:
+    return Launcher(host=host, data_dir=Path(data_dir).resolve(), demo=demo).run()

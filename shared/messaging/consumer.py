@@ -10,19 +10,18 @@ event's fault: the runner backs off and resumes from the last committed offset i
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import ConsumerRecord
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.db.unit_of_work import UnitOfWork
 from shared.events.envelope import CloudEvent, InvalidEvent, decode
-from shared.messaging import inbox
 from shared.messaging.dead_letter import dead_letter_headers
 from shared.messaging.epoch import EpochWatch
+from shared.messaging.inbox_apply import EventHandler, apply_once, is_outage
 from shared.messaging.kafka import new_consumer, new_producer
 from shared.messaging.metrics import MessagingMetrics
 from shared.messaging.state import get_state, set_state
@@ -30,18 +29,11 @@ from shared.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
-EventHandler = Callable[[CloudEvent, UnitOfWork], Awaitable[None]]
 _STUCK_AFTER_S = 90.0  # no assignment for this long: recreate the consumer (aiokafka #1154)
 
 
 class _Restart(Exception):
     """Leave the current consumer and start a fresh one."""
-
-
-def _is_outage(error: BaseException) -> bool:
-    if isinstance(error, OperationalError | InterfaceError | OSError | KafkaError):
-        return True
-    return isinstance(error, DBAPIError) and error.connection_invalidated
 
 
 class ConsumerRunner:
@@ -90,7 +82,7 @@ class ConsumerRunner:
                     "restarting consumer", extra={"group": self.group_id, "why": str(reason)}
                 )
             except Exception as error:
-                if not _is_outage(error):
+                if not is_outage(error):
                     raise
                 log.warning("consumer paused", extra={"group": self.group_id, "error": repr(error)})
                 await asyncio.sleep(backoff)
@@ -158,7 +150,7 @@ class ConsumerRunner:
             try:
                 applied = await self._apply(event, handler)
             except Exception as error:
-                if _is_outage(error):
+                if is_outage(error):
                     raise
                 log.warning(
                     "event handler failed",
@@ -181,20 +173,9 @@ class ConsumerRunner:
 
     async def _apply(self, event: CloudEvent, handler: EventHandler) -> bool:
         """Run the handler once; False when the inbox says the event was already applied."""
-        try:
-            async with self._uow_factory() as uow:
-                if await inbox.already_processed(uow.session, consumer=self.group_id, event=event):
-                    return False
-                await handler(event, uow)
-                await inbox.record_processed(uow.session, consumer=self.group_id, event=event)
-                await uow.commit()
-                return True
-        except IntegrityError:
-            # Another member applied the same event concurrently: that is a duplicate.
-            async with self._uow_factory() as uow:
-                if await inbox.already_processed(uow.session, consumer=self.group_id, event=event):
-                    return False
-            raise
+        return await apply_once(
+            self._uow_factory, consumer=self.group_id, event=event, handler=handler
+        )
 
     async def _dead_letter(
         self,

@@ -89,7 +89,11 @@ async def test_a_programs_scores_match_the_hand_computed_figures(services):
         quality,
         "program",
         world.program["id"],
-        until=lambda c: c["indicators"]["employer_satisfaction"]["n"] == 12,
+        # The registry and assessment topics are read side by side: wait for both to be in.
+        until=lambda c: (
+            c["indicators"]["employer_satisfaction"]["n"] == 12
+            and c["indicators"]["coverage"]["n"] == 12
+        ),
     )
     satisfaction = card["indicators"]["employer_satisfaction"]
     low, high = wilson(9, 12)

@@ -7,10 +7,9 @@ dirty, so their scores are recomputed at the next publication window.
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 
 from quality.adapters.tables import (
-    cells,
     q_clusters,
     q_employments,
     q_graduates,
@@ -18,7 +17,7 @@ from quality.adapters.tables import (
     q_organizations,
     q_programs,
 )
-from quality.service_layer.dirty import mark_dirty, mark_programs_dirty
+from quality.service_layer.dirty import mark_dirty, mark_scored
 from shared.db.queries import upsert
 from shared.db.unit_of_work import UnitOfWork
 from shared.events.catalogue import registry as ev
@@ -77,23 +76,17 @@ def _projector(table, to_row: Callable[[Any], Row]) -> EventHandler:  # type: ig
     return handle
 
 
-def _cells_of_programs(programs: Select) -> Select:
-    return select(cells.c.program_id, cells.c.period).where(cells.c.program_id.in_(programs))
-
-
 async def _organization_changed(event: CloudEvent, uow: UnitOfWork) -> None:
     row = _organization(event.payload())
     await upsert(uow, q_organizations, row)
     own = select(q_programs.c.id).where(q_programs.c.institution_id == row["id"])
-    await mark_programs_dirty(uow, _cells_of_programs(own))
+    await mark_scored(uow, own)
 
 
 async def _program_changed(event: CloudEvent, uow: UnitOfWork) -> None:
     row = _program(event.payload())
     await upsert(uow, q_programs, row)
-    await mark_programs_dirty(
-        uow, _cells_of_programs(select(q_programs.c.id).where(q_programs.c.id == row["id"]))
-    )
+    await mark_scored(uow, select(q_programs.c.id).where(q_programs.c.id == row["id"]))
 
 
 async def _graduate_changed(event: CloudEvent, uow: UnitOfWork) -> None:
@@ -137,7 +130,7 @@ async def _membership_changed(event: CloudEvent, uow: UnitOfWork) -> None:
     )
     # Every scored period of the member's programs may now count for the cluster or not.
     own = select(q_programs.c.id).where(q_programs.c.institution_id == p.organization_id)
-    await mark_programs_dirty(uow, _cells_of_programs(own))
+    await mark_scored(uow, own)
 
 
 REGISTRY_HANDLERS: dict[str, EventHandler] = {

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 
 from quality.adapters.tables import assessment_states, cells, q_frameworks, q_requirements
 from quality.domain.cells import ScopeTally
-from quality.service_layer.dirty import mark_dirty
+from quality.service_layer.dirty import mark_dirty, mark_scored
 from shared.db.queries import upsert
 from shared.db.unit_of_work import UnitOfWork
 from shared.events.catalogue import assessment as ev
@@ -78,6 +78,7 @@ async def apply_framework(event: CloudEvent, uow: UnitOfWork) -> None:
     await upsert(
         uow, q_frameworks, {"id": p.framework_id, "version": p.version, "domains": domains}
     )
+    await mark_scored(uow)  # scorecards computed before it arrived lack its domains
 
 
 async def apply_requirement(event: CloudEvent, uow: UnitOfWork) -> None:

@@ -8,7 +8,7 @@ committed while it computed stays marked for the next window.
 
 from sqlalchemy import Select, and_, delete, or_, select, update
 
-from quality.adapters.tables import dirty_cells
+from quality.adapters.tables import cells, dirty_cells, scores
 from shared.db.unit_of_work import UnitOfWork
 
 Mark = tuple[str, int, int]  # program_id, period, generation
@@ -29,6 +29,16 @@ async def mark_programs_dirty(uow: UnitOfWork, cells_query: Select) -> None:
     """Mark every (program_id, period) that ``cells_query`` selects."""
     for program_id, period in (await uow.session.execute(cells_query)).all():
         await mark_dirty(uow, program_id=program_id, period=period)
+
+
+async def mark_scored(uow: UnitOfWork, programs: Select | None = None) -> None:
+    """Mark every period in which ``programs`` (default: all) have a tally or a scorecard."""
+    tallied = select(cells.c.program_id, cells.c.period)
+    scored = select(scores.c.scope_id, scores.c.period).where(scores.c.scope == "program")
+    if programs is not None:
+        tallied = tallied.where(cells.c.program_id.in_(programs))
+        scored = scored.where(scores.c.scope_id.in_(programs))
+    await mark_programs_dirty(uow, tallied.union(scored))
 
 
 async def take_marks(uow: UnitOfWork) -> list[Mark]:

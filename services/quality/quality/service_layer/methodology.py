@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from quality.adapters.tables import methodologies, scores
+from quality.adapters.tables import methodologies
 from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
 from quality.domain.suppression import SuppressionThresholds
-from quality.service_layer.dirty import mark_programs_dirty
+from quality.service_layer.dirty import mark_scored
 from shared.auth import Identity, forbidden
 from shared.db.queries import now
 from shared.db.unit_of_work import UnitOfWork
@@ -90,8 +90,7 @@ async def publish(uow: UnitOfWork, identity: Identity, changes: dict[str, Any]) 
     except ValueError as error:
         raise RuleViolation("methodology", str(error)) from error
     await _store(uow, content)
-    scored = select(scores.c.scope_id, scores.c.period).where(scores.c.scope == "program")
-    await mark_programs_dirty(uow, scored.distinct())
+    await mark_scored(uow)
     return content
 
 

@@ -9,13 +9,14 @@ import logging
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import delete, select, text
 
 from quality.adapters.tables import scores
 from quality.domain.scoring import Scorecard
 from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.dirty import clear_marks, take_marks
 from quality.service_layer.methodology import current_content, from_json
+from quality.service_layer.outcomes import COVERAGE_COHORTS
 from quality.service_layer.scoreboard import ScopeKey, compute_scorecards
 from shared.db.queries import now, upsert
 from shared.db.unit_of_work import UnitOfWork
@@ -26,12 +27,17 @@ log = logging.getLogger(__name__)
 
 
 def periods_to_recompute(periods: set[int], *, this_year: int) -> set[tuple[int, bool]]:
-    """A year's change moves that year and the 3-year pools that contain it (none in future)."""
-    targets = set()
-    for period in periods:
-        targets.add((period, False))
-        targets.update((p, True) for p in range(period, min(period + 2, this_year) + 1))
-    return targets
+    """The scorecards a change in year Y can move: the years and pools ending in Y … Y + 4.
+
+    A pool ending at P sums P − 2 … P, and coverage at P counts the cohorts P − 4 … P, so
+    nothing later than Y + 4 depends on Y (and nothing in the future is scored).
+    """
+    return {
+        (p, pooled)
+        for period in periods
+        for p in range(period, min(period + COVERAGE_COHORTS - 1, this_year) + 1)
+        for pooled in (False, True)
+    }
 
 
 async def _stored(uow: UnitOfWork, period: int, pooled: bool) -> dict[ScopeKey, dict[str, Any]]:
@@ -100,6 +106,15 @@ async def _store_changes(
                 uow, key, period=period, card=content, before=stored.get(key), threshold=alert_below
             )
         changed += 1
+    for key in stored.keys() - cards.keys():  # e.g. a program that moved to another institution
+        await uow.session.execute(
+            delete(scores).where(
+                scores.c.scope == key[0],
+                scores.c.scope_id == key[1],
+                scores.c.period == period,
+                scores.c.pooled.is_(pooled),
+            )
+        )
     return changed
 
 
