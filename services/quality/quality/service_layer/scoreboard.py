@@ -75,7 +75,8 @@ async def _covered_graduates(uow: UnitOfWork, period: int) -> dict[str, set[str]
 
 async def _programs(uow: UnitOfWork, years: range) -> dict[str, _Program]:
     tallies = await _tallies(uow, years)
-    outcomes = await cohort_outcomes_by_program(uow, cohorts=years)
+    # The outcome of year P is that of the cohort graduating in P − 1: its 12 months end in P.
+    outcomes = await cohort_outcomes_by_program(uow, cohorts=range(years[0] - 1, years[-1]))
     covered = await _covered_graduates(uow, years[-1])
     programs = {}
     for program_id in set(tallies) | set(outcomes) | set(covered):
