@@ -4,9 +4,6 @@ A change that moves an employment outcome or a cluster's membership marks the af
 dirty, so their scores are recomputed at the next publication window.
 """
 
-from collections.abc import Callable
-from typing import Any
-
 from sqlalchemy import select
 
 from quality.adapters.tables import (
@@ -18,79 +15,36 @@ from quality.adapters.tables import (
     q_programs,
 )
 from quality.service_layer.dirty import mark_dirty, mark_scored
-from shared.db.queries import upsert
 from shared.db.unit_of_work import UnitOfWork
 from shared.events.catalogue import registry as ev
 from shared.events.envelope import CloudEvent
-from shared.messaging.consumer import EventHandler
-
-Row = dict[str, Any]
-
-
-def _organization(p: ev.OrganizationRegistered) -> Row:
-    return {
-        "id": p.organization_id,
-        "kind": p.kind,
-        "region_code": p.region_code,
-        "active": p.active,
-    }
-
-
-def _cluster(p: ev.ClusterCreated) -> Row:
-    return {"id": p.cluster_id, "region_code": p.region_code, "status": p.status}
-
-
-def _program(p: ev.ProgramRegistered) -> Row:
-    return {
-        "id": p.program_id,
-        "institution_id": p.institution_id,
-        "field_code": p.field_code,
-        "level": p.level,
-        "active": p.active,
-    }
-
-
-def _graduate(p: ev.GraduateRegistered) -> Row:
-    return {
-        "id": p.graduate_id,
-        "program_id": p.program_id,
-        "graduation_year": p.graduation_year,
-        "active": p.active,
-    }
-
-
-def _employment(p: ev.EmploymentRecorded) -> Row:
-    return {
-        "id": p.employment_id,
-        "graduate_id": p.graduate_id,
-        "start_date": p.start_date,
-        "end_date": p.end_date,
-        "in_field": p.in_field,
-    }
-
-
-def _projector(table, to_row: Callable[[Any], Row]) -> EventHandler:  # type: ignore[no-untyped-def]
-    async def handle(event: CloudEvent, uow: UnitOfWork) -> None:
-        await upsert(uow, table, to_row(event.payload()))
-
-    return handle
+from shared.messaging.inbox_apply import EventHandler
+from shared.messaging.registry_projection import (
+    cluster_row,
+    employment_row,
+    graduate_row,
+    organization_row,
+    program_row,
+    project,
+    projector,
+)
 
 
 async def _organization_changed(event: CloudEvent, uow: UnitOfWork) -> None:
-    row = _organization(event.payload())
-    await upsert(uow, q_organizations, row)
+    row = organization_row(event.payload())
+    await project(uow, q_organizations, row)
     own = select(q_programs.c.id).where(q_programs.c.institution_id == row["id"])
     await mark_scored(uow, own)
 
 
 async def _program_changed(event: CloudEvent, uow: UnitOfWork) -> None:
-    row = _program(event.payload())
-    await upsert(uow, q_programs, row)
+    row = program_row(event.payload())
+    await project(uow, q_programs, row)
     await mark_scored(uow, select(q_programs.c.id).where(q_programs.c.id == row["id"]))
 
 
 async def _graduate_changed(event: CloudEvent, uow: UnitOfWork) -> None:
-    row = _graduate(event.payload())
+    row = graduate_row(event.payload())
     before = await uow.session.execute(
         select(q_graduates.c.program_id, q_graduates.c.graduation_year).where(
             q_graduates.c.id == row["id"]
@@ -98,13 +52,13 @@ async def _graduate_changed(event: CloudEvent, uow: UnitOfWork) -> None:
     )
     for old in before:  # a moved graduate leaves its old cohort too
         await mark_dirty(uow, program_id=old.program_id, period=old.graduation_year)
-    await upsert(uow, q_graduates, row)
+    await project(uow, q_graduates, row)
     await mark_dirty(uow, program_id=row["program_id"], period=row["graduation_year"])
 
 
 async def _employment_changed(event: CloudEvent, uow: UnitOfWork) -> None:
-    row = _employment(event.payload())
-    await upsert(uow, q_employments, row)
+    row = employment_row(event.payload())
+    await project(uow, q_employments, row)
     graduate = (
         await uow.session.execute(
             select(q_graduates.c.program_id, q_graduates.c.graduation_year).where(
@@ -118,7 +72,7 @@ async def _employment_changed(event: CloudEvent, uow: UnitOfWork) -> None:
 
 async def _membership_changed(event: CloudEvent, uow: UnitOfWork) -> None:
     p = event.payload()
-    await upsert(
+    await project(
         uow,
         q_memberships,
         {
@@ -139,7 +93,7 @@ REGISTRY_HANDLERS: dict[str, EventHandler] = {
         for t in (ev.OrganizationRegistered, ev.OrganizationUpdated)
     },
     **{
-        t.event_type: _projector(q_clusters, _cluster)
+        t.event_type: projector(q_clusters, cluster_row)
         for t in (ev.ClusterCreated, ev.ClusterUpdated)
     },
     **{t.event_type: _membership_changed for t in (ev.ClusterMemberJoined, ev.ClusterMemberLeft)},
