@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from quality.domain.cells import ScopeTally
+from quality.domain.disclosure import secondary_suppress
 from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
-from quality.domain.scoring import (
+from quality.domain.scorecard import (
     SECONDARY_REASON,
     CoverageCounts,
     Figure,
     OutcomeCounts,
     Scorecard,
-    score,
-    secondary_suppress,
 )
+from quality.domain.scoring import score
 
 # Textbook critical values at 90%: z = Φ⁻¹(0.95); t(0.95; df) from printed tables.
 Z90 = 1.6448536269514722

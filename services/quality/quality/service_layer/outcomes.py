@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import and_, exists, func, or_, select
 
 from quality.adapters.tables import q_employments, q_graduates
-from quality.domain.scoring import OutcomeCounts
+from quality.domain.scorecard import OutcomeCounts
 from shared.db.unit_of_work import UnitOfWork
 
 # Coverage is measured against the graduates of the last five cohorts: the people employers

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select, text
 
 from quality.adapters.tables import scores
-from quality.domain.scoring import Scorecard
+from quality.domain.scorecard import Scorecard
 from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.dirty import clear_marks, take_marks
 from quality.service_layer.methodology import current_content, from_json

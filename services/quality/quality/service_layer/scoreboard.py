@@ -22,14 +22,10 @@ from quality.adapters.tables import (
     q_programs,
 )
 from quality.domain.cells import ScopeTally
+from quality.domain.disclosure import secondary_suppress
 from quality.domain.index import Methodology
-from quality.domain.scoring import (
-    CoverageCounts,
-    OutcomeCounts,
-    Scorecard,
-    score,
-    secondary_suppress,
-)
+from quality.domain.scorecard import CoverageCounts, OutcomeCounts, Scorecard
+from quality.domain.scoring import score
 from quality.service_layer.outcomes import COVERAGE_COHORTS, cohort_outcomes_by_program
 from quality.service_layer.scopes import COUNTRY, member_during
 from shared.db.unit_of_work import UnitOfWork

@@ -1,0 +1,154 @@
+"""The published shape of one scope's scorecard: figures, their keys and indicator names.
+
+Kept apart from `scoring` (which computes a card) and `disclosure` (which hides figures across
+cards) so both can share these types without importing each other. docs/methodology.md gives
+every definition.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from quality.domain.index import IndexResult, IndicatorValue, Methodology, Scale, composite_index
+
+SECONDARY_REASON = "suppressed to protect a smaller group (secondary suppression)"
+NO_GRADUATES_REASON = "no graduates in scope"
+NO_INTERVAL_REASON = "fewer than 2 ratings"
+
+EMPLOYER_SATISFACTION = "employer_satisfaction"
+PREPAREDNESS = "preparedness"
+WOULD_HIRE_AGAIN = "would_hire_again"
+COMPETENCY_MEAN = "competency_mean"
+EMPLOYED_12M = "employed_12m"
+EMPLOYED_IN_FIELD = "employed_in_field"
+COVERAGE = "coverage"
+SHARE_INDICATORS = (
+    EMPLOYER_SATISFACTION,
+    PREPAREDNESS,
+    WOULD_HIRE_AGAIN,
+    EMPLOYED_12M,
+    EMPLOYED_IN_FIELD,
+    COVERAGE,
+)
+MEAN_INDICATORS = (COMPETENCY_MEAN,)
+
+FigureKey = tuple[str, ...]  # ("indicator", name) | ("domain"|"competency", code, measure)
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None  # share 0..1 or mean 1..5; None when suppressed
+    ci_low: float | None
+    ci_high: float | None
+    n: int  # observations behind the value, published even when the value is not
+    suppressed: bool
+    reason: str | None
+
+    @classmethod
+    def hidden(cls, *, n: int, reason: str) -> "Figure":
+        return cls(value=None, ci_low=None, ci_high=None, n=n, suppressed=True, reason=reason)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "ci_low": self.ci_low,
+            "ci_high": self.ci_high,
+            "n": self.n,
+            "suppressed": self.suppressed,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class OutcomeCounts:
+    """Employment outcomes of the scope's graduation cohort; both shares are of `graduates`."""
+
+    graduates: int
+    employed_12m: int
+    employed_in_field: int
+
+    def __post_init__(self) -> None:
+        if self.graduates < 0 or not (
+            0 <= self.employed_12m <= self.graduates
+            and 0 <= self.employed_in_field <= self.graduates
+        ):
+            raise ValueError("employed counts lie between 0 and the number of graduates")
+
+
+@dataclass(frozen=True)
+class CoverageCounts:
+    """Distinct graduates with an active assessment, out of the graduates in scope."""
+
+    assessed: int
+    graduates: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.assessed <= self.graduates:
+            raise ValueError("assessed graduates lie between 0 and the graduates in scope")
+
+
+@dataclass(frozen=True)
+class DomainFigures:
+    mean: Figure
+    satisfied: Figure
+    n: int  # ratings pooled over the domain's competencies
+
+
+@dataclass(frozen=True)
+class CompetencyFigures:
+    domain: str | None  # None for a competency the domain mapping does not name
+    mean: Figure
+    satisfied: Figure
+    # "1".."5" and "not_rated"; None unless both the mean and the share are published, since
+    # the distribution gives both away.
+    distribution: dict[str, int] | None
+    n: int
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    methodology: Methodology  # the version that produced every figure (and the index weights)
+    indicators: dict[str, Figure]
+    domains: dict[str, DomainFigures]
+    competencies: dict[str, CompetencyFigures]
+    index: IndexResult
+
+    @property
+    def methodology_version(self) -> int:
+        return self.methodology.version
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "methodology_version": self.methodology.version,
+            "indicators": {name: f.to_json() for name, f in self.indicators.items()},
+            "index": {
+                "value": self.index.value,
+                "suppressed": self.index.value is None,
+                "reason": self.index.reason,
+                "published_weight_share": self.index.published_weight_share,
+                "weights_used": dict(self.index.weights_used),
+            },
+            "domains": {
+                code: {"mean": d.mean.to_json(), "satisfied": d.satisfied.to_json(), "n": d.n}
+                for code, d in self.domains.items()
+            },
+            "competencies": {
+                code: {
+                    "domain": c.domain,
+                    "mean": c.mean.to_json(),
+                    "satisfied": c.satisfied.to_json(),
+                    "distribution": c.distribution,
+                    "n": c.n,
+                }
+                for code, c in self.competencies.items()
+            },
+        }
+
+
+def published_index(indicators: Mapping[str, Figure], methodology: Methodology) -> IndexResult:
+    # Built from published values only, so the index cannot leak a suppressed indicator.
+    values = {
+        name: IndicatorValue(figure.value, Scale.RATING if name in MEAN_INDICATORS else Scale.SHARE)
+        for name, figure in indicators.items()
+    }
+    return composite_index(values, methodology)
