@@ -79,6 +79,8 @@ def _protect_across(cards: Mapping[str, Scorecard], hide: dict[str, set[FigureKe
     children = {card_id: _figures(card) for card_id, card in cards.items() if card_id != _PARENT}
     for key, parent_figure in parent.items():
         if key == ("indicator", COVERAGE):
+            # Never suppressed for being small, and distinct assessed graduates do not add up
+            # across scopes (one graduate, two employers): nothing to protect by subtraction.
             continue
         group = {
             (card_id,): figures[key] for card_id, figures in children.items() if key in figures
