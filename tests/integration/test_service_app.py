@@ -19,6 +19,8 @@ SETTINGS_CLASSES = {
     "gateway": "GatewaySettings",
 }
 
+CONSUMING = {"assessment", "quality", "gateway"}  # all but the registry consume events
+
 
 def settings_for(service: str, database_url: str, bootstrap_servers: str):
     config = importlib.import_module(f"{service}.config")
@@ -68,7 +70,7 @@ async def test_a_migrated_service_with_a_broker_is_healthy_ready_and_exports_met
     assert (healthz.status_code, healthz.json()) == (200, {"status": "ok"})
     report = ready.json()
     assert report["status"] == "ready"
-    consuming = {"assessment", "quality"}  # services that run consumers report them too
+    consuming = CONSUMING  # services that run consumers report them too
     expected = {"database", "migrations", "broker"} | (
         {"consumers"} if service in consuming else set()
     )
@@ -101,7 +103,7 @@ async def test_a_service_whose_database_is_not_migrated_is_not_ready_and_says_mi
     problem = response.json()
     assert (problem["title"], problem["status"]) == ("Not ready", 503)
     # A consumer cannot run on an unmigrated database either: it says so too.
-    expected = "migrations, consumers" if service in {"assessment", "quality"} else "migrations"
+    expected = "migrations, consumers" if service in CONSUMING else "migrations"
     assert problem["detail"] == f"Failing checks: {expected}"
     assert problem["checks"]["migrations"]["detail"].startswith("at nothing, head is ")
     assert healthz.status_code == 200  # alive, just not ready

@@ -7,6 +7,10 @@ from starlette.middleware import Middleware
 
 from gateway import openapi
 from gateway.config import GatewaySettings
+from gateway.entrypoints import QUALITY_EVENTS_CONSUMER, WEBHOOK_DELIVERIES, events, subscriptions
+from gateway.entrypoints.dashboard import dashboard_router
+from gateway.identity import Access, CachingTokenVerifier
+from gateway.limits import SecurityHeadersMiddleware, cors, rate_limiter
 from gateway.proxy import ProxyMiddleware
 from gateway.routes import RouteTable
 from gateway.upstreams import Upstreams
@@ -26,21 +30,36 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             title="EduCluster gateway",
             settings=settings,
             publishes=False,
+            routers=[events.router, subscriptions.router],  # SSE and webhooks (docs/gateway.md)
+            consumers=[QUALITY_EVENTS_CONSUMER],
+            loops=[WEBHOOK_DELIVERIES],
             on_stop=close_upstreams,
         )
     )
     openapi.install(app)
-    # Appended, so it is the innermost middleware: request ids and HTTP metrics cover proxied
-    # requests too, while FastAPI's router never sees them (add_middleware would put it
-    # outermost, in front of the request id).
-    app.user_middleware.append(
+    app.include_router(dashboard_router(public_scores=settings.public_scores))  # /, the dashboard
+    verifier = CachingTokenVerifier(settings.auth, cache_size=settings.token_cache_size)
+    app.state.token_verifier = verifier  # the gateway's own routes share its token cache
+    # Appended, so innermost: request ids and HTTP metrics cover proxied requests and the
+    # gateway's own refusals, while FastAPI's router never sees them (add_middleware would put
+    # them outermost, in front of the request id). CORS, when configured, is in front of the
+    # proxy, so preflights and refusals carry its headers; the security headers are behind it,
+    # so only the gateway's own pages pass through them.
+    app.user_middleware += [
+        *cors(settings.cors_origins),
         Middleware(
             ProxyMiddleware,
             routes=RouteTable(settings.service_urls()),
             upstreams=upstreams,
             read_timeout_s=settings.read_timeout_s,
-        )
-    )
+            access=Access(verifier, public_scores=settings.public_scores),
+            limiter=rate_limiter(
+                rate_per_s=settings.rate_limit_per_s, burst=settings.rate_limit_burst
+            ),
+            max_body_bytes=settings.max_body_bytes,
+        ),
+        Middleware(SecurityHeadersMiddleware),
+    ]
     # What is imported and built by now lives as long as the process. Frozen, it is left out
     # of the cyclic collector's full passes, which otherwise stall every request in flight for
     # ~80 ms several times a second under load (seen as the bench's p99).

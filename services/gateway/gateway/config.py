@@ -1,7 +1,10 @@
 """Settings of the gateway service (environment prefix EDUCLUSTER_GATEWAY_)."""
 
-from pydantic import Field
-from pydantic_settings import SettingsConfigDict
+import json
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 from shared.settings import ServiceSettings
 
@@ -24,6 +27,61 @@ class GatewaySettings(ServiceSettings):
     # Idle pooled connections are dropped before uvicorn's 5 s keep-alive closes them on the
     # other side, so a request never races a connection that is being closed under it.
     upstream_keepalive_s: float = Field(default=4.0, gt=0)
+
+    # --- identity, access and limits (docs/gateway.md, docs/access.md) ---------------------
+    # Anonymous reads of the published quality routes (anonymous in docs/access.md); the
+    # quality service's own EDUCLUSTER_QUALITY_PUBLIC_SCORES should say the same.
+    public_scores: bool = False
+    # Per client (token subject, else address): a bucket of rate_limit_burst requests refilled
+    # at rate_limit_per_s; 0 turns the limit off (the default: the bench and the demo loader
+    # drive one client at thousands of requests a second). Production: e.g. 50 and 100.
+    rate_limit_per_s: float = Field(default=0.0, ge=0)
+    rate_limit_burst: int = Field(default=100, ge=1)
+    # Request bodies above this are refused with 413 (CSV imports are the large ones).
+    max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
+    # Origins whose pages may call the API (comma-separated or a JSON list; "*" for any);
+    # empty: no CORS headers at all.
+    cors_origins: Annotated[list[str], NoDecode] = []
+    # Verified tokens kept (until their exp) so a client's next requests skip verification.
+    token_cache_size: int = Field(default=10_000, ge=0)
+
+    # --- quality events: server-sent events and webhooks (docs/gateway.md) ------------------
+    # A comment line on an idle event stream this often keeps proxies from closing it.
+    sse_heartbeat_s: float = Field(default=15.0, gt=0)
+    # How often the gateway looks for newly stored events while streams are open (one query
+    # per process, not per stream).
+    sse_poll_s: float = Field(default=0.5, gt=0)
+    # Stored quality events (and finished deliveries of them) are kept this long; a stream
+    # can resume, and the delivery log reaches back, this far.
+    quality_events_retention_days: int = Field(default=30, ge=1)
+    # How often the delivery loop looks for deliveries that are due, and how many it sends
+    # at once.
+    webhook_poll_s: float = Field(default=0.5, gt=0)
+    webhook_concurrency: int = Field(default=16, ge=1)
+    # Whole request to a receiver (connect, send, answer) must finish within this.
+    webhook_timeout_s: float = Field(default=10.0, gt=0)
+    # Attempts per delivery; between them base * 2^(attempt-1) seconds, at most the cap, of
+    # which a random quarter is taken off (jitter, so failed receivers are not hit in step).
+    webhook_max_attempts: int = Field(default=12, ge=1)
+    webhook_backoff_base_s: float = Field(default=10.0, gt=0)
+    webhook_backoff_cap_s: float = Field(default=3600.0, gt=0)
+    # A subscription is disabled after this many deliveries in a row failed every attempt, or
+    # once it has failed without a success in between for this long.
+    webhook_disable_after_failures: int = Field(default=5, ge=1)
+    webhook_disable_after_s: float = Field(default=3 * 24 * 3600.0, gt=0)
+    # Receivers on loopback, private or link-local addresses are refused unless allowed (the
+    # gateway sits next to the services and their databases; a webhook must not reach them).
+    webhook_allow_private_targets: bool = False
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
 
     def service_urls(self) -> dict[str, str]:
         return {

@@ -1,7 +1,9 @@
-"""The gateway's hot path: /api/v1/* forwarded to the service that owns it.
+"""The gateway's hot path: /api/v1/* admitted, then forwarded to the service that owns it.
 
 A pure ASGI layer placed inside the request-id and metrics middleware but in front of FastAPI's
 router, so a proxied request pays for no routing, validation or serialisation in the gateway.
+Every /api/v1 request is admitted first (gateway.identity, gateway.limits): the bearer token
+verified, the client's rate checked, the role held against the route, the body's size bounded.
 Headers are filtered once, small bodies go upstream in one write, larger ones (CSV imports)
 stream from the client's receive channel into a pooled keep-alive connection, and the answer
 streams back. Anything not under /api/v1, and the gateway's own /api/v1 resources, go on to the
@@ -18,6 +20,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from yarl import URL
 
 from gateway.headers import request_headers, response_headers
+from gateway.identity import Access
+from gateway.limits import (
+    BodyTooLarge,
+    RateLimiter,
+    body_too_large,
+    client_key,
+    content_length,
+    limited_receive,
+    too_many_requests,
+)
 from gateway.routes import API_PREFIX, Route, RouteTable
 from gateway.upstreams import Upstreams
 from shared.logging import request_id_var
@@ -36,12 +48,23 @@ class ClientGone(Exception):
 
 class ProxyMiddleware:
     def __init__(
-        self, app: ASGIApp, *, routes: RouteTable, upstreams: Upstreams, read_timeout_s: float
+        self,
+        app: ASGIApp,
+        *,
+        routes: RouteTable,
+        upstreams: Upstreams,
+        read_timeout_s: float,
+        access: Access,
+        limiter: RateLimiter,
+        max_body_bytes: int,
     ) -> None:
         self.app = app
         self.routes = routes
         self.upstreams = upstreams
         self.read_timeout_s = read_timeout_s
+        self.access = access
+        self.limiter = limiter
+        self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith(API_PREFIX):
@@ -50,14 +73,49 @@ class ProxyMiddleware:
         route = self.routes.resolve(scope["path"])
         if route is None:
             await _not_found(scope)(scope, receive, send)
+            return
+        if not route.local:
+            scope["route"] = route  # labels the HTTP metrics (refusals too) with the resource
+        refusal = await self.admit(scope)
+        if refusal is not None:
+            await refusal(scope, receive, send)
         elif route.local:
-            await self.app(scope, receive, send)
+            await self.local(scope, receive, send)
         else:
-            scope["route"] = route  # labels the HTTP metrics with the resource
             await self.forward(route, scope, receive, send)
+
+    async def admit(self, scope: Scope) -> Response | None:
+        """None when the request may go on, else the 401, 403 or 429 problem to answer."""
+        caller = await self.access.authenticate(scope)
+        # Counted before the role is checked, so refused calls (a flood of bad tokens) count.
+        wait_s = self.limiter.wait_s(client_key(scope, caller.identity))
+        if wait_s:
+            return too_many_requests(scope, wait_s)
+        return self.access.authorize(scope, caller)
+
+    async def local(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The gateway's own /api/v1 resources, under the same body limit as proxied ones."""
+        length = content_length(scope)
+        if length is not None and length > self.max_body_bytes:
+            await body_too_large(scope, self.max_body_bytes)(scope, receive, send)
+            return
+        if length is None:
+            # Raised from FastAPI's body read as an HTTPException: a 413 problem.
+            receive = limited_receive(receive, self.max_body_bytes)
+        await self.app(scope, receive, send)
 
     async def forward(self, route: Route, scope: Scope, receive: Receive, send: Send) -> None:
         forwarded = request_headers(scope, request_id=request_id_var.get())
+        limit = self.max_body_bytes
+        if forwarded.content_length is not None and forwarded.content_length > limit:
+            # Refused before a byte of it is read: the service never sees the request.
+            await body_too_large(scope, limit)(scope, receive, send)
+            return
+        if forwarded.has_body and forwarded.content_length is None:
+            # Chunked: counted as it streams; past the limit the upload to the service is
+            # aborted (it sees a request cut short, as if the client had gone) and the client
+            # gets a 413.
+            receive = limited_receive(receive, limit)
         try:
             body = await _request_body(forwarded.content_length, forwarded.has_body, receive)
             response = await self.upstreams.session.request(
@@ -69,9 +127,15 @@ class ProxyMiddleware:
             )
         except ClientGone:
             return
+        except BodyTooLarge:
+            await body_too_large(scope, limit)(scope, receive, send)
+            return
         except (aiohttp.ClientError, TimeoutError) as error:
             if isinstance(error.__cause__, ClientGone):
                 return  # the client left mid-upload: nobody to answer
+            if isinstance(error.__cause__, BodyTooLarge):
+                await body_too_large(scope, limit)(scope, receive, send)
+                return
             await self._failure(route, error, scope)(scope, receive, send)
             return
         try:

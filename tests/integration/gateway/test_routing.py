@@ -75,7 +75,7 @@ async def test_the_service_receives_the_end_to_end_headers_and_the_forwarding_fa
         response = await client.get(
             gateway.url + "/api/v1/quality/scores?period=2024&scope=region",
             headers={
-                "Authorization": "Bearer abc.def.ghi",
+                "Authorization": MINISTRY["Authorization"],  # verified by the gateway
                 "Idempotency-Key": "key-1",
                 "X-Request-ID": "trace-me-123",
                 "Accept-Language": "uz",
@@ -89,7 +89,7 @@ async def test_the_service_receives_the_end_to_end_headers_and_the_forwarding_fa
     received = {name.lower(): value for name, value in seen["headers"]}
     assert seen["method"] == "GET"
     assert seen["target"] == "/api/v1/quality/scores?period=2024&scope=region"
-    assert received["authorization"] == "Bearer abc.def.ghi"
+    assert received["authorization"] == MINISTRY["Authorization"]
     assert received["idempotency-key"] == "key-1"
     assert received["accept-language"] == "uz"
     assert received["x-request-id"] == "trace-me-123"
@@ -105,7 +105,7 @@ async def test_the_service_receives_the_end_to_end_headers_and_the_forwarding_fa
 async def test_the_request_id_comes_back_the_callers_own_or_one_the_gateway_assigned_and_forwarded(
     gateway,
 ):
-    async with httpx.AsyncClient() as client:
+    async with httpx.AsyncClient(headers=MINISTRY) as client:
         own = await client.get(
             gateway.url + "/api/v1/quality/x", headers={"X-Request-ID": "caller-42"}
         )
@@ -120,11 +120,12 @@ async def test_an_api_path_no_service_owns_is_a_404_problem(gateway):
     async with httpx.AsyncClient(headers=MINISTRY) as client:
         unknown = await client.get(gateway.url + "/api/v1/nothing-here/1")
         prefix_only = await client.get(gateway.url + "/api/v1/regionsx")
-        # The gateway's own resources (events, subscriptions) are not sent to any service.
-        own = await client.get(gateway.url + "/api/v1/events")
+    async with httpx.AsyncClient() as anonymous:
+        # The gateway's own resources (events, subscriptions) are answered by the gateway.
+        own = await anonymous.get(gateway.url + "/api/v1/events")
     assert_problem(unknown, 404, mentioning="/api/v1/nothing-here/1")
     assert_problem(prefix_only, 404, mentioning="/api/v1/regionsx")
-    assert own.status_code == 404
+    assert own.status_code == 401
     assert own.headers["content-type"] == "application/problem+json"
 
 

@@ -27,7 +27,7 @@ async def test_a_20_mb_upload_of_unknown_length_arrives_intact_without_growing_t
     pieces = body_pieces()
     digest = hashlib.sha256(b"".join(pieces)).hexdigest()
     before = gateway.peak_memory_kib()
-    async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=gateway.url, headers=MINISTRY, timeout=60) as client:
         response = await client.post(
             "/api/v1/quality/import",
             content=streamed(pieces),  # sent chunked: the gateway cannot know the length
@@ -42,7 +42,7 @@ async def test_a_20_mb_upload_of_unknown_length_arrives_intact_without_growing_t
 
 async def test_a_20_mb_upload_with_a_content_length_keeps_it_and_arrives_intact(gateway):
     body = b"".join(body_pieces())
-    async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=gateway.url, headers=MINISTRY, timeout=60) as client:
         response = await client.post(
             "/api/v1/quality/import", content=body, headers={"Content-Type": "text/csv"}
         )
@@ -58,7 +58,7 @@ async def test_a_large_answer_of_unknown_length_streams_back_intact(gateway):
     pattern = bytes(range(256)) * 256
     expected = hashlib.sha256((pattern * (size // len(pattern) + 1))[:size]).hexdigest()
     digest, received = hashlib.sha256(), 0
-    async with httpx.AsyncClient(base_url=gateway.url, timeout=60) as client:
+    async with httpx.AsyncClient(base_url=gateway.url, headers=MINISTRY, timeout=60) as client:
         async with client.stream("GET", f"/api/v1/quality/export?answer_bytes={size}") as response:
             assert response.status_code == 200
             assert "content-length" not in response.headers

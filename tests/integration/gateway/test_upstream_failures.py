@@ -46,5 +46,5 @@ async def test_a_service_that_never_answers_is_a_504_problem_naming_it_after_the
 
 async def test_a_write_to_a_service_that_never_answers_is_a_504_problem_too(gateway):
     async with httpx.AsyncClient(base_url=gateway.url, headers=MINISTRY) as client:
-        response = await client.post("/api/v1/assessments", json={"graduate_id": "x"})
+        response = await client.post("/api/v1/frameworks", json={"code": "x"})
     assert_problem(response, 504, mentioning="assessment")

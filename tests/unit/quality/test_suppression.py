@@ -124,4 +124,16 @@ def test_no_suppressed_child_equals_the_parent_minus_its_published_children(
         return
     parent = sum(children.values())
     residual = parent - sum(v for c, v in children.items() if c not in result.suppressed)
-    assert all(children[c] != residual for c in result.suppressed)
+    # An empty child (n = 0) has nothing to recover: its n is published with every figure.
+    assert all(children[c] != residual for c in result.suppressed if children[c] > 0)
+
+
+def test_a_child_with_nothing_in_it_needs_no_complement():
+    # A competency nobody rated is "suppressed" with n = 0: the parent minus the published
+    # children reveals only that it is empty, which its published n says anyway.
+    result = secondary_suppression(
+        parent_published=True,
+        children={"rated": 12, "also_rated": 15, "unrated": 0},
+        primary={"unrated"},
+    )
+    assert result.secondary == frozenset() and result.parent_suppressed is False

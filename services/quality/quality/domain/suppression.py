@@ -67,9 +67,10 @@ def secondary_suppression(
     """Hide enough children that no suppressed child is the parent minus the published children.
 
     Treats the parent as the sum of its children, so parent − Σ published = Σ suppressed (the
-    residual). A suppressed set is safe when it is empty or holds at least two children with a
-    positive count: then every suppressed child is strictly below the residual. (One positive child
-    equals the residual; zero-count children add nothing to hide behind.) While unsafe, the
+    residual). A suppressed set is safe when none or at least two of its children have a positive
+    count: then every suppressed child is strictly below the residual. (One positive child equals
+    the residual; a zero-count child reveals nothing — its n is published anyway — and adds
+    nothing to hide behind, e.g. a competency nobody rated.) While unsafe, the
     published child with the smallest positive count (ties by id) is suppressed too, which hides
     the least information. If no such child is left, the parent itself must be suppressed (and the
     primary set alone is then enough).
@@ -90,7 +91,7 @@ def secondary_suppression(
     def positive_hidden() -> int:
         return sum(1 for child in suppressed if children[child] > 0)
 
-    while suppressed and positive_hidden() < 2:
+    while positive_hidden() == 1:
         candidates = [c for c, count in children.items() if c not in suppressed and count > 0]
         if not candidates:
             # Hiding the parent protects the primary cells on its own; no complements needed.

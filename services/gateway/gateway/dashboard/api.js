@@ -1,0 +1,211 @@
+// The quality, registry and assessment APIs on the same origin, with the pasted bearer token.
+// Answers are cached for the session (cleared when the token changes), so switching language
+// or coming back to a page does not ask again.
+
+import { localizedName, pick } from "./i18n.js";
+
+const TOKEN_KEY = "educluster.token";
+const PAGE_SIZE = 500;
+
+export class ApiError extends Error {
+  constructor(status, detail) {
+    super(detail);
+    this.status = status;
+  }
+}
+
+export const session = {
+  token: readToken(),
+  publicScores: false,
+  apiBase: "api/v1",
+};
+
+const cache = new Map();
+
+function readToken() {
+  try {
+    return window.sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setToken(token) {
+  session.token = token || null;
+  try {
+    if (token) window.sessionStorage.setItem(TOKEN_KEY, token);
+    else window.sessionStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Kept in memory only.
+  }
+  cache.clear();
+  for (const map of Object.values(names)) map.clear();
+}
+
+/** Whether the page may call the API now: with a token, or anonymously when scores are public. */
+export function canRead() {
+  return Boolean(session.token) || session.publicScores;
+}
+
+export async function loadConfig() {
+  const response = await fetch("dashboard/config.json", { headers: { Accept: "application/json" } });
+  if (response.ok) {
+    const config = await response.json();
+    session.publicScores = Boolean(config.public_scores);
+    session.apiBase = config.api || session.apiBase;
+  }
+}
+
+async function request(path) {
+  const headers = { Accept: "application/json" };
+  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  let response;
+  try {
+    response = await fetch(`${session.apiBase}${path}`, { headers });
+  } catch (error) {
+    throw new ApiError(0, error.message);
+  }
+  if (!response.ok) {
+    let detail = `${response.status} ${response.statusText}`;
+    try {
+      const problem = await response.json();
+      detail = problem.detail || problem.title || detail;
+    } catch {
+      // Not a problem document: the status says enough.
+    }
+    throw new ApiError(response.status, detail);
+  }
+  return response.json();
+}
+
+/** GET an API path (under /api/v1), once per session. */
+export function get(path) {
+  if (!cache.has(path)) {
+    const pending = request(path);
+    cache.set(path, pending);
+    pending.catch(() => cache.delete(path));
+  }
+  return cache.get(path);
+}
+
+/** Every item of a paginated list (`{items, next_cursor}`). */
+export async function getAll(path) {
+  const items = [];
+  let cursor = null;
+  do {
+    const separator = path.includes("?") ? "&" : "?";
+    const after = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+    const page = await get(`${path}${separator}limit=${PAGE_SIZE}${after}`);
+    items.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return items;
+}
+
+/** A lookup only some roles may make: `fallback` when refused. */
+export async function optional(promise, fallback) {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error.status === 403 || error.status === 404) return fallback;
+    throw error;
+  }
+}
+
+// Names of what the scores are about. Registry reads need a token; an anonymous reader of
+// public scores sees codes and ids instead of names.
+export const names = {
+  regions: new Map(),
+  organizations: new Map(),
+  clusters: new Map(),
+  programs: new Map(),
+  competencies: new Map(),
+  domains: new Map(),
+};
+
+export async function loadNames() {
+  if (!session.token || names.regions.size) return;
+  const [regions, organizations, clusters, frameworks] = await Promise.all([
+    optional(getAll("/regions"), []),
+    optional(getAll("/organizations?kind=education"), []),
+    optional(getAll("/clusters"), []),
+    optional(getAll("/frameworks"), []),
+  ]);
+  for (const region of regions) names.regions.set(region.code, region);
+  for (const organization of organizations) names.organizations.set(organization.id, organization);
+  for (const cluster of clusters) names.clusters.set(cluster.id, cluster);
+  for (const framework of frameworks) {
+    for (const domain of framework.domains || []) {
+      names.domains.set(domain.code, domain.name);
+      for (const competency of domain.competencies || []) {
+        names.competencies.set(competency.code, competency.name);
+      }
+    }
+  }
+}
+
+/** An organization's registry record (fetched once when not among the education ones). */
+export async function organization(id) {
+  if (!names.organizations.has(id) && session.token) {
+    const record = await optional(get(`/organizations/${encodeURIComponent(id)}`), null);
+    if (record) names.organizations.set(id, record);
+  }
+  return names.organizations.get(id) || null;
+}
+
+export async function program(id) {
+  if (!names.programs.has(id) && session.token) {
+    const record = await optional(get(`/programs/${encodeURIComponent(id)}`), null);
+    if (record) names.programs.set(id, record);
+  }
+  return names.programs.get(id) || null;
+}
+
+/** The display name of a scored unit. */
+export function unitName(scope, id, fallbackNational) {
+  if (scope === "national") return fallbackNational;
+  if (scope === "region") return localizedName(names.regions.get(id)) || id;
+  if (scope === "organization") return names.organizations.get(id)?.name || shortId(id);
+  if (scope === "cluster") return names.clusters.get(id)?.name || shortId(id);
+  if (scope === "program") {
+    const record = names.programs.get(id);
+    return record ? `${record.code} ${record.name}` : shortId(id);
+  }
+  return id;
+}
+
+export function competencyName(code) {
+  return pick(names.competencies.get(code)) || code;
+}
+
+export function domainName(code, fallback) {
+  return pick(names.domains.get(code)) || fallback;
+}
+
+function shortId(id) {
+  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+}
+
+export function unitHref(scope, id) {
+  const encoded = encodeURIComponent(id);
+  return {
+    national: "#/",
+    region: `#/region/${encoded}`,
+    organization: `#/institution/${encoded}`,
+    cluster: `#/cluster/${encoded}`,
+  }[scope] || null;
+}
+
+export function periodQuery(ctx) {
+  return `period=${ctx.period}&pooled=${ctx.pooled}`;
+}
+
+/** A scope's scorecards over the years (an empty list, never a 404, when it has none yet). */
+export function history(scope, id, ctx) {
+  return get(`/quality/${scope}/${encodeURIComponent(id)}/history?pooled=${ctx.pooled}`);
+}
+
+/** A scope's scorecard of the selected year, or null. */
+export async function scoreOf(scope, id, ctx) {
+  return (await history(scope, id, ctx)).find((card) => card.period === ctx.period) || null;
+}

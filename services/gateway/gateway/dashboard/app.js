@@ -1,0 +1,195 @@
+// The dashboard's start-up, hash routing, header controls and token prompt.
+// Routes: #/ (national; ?show=institutions), #/region/<code>, #/institution/<id>,
+// #/cluster/<id>, #/alerts (?kind=).
+
+import { ApiError, canRead, get, loadConfig, loadNames, session, setToken } from "./api.js";
+import { h, intervalLevel, message } from "./components.js";
+import { LANGUAGES, applyTranslations, language, setLanguage, t } from "./i18n.js";
+import { alertsView } from "./alerts.js";
+import { clusterView } from "./cluster.js";
+import { institutionView } from "./institution.js";
+import { overviewView, regionView } from "./overview.js";
+
+// Alerts are never public (docs/access.md): that page always needs a token.
+const ROUTES = [
+  [/^\/?$/, "overview", overviewView, false],
+  [/^\/region\/([^/]+)$/, "region", regionView, false],
+  [/^\/institution\/([^/]+)$/, "institution", institutionView, false],
+  [/^\/cluster\/([^/]+)$/, "cluster", clusterView, false],
+  [/^\/alerts$/, "alerts", alertsView, true],
+];
+
+const ctx = {
+  period: null,
+  pooled: false,
+  periods: [],
+  methodology: null,
+  navigate: (hash) => {
+    window.location.hash = hash;
+  },
+};
+let renders = 0;
+
+const $ = (id) => document.getElementById(id);
+
+function parseRoute() {
+  const raw = decodeURIComponent(window.location.hash.replace(/^#/, "")) || "/";
+  const [path, query = ""] = raw.split("?");
+  const params = Object.fromEntries(new URLSearchParams(query));
+  for (const [pattern, name, view, needsToken] of ROUTES) {
+    const match = path.match(pattern);
+    if (match) return { name, view, needsToken, params: { ...params, id: match[1] } };
+  }
+  return { name: "not-found", view: null, needsToken: false, params };
+}
+
+// For readers of the DOM (the end-to-end tests): what is shown, and whether it is complete.
+function setState(state, viewName) {
+  document.body.dataset.state = state;
+  if (viewName) document.body.dataset.view = viewName;
+  document.body.dataset.route = window.location.hash || "#/";
+}
+
+/** Years with national scorecards, for the period selector (the latest is the default). */
+async function loadPeriods() {
+  const cards = await get(`/quality/national/UZ/history?pooled=${ctx.pooled}`);
+  ctx.periods = cards.map((card) => card.period).sort((a, b) => b - a);
+  if (!ctx.periods.includes(ctx.period)) ctx.period = ctx.periods[0] ?? new Date().getFullYear();
+  const select = $("period");
+  const years = ctx.periods.length ? ctx.periods : [ctx.period];
+  select.replaceChildren(...years.map((year) => h("option", { value: year, selected: year === ctx.period }, year)));
+}
+
+async function loadMethodology() {
+  ctx.methodology = await get("/quality/methodology");
+  $("methodology-note").textContent = t("scorecard.methodology", {
+    version: ctx.methodology.version,
+    level: intervalLevel(ctx.methodology),
+  });
+}
+
+function showAccess() {
+  const needToken = !canRead();
+  $("token-panel").hidden = !needToken;
+  $("sign-out").hidden = !session.token;
+  $("sign-in").hidden = Boolean(session.token) || !session.publicScores;
+  const badge = $("access-state");
+  badge.textContent = session.token ? t("auth.signed_in") : session.publicScores ? t("auth.public") : "";
+  badge.hidden = !badge.textContent;
+}
+
+function askForToken({ rejected = false } = {}) {
+  $("token-panel").hidden = false;
+  $("token-error").hidden = !rejected;
+  $("view").replaceChildren();
+  setState("token");
+  $("token-input").focus();
+}
+
+async function render() {
+  const id = ++renders;
+  const route = parseRoute();
+  const view = $("view");
+  showAccess();
+  markNavigation(route.name);
+  if (!canRead() || (route.needsToken && !session.token)) {
+    askForToken();
+    return;
+  }
+  setState("loading", route.name);
+  view.replaceChildren(message(t("status.loading"), "message loading"));
+  try {
+    await Promise.all([loadNames(), ctx.periods.length ? null : loadPeriods(), ctx.methodology ? null : loadMethodology()]);
+    const content = route.view ? await route.view(route.params, ctx) : [message(t("status.not_found"))];
+    if (id !== renders) return; // a newer navigation has taken over
+    view.replaceChildren(...[content].flat(Infinity).filter(Boolean));
+    setState("ready", route.name);
+  } catch (error) {
+    if (id !== renders) return;
+    if (error instanceof ApiError && error.status === 401) {
+      const rejected = Boolean(session.token);
+      setToken(null);
+      showAccess();
+      askForToken({ rejected });
+      return;
+    }
+    const text = error instanceof ApiError && error.status === 403 ? t("auth.forbidden") : t("status.error", { detail: error.message });
+    view.replaceChildren(message(text, "message error"));
+    setState("error", route.name);
+  }
+}
+
+function markNavigation(name) {
+  $("nav-overview").classList.toggle("active", ["overview", "region", "institution", "cluster"].includes(name));
+  $("nav-alerts").classList.toggle("active", name === "alerts");
+}
+
+function markLanguage() {
+  for (const button of document.querySelectorAll("button.language")) {
+    const active = button.dataset.language === language();
+    button.classList.toggle("active", active);
+    button.setAttribute("aria-pressed", String(active));
+  }
+}
+
+function switchLanguage(lang) {
+  if (!LANGUAGES.includes(lang) || lang === language()) return;
+  setLanguage(lang);
+  applyTranslations();
+  markLanguage();
+  if (ctx.methodology) {
+    $("methodology-note").textContent = t("scorecard.methodology", {
+      version: ctx.methodology.version,
+      level: intervalLevel(ctx.methodology),
+    });
+  }
+  render();
+}
+
+function wireControls() {
+  for (const button of document.querySelectorAll("button.language")) {
+    button.addEventListener("click", () => switchLanguage(button.dataset.language));
+  }
+  $("period").addEventListener("change", (event) => {
+    ctx.period = Number(event.target.value);
+    render();
+  });
+  $("pooled").addEventListener("change", (event) => {
+    ctx.pooled = event.target.checked;
+    ctx.periods = [];
+    render();
+  });
+  $("token-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const token = $("token-input").value.trim().replace(/^Bearer\s+/i, "");
+    if (!token) return;
+    $("token-input").value = "";
+    $("token-error").hidden = true;
+    setToken(token);
+    ctx.periods = [];
+    ctx.methodology = null;
+    render();
+  });
+  $("sign-out").addEventListener("click", () => {
+    setToken(null);
+    ctx.periods = [];
+    render();
+  });
+  $("sign-in").addEventListener("click", () => askForToken());
+  window.addEventListener("hashchange", render);
+}
+
+async function start() {
+  setLanguage(language());
+  applyTranslations();
+  markLanguage();
+  wireControls();
+  try {
+    await loadConfig();
+  } catch {
+    // Without the configuration the page asks for a token, which always works.
+  }
+  await render();
+}
+
+start();

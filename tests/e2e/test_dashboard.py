@@ -1,0 +1,773 @@
+"""The dashboard at / in real headless Chromium, on the four real services and a real broker.
+
+The platform is started as `educluster up` starts it (the bundled broker, topics, migrations,
+each service a uvicorn process) but on free ports, then a small region is seeded through the
+gateway's API: five institutions in two regions (two of them too small to publish), a cluster,
+six employers, graduates, employments, requirements and two years of assessments. Once the
+quality service has scored it all, Playwright's Python package drives the Debian Chromium
+(/usr/bin/chromium; Playwright never downloads a browser here).
+"""
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+
+from shared.auth import mint_token
+from shared.auth_settings import AuthSettings
+from shared.db.migrations import SERVICES, upgrade
+from shared.local_broker import LocalBroker, die_with_parent, free_port
+from shared.messaging.kafka import ensure_topics
+from shared.settings import KafkaSettings
+from tests.support import eventually
+
+os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+SECRET = "test-secret-for-dashboard-tests-only"
+PERIOD = date.today().year
+COHORT = PERIOD - 1  # graduated last year, so assessed in both years
+FIELD = "0613"
+# Every competency of the default framework is rated (a domain with unrated competencies has
+# its rated ones hidden by secondary suppression), around a base rating per competency; the
+# importance employers state is set so that every quadrant of the gap chart has a point.
+RATED = {
+    "foundation.oral_communication": 4,
+    "foundation.written_communication": 3,
+    "foundation.numeracy": 4,
+    "foundation.investigating_knowledge": 4,
+    "adaptive.adapting_to_change": 4,
+    "adaptive.applying_knowledge": 4,
+    "adaptive.working_independently": 4,
+    "adaptive.learning_new_skills": 5,
+    "collaborative.teamwork": 5,
+    "collaborative.interpersonal_relations": 4,
+    "collaborative.diverse_backgrounds": 4,
+    "technical.professional_knowledge": 4,
+    "technical.standard_methods": 4,
+    "technical.tools_and_technologies": 3,
+    "technical.quality_of_work": 4,
+    "employability.initiative": 3,
+    "employability.innovation_problem_solving": 3,
+    "employability.time_management": 4,
+    "employability.professional_ethics": 5,
+    "digital.information_data_literacy": 3,
+    "digital.communication_collaboration": 4,
+    "digital.content_creation": 3,
+    "digital.safety": 4,
+    "digital.problem_solving": 3,
+}
+IMPORTANCE = (
+    {
+        "foundation.oral_communication": 5,
+        "foundation.written_communication": 5,
+        "technical.professional_knowledge": 5,
+        "technical.tools_and_technologies": 4,
+        "collaborative.teamwork": 3,
+        "adaptive.adapting_to_change": 2,
+        "employability.initiative": 4,
+        "digital.information_data_literacy": 5,
+        "digital.content_creation": 2,
+    },
+    {
+        "foundation.oral_communication": 4,
+        "technical.professional_knowledge": 5,
+        "collaborative.teamwork": 2,
+        "digital.information_data_literacy": 4,
+    },
+)
+
+
+@dataclass(frozen=True)
+class Institution:
+    key: str
+    name: str
+    region: str
+    graduates: int  # in the cohort
+    employed: int  # of them, assessed by the six employers in turn
+    satisfied: tuple[int, int]  # overall satisfaction >= 4, last year and this year
+    shift: tuple[int, int] = (0, 0)  # added to every competency rating, each year
+
+
+INSTITUTIONS = (
+    Institution("big", "Samarqand davlat universiteti", "UZ-SA", 33, 30, (24, 25)),
+    Institution("falling", "Samarqand iqtisodiyot instituti", "UZ-SA", 14, 12, (12, 3), (0, -1)),
+    Institution("small1", "Kattaqoʻrgʻon texnikumi", "UZ-SA", 6, 6, (5, 4)),
+    Institution("small2", "Urgut kolleji", "UZ-SA", 6, 6, (4, 5)),
+    Institution(
+        "capital", "Toshkent axborot texnologiyalari universiteti", "UZ-TO", 21, 20, (14, 17)
+    ),
+)
+PUBLISHED = ("big", "falling", "capital")
+
+
+def bearer(role: str, *, org: str | None = None) -> dict[str, str]:
+    token = mint_token(AuthSettings(secret=SECRET), role=role, org=org, sub=f"e2e-{role}-{org}")
+    return {"Authorization": f"Bearer {token}"}
+
+
+MINISTRY = bearer("ministry")
+
+
+# --- the platform ---------------------------------------------------------------------------
+
+
+@dataclass
+class Platform:
+    gateway: str
+    data_dir: Path
+    broker: LocalBroker
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    def logs(self) -> str:
+        return "\n".join(
+            f"--- {p.name}\n{p.read_text()[-2000:]}" for p in sorted(self.data_dir.glob("*.log"))
+        )
+
+    def stop(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.broker.stop()
+
+
+def _environment(data_dir: Path, broker: LocalBroker, ports: dict[str, int]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("EDUCLUSTER_")}
+    env |= {
+        "EDUCLUSTER_JWT_SECRET": SECRET,
+        "EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+        "EDUCLUSTER_LOG_LEVEL": "WARNING",
+        "EDUCLUSTER_QUALITY_SCORE_WINDOW_S": "0.2",
+        # A consumer's first join of its group is held for about half the session timeout by
+        # the bundled broker (15 s at the default 30 s): shorter here, for a quick start.
+        "EDUCLUSTER_KAFKA_SESSION_TIMEOUT_MS": "6000",
+        "EDUCLUSTER_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+    }
+    for service in SERVICES:
+        env[f"EDUCLUSTER_{service.upper()}_DATABASE_URL"] = (
+            f"sqlite+aiosqlite:///{data_dir / service}.db"
+        )
+        if service != "gateway":
+            env[f"EDUCLUSTER_GATEWAY_{service.upper()}_URL"] = f"http://127.0.0.1:{ports[service]}"
+    return env
+
+
+async def _prepare(env: dict[str, str], bootstrap_servers: str) -> None:
+    await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap_servers))
+    for service in SERVICES:  # one at a time: Alembic's context is process-global
+        await upgrade(service, env[f"EDUCLUSTER_{service.upper()}_DATABASE_URL"])
+
+
+def start_platform(data_dir: Path) -> Platform:
+    """The broker and the four services, each a uvicorn process on a free port, all ready."""
+    broker = LocalBroker(log_path=data_dir / "broker.log").start()
+    ports = {service: free_port() for service in SERVICES}
+    platform = Platform(f"http://127.0.0.1:{ports['gateway']}", data_dir, broker)
+    try:
+        env = _environment(data_dir, broker, ports)
+        asyncio.run(_prepare(env, broker.bootstrap_servers))
+        for service in SERVICES:
+            with (data_dir / f"{service}.log").open("ab") as log:
+                platform.processes[service] = subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "uvicorn",
+                        "--factory",
+                        f"{service}.bootstrap:create_app",
+                    ]
+                    + ["--host", "127.0.0.1", "--port", str(ports[service]), "--no-access-log"],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    stdin=subprocess.DEVNULL,
+                    preexec_fn=die_with_parent,
+                )
+        _wait_until_ready(platform, ports)
+    except BaseException:
+        platform.stop()
+        raise
+    return platform
+
+
+# Alive is enough to start seeding (the registry once its regions are seeded): consumers that
+# are still joining their groups read every event from the start of the topics anyway.
+_STARTED = {"registry": "/api/v1/regions/UZ-TO"}
+
+
+def _wait_until_ready(platform: Platform, ports: dict[str, int]) -> None:
+    waiting = dict(ports)
+    deadline = time.monotonic() + 60
+    with httpx.Client(timeout=2, headers=MINISTRY) as client:
+        while waiting:
+            for service, port in list(waiting.items()):
+                if platform.processes[service].poll() is not None:
+                    raise AssertionError(f"{service} exited:\n{platform.logs()}")
+                path = _STARTED.get(service, "/healthz")
+                try:
+                    if client.get(f"http://127.0.0.1:{port}{path}").status_code == 200:
+                        del waiting[service]
+                except httpx.HTTPError:
+                    pass
+            if waiting and time.monotonic() > deadline:
+                raise AssertionError(f"not up in 60 s: {sorted(waiting)}\n{platform.logs()}")
+            time.sleep(0.1)
+
+
+# --- the data, through the gateway ----------------------------------------------------------
+
+
+@dataclass
+class Seeded:
+    institutions: dict[str, dict] = field(default_factory=dict)  # key → organization
+    employers: list[dict] = field(default_factory=list)
+    cluster: dict = field(default_factory=dict)
+    framework: dict = field(default_factory=dict)
+    # institution key → [(graduate, employer index)]
+    employed: dict[str, list[tuple[dict, int]]] = field(default_factory=dict)
+
+
+async def _post(api: httpx.AsyncClient, path: str, body: dict, headers=MINISTRY) -> dict:
+    response = await api.post(path, json=body, headers=headers)
+    assert response.status_code == 201, f"{path}: {response.status_code} {response.text}"
+    return response.json()
+
+
+async def _post_once_known(api: httpx.AsyncClient, path: str, body: dict, headers) -> dict:
+    """POST to the assessment service, which answers 409 while the registry facts the request
+    names have not reached its projection yet: retried until they have."""
+    response = await eventually(
+        lambda: api.post(path, json=body, headers=headers),
+        until=lambda r: r.status_code != 409,
+        interval_s=0.2,
+        what=f"{path} accepted",
+    )
+    assert response.status_code == 201, f"{path}: {response.status_code} {response.text}"
+    return response.json()
+
+
+async def _organization(api, *, kind: str, subtype: str, name: str, region: str, tax_id: str):
+    body = {"kind": kind, "subtype": subtype, "name": name, "region_code": region}
+    return await _post(api, "/api/v1/organizations", body | {"tax_id": tax_id})
+
+
+async def _institution(api, seeded: Seeded, number: int, spec: Institution) -> None:
+    organization = await _organization(
+        api,
+        kind="education",
+        subtype="university",
+        name=spec.name,
+        region=spec.region,
+        tax_id=f"20000000{number}",
+    )
+    seeded.institutions[spec.key] = organization
+    program = await _post(
+        api,
+        "/api/v1/programs",
+        {
+            "institution_id": organization["id"],
+            "code": f"6061010{number}",
+            "name": "Dasturiy injiniring",
+            "level": "6",
+            "field_code": FIELD,
+        },
+    )
+    employed = []
+    for g in range(spec.graduates):
+        graduate = await _post(
+            api,
+            "/api/v1/graduates",
+            {
+                "program_id": program["id"],
+                "graduation_year": COHORT,
+                "student_ref": f"{spec.key}-{g:03d}",
+                "full_name": f"Bitiruvchi {spec.key} {g}",
+            },
+        )
+        if g < spec.employed:
+            employer = g % len(seeded.employers)
+            await _post(
+                api,
+                "/api/v1/employments",
+                {
+                    "graduate_id": graduate["id"],
+                    "employer_id": seeded.employers[employer]["id"],
+                    "start_date": f"{COHORT}-09-01",
+                    "position": "Dasturchi",
+                    "isco_code": "2512",
+                    "in_field": g % 4 != 3,
+                },
+            )
+            employed.append((graduate, employer))
+    seeded.employed[spec.key] = employed
+
+
+def _assessment(seeded: Seeded, spec: Institution, g: int, graduate: dict, period: int) -> dict:
+    satisfied = spec.satisfied[period - COHORT]
+    shift = spec.shift[period - COHORT]
+    overall = (5 if g % 2 else 4) if g < satisfied else (3 if g % 2 else 2)
+    return {
+        "employer_id": seeded.employers[g % len(seeded.employers)]["id"],
+        "graduate_id": graduate["id"],
+        "period": period,
+        "framework_id": seeded.framework["id"],
+        "ratings": {
+            code: min(5, max(1, base + shift + (g + period + i) % 3 - 1))
+            for i, (code, base) in enumerate(RATED.items())
+        },
+        "overall_satisfaction": overall,
+        "preparedness": min(5, overall + (1 if g % 3 == 0 else 0)),
+        "would_hire_again": overall >= 3,
+    }
+
+
+async def _assess(api: httpx.AsyncClient, seeded: Seeded) -> None:
+    """Each employer's assessments of both years, in one bulk request per year."""
+    for period in (COHORT, PERIOD):
+        for e, employer in enumerate(seeded.employers):
+            items = [
+                _assessment(seeded, spec, g, graduate, period)
+                for spec in INSTITUTIONS
+                for g, (graduate, employer_index) in enumerate(seeded.employed[spec.key])
+                if employer_index == e
+            ]
+            await _post_once_known(
+                api,
+                "/api/v1/assessments/bulk",
+                {"items": items},
+                headers=bearer("employer", org=employer["id"]),
+            )
+
+
+async def seed(gateway: str) -> Seeded:
+    seeded = Seeded()
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as api:
+        for e in range(6):
+            seeded.employers.append(
+                await _organization(
+                    api,
+                    kind="employer",
+                    subtype="J",
+                    name=f"IT Park rezidenti {e + 1}",
+                    region="UZ-SA",
+                    tax_id=f"30000000{e}",
+                )
+            )
+        for number, spec in enumerate(INSTITUTIONS):
+            await _institution(api, seeded, number, spec)
+        await _cluster(api, seeded)
+        await _requirements(api, seeded)
+        await _assess(api, seeded)
+        await _scored(api, seeded)
+    return seeded
+
+
+async def _cluster(api: httpx.AsyncClient, seeded: Seeded) -> None:
+    """The big institution coordinates a cluster that two of the employers join."""
+    seeded.cluster = await _post(
+        api,
+        "/api/v1/clusters",
+        {
+            "name": "Samarqand IT klasteri",
+            "region_code": "UZ-SA",
+            "sectors": ["J", "P"],
+            "coordinator_id": seeded.institutions["big"]["id"],
+        },
+    )
+    for employer in seeded.employers[:2]:
+        await _post(
+            api,
+            f"/api/v1/clusters/{seeded.cluster['id']}/members",
+            {"organization_id": employer["id"], "role": "employer"},
+        )
+
+
+async def _requirements(api: httpx.AsyncClient, seeded: Seeded) -> None:
+    listed = await eventually(
+        lambda: api.get("/api/v1/frameworks", headers=MINISTRY),
+        until=lambda r: r.status_code == 200 and bool(r.json()["items"]),
+        what="the default framework published",
+    )
+    seeded.framework = listed.json()["items"][0]
+    for employer, importance in zip(seeded.employers, IMPORTANCE, strict=False):
+        await _post_once_known(
+            api,
+            "/api/v1/requirements",
+            {
+                "employer_id": employer["id"],
+                "field_code": FIELD,
+                "framework_id": seeded.framework["id"],
+                "importance": importance,
+            },
+            headers=bearer("employer", org=employer["id"]),
+        )
+
+
+async def _scored(api: httpx.AsyncClient, seeded: Seeded) -> None:
+    want = {
+        seeded.institutions[spec.key]["id"]: spec.employed
+        for spec in INSTITUTIONS
+        if spec.key in PUBLISHED
+    }
+
+    async def organizations_scored() -> bool:
+        for period in (COHORT, PERIOD):
+            page = await api.get(
+                f"/api/v1/quality/scores?scope=organization&period={period}&limit=500",
+                headers=MINISTRY,
+            )
+            if page.status_code != 200:
+                return False
+            have = {
+                item["scope_id"]: item["indicators"]["employer_satisfaction"]["n"]
+                for item in page.json()["items"]
+            }
+            if any(have.get(unit) != n for unit, n in want.items()):
+                return False
+        return True
+
+    async def alerted() -> bool:
+        page = await api.get("/api/v1/quality/alerts?limit=200", headers=MINISTRY)
+        kinds = {a["kind"] for a in page.json()["items"]} if page.status_code == 200 else set()
+        return {"significant_drop", "competency_gap"} <= kinds
+
+    await eventually(organizations_scored, interval_s=0.2, what="every institution scored")
+    await eventually(alerted, interval_s=0.2, what="the drop and the cluster's gaps alerted")
+
+
+# --- the browser ------------------------------------------------------------------------------
+
+# What the gateway sends with its pages (gateway.limits); added here if a response lacks it, so
+# the page is always checked against it: an inline script or style would be a console error.
+PAGE_POLICY = "default-src 'self'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+LABELS = {"uz": "Umumiy koʻrinish", "ru": "Обзор", "en": "Overview"}
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory) -> Iterator[tuple[Platform, Seeded]]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does)")
+    started = start_platform(tmp_path_factory.mktemp("dashboard"))
+    try:
+        seeded = asyncio.run(seed(started.gateway))
+    except BaseException:
+        print(started.logs())
+        started.stop()
+        raise
+    yield started, seeded
+    started.stop()
+
+
+@dataclass
+class Browsed:
+    page: object  # playwright.async_api.Page
+    gateway: str
+    errors: list[str]
+
+    async def open(self, route: str = "#/", *, view: str | None = None) -> None:
+        await self.page.goto(f"{self.gateway}/{route}")
+        if view:
+            await self.ready(view, route=route)
+
+    async def ready(self, view: str, *, route: str | None = None) -> None:
+        """Wait until the page has rendered ``view`` (at ``route``, when the view is shown
+        already and only its route changes)."""
+        at = f'[data-route="{route}"]' if route else ""
+        await self.page.wait_for_selector(
+            f"body[data-state=ready][data-view={view}]{at}, body[data-state=error]"
+        )
+        state = await self.page.get_attribute("body", "data-state")
+        assert state == "ready", await self.text("#view")  # the page's own error message
+
+    async def sign_in(self, view: str = "overview") -> None:
+        await self.page.wait_for_selector("#token-input", state="visible")
+        await self.page.fill("#token-input", MINISTRY["Authorization"].removeprefix("Bearer "))
+        await self.page.click("#token-submit")
+        await self.ready(view)
+
+    async def text(self, selector: str) -> str:
+        return (await self.page.inner_text(selector)).strip()
+
+    async def count(self, selector: str) -> int:
+        return await self.page.locator(selector).count()
+
+
+@pytest.fixture
+async def browser(platform):
+    from playwright.async_api import async_playwright
+
+    gateway = platform[0].gateway
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = await chromium.new_page(viewport={"width": 1280, "height": 900})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+
+        async def with_policy(route) -> None:
+            response = await route.fetch()
+            headers = {"content-security-policy": PAGE_POLICY, **response.headers}
+            await route.fulfill(response=response, headers=headers)
+
+        await page.route(f"{gateway}/", with_policy)
+        try:
+            yield Browsed(page, gateway, errors)
+        finally:
+            await chromium.close()
+    assert errors == [], "console errors"
+
+
+def _png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+async def _published_units(gateway: str, query: str) -> dict[str, int]:
+    async with httpx.AsyncClient(base_url=gateway, headers=MINISTRY) as api:
+        page = (await api.get(f"/api/v1/quality/scores?{query}&limit=500")).json()
+    return {
+        item["scope_id"]: item["indicators"]["employer_satisfaction"]["n"]
+        for item in page["items"]
+        if not item["indicators"]["employer_satisfaction"]["suppressed"]
+    }
+
+
+async def _funnel(browsed: Browsed) -> dict:
+    return await browsed.page.evaluate(
+        """() => ({
+            units: [...document.querySelectorAll('svg.funnel circle.unit')].map(
+                (c) => [c.closest('[data-id]').dataset.id, Number(c.dataset.n)]),
+            limits: [...document.querySelectorAll('svg.funnel path.limit')].map((p) => ({
+                level: p.dataset.level,
+                side: p.dataset.side,
+                segments: p.getAttribute('d').split('L').length,
+                ys: new Set(p.getAttribute('d').split(/[ML]/).filter(Boolean)
+                    .map((xy) => xy.split(',')[1])).size,
+            })),
+            overall: document.querySelectorAll('svg.funnel line.overall').length,
+            errorBars: document.querySelectorAll('svg.funnel .unit-point .error-bar').length,
+        })"""
+    )
+
+
+async def test_the_overview_asks_for_a_token_then_plots_regions_and_institutions_as_funnels(
+    platform, browser, tmp_path
+):
+    gateway, seeded = platform[0].gateway, platform[1]
+    await browser.open()
+    assert await browser.page.is_visible("#token-panel")
+    assert await browser.count("svg.funnel") == 0
+    await browser.sign_in()
+    assert await browser.page.evaluate("sessionStorage.getItem('educluster.token')")
+
+    regions = await _published_units(gateway, f"scope=region&period={PERIOD}")
+    drawn = await _funnel(browser)
+    assert dict(drawn["units"]) == regions  # one circle per region, at its n
+    assert sorted((limit["level"], limit["side"]) for limit in drawn["limits"]) == [
+        ("95", "lower"),
+        ("95", "upper"),
+        ("998", "lower"),
+        ("998", "upper"),
+    ]
+    assert all(limit["segments"] > 100 and limit["ys"] > 20 for limit in drawn["limits"])  # curves
+    assert drawn["overall"] == 1 and drawn["errorBars"] == len(regions)
+    screenshot = tmp_path / "overview.png"
+    await browser.page.screenshot(path=str(screenshot), full_page=True)
+    width, height = _png_size(screenshot.read_bytes())
+    assert width >= 1280 and height >= 900 and screenshot.stat().st_size > 30_000
+
+    await browser.page.click("#show-institutions")
+    await browser.ready("overview", route="#/?show=institutions")
+    institutions = await _published_units(gateway, f"scope=organization&period={PERIOD}")
+    assert dict((await _funnel(browser))["units"]) == institutions
+    assert set(institutions) == {seeded.institutions[key]["id"] for key in PUBLISHED}
+    falling = seeded.institutions["falling"]["id"]
+    assert await browser.page.get_attribute(f"g.unit-point[data-id='{falling}']", "class") == (
+        "unit-point below998"  # 3 of 12 against about 70%: beyond the 99.8% limit
+    )
+    await browser.page.screenshot(path=str(tmp_path / "institutions.png"), full_page=True)
+
+
+async def test_the_funnel_limits_are_p_plus_or_minus_z_standard_errors(platform, browser):
+    await browser.open()
+    await browser.sign_in()
+    limits = await browser.page.evaluate(
+        """async () => {
+            const charts = await import('/dashboard/charts.js');
+            return [
+                charts.controlLimit(0.7, 54, charts.Z95),
+                charts.controlLimit(0.7, 54, -charts.Z998),
+                charts.controlLimit(0.95, 4, charts.Z95),
+                charts.funnelPosition(0.25, 12, 0.7),
+                charts.funnelPosition(0.85, 20, 0.7),
+            ];
+        }"""
+    )
+    se = (0.7 * 0.3 / 54) ** 0.5
+    assert abs(limits[0] - (0.7 + 1.959964 * se)) < 1e-6
+    assert abs(limits[1] - (0.7 - 3.090232 * se)) < 1e-6
+    assert limits[2] == 1.0  # clipped to the scale
+    assert limits[3:] == ["below998", "within"]
+
+
+async def test_an_institution_page_charts_its_profile_trend_and_employment_outcomes(
+    platform, browser, tmp_path
+):
+    seeded = platform[1]
+    await browser.open()
+    await browser.sign_in()
+    await browser.open(f"#/institution/{seeded.institutions['big']['id']}", view="institution")
+    assert await browser.text("h1") == "Samarqand davlat universiteti"
+    assert await browser.count("svg.profile .row.interval circle.estimate") == 6  # six domains
+    assert await browser.count("svg.profile .row.interval .error-bar") == 6
+    # both years of employer satisfaction and preparedness (with intervals) and the index
+    assert await browser.count("svg.trend-history circle.point") == 6
+    assert await browser.count("svg.trend-history .error-bar") == 4
+    # One cohort, in the year its outcomes are reported; the other year has none, and says so.
+    assert await browser.count("svg.outcomes circle.point") == 2
+    assert await browser.count(".outcomes-panel .suppressed-list li") == 2
+    index = await browser.text("[data-indicator=index] .value")
+    assert float(index.replace(",", ".")) > 50
+    await browser.page.screenshot(path=str(tmp_path / "institution.png"), full_page=True)
+
+
+async def test_a_cluster_page_shows_members_the_comparison_and_the_gap_quadrants(
+    platform, browser, tmp_path
+):
+    gateway, seeded = platform[0].gateway, platform[1]
+    cluster = seeded.cluster["id"]
+    async with httpx.AsyncClient(base_url=gateway, headers=MINISTRY) as api:
+        gaps = (
+            await api.get(f"/api/v1/quality/cluster/{cluster}/competency-gaps?period={PERIOD}")
+        ).json()["competencies"]
+    await browser.open()
+    await browser.sign_in()
+    await browser.open(f"#/cluster/{cluster}", view="cluster")
+    assert await browser.text("h1") == "Samarqand IT klasteri"
+    assert await browser.count("table.members tbody tr") == 3  # coordinator, two employers
+    assert await browser.count("svg.difference circle.estimate") == 1
+    assert await browser.count("svg.difference .error-bar") == 1
+    assert "n = 30" in await browser.text("[data-group=members]")
+    quadrants = await browser.page.evaluate(
+        "[...document.querySelectorAll('svg.quadrant g.competency')]"
+        ".map((g) => [g.dataset.code, g.classList[1]])"
+    )
+    assert dict(quadrants) == {code: gap["quadrant"] for code, gap in gaps.items()}
+    assert {q for _, q in quadrants} == {
+        "concentrate_here",
+        "keep_up_the_good_work",
+        "low_priority",
+        "possible_overkill",
+    }
+    await browser.page.screenshot(path=str(tmp_path / "cluster.png"), full_page=True)
+
+
+async def test_the_language_switch_relabels_the_page_and_is_remembered_after_a_reload(browser):
+    await browser.open()
+    await browser.sign_in()
+    assert await browser.text("#nav-overview") == LABELS["uz"]  # Uzbek (Latin) by default
+    assert "\u02bb" in LABELS["uz"]
+    for lang in ("ru", "en"):
+        await browser.page.click(f"button.language[data-language={lang}]")
+        await browser.ready("overview")
+        assert await browser.text("#nav-overview") == LABELS[lang]
+        assert await browser.page.get_attribute("html", "lang") == lang
+    assert await browser.text(".funnel-panel h2") == (
+        "Employer satisfaction against sample size (funnel plot)"
+    )
+    await browser.page.reload()
+    await browser.ready("overview")  # the token is still there: no prompt
+    assert await browser.text("#nav-overview") == "Overview"
+    assert await browser.text("[data-indicator=employer_satisfaction] h3") == (
+        "Employer satisfaction"
+    )
+    assert await browser.page.evaluate("localStorage.getItem('educluster.language')") == "en"
+
+
+async def test_suppressed_figures_say_not_enough_data_and_why(platform, browser):
+    seeded = platform[1]
+    await browser.open()
+    await browser.sign_in()
+    await browser.open("#/region/UZ-SA", view="region")
+    for key in ("small1", "small2"):
+        row = f"tr.suppressed[data-id='{seeded.institutions[key]['id']}']"
+        assert "Maʼlumot yetarli emas — baholashlar soni 10 tadan kam" in await browser.text(row)
+    await browser.page.click("button.language[data-language=en]")
+    await browser.ready("region")
+    row = f"tr.suppressed[data-id='{seeded.institutions['small1']['id']}']"
+    assert "Not enough data — fewer than 10 assessments" in await browser.text(row)
+    await browser.open(f"#/institution/{seeded.institutions['small1']['id']}", view="institution")
+    assert await browser.text("[data-indicator=employer_satisfaction] .reason") == (
+        "fewer than 10 assessments"
+    )
+    assert "carry 0% of the weight" in await browser.text("[data-indicator=index] .reason")
+    assert await browser.count("svg.profile .row.suppressed") == 6
+    await browser.page.click("button.language[data-language=ru]")
+    await browser.ready("institution")
+    assert await browser.text("[data-indicator=employer_satisfaction] .reason") == (
+        "меньше 10 оценок"
+    )
+
+
+async def test_the_alerts_page_lists_the_drop_and_the_cluster_gaps(platform, browser):
+    seeded = platform[1]
+    await browser.open()
+    await browser.sign_in()
+    await browser.page.click("button.language[data-language=en]")
+    await browser.ready("overview")
+    await browser.page.click("#nav-alerts")
+    await browser.ready("alerts")
+    falling = seeded.institutions["falling"]["name"]
+    drops = browser.page.locator("tr.alert.significant_drop", has_text=falling)
+    assert "Significant drop" in await drops.inner_text()
+    gaps = await browser.count("tr.alert.competency_gap")
+    assert gaps >= 1
+    await browser.page.select_option("#alert-kind", "competency_gap")
+    await browser.ready("alerts", route="#/alerts?kind=competency_gap")
+    assert await browser.count("tr.alert") == gaps
+
+
+def test_the_gateway_serves_the_dashboard_files_and_nothing_else_from_disk(platform):
+    gateway = platform[0].gateway
+    with httpx.Client(base_url=gateway, timeout=5) as client:
+        page = client.get("/")
+        assert page.status_code == 200
+        assert page.headers["content-type"].startswith("text/html")
+        script = client.get("/dashboard/app.js")
+        assert script.headers["content-type"].startswith("text/javascript")
+        assert client.get("/dashboard/config.json").json()["public_scores"] is False
+        for missing in ("/dashboard/nothing.js", "/dashboard/..%2Fentrypoints%2Fdashboard.py"):
+            answer = client.get(missing)
+            assert answer.status_code == 404
+            assert answer.headers["content-type"] == "application/problem+json"
+        paths = client.get("/openapi.json").json()["paths"]
+    assert "/" not in paths and not any(path.startswith("/dashboard") for path in paths)
+    # A page that runs under default-src 'self': no inline code or styles, nothing evaluated.
+    html = page.text
+    assert "<style" not in html and " style=" not in html
+    assert all('src="' in tag for tag in html.split("<script")[1:])
+    directory = Path(__file__).resolve().parents[2] / "services/gateway/gateway/dashboard"
+    for source in directory.glob("*.js"):
+        text = source.read_text()
+        for unsafe in ("eval(", "new Function", "innerHTML", "insertAdjacentHTML", ".style."):
+            assert unsafe not in text, (source.name, unsafe)
