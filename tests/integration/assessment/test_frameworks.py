@@ -124,7 +124,8 @@ async def test_the_ministry_publishes_new_framework_versions_that_never_change(p
         for r in records
         if json.loads(r.value)["data"]["code"] == "regional-it"
     ]
-    assert [(v["version"], len(v["domains"][0]["competencies"])) for v in versions] == [
+    # Keyed by framework id, so versions may sit on different partitions: compare as a set.
+    assert sorted((v["version"], len(v["domains"][0]["competencies"])) for v in versions) == [
         (1, 2),
         (2, 3),
     ]
