@@ -27,6 +27,9 @@ def configure_logging(*, service: str, level: str = "INFO") -> None:
         )
     )
     handler.addFilter(_RequestIdFilter())
+    # Records propagated from loggers with their own level (uvicorn.access is INFO) still obey
+    # EDUCLUSTER_LOG_LEVEL.
+    handler.setLevel(level.upper())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -35,5 +38,8 @@ def configure_logging(*, service: str, level: str = "INFO") -> None:
     # Readiness reads the migration state on every probe; Alembic would log that each time.
     logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
-        logging.getLogger(name).handlers[:] = []
-        logging.getLogger(name).propagate = True
+        logger = logging.getLogger(name)
+        if name == "uvicorn.access" and not logger.handlers and not logger.propagate:
+            continue  # uvicorn --no-access-log: keep it off
+        logger.handlers[:] = []
+        logger.propagate = True

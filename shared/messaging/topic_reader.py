@@ -18,8 +18,8 @@ async def read_topic(
     batch's base offset + 1 when a produce request carried several records.
     """
     consumer = new_consumer(settings, group_id=None)
-    await consumer.start()
     try:
+        await consumer.start()  # inside: an unreachable broker must not leak the client
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or ()]
         if not partitions:
             return []
