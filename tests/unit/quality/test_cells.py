@@ -69,6 +69,29 @@ def test_a_competency_not_observed_is_counted_apart_and_never_moves_the_mean() -
     assert tally.competencies["F1"].mean == 3.0
 
 
+def test_a_competency_counts_only_the_employers_and_graduates_who_rated_it() -> None:
+    tally = ScopeTally.from_states(
+        [
+            assessment("a1", ratings={"F1": 2, "T1": None}),
+            assessment("a2", employer_id="e2", graduate_id="g2", ratings={"F1": 4, "T1": 5}),
+            assessment("a3", employer_id="e2", graduate_id="g3", ratings={"F1": None, "T1": 3}),
+        ]
+    )
+    assert tally.competency_employers == {"F1": {"e1": 1, "e2": 1}, "T1": {"e2": 2}}
+    assert tally.competency_graduates == {"F1": {"g1": 1, "g2": 1}, "T1": {"g2": 1, "g3": 1}}
+    assert tally.employers == {"e1": 1, "e2": 2}
+
+
+def test_a_competency_nobody_rated_any_more_leaves_no_empty_entry_behind() -> None:
+    rated = assessment("a1", ratings={"F1": 4, "T1": 5})
+    skipped = assessment("a2", graduate_id="g2", ratings={"F1": 3, "T1": None})
+    tally = ScopeTally.from_states([rated, skipped])
+    tally.remove(rated)
+    assert tally.competency_employers == {"F1": {"e1": 1}}
+    assert tally.competency_graduates == {"F1": {"g2": 1}}
+    assert tally == ScopeTally.from_states([skipped])
+
+
 def test_two_assessments_of_one_graduate_by_one_employer_count_as_one_distinct_each() -> None:
     tally = ScopeTally.from_states([assessment("a1"), assessment("a2", period=2023)])
     assert tally.employers == {"e1": 2}
@@ -100,6 +123,18 @@ def test_removing_an_assessment_never_counted_is_refused_and_changes_nothing() -
     with pytest.raises(ValueError, match="employer"):
         tally.remove(assessment(ratings={"F1": 4}, employer_id="e9"))
     assert tally == ScopeTally.from_states([counted])
+
+
+def test_removing_a_rating_by_an_employer_who_never_rated_that_competency_is_refused() -> None:
+    # Each part alone was counted (e2, g2, an F1 of 4), but e2 and g2 never rated F1.
+    counted = [
+        assessment("a1", ratings={"F1": 4}),
+        assessment("a2", employer_id="e2", graduate_id="g2", ratings={"F1": None}),
+    ]
+    tally = ScopeTally.from_states(counted)
+    with pytest.raises(ValueError, match="employer rating competency F1"):
+        tally.remove(assessment("a2", employer_id="e2", graduate_id="g2", ratings={"F1": 4}))
+    assert tally == ScopeTally.from_states(counted)
 
 
 def test_an_invalid_rating_is_refused_before_anything_is_counted() -> None:
@@ -136,6 +171,8 @@ def test_a_tally_survives_a_json_column_exactly() -> None:
     assert ScopeTally.from_json(stored) == tally
     assert stored["would_hire_again"] == {"yes": 1, "no": 1}
     assert stored["competencies"]["F1"] == [1, 0, 0, 1, 0]
+    assert stored["competency_employers"] == {"F1": {"e1": 1, "e2": 1}, "T1": {"e2": 1}}
+    assert stored["competency_graduates"] == {"F1": {"g1": 1, "g2": 1}, "T1": {"g2": 1}}
 
 
 def test_an_empty_tally_survives_a_json_column_exactly() -> None:
@@ -147,6 +184,20 @@ def test_a_stored_tally_of_an_unknown_schema_is_refused() -> None:
         ScopeTally.from_json({**ScopeTally().to_json(), "schema": 99})
 
 
+def test_a_stored_tally_of_schema_1_is_refused_with_a_call_to_rebuild_the_cell() -> None:
+    data = ScopeTally.from_states([assessment()]).to_json()
+    del data["competency_employers"], data["competency_graduates"]
+    with pytest.raises(ValueError, match="schema 1 .*educluster quality rebuild"):
+        ScopeTally.from_json({**data, "schema": 1})
+
+
+def test_a_stored_tally_with_a_negative_per_competency_count_is_refused() -> None:
+    data = ScopeTally().to_json()
+    data["competency_graduates"] = {"F1": {"g1": -1}}
+    with pytest.raises(ValueError):
+        ScopeTally.from_json(data)
+
+
 def test_a_stored_tally_with_a_negative_count_is_refused() -> None:
     data = ScopeTally().to_json()
     data["employers"] = {"e1": -1}
@@ -154,9 +205,22 @@ def test_a_stored_tally_with_a_negative_count_is_refused() -> None:
         ScopeTally.from_json(data)
 
 
+def rated_by(states: list[dict[str, Any]], who: str) -> dict[str, dict[str, int]]:
+    """Per competency, the rated (non-null) answers per employer or graduate, counted directly."""
+    counts: dict[str, dict[str, int]] = {}
+    for state in states:
+        for code, rating in state["ratings"].items():
+            if rating is not None:
+                inner = counts.setdefault(code, {})
+                inner[state[who]] = inner.get(state[who], 0) + 1
+    return counts
+
+
 # --- The consumer as the service will run it: inbox of processed event ids, one cell per
 # (program, period), each cell stored as JSON between events.
 
+# Null ("not observed / not required") is one of the two branches, so competencies rated by only
+# some of a cell's employers or graduates are common.
 ratings_strategy = st.dictionaries(
     st.sampled_from(["F1", "F2", "T1"]), st.none() | st.integers(1, 5), max_size=3
 )
@@ -245,6 +309,8 @@ def test_incremental_cells_equal_a_rebuild_from_the_active_assessments(operation
     for cell, tally in cells.items():
         expected = [s for s in active.values() if (s["program_id"], s["period"]) == cell]
         assert tally == ScopeTally.from_states(expected)
+        assert tally.competency_employers == rated_by(expected, "employer_id")
+        assert tally.competency_graduates == rated_by(expected, "graduate_id")
     assert ScopeTally.combine(cells.values()) == ScopeTally.from_states(active.values())
 
 
@@ -263,3 +329,5 @@ def test_merging_cells_equals_the_tally_of_all_their_assessments(groups) -> None
         merged = merged.merge(cell)
     assert merged == ScopeTally.from_states(everything)
     assert ScopeTally.combine(cells) == merged
+    assert merged.competency_employers == rated_by(everything, "employer_id")
+    assert merged.competency_graduates == rated_by(everything, "graduate_id")

@@ -22,7 +22,16 @@ from quality.domain.scoring import score
 
 # Textbook critical values at 90%: z = Φ⁻¹(0.95); t(0.95; df) from printed tables.
 Z90 = 1.6448536269514722
-T90 = {7: 1.894579, 8: 1.859548, 9: 1.833113, 18: 1.734064, 21: 1.720743, 40: 1.683851}
+T90 = {
+    7: 1.894579,
+    8: 1.859548,
+    9: 1.833113,
+    18: 1.734064,
+    19: 1.729133,
+    21: 1.720743,
+    30: 1.697261,
+    40: 1.683851,
+}
 
 DOMAINS = {"F1": "foundation", "F2": "foundation", "T1": "technical", "T2": "technical"}
 OUTCOMES = OutcomeCounts(graduates=40, employed_12m=30, employed_in_field=20)
@@ -179,6 +188,80 @@ def test_four_distinct_employers_suppress_every_assessment_figure_but_not_the_ou
         card.index.reason
         == "published indicators carry 30% of the weight, below the minimum of 50%"
     )
+
+
+def assessed(
+    employers: list[str], ratings: list[dict[str, int | None]], graduates: list[str] | None = None
+) -> ScopeTally:
+    """One assessment per entry: employer i rates graduate i (g{i} unless given)."""
+    template = states()[0]
+    return ScopeTally.from_states(
+        {
+            **template,
+            "assessment_id": f"a{i}",
+            "employer_id": employer,
+            "graduate_id": f"g{i}" if graduates is None else graduates[i],
+            "ratings": rated_here,
+            "overall_satisfaction": OVERALL[i % 12],
+            "preparedness": PREPARED[i % 12],
+            "would_hire_again": HIRE[i % 12],
+        }
+        for i, (employer, rated_here) in enumerate(zip(employers, ratings, strict=True))
+    )
+
+
+def test_a_competency_rated_by_one_of_twelve_employers_is_suppressed_for_that_employer() -> None:
+    # e1 rates X for ten graduates; e2..e12 answer null ("not observed / not required").
+    employers = ["e1"] * 10 + [f"e{k}" for k in range(2, 13)]
+    ratings = [{"F1": 4 + i % 2, "X": 3 + i % 3 if i < 10 else None} for i in range(21)]
+    card = score(assessed(employers, ratings), outcomes=OUTCOMES, coverage=COVERAGE, domains={})
+    x = card.competencies["X"]
+    assert x.mean == Figure.hidden(n=10, reason="fewer than 5 distinct employers")
+    assert x.satisfied == Figure.hidden(n=10, reason="fewer than 5 distinct employers")
+    assert x.distribution is None
+    # The scope has 12 employers and 21 graduates, so its own figures stay published.
+    for name in ("employer_satisfaction", "preparedness", "would_hire_again", "competency_mean"):
+        assert not card.indicators[name].suppressed, name
+    assert card.indicators["employer_satisfaction"].n == 21
+    assert_mean(
+        card.indicators["competency_mean"],
+        [r for rated_here in ratings for r in rated_here.values() if r is not None],
+    )
+
+
+def test_a_domain_whose_ratings_come_from_four_employers_is_suppressed() -> None:
+    # e1..e4 assess three graduates each and rate D1 and D2; e5..e12 assess one, rating neither.
+    employers = [f"e{k}" for k in range(1, 5) for _ in range(3)] + [f"e{k}" for k in range(5, 13)]
+    ratings = [
+        {"F1": 3 + i % 3, "D1": 4 + i % 2 if i < 12 else None, "D2": 5 if i < 12 else None}
+        for i in range(20)
+    ]
+    card = score(
+        assessed(employers, ratings),
+        outcomes=OUTCOMES,
+        coverage=COVERAGE,
+        domains={"F1": "foundation", "D1": "digital", "D2": "digital"},
+    )
+    digital = card.domains["digital"]
+    assert digital.mean == Figure.hidden(n=24, reason="fewer than 5 distinct employers")
+    assert digital.satisfied == Figure.hidden(n=24, reason="fewer than 5 distinct employers")
+    assert card.competencies["D1"].mean.reason == "fewer than 5 distinct employers"
+    assert_mean(card.competencies["F1"].mean, [3 + i % 3 for i in range(20)])
+    assert not card.indicators["employer_satisfaction"].suppressed
+
+
+def test_a_competency_rated_about_four_graduates_is_suppressed_for_those_graduates() -> None:
+    # Ten employers rate X, about g0..g3 only; the others' assessments of g4..g13 skip it.
+    employers = [f"e{k}" for k in range(10)] * 2
+    graduates = [f"g{i % 4}" for i in range(10)] + [f"g{i}" for i in range(4, 14)]
+    ratings = [{"F1": 4, "X": 4 if i < 10 else None} for i in range(20)]
+    card = score(
+        assessed(employers, ratings, graduates), outcomes=OUTCOMES, coverage=COVERAGE, domains={}
+    )
+    assert card.competencies["X"].mean == Figure.hidden(
+        n=10, reason="fewer than 5 distinct graduates"
+    )
+    assert not card.indicators["competency_mean"].suppressed
 
 
 def test_index_is_the_weighted_sum_of_the_published_indicators() -> None:

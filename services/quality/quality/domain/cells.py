@@ -16,7 +16,9 @@ from quality.domain.running import RATING_MAX, RATING_MIN, MeanTally, Proportion
 # The state of one assessment revision, as carried by assessment.submitted/revised/withdrawn.
 AssessmentState = Mapping[str, Any]
 
-JSON_SCHEMA_VERSION = 1
+# 2 added the per-competency employer and graduate counts (issue 5: a competency rated by fewer
+# than 5 distinct employers or graduates is never published).
+JSON_SCHEMA_VERSION = 2
 
 
 class _Observation(NamedTuple):
@@ -36,7 +38,9 @@ class ScopeTally:
 
     `competencies` holds the 1..5 ratings per competency code; a null rating ("not observed / not
     required") is counted in `not_rated` instead, so it never moves a mean. `employers` and
-    `graduates` count active assessments per distinct id, for the small-cell rules.
+    `graduates` count active assessments per distinct id, for the small-cell rules;
+    `competency_employers` and `competency_graduates` count, per competency code, the rated
+    (non-null) answers per distinct id, so a figure counts only the people who rated it.
     """
 
     overall: MeanTally = field(default_factory=MeanTally)
@@ -46,6 +50,8 @@ class ScopeTally:
     not_rated: dict[str, int] = field(default_factory=dict)
     employers: dict[str, int] = field(default_factory=dict)
     graduates: dict[str, int] = field(default_factory=dict)
+    competency_employers: dict[str, dict[str, int]] = field(default_factory=dict)
+    competency_graduates: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def from_states(cls, states: Iterable[AssessmentState]) -> Self:
@@ -94,10 +100,21 @@ class ScopeTally:
             "not_rated": dict(sorted(self.not_rated.items())),
             "employers": dict(sorted(self.employers.items())),
             "graduates": dict(sorted(self.graduates.items())),
+            "competency_employers": _nested_json(self.competency_employers),
+            "competency_graduates": _nested_json(self.competency_graduates),
         }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Self:
+        if data.get("schema") == 1:
+            # Schema 1 kept no per-competency employers or graduates, and they cannot be derived
+            # from the scope-wide counts. Nothing was deployed with schema 1, so such a cell is
+            # refused rather than migrated: rebuild it from the assessment events.
+            raise ValueError(
+                "scope tally schema 1 has no per-competency employer and graduate counts; "
+                "rebuild the cell (`educluster quality rebuild`, or re-consume the assessment "
+                "events)"
+            )
         if data.get("schema") != JSON_SCHEMA_VERSION:
             raise ValueError(f"unknown scope tally schema {data.get('schema')!r}")
         hire = data["would_hire_again"]
@@ -114,6 +131,8 @@ class ScopeTally:
             not_rated=_positive_counts(data["not_rated"]),
             employers=_positive_counts(data["employers"]),
             graduates=_positive_counts(data["graduates"]),
+            competency_employers=_nested_counts(data["competency_employers"]),
+            competency_graduates=_nested_counts(data["competency_graduates"]),
         )
 
     def _apply(self, obs: _Observation, sign: int) -> None:
@@ -131,6 +150,8 @@ class ScopeTally:
                 _step(tally, rating, sign)
                 if tally.n == 0:
                     del self.competencies[code]
+                _bump_nested(self.competency_employers, code, obs.employer_id, sign)
+                _bump_nested(self.competency_graduates, code, obs.graduate_id, sign)
         _bump(self.employers, obs.employer_id, sign)
         _bump(self.graduates, obs.graduate_id, sign)
 
@@ -154,6 +175,21 @@ class ScopeTally:
                     )
                     for code, rating in obs.ratings
                 ),
+                *(
+                    check
+                    for code, rating in obs.ratings
+                    if rating is not None
+                    for check in (
+                        (
+                            f"employer rating competency {code}",
+                            self.competency_employers.get(code, {}).get(obs.employer_id, 0),
+                        ),
+                        (
+                            f"graduate rated in competency {code}",
+                            self.competency_graduates.get(code, {}).get(obs.graduate_id, 0),
+                        ),
+                    )
+                ),
             )
             if counted == 0
         ]
@@ -174,6 +210,14 @@ class ScopeTally:
         ):
             for key, count in theirs.items():
                 mine[key] = mine.get(key, 0) + count
+        for mine_nested, theirs_nested in (
+            (self.competency_employers, other.competency_employers),
+            (self.competency_graduates, other.competency_graduates),
+        ):
+            for code, counts in theirs_nested.items():
+                into = mine_nested.setdefault(code, {})
+                for key, count in counts.items():
+                    into[key] = into.get(key, 0) + count
 
 
 def _observe(state: AssessmentState) -> _Observation:
@@ -230,6 +274,13 @@ def _bump(counts: dict[str, int], key: str, sign: int) -> None:
         del counts[key]
 
 
+def _bump_nested(counts: dict[str, dict[str, int]], code: str, key: str, sign: int) -> None:
+    inner = counts.setdefault(code, {})
+    _bump(inner, key, sign)
+    if not inner:
+        del counts[code]
+
+
 def _add_counts(into: MeanTally, other: MeanTally) -> None:
     into.n += other.n
     into.total += other.total
@@ -258,3 +309,15 @@ def _mean_tally(counts: Any) -> MeanTally:
 
 def _positive_counts(data: Mapping[str, Any]) -> dict[str, int]:
     return {str(key): count for key, value in data.items() if (count := _count(value))}
+
+
+def _nested_counts(data: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    if not isinstance(data, Mapping) or not all(isinstance(v, Mapping) for v in data.values()):
+        raise ValueError("per-competency counts map codes to counts per id")
+    return {
+        str(code): inner for code, counts in data.items() if (inner := _positive_counts(counts))
+    }
+
+
+def _nested_json(counts: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    return {code: dict(sorted(inner.items())) for code, inner in sorted(counts.items())}

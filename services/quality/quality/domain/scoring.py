@@ -7,7 +7,7 @@ docs/methodology.md gives every definition.
 """
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import suppress_within
@@ -38,8 +38,17 @@ from quality.domain.suppression import FigureKind, suppression_reason
 @dataclass(frozen=True)
 class _Rules:
     methodology: Methodology
-    employers: int  # distinct employers behind the scope's assessments
+    employers: int  # distinct employers behind the figures judged
     graduates: int  # distinct graduates behind them
+
+    def counting(self, tally: ScopeTally, codes: Iterable[str]) -> "_Rules":
+        """The rules for a figure built on the ratings of `codes`: only who rated them counts."""
+        employers: set[str] = set()
+        graduates: set[str] = set()
+        for code in codes:
+            employers.update(tally.competency_employers.get(code, ()))
+            graduates.update(tally.competency_graduates.get(code, ()))
+        return replace(self, employers=len(employers), graduates=len(graduates))
 
     def share(self, tally: ProportionTally, *, assessments: int | None = None) -> Figure:
         # A pooled figure has more ratings than assessments; the rules count assessments.
@@ -81,11 +90,14 @@ def score(
     rules = _Rules(methodology, employers=len(tally.employers), graduates=len(tally.graduates))
     competencies = sorted(set(tally.competencies) | set(tally.not_rated) | set(domains))
     ratings = {code: tally.competencies.get(code, MeanTally()) for code in competencies}
+    # Rating figures count the distinct employers and graduates who rated them, not the scope's:
+    # a competency rated by one employer of twelve describes that one employer.
+    pooled_rules = rules.counting(tally, competencies)
     indicators = {
         EMPLOYER_SATISFACTION: rules.satisfied(tally.overall),
         PREPAREDNESS: rules.satisfied(tally.preparedness),
         WOULD_HIRE_AGAIN: rules.share(tally.would_hire_again),
-        COMPETENCY_MEAN: rules.mean(
+        COMPETENCY_MEAN: pooled_rules.mean(
             _pooled(ratings.values()), assessments=max((t.n for t in ratings.values()), default=0)
         ),
         EMPLOYED_12M: _outcome_figure(outcomes.employed_12m, outcomes.graduates, methodology),
@@ -96,11 +108,13 @@ def score(
     }
     domain_figures = {}
     for domain in sorted(set(domains.values())):
-        members = [ratings[code] for code in competencies if domains.get(code) == domain]
+        codes = [code for code in competencies if domains.get(code) == domain]
+        members = [ratings[code] for code in codes]
         pooled, most_rated = _pooled(members), max((t.n for t in members), default=0)
+        domain_rules = rules.counting(tally, codes)
         domain_figures[domain] = DomainFigures(
-            mean=rules.mean(pooled, assessments=most_rated),
-            satisfied=rules.satisfied(pooled, assessments=most_rated),
+            mean=domain_rules.mean(pooled, assessments=most_rated),
+            satisfied=domain_rules.satisfied(pooled, assessments=most_rated),
             n=pooled.n,
         )
     competency_figures = {}
@@ -108,10 +122,11 @@ def score(
         rated = ratings[code]
         distribution = {str(r): count for r, count in rated.distribution().items()}
         distribution["not_rated"] = tally.not_rated.get(code, 0)
+        competency_rules = rules.counting(tally, [code])
         competency_figures[code] = CompetencyFigures(
             domain=domains.get(code),
-            mean=rules.mean(rated, assessments=rated.n),
-            satisfied=rules.satisfied(rated),
+            mean=competency_rules.mean(rated, assessments=rated.n),
+            satisfied=competency_rules.satisfied(rated),
             distribution=distribution,
             n=rated.n,
         )
