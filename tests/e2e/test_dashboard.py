@@ -466,7 +466,8 @@ LABELS = {"uz": "Umumiy koʻrinish", "ru": "Обзор", "en": "Overview"}
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory) -> Iterator[tuple[Platform, Seeded]]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium; .ci/run does)")
+        # Never skipped: a machine without the browser must not pass the dashboard silently.
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
     started = start_platform(tmp_path_factory.mktemp("dashboard"))
     try:
         seeded = asyncio.run(seed(started.gateway))
