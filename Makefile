@@ -39,7 +39,7 @@ bench: $(VENV)/.installed
 schemas: $(VENV)/.installed
 	$(BIN)/educluster events schema --out docs/events
 	$(BIN)/python -m gateway.access > docs/access.md
-	$(BIN)/python -m shared.events.asyncapi > docs/asyncapi.yaml
+	$(BIN)/python -m shared.contracts.asyncapi > docs/asyncapi.yaml
 	$(BIN)/python -m gateway.openapi > docs/openapi.json
 
 clean:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import httpx
 
-from shared.auth import mint_token
-from shared.auth_settings import AuthSettings
-from shared.local_broker import die_with_parent, free_port
+from shared.devtools.local_broker import die_with_parent, free_port
+from shared.platform.auth import mint_token
+from shared.platform.auth_settings import AuthSettings
 
 FACTORIES = {
     "registry": "registry.bootstrap:create_app",
@@ -105,7 +105,7 @@ def running_platform(data_dir: Path) -> Iterator[Platform]:
     urls = {name: f"http://127.0.0.1:{free_port()}" for name in FACTORIES}
     env = _environment(data_dir, secret, urls)
     subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", "migrate", "--service", "registry"],
+        [sys.executable, "-m", "educluster.main", "migrate", "--service", "registry"],
         env=env,
         check=True,
         stdout=subprocess.DEVNULL,

@@ -1,6 +1,6 @@
 import pytest
 
-from shared.local_broker import LocalBroker
+from shared.devtools.local_broker import LocalBroker
 from tests.support import create_postgres_database, drop_postgres_database
 
 

@@ -64,7 +64,7 @@ async def educluster(*args: str, env: dict[str, str]) -> tuple[int, str, str]:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
-        "shared.cli.main",
+        "educluster.main",
         *args,
         env={**os.environ, **env},
         stdout=asyncio.subprocess.PIPE,

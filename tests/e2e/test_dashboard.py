@@ -21,12 +21,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.auth import mint_token
-from shared.auth_settings import AuthSettings
-from shared.db.migrations import SERVICES, upgrade
-from shared.local_broker import LocalBroker, die_with_parent, free_port
-from shared.messaging.kafka import ensure_topics
-from shared.settings import KafkaSettings
+from shared.devtools.local_broker import LocalBroker, die_with_parent, free_port
+from shared.platform.auth import mint_token
+from shared.platform.auth_settings import AuthSettings
+from shared.platform.db.migrations import SERVICES, upgrade
+from shared.platform.messaging.kafka import ensure_topics
+from shared.platform.settings import KafkaSettings
 from tests.support import eventually
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.cli.services import PORTS
-from shared.local_broker import free_port
+from educluster.services import PORTS
+from shared.devtools.local_broker import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDUCLUSTER_")}
     env["EDUCLUSTER_LOCAL_BROKER_PORT"] = str(free_port())
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli.main", "up", "--data-dir", str(tmp_path / "var")],
+        [sys.executable, "-m", "educluster.main", "up", "--data-dir", str(tmp_path / "var")],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -70,7 +70,7 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
             [
                 sys.executable,
                 "-m",
-                "shared.cli.main",
+                "educluster.main",
                 "token",
                 "--role",
                 "ministry",

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from prometheus_client import CollectorRegistry
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, select
 
-from shared.db.migrations import upgrade
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.envelope import CloudEvent, new_event
-from shared.events.payloads import EventPayload
-from shared.messaging import outbox
-from shared.messaging.outbox import OutgoingEvent
-from shared.runtime import (
+from shared.platform.db.migrations import upgrade
+from shared.platform.messaging import outbox
+from shared.platform.messaging.envelope import CloudEvent, new_event
+from shared.platform.messaging.outbox import OutgoingEvent
+from shared.platform.messaging.payloads import EventPayload
+from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.names import REGISTRY_TOPIC
+from shared.platform.runtime import (
     ConsumerSpec,
     Runtime,
     ServiceSpec,
@@ -26,7 +27,7 @@ from shared.runtime import (
     close_runtime,
     start_background,
 )
-from shared.settings import REGISTRY_TOPIC, KafkaSettings, ServiceSettings
+from shared.platform.settings import KafkaSettings, ServiceSettings
 
 
 class EntryAdded(EventPayload):

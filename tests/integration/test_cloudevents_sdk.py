@@ -4,8 +4,8 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_kafka, to_structu
 from cloudevents.core.formats.json import JSONFormat
 from cloudevents.core.v1.event import CloudEvent as SdkCloudEvent
 
-from shared.events.envelope import decode
-from shared.settings import REGISTRY_TOPIC
+from shared.platform.messaging.envelope import decode
+from shared.platform.names import REGISTRY_TOPIC
 from tests.integration.ledger import EntryAdded, kafka_settings, world
 from tests.integration.topic_reader import read_topic
 from tests.support import eventually

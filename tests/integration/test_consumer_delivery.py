@@ -5,12 +5,12 @@ import asyncio
 from aiokafka.errors import KafkaError
 from sqlalchemy import func, select
 
-from shared.events.envelope import encode, kafka_headers
-from shared.messaging import dead_letter
-from shared.messaging.consumer import ConsumerRunner
-from shared.messaging.kafka import new_producer
-from shared.messaging.tables import inbox
-from shared.settings import REGISTRY_TOPIC, dead_letter_topic
+from shared.platform.messaging import dead_letter
+from shared.platform.messaging.consumer import ConsumerRunner
+from shared.platform.messaging.envelope import encode, kafka_headers
+from shared.platform.messaging.kafka import new_producer
+from shared.platform.messaging.tables import inbox
+from shared.platform.names import REGISTRY_TOPIC, dead_letter_topic
 from tests.integration.ledger import EntryAdded, entry_event, kafka_settings, world
 from tests.integration.topic_reader import read_topic
 from tests.support import eventually

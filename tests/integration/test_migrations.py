@@ -3,8 +3,14 @@
 import pytest
 from sqlalchemy import inspect
 
-from shared.db.engine import create_engine
-from shared.db.migrations import SERVICES, current_revisions, downgrade, head_revisions, upgrade
+from shared.platform.db.engine import create_engine
+from shared.platform.db.migrations import (
+    SERVICES,
+    current_revisions,
+    downgrade,
+    head_revisions,
+    upgrade,
+)
 
 
 async def table_names(url: str) -> set[str]:

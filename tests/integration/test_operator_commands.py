@@ -3,7 +3,7 @@
 import asyncio
 import json
 
-from shared.settings import REGISTRY_TOPIC
+from shared.platform.names import REGISTRY_TOPIC
 from tests.integration import ledger
 from tests.integration.ledger import EntryAdded, kafka_settings, world
 from tests.integration.topic_reader import read_topic

@@ -3,7 +3,7 @@
 import json
 from collections import defaultdict
 
-from shared.settings import REGISTRY_TOPIC
+from shared.platform.names import REGISTRY_TOPIC
 from tests.integration.ledger import (
     EntryAdded,
     commit_entries,

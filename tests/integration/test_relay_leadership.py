@@ -2,9 +2,9 @@
 
 import json
 
-from shared.messaging import outbox
-from shared.runtime import Runtime
-from shared.settings import REGISTRY_TOPIC
+from shared.platform.messaging import outbox
+from shared.platform.names import REGISTRY_TOPIC
+from shared.platform.runtime import Runtime
 from tests.integration.ledger import (
     EntryAdded,
     commit_entries,
@@ -93,7 +93,7 @@ async def test_when_the_leading_relay_stops_the_other_takes_over_and_publishes_w
 async def test_a_relay_whose_postgresql_lock_vanished_with_its_connection_steps_down(broker):
     from sqlalchemy import text
 
-    from shared.messaging.leadership import RELAY_LOCK_NAMESPACE
+    from shared.platform.messaging.leadership import RELAY_LOCK_NAMESPACE
     from tests.support import create_postgres_database, drop_postgres_database
 
     url = await create_postgres_database()

@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 import httpx
 import pytest
 
-from shared.db.migrations import SERVICES, upgrade
-from shared.local_broker import free_port
-from shared.settings import KafkaSettings
+from shared.devtools.local_broker import free_port
+from shared.platform.db.migrations import SERVICES, upgrade
+from shared.platform.settings import KafkaSettings
 from tests.support import eventually
 
 SETTINGS_CLASSES = {

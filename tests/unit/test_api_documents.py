@@ -10,8 +10,8 @@ from gateway.bootstrap import create_app
 from gateway.openapi import _service_apps
 from openapi_spec_validator import validate
 
-from shared.events.asyncapi import render_asyncapi
-from shared.events.schema import catalogue
+from shared.contracts.asyncapi import render_asyncapi
+from shared.contracts.schema import catalogue
 
 ROOT = Path(__file__).resolve().parents[2]
 ASYNCAPI_SCHEMA = ROOT / "tests" / "fixtures" / "asyncapi-3.0.0-schema.json.gz"

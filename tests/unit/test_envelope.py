@@ -7,8 +7,8 @@ from uuid import UUID
 
 import pytest
 
-from shared.events.envelope import CloudEvent, InvalidEvent, decode, encode, new_event
-from shared.events.payloads import EventPayload
+from shared.platform.messaging.envelope import CloudEvent, InvalidEvent, decode, encode, new_event
+from shared.platform.messaging.payloads import EventPayload
 
 RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|\+00:00)$")
 

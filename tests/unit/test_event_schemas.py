@@ -5,9 +5,9 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
-from shared.events.catalogue.registry import ProgramRegistered
-from shared.events.envelope import new_event
-from shared.events.schema import catalogue, render_schemas
+from shared.contracts.catalogue.registry import ProgramRegistered
+from shared.contracts.schema import catalogue, render_schemas
+from shared.platform.messaging.envelope import new_event
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "events"
 

@@ -6,9 +6,10 @@ import pytest
 from gateway.access import RULES, rule_for
 from gateway.identity import Access, AccessIndex, CachingTokenVerifier, TokenCache
 
-from shared.auth import Identity, TokenVerifier, mint_token
-from shared.auth_settings import AuthSettings
-from shared.web.problems import ProblemError
+from shared.platform.auth import Identity, TokenVerifier, mint_token
+from shared.platform.auth_settings import AuthSettings
+from shared.platform.errors import Unauthenticated
+from shared.platform.web.problems import domain_status
 
 SETTINGS = AuthSettings(secret="unit-test-secret-0123456789abcdefghij")
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -99,9 +100,9 @@ def test_a_token_past_its_exp_but_within_the_leeway_is_accepted_and_not_cached()
 def test_an_invalid_token_is_refused_and_not_cached():
     verifier = CachingTokenVerifier(SETTINGS, cache_size=10)
     other = AuthSettings(secret="another-secret-0123456789abcdefghijkl")
-    with pytest.raises(ProblemError) as refused:
+    with pytest.raises(Unauthenticated) as refused:
         verifier.verify(mint_token(other, role="ministry"))
-    assert refused.value.status == 401
+    assert domain_status(refused.value) == 401
     assert len(verifier.cache) == 0
 
 

@@ -12,7 +12,7 @@ from gateway.limits import (
     too_many_requests,
 )
 
-from shared.auth import Identity
+from shared.platform.auth import Identity
 
 
 class Clock:

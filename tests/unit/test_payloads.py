@@ -2,7 +2,7 @@
 
 import pytest
 
-from shared.events.payloads import EventPayload, payload_model, registered_types
+from shared.platform.messaging.payloads import EventPayload, payload_model, registered_types
 
 
 class LessonPlanned(EventPayload):

@@ -7,8 +7,8 @@ import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel
 
-from shared.web.middleware import RequestIdMiddleware
-from shared.web.problems import ProblemError, install_problem_handlers
+from shared.platform.web.middleware import RequestIdMiddleware
+from shared.platform.web.problems import ProblemError, install_problem_handlers
 
 PROBLEM_JSON = "application/problem+json"
 GENERATED_ID = re.compile(r"^[0-9a-f]{32}$")

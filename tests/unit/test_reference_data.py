@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from shared import reference
-from shared.reference import (
+from shared.contracts import reference
+from shared.contracts.reference import (
     Region,
     education_subtypes,
     employer_subtypes,

@@ -6,8 +6,8 @@ from assessment.adapters.projection import REGISTRY_HANDLERS
 from assessment.config import AssessmentSettings
 from assessment.entrypoints import assessments, frameworks, requirements
 from assessment.service_layer.frameworks import ensure_default
-from shared.runtime import ConsumerSpec, Runtime, ServiceSpec, create_service_app
-from shared.settings import REGISTRY_TOPIC
+from shared.platform.names import REGISTRY_TOPIC
+from shared.platform.runtime import ConsumerSpec, Runtime, ServiceSpec, create_service_app
 
 
 async def _publish_default_framework(runtime: Runtime) -> None:

@@ -3,14 +3,13 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.platform.settings import ServiceSettings
 
 
 class AssessmentSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="EDUCLUSTER_ASSESSMENT_", extra="ignore")
 
     service_name: str = "assessment"
-    port: int = 8002
     # An employer may assess a graduate whose employment ended at most this long ago.
     employment_window_months: int = Field(default=12, ge=0, le=120)
     # Institutions see a program's assessments only where at least this many exist.

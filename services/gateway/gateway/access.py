@@ -10,7 +10,8 @@ from RULES (``python -m gateway.access > docs/access.md``, also run by
 import re
 from dataclasses import dataclass
 
-ROLES = ("ministry", "regional_authority", "institution", "employer", "operator")
+from shared.platform.names import ROLES
+
 READERS = frozenset({"ministry", "regional_authority", "institution", "employer"})
 MINISTRY = frozenset({"ministry"})
 PUBLIC = "anonymous"  # an unauthenticated caller, where public scores are enabled

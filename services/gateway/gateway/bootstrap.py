@@ -14,7 +14,7 @@ from gateway.limits import SecurityHeadersMiddleware, cors, rate_limiter
 from gateway.proxy import ProxyMiddleware
 from gateway.routes import RouteTable
 from gateway.upstreams import Upstreams
-from shared.runtime import Runtime, ServiceSpec, create_service_app
+from shared.platform.runtime import Runtime, ServiceSpec, create_service_app
 
 
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:

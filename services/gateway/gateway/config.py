@@ -6,14 +6,13 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.platform.settings import ServiceSettings
 
 
 class GatewaySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="EDUCLUSTER_GATEWAY_", extra="ignore")
 
     service_name: str = "gateway"
-    port: int = 8000
     # Where each service listens; the route table (gateway.routes) says which paths it owns.
     registry_url: str = "http://127.0.0.1:8001"
     assessment_url: str = "http://127.0.0.1:8002"

@@ -1,7 +1,7 @@
 """Who is calling, and whether their role may call this route at all: decided before forwarding.
 
-The bearer token is verified with shared.auth's TokenVerifier; verified tokens are kept in a
-bounded LRU cache until their ``exp``, so a client's requests after its first cost a dictionary
+The bearer token is verified with shared.platform.auth's TokenVerifier; verified tokens are kept
+in a bounded LRU cache until their ``exp``, so a client's requests after its first cost a dictionary
 lookup instead of a signature check and two JSON decodes. The role × route matrix is
 gateway.access: indexed here by method and resource, so a request is matched against the few
 rules of its own resource rather than all of them. The Authorization header travels on
@@ -21,9 +21,10 @@ from starlette.types import Scope
 
 from gateway.access import PUBLIC, RULES, Rule
 from gateway.routes import API_PREFIX
-from shared.auth import Identity, TokenVerifier
-from shared.auth_settings import AuthSettings
-from shared.web.problems import ProblemError, problem_response
+from shared.platform.auth import Identity, TokenVerifier
+from shared.platform.auth_settings import AuthSettings
+from shared.platform.errors import DomainError
+from shared.platform.web.problems import domain_problem, problem_response
 
 _AUTHORIZATION = b"authorization"
 _BEARER = b"bearer "
@@ -61,7 +62,7 @@ class TokenCache:
 
 
 class CachingTokenVerifier(TokenVerifier):
-    """shared.auth's TokenVerifier with a cache of the tokens it has verified.
+    """shared.platform.auth's TokenVerifier with a cache of the tokens it has verified.
 
     A cached token is trusted until its ``exp`` (a token that verified once stays valid until
     then: its signature, issuer, audience and ``nbf`` do not change). Also on ``app.state``, so
@@ -180,8 +181,8 @@ class Access:
             return Caller(stray_authorization=True)
         try:
             return Caller(identity=await self.verifier.identify(header[7:].strip()))
-        except ProblemError as error:
-            return Caller(refusal=_refusal(error, scope))
+        except DomainError as error:
+            return Caller(refusal=domain_problem(error, instance=scope["path"]))
 
     def authorize(self, scope: Scope, caller: Caller) -> Response | None:
         """None when the request may go on; otherwise the 401 or 403 problem to answer with."""
@@ -219,18 +220,8 @@ def _without_authorization(headers: list[tuple[bytes, bytes]]) -> list[tuple[byt
 
 
 def _unauthorized(detail: str, path: str) -> Response:
-    # The same document a service gives for the same reason (shared.auth), so a client sees one
-    # answer whether the gateway or the service refused.
+    # The same document a service gives for the same reason (shared.platform.auth), so a
+    # client sees one answer whether the gateway or the service refused.
     return problem_response(
         status=401, title="Unauthorized", detail=detail, headers=_CHALLENGE, instance=path
-    )
-
-
-def _refusal(error: ProblemError, scope: Scope) -> Response:
-    return problem_response(
-        status=error.status,
-        title=error.title,
-        detail=error.detail,
-        headers=error.headers,
-        instance=scope["path"],
     )

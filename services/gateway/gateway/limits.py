@@ -20,8 +20,8 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.auth import Identity
-from shared.web.problems import problem_response
+from shared.platform.auth import Identity
+from shared.platform.web.problems import problem_response
 
 # Clients remembered at once; the least recently seen is forgotten first (its bucket had the
 # most time to refill, so forgetting it costs the least accuracy).

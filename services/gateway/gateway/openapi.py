@@ -12,7 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Response
 from fastapi.openapi.utils import get_openapi
 
-from shared.events.asyncapi import render_asyncapi
+from shared.contracts.asyncapi import render_asyncapi
 
 API_PREFIX = "/api/v1/"
 

@@ -32,8 +32,8 @@ from gateway.limits import (
 )
 from gateway.routes import API_PREFIX, Route, RouteTable
 from gateway.upstreams import Upstreams
-from shared.logging import request_id_var
-from shared.web.problems import problem_response
+from shared.platform.logging import request_id_var
+from shared.platform.web.problems import problem_response
 
 log = logging.getLogger(__name__)
 

@@ -3,7 +3,9 @@
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-API_PREFIX = "/api/v1/"
+from shared.platform.names import API_PREFIX as _PREFIX
+
+API_PREFIX = _PREFIX + "/"
 GATEWAY = "gateway"
 
 RESOURCES: Mapping[str, tuple[str, ...]] = {

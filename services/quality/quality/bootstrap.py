@@ -8,8 +8,8 @@ from quality.entrypoints import analysis, methodology, scores
 from quality.service_layer.aggregation import ASSESSMENT_HANDLERS
 from quality.service_layer.methodology import ensure_default
 from quality.service_layer.publisher import run_publisher
-from shared.runtime import ConsumerSpec, Runtime, ServiceSpec, create_service_app
-from shared.settings import ASSESSMENT_TOPIC, REGISTRY_TOPIC
+from shared.platform.names import ASSESSMENT_TOPIC, REGISTRY_TOPIC
+from shared.platform.runtime import ConsumerSpec, Runtime, ServiceSpec, create_service_app
 
 
 async def _publish_default_methodology(runtime: Runtime) -> None:

@@ -12,7 +12,7 @@ from registry.entrypoints import (
     regions,
 )
 from registry.service_layer.regions import seed_if_empty
-from shared.runtime import Runtime, ServiceSpec, create_service_app
+from shared.platform.runtime import Runtime, ServiceSpec, create_service_app
 
 
 async def _seed(runtime: Runtime) -> None:

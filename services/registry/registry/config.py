@@ -2,11 +2,10 @@
 
 from pydantic_settings import SettingsConfigDict
 
-from shared.settings import ServiceSettings
+from shared.platform.settings import ServiceSettings
 
 
 class RegistrySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="EDUCLUSTER_REGISTRY_", extra="ignore")
 
     service_name: str = "registry"
-    port: int = 8001

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from shared.events.catalogue import registry as ev
+from shared.contracts.catalogue import registry as ev
 
 
 def region_upserted(row: dict[str, Any]) -> ev.RegionUpserted:

@@ -7,7 +7,7 @@ import pytest
 from assessment.bootstrap import create_app
 from assessment.config import AssessmentSettings
 
-from shared.db.migrations import upgrade
+from shared.platform.db.migrations import upgrade
 from tests.integration.ledger import kafka_settings
 from tests.integration.registry.conftest import auth_settings, running_registry
 

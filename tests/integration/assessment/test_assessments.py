@@ -3,8 +3,8 @@
 import asyncio
 import json
 
-from shared.messaging import outbox
-from shared.settings import ASSESSMENT_TOPIC
+from shared.platform.messaging import outbox
+from shared.platform.names import ASSESSMENT_TOPIC
 from tests.integration.assessment.world import PERIOD, RATINGS, build_world
 from tests.integration.ledger import kafka_settings
 from tests.integration.registry.conftest import MINISTRY, as_institution, headers

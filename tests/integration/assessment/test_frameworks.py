@@ -2,8 +2,8 @@
 
 import json
 
-from shared.messaging import outbox
-from shared.settings import ASSESSMENT_TOPIC
+from shared.platform.messaging import outbox
+from shared.platform.names import ASSESSMENT_TOPIC
 from tests.integration.ledger import kafka_settings
 from tests.integration.registry.conftest import MINISTRY, headers
 from tests.integration.topic_reader import read_topic

@@ -8,7 +8,7 @@ from assessment.adapters.tables import (
 )
 from sqlalchemy import select
 
-from shared.messaging import outbox
+from shared.platform.messaging import outbox
 from tests.integration.assessment.world import build_world
 from tests.integration.registry.conftest import (
     MINISTRY,

@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.auth import mint_token
-from shared.auth_settings import AuthSettings
-from shared.local_broker import die_with_parent, free_port
+from shared.devtools.local_broker import die_with_parent, free_port
+from shared.platform.auth import mint_token
+from shared.platform.auth_settings import AuthSettings
 from tests.integration.gateway.stubs import StubServer, echo, silent
 
 SECRET = "test-secret-for-gateway-tests-only"
@@ -117,7 +117,7 @@ def _wait_until_ready(served: Served, path: str) -> None:
 def running_registry(data_dir: Path) -> Iterator[Served]:
     env = environment(data_dir)
     subprocess.run(
-        [sys.executable, "-m", "shared.cli.main", "migrate", "--service", "registry"],
+        [sys.executable, "-m", "educluster.main", "migrate", "--service", "registry"],
         env=env,
         check=True,
         capture_output=True,

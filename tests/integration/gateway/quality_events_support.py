@@ -20,21 +20,21 @@ from gateway.bootstrap import create_app
 from gateway.config import GatewaySettings
 from sqlalchemy import func, select
 
-from shared.auth import mint_token
-from shared.auth_settings import AuthSettings
-from shared.db.engine import create_engine
-from shared.db.migrations import upgrade
-from shared.events.catalogue.quality import (
+from shared.contracts.catalogue.quality import (
     AlertRaised,
     Figure,
     MethodologyPublished,
     QualityEvent,
     ScoreUpdated,
 )
-from shared.events.envelope import CloudEvent, encode, kafka_headers, new_event
-from shared.local_broker import free_port
-from shared.messaging.kafka import ensure_topics, new_producer
-from shared.settings import QUALITY_TOPIC
+from shared.devtools.local_broker import free_port
+from shared.platform.auth import mint_token
+from shared.platform.auth_settings import AuthSettings
+from shared.platform.db.engine import create_engine
+from shared.platform.db.migrations import upgrade
+from shared.platform.messaging.envelope import CloudEvent, encode, kafka_headers, new_event
+from shared.platform.messaging.kafka import ensure_topics, new_producer
+from shared.platform.names import QUALITY_TOPIC
 from tests.integration.ledger import kafka_settings
 from tests.support import eventually
 

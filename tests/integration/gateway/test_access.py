@@ -16,8 +16,8 @@ import pytest
 from gateway.access import PUBLIC, ROLES, RULES, Rule, rule_for
 from gateway.routes import GATEWAY, RESOURCES
 
-from shared.auth import mint_token
-from shared.auth_settings import AuthSettings
+from shared.platform.auth import mint_token
+from shared.platform.auth_settings import AuthSettings
 from tests.integration.gateway.conftest import SECRET, Served, assert_problem, running_gateway
 
 AUTH = AuthSettings(secret=SECRET)

@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from shared.auth import mint_token
-from shared.auth_settings import AuthSettings
+from shared.platform.auth import mint_token
+from shared.platform.auth_settings import AuthSettings
 from tests.integration.gateway.conftest import SECRET, Served, assert_problem, running_gateway
 from tests.integration.gateway.stubs import StubServer, echo
 

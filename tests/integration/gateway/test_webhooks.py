@@ -15,11 +15,11 @@ from gateway.service_layer.attempts import Outcome, RetryPolicy
 from gateway.service_layer.filters import EventFilter
 from gateway.service_layer.quality_events import store_quality_event
 
-from shared.auth import Identity
-from shared.db.engine import create_engine, session_factory
-from shared.db.migrations import upgrade
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.envelope import new_event
+from shared.platform.auth import Identity
+from shared.platform.db.engine import create_engine, session_factory
+from shared.platform.db.migrations import upgrade
+from shared.platform.messaging.envelope import new_event
+from shared.platform.messaging.unit_of_work import UnitOfWork
 from tests.integration.gateway.quality_events_support import (
     MINISTRY,
     QualityTopic,

@@ -7,7 +7,7 @@ import pytest
 from quality.bootstrap import create_app
 from quality.config import QualitySettings
 
-from shared.db.migrations import upgrade
+from shared.platform.db.migrations import upgrade
 from tests.integration.assessment.conftest import running_assessment
 from tests.integration.ledger import kafka_settings
 from tests.integration.registry.conftest import auth_settings, running_registry

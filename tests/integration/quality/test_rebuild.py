@@ -4,9 +4,9 @@ from quality.adapters.tables import dirty_cells, scores
 from quality.service_layer.rebuild import CONSUMER, HANDLERS, TOPICS, rebuild
 from sqlalchemy import func, select, update
 
-from shared.events.envelope import decode
-from shared.messaging import outbox
-from shared.messaging.tables import inbox
+from shared.platform.messaging import outbox
+from shared.platform.messaging.envelope import decode
+from shared.platform.messaging.tables import inbox
 from tests.integration.assessment.world import RATINGS
 from tests.integration.ledger import kafka_settings
 from tests.integration.quality.test_scores import assessed_program, scorecard

@@ -7,8 +7,8 @@ from quality.adapters.tables import assessment_states, q_employments, q_organiza
 from quality.service_layer.publisher import publish_changes
 from sqlalchemy import func, select
 
-from shared.messaging import outbox
-from shared.settings import QUALITY_TOPIC
+from shared.platform.messaging import outbox
+from shared.platform.names import QUALITY_TOPIC
 from tests.integration.assessment.conftest import running_assessment
 from tests.integration.assessment.world import PERIOD
 from tests.integration.ledger import kafka_settings

@@ -8,10 +8,10 @@ import pytest
 from registry.bootstrap import create_app
 from registry.config import RegistrySettings
 
-from shared.auth import mint_token
-from shared.auth_settings import AuthSettings
-from shared.db.migrations import upgrade
-from shared.messaging import outbox
+from shared.platform.auth import mint_token
+from shared.platform.auth_settings import AuthSettings
+from shared.platform.db.migrations import upgrade
+from shared.platform.messaging import outbox
 from tests.integration.ledger import kafka_settings
 from tests.support import eventually
 

@@ -8,7 +8,7 @@ import pytest
 from registry.adapters.tables import graduates
 from sqlalchemy import func, select
 
-from shared.settings import REGISTRY_TOPIC
+from shared.platform.names import REGISTRY_TOPIC
 from tests.integration.ledger import kafka_settings
 from tests.integration.registry.conftest import (
     MINISTRY,

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from shared.settings import REGISTRY_TOPIC
+from shared.platform.names import REGISTRY_TOPIC
 from tests.integration.ledger import kafka_settings
 from tests.integration.registry.conftest import (
     MINISTRY,

@@ -3,11 +3,11 @@
 from registry.adapters.tables import regions
 from sqlalchemy import select
 
-from shared.auth import TokenVerifier
-from shared.auth_settings import AuthSettings
-from shared.db.engine import create_engine
-from shared.db.migrations import upgrade
-from shared.messaging.tables import outbox
+from shared.platform.auth import TokenVerifier
+from shared.platform.auth_settings import AuthSettings
+from shared.platform.db.engine import create_engine
+from shared.platform.db.migrations import upgrade
+from shared.platform.messaging.tables import outbox
 from tests.support import educluster
 
 SECRET = "a-secret-long-enough-for-hs256-tokens"

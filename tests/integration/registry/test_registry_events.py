@@ -5,7 +5,7 @@ import json
 from cloudevents.core.bindings.kafka import KafkaMessage, from_kafka
 from cloudevents.core.formats.json import JSONFormat
 
-from shared.settings import REGISTRY_TOPIC
+from shared.platform.names import REGISTRY_TOPIC
 from tests.integration.ledger import kafka_settings
 from tests.integration.registry.conftest import (
     MINISTRY,

@@ -7,7 +7,7 @@ from assessment.domain.eligibility import Employment, covers_period, months_befo
 from assessment.domain.framework_rules import check_codes_unique, check_known_codes
 from assessment.domain.summary import distribution, summarize
 
-from shared.domain_errors import RuleViolation
+from shared.platform.errors import RuleViolation
 
 TODAY = date(2026, 11, 27)
 

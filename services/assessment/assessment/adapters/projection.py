@@ -11,9 +11,8 @@ from assessment.adapters.tables import (
     projected_organizations,
     projected_programs,
 )
-from shared.events.catalogue import registry as ev
-from shared.messaging.inbox_apply import EventHandler
-from shared.messaging.registry_projection import (
+from shared.contracts.catalogue import registry as ev
+from shared.contracts.registry_projection import (
     cluster_row,
     employment_row,
     graduate_row,
@@ -21,6 +20,7 @@ from shared.messaging.registry_projection import (
     program_row,
     projector,
 )
+from shared.platform.messaging.inbox_apply import EventHandler
 
 PROJECTIONS = (
     (

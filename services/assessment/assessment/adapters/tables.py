@@ -16,7 +16,7 @@ from sqlalchemy import (
     text,
 )
 
-from shared.db.types import UtcDateTime
+from shared.platform.db.types import UtcDateTime
 
 metadata = MetaData()
 

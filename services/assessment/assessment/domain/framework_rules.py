@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from shared.domain_errors import RuleViolation
+from shared.platform.errors import RuleViolation
 
 Path = tuple[str | int, ...]
 

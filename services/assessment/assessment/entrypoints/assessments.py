@@ -16,13 +16,15 @@ from assessment.entrypoints.schemas import (
 )
 from assessment.service_layer import assessments as handlers
 from assessment.service_layer.summaries import program_summary
-from shared.auth import CurrentIdentity, forbidden
-from shared.db.queries import fetch_one, fetch_page
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
-from shared.web.pagination import Cursor, Limit, Page
+from shared.platform.auth import forbidden
+from shared.platform.db.queries import fetch_one, fetch_page
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
 
-router = APIRouter(prefix="/api/v1/assessments", tags=["assessments"])
+router = APIRouter(prefix=f"{API_PREFIX}/assessments", tags=["assessments"])
 
 
 @router.post("", status_code=201, response_model=AssessmentPublic, summary="Assess a graduate")

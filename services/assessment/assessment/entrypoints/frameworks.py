@@ -5,13 +5,15 @@ from fastapi import APIRouter, Request
 from assessment.adapters.tables import frameworks
 from assessment.entrypoints.schemas import FrameworkCreate, FrameworkPublic
 from assessment.service_layer import frameworks as handlers
-from shared.auth import CurrentIdentity, Identity, forbidden
-from shared.db.queries import fetch_one, fetch_page
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
-from shared.web.pagination import Cursor, Limit, Page
+from shared.platform.auth import Identity, forbidden
+from shared.platform.db.queries import fetch_one, fetch_page
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
 
-router = APIRouter(prefix="/api/v1/frameworks", tags=["frameworks"])
+router = APIRouter(prefix=f"{API_PREFIX}/frameworks", tags=["frameworks"])
 
 
 def _public(row: Any) -> dict[str, Any]:

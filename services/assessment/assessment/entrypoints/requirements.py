@@ -4,13 +4,15 @@ from sqlalchemy import select
 from assessment.adapters.tables import requirements
 from assessment.entrypoints.schemas import RequirementCreate, RequirementPublic
 from assessment.service_layer import requirements as handlers
-from shared.auth import CurrentIdentity, forbidden
-from shared.db.queries import fetch_one, fetch_page
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
-from shared.web.pagination import Cursor, Limit, Page
+from shared.platform.auth import forbidden
+from shared.platform.db.queries import fetch_one, fetch_page
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
 
-router = APIRouter(prefix="/api/v1/requirements", tags=["requirements"])
+router = APIRouter(prefix=f"{API_PREFIX}/requirements", tags=["requirements"])
 
 
 @router.post(

@@ -5,12 +5,12 @@ from typing import Any
 from sqlalchemy import select
 
 from assessment.adapters.tables import frameworks, projected_graduates, projected_programs
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.catalogue.assessment import (
+from shared.contracts.catalogue.assessment import (
     AssessmentRevised,
     AssessmentSubmitted,
     AssessmentWithdrawn,
 )
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 EVENTS = {
     "submitted": AssessmentSubmitted,
@@ -54,4 +54,4 @@ async def publish_state(uow: UnitOfWork, row: dict[str, Any], *, action: str) ->
         would_hire_again=row["would_hire_again"],
         **context,
     )
-    uow.publish(event, key=row["institution_id"], subject=f"assessments/{row['id']}")
+    uow.publish(event)

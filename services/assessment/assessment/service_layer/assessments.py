@@ -11,12 +11,11 @@ from assessment.domain.eligibility import covers_period
 from assessment.domain.framework_rules import check_known_codes
 from assessment.service_layer import known_facts
 from assessment.service_layer.assessment_events import publish_state
-from shared.auth import Identity, forbidden
-from shared.db.queries import fetch_one, now
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
-from shared.ids import new_id
-from shared.web.problems import ProblemError
+from shared.platform.auth import Identity, forbidden
+from shared.platform.db.queries import fetch_one, now
+from shared.platform.errors import Conflict, NotKnownYet, Refused, RuleViolation
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 Path = tuple[str | int, ...]
 CONTENT_FIELDS = (
@@ -95,11 +94,10 @@ async def _check_no_active_twin(uow: UnitOfWork, data: dict[str, Any], *, at: Pa
         )
     )
     if twin is not None:
-        raise RuleViolation(
-            (*at, "graduate_id"),
+        raise Conflict(
             f"this graduate already has an active assessment for {data['period']} ({twin}); "
             f"revise it with PUT /api/v1/assessments/{twin}",
-            status=409,
+            field=(*at, "graduate_id"),
         )
 
 
@@ -164,16 +162,15 @@ async def submit_many(
     return created
 
 
-def _bulk_refusal(failures: list[RuleViolation], *, total: int) -> ProblemError:
+def _bulk_refusal(failures: list[RuleViolation], *, total: int) -> Refused:
     # Only when every failure may pass on retry (the projection is behind) is the whole
     # request worth retrying as it is.
-    retry = all(f.retry_after for f in failures)
-    return ProblemError(
-        409 if retry else 422,
-        "Conflict" if retry else "Invalid request",
+    retry = all(isinstance(f, NotKnownYet) for f in failures)
+    return Refused(
         f"{len(failures)} of {total} items were refused; nothing was saved.",
         errors=[f.error() for f in failures],
-        headers={"Retry-After": str(known_facts.RETRY_AFTER_S)} if retry else None,
+        title="Conflict" if retry else "Invalid request",
+        retry_after=known_facts.RETRY_AFTER_S if retry else None,
     )
 
 
@@ -192,9 +189,7 @@ async def _save(uow: UnitOfWork, row: dict[str, Any], changes: dict[str, Any]) -
         .values(**changes, revision=updated["revision"], updated_at=updated["updated_at"])
     )
     if result.rowcount != 1:
-        raise ProblemError(
-            409, "Conflict", "The assessment was changed at the same time; read it and retry."
-        )
+        raise Conflict("The assessment was changed at the same time; read it and retry.")
     return updated
 
 
@@ -203,9 +198,7 @@ async def revise(
 ) -> dict[str, Any]:
     row = await _own(uow, identity, assessment_id)
     if row["status"] != "active":
-        raise RuleViolation(
-            "status", "a withdrawn assessment cannot be revised; submit a new one", status=409
-        )
+        raise Conflict("a withdrawn assessment cannot be revised; submit a new one", field="status")
     framework = await known_facts.require_framework(uow, row["framework_id"], path=("ratings",))
     check_known_codes(changes["ratings"], framework["content"], path=("ratings",))
     if all(row[k] == changes[k] for k in CONTENT_FIELDS):

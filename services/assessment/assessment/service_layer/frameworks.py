@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 
 from assessment.adapters.tables import frameworks
 from assessment.domain.framework_rules import check_codes_unique
-from shared.auth import Identity, forbidden
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.catalogue.assessment import (
+from shared.contracts.catalogue.assessment import (
     FrameworkCompetency,
     FrameworkDomain,
     FrameworkPublished,
 )
-from shared.ids import new_id
+from shared.platform.auth import Identity, forbidden
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ async def publish(uow: UnitOfWork, content: dict[str, Any]) -> dict[str, Any]:
         "published_at": datetime.now(UTC),
     }
     await uow.session.execute(frameworks.insert().values(**row))
-    uow.publish(published_event(row), key=row["id"], subject=f"frameworks/{row['id']}")
+    uow.publish(published_event(row))
     return row
 
 

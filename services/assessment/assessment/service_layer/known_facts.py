@@ -17,19 +17,18 @@ from assessment.adapters.tables import (
     projected_programs,
 )
 from assessment.domain.eligibility import Employment
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
+from shared.platform.errors import NotKnownYet, RuleViolation
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 Path = tuple[str | int, ...]
 RETRY_AFTER_S = 5
 
 
-def not_known_yet(path: Path, what: str) -> RuleViolation:
-    return RuleViolation(
+def not_known_yet(path: Path, what: str) -> NotKnownYet:
+    return NotKnownYet(
         path,
         f"{what} is not known to the assessment service yet. If it was registered moments ago, "
         "retry shortly; otherwise register it in the registry first.",
-        status=409,
         retry_after=RETRY_AFTER_S,
     )
 

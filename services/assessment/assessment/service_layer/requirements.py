@@ -11,13 +11,13 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from assessment.adapters.tables import projected_clusters, requirements
 from assessment.domain.framework_rules import check_known_codes
 from assessment.service_layer import known_facts
-from shared import reference
-from shared.auth import Identity, forbidden
-from shared.db.queries import now
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
-from shared.events.catalogue.assessment import RequirementPublished
-from shared.ids import new_id
+from shared.contracts import reference
+from shared.contracts.catalogue.assessment import RequirementPublished
+from shared.platform.auth import Identity, forbidden
+from shared.platform.db.queries import now
+from shared.platform.errors import RuleViolation
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def _owner_key(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) -> str:
@@ -75,9 +75,7 @@ async def publish(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) -> 
             framework_id=framework["id"],
             framework_version=framework["version"],
             importance=row["importance"],
-        ),
-        key=row["employer_id"] or row["cluster_id"],
-        subject=f"requirements/{row['id']}",
+        )
     )
     return row
 

@@ -12,9 +12,9 @@ from assessment.adapters.tables import (
 )
 from assessment.domain.framework_rules import competency_codes
 from assessment.domain.summary import summarize
-from shared.auth import Identity, forbidden
-from shared.db.queries import fetch_one
-from shared.db.unit_of_work import UnitOfWork
+from shared.platform.auth import Identity, forbidden
+from shared.platform.db.queries import fetch_one
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def _check_may_see(uow: UnitOfWork, identity: Identity, program: dict[str, Any]) -> None:

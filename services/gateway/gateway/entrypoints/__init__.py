@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 
 from gateway.service_layer.delivery import run_deliveries
 from gateway.service_layer.quality_events import QUALITY_EVENT_HANDLERS
-from shared.runtime import ConsumerSpec, Runtime
-from shared.settings import QUALITY_TOPIC
+from shared.platform.names import QUALITY_TOPIC
+from shared.platform.runtime import ConsumerSpec, Runtime
 
 QUALITY_EVENTS_CONSUMER = ConsumerSpec(
     purpose="quality-events", topics=(QUALITY_TOPIC,), handlers=QUALITY_EVENT_HANDLERS

@@ -15,7 +15,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse
 
-from shared.web.problems import ProblemError
+from shared.platform.web.problems import ProblemError
 
 DASHBOARD_DIR = Path(__file__).resolve().parents[1] / "dashboard"
 ASSETS_PATH = "/dashboard"

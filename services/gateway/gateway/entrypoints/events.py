@@ -19,11 +19,12 @@ from gateway.service_layer.feed import EventFeed
 from gateway.service_layer.filters import EventFilter, short_type
 from gateway.service_layer.quality_events import cloudevent_json, events_after
 from gateway.service_layer.webhooks import require_subscriber
-from shared.auth import CurrentIdentity
-from shared.db.unit_of_work import UnitOfWork
-from shared.web.problems import ProblemError
+from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.names import API_PREFIX
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.problems import ProblemError
 
-router = APIRouter(prefix="/api/v1/events", tags=["events"])
+router = APIRouter(prefix=f"{API_PREFIX}/events", tags=["events"])
 
 Scope = Literal["program", "organization", "cluster", "region", "national"]
 EventTypeName = Literal[

@@ -14,12 +14,13 @@ from gateway.entrypoints.events import REGION_PATTERN, EventTypeName, Scope
 from gateway.service_layer import delivery
 from gateway.service_layer import webhooks as handlers
 from gateway.service_layer.filters import EventFilter
-from shared.auth import CurrentIdentity
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
-from shared.web.pagination import Cursor, Limit, Page
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
 
-router = APIRouter(prefix="/api/v1/subscriptions", tags=["subscriptions"])
+router = APIRouter(prefix=f"{API_PREFIX}/subscriptions", tags=["subscriptions"])
 
 RegionCode = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
 MAX_URL_LENGTH = 2048

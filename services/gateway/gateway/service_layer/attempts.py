@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.adapters.tables import deliveries, quality_events, subscriptions
 from gateway.service_layer.webhooks import ACTIVE, DELIVERED, DISABLED, FAILED, PENDING, set_status
-from shared.db.queries import now
+from shared.platform.db.queries import now
 
 log = logging.getLogger(__name__)
 

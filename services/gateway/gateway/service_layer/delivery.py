@@ -27,9 +27,9 @@ from gateway.service_layer.attempts import DueDelivery, Outcome, RetryPolicy
 from gateway.service_layer.quality_events import cloudevent_json
 from gateway.service_layer.signing import SIGNATURE_HEADER, signature
 from gateway.service_layer.webhooks import is_private_address
-from shared.events.envelope import CONTENT_TYPE
-from shared.messaging.inbox_apply import is_outage
-from shared.runtime import Runtime
+from shared.platform.messaging.envelope import CONTENT_TYPE
+from shared.platform.messaging.inbox_apply import is_outage
+from shared.platform.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

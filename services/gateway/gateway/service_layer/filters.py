@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from shared.events.catalogue.quality import AlertRaised, MethodologyPublished, ScoreUpdated
+from shared.contracts.catalogue.quality import AlertRaised, MethodologyPublished, ScoreUpdated
 
 # Short names (as in the docs and the SSE ``event:`` field) → full CloudEvents types.
 QUALITY_TYPES: dict[str, str] = {

@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gateway.adapters.tables import quality_events
 from gateway.service_layer.filters import QUALITY_TYPES, EventFilter, region_of
 from gateway.service_layer.webhooks import queue_deliveries
-from shared.db.queries import now
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.envelope import CloudEvent
-from shared.messaging.leadership import lock_id
+from shared.platform.db.queries import now
+from shared.platform.messaging.envelope import CloudEvent
+from shared.platform.messaging.leadership import lock_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 # Advisory lock (PostgreSQL) held from the insert to the commit: events are numbered in commit
 # order, so a stream that has read up to id N never later finds a smaller id committed.

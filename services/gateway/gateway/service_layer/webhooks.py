@@ -14,12 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from gateway.adapters.tables import deliveries, quality_events, subscriptions
 from gateway.service_layer.filters import EventFilter
-from shared.auth import Identity, forbidden
-from shared.db.queries import fetch_page, not_found, now
-from shared.domain_errors import RuleViolation
-from shared.ids import new_id
-from shared.web.pagination import Page, decode_cursor, encode_cursor
-from shared.web.problems import ProblemError
+from shared.platform.auth import Identity, forbidden
+from shared.platform.db.keyset import Page, decode_cursor, encode_cursor, invalid_cursor
+from shared.platform.db.queries import fetch_page, now
+from shared.platform.errors import NotFound, RuleViolation
+from shared.platform.ids import new_id
 
 ACTIVE, DISABLED, DEACTIVATED = "active", "disabled", "deactivated"
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
@@ -109,7 +108,7 @@ async def get_subscription(
         .first()
     )
     if row is None:
-        raise not_found("subscription", subscription_id)
+        raise NotFound("subscription", subscription_id)
     return dict(row)
 
 
@@ -187,12 +186,7 @@ def _delivery_cursor(cursor: str | None) -> int | None:
     if key is None:
         return None
     if not key.isdigit():
-        raise ProblemError(
-            400,
-            "Invalid cursor",
-            "The cursor is not one this API returned.",
-            errors=[{"loc": ["query", "cursor"], "msg": "not a valid cursor"}],
-        )
+        raise invalid_cursor()
     return int(key)
 
 

@@ -15,11 +15,8 @@ from quality.adapters.tables import (
     q_programs,
 )
 from quality.service_layer.dirty import mark_dirty, mark_scored
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.catalogue import registry as ev
-from shared.events.envelope import CloudEvent
-from shared.messaging.inbox_apply import EventHandler
-from shared.messaging.registry_projection import (
+from shared.contracts.catalogue import registry as ev
+from shared.contracts.registry_projection import (
     cluster_row,
     employment_row,
     graduate_row,
@@ -28,6 +25,9 @@ from shared.messaging.registry_projection import (
     project,
     projector,
 )
+from shared.platform.messaging.envelope import CloudEvent
+from shared.platform.messaging.inbox_apply import EventHandler
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def _organization_changed(event: CloudEvent, uow: UnitOfWork) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import (
     Table,
 )
 
-from shared.db.types import UtcDateTime
+from shared.platform.db.types import UtcDateTime
 
 metadata = MetaData()
 

@@ -11,11 +11,13 @@ from quality.service_layer.comparison import compare_cluster
 from quality.service_layer.gaps import competency_gaps, stated_importance
 from quality.service_layer.methodology import current_content, from_json
 from quality.service_layer.scoreboard import years_of
-from shared.db.queries import fetch_page, not_found
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.pagination import Cursor, Limit, Page
+from shared.platform.db.queries import fetch_page
+from shared.platform.errors import NotFound
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.pagination import Cursor, Limit, Page
 
-router = APIRouter(prefix="/api/v1/quality", tags=["quality"])
+router = APIRouter(prefix=f"{API_PREFIX}/quality", tags=["quality"])
 
 AlertKind = Literal["index_below_threshold", "significant_drop", "competency_gap"]
 
@@ -70,7 +72,7 @@ async def get_competency_gaps(
     async with uow_factory() as uow:
         row = await reading.one_score(uow, scope, scope_id, period=period, pooled=pooled)
         if row is None:
-            raise not_found(f"no {period} score for {scope}", scope_id)
+            raise NotFound(f"no {period} score for {scope}", scope_id)
         importance = await stated_importance(
             uow, scope=scope, scope_id=scope_id, years=years_of(period, pooled=pooled)
         )

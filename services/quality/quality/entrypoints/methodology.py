@@ -5,10 +5,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from quality.entrypoints.scores import Reader
 from quality.service_layer import methodology as handlers
-from shared.auth import CurrentIdentity
-from shared.web.deps import UnitOfWorkFactory
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.identity import CurrentIdentity
 
-router = APIRouter(prefix="/api/v1/quality/methodology", tags=["methodology"])
+router = APIRouter(prefix=f"{API_PREFIX}/quality/methodology", tags=["methodology"])
 
 Weight = Annotated[float, Field(ge=0, le=1)]
 

@@ -6,12 +6,14 @@ from sqlalchemy import select
 
 from quality.adapters.tables import scores
 from quality.service_layer import reading
-from shared.auth import Identity, current_identity, forbidden
-from shared.db.queries import not_found
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
+from shared.platform.auth import Identity, forbidden
+from shared.platform.errors import NotFound
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.identity import current_identity
+from shared.platform.web.pagination import Cursor, Limit, Page, decode_cursor, encode_cursor
 
-router = APIRouter(prefix="/api/v1/quality", tags=["quality"])
+router = APIRouter(prefix=f"{API_PREFIX}/quality", tags=["quality"])
 
 Scope = Literal["program", "organization", "cluster", "region", "national"]
 Level = Annotated[float, Query(description="interval level of rankings", ge=0.5, le=0.999)]
@@ -151,7 +153,7 @@ async def get_score(
         period = period or await reading.latest_period(uow, scope, scope_id)
         row = await reading.one_score(uow, scope, scope_id, period=period, pooled=pooled)
         if row is None:
-            raise not_found(f"no {period} score for {scope}", scope_id)
+            raise NotFound(f"no {period} score for {scope}", scope_id)
         if level is not None:
             row = await reading.at_level(uow, row, level=level)
         ranked = await reading.rankings(

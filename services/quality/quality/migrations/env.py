@@ -1,6 +1,6 @@
 from alembic import context
 
 from quality.adapters.tables import metadata
-from shared.db.alembic_env import run_migrations
+from shared.platform.alembic_env import run_migrations
 
 run_migrations(context, metadata)

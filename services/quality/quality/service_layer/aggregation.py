@@ -13,11 +13,11 @@ from sqlalchemy import delete, select
 from quality.adapters.tables import assessment_states, cells, q_frameworks, q_requirements
 from quality.domain.cells import ScopeTally
 from quality.service_layer.dirty import mark_dirty, mark_scored
-from shared.db.queries import upsert
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.catalogue import assessment as ev
-from shared.events.envelope import CloudEvent
-from shared.messaging.consumer import EventHandler
+from shared.contracts.catalogue import assessment as ev
+from shared.platform.db.queries import upsert
+from shared.platform.messaging.consumer import EventHandler
+from shared.platform.messaging.envelope import CloudEvent
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def _load_cell(uow: UnitOfWork, program_id: str, period: int) -> ScopeTally | None:
@@ -36,7 +36,9 @@ async def _change_cell(uow: UnitOfWork, state: dict[str, Any], *, add: bool) -> 
         tally.add(state)
     else:
         tally.remove(state)
-    await upsert(uow, cells, {"program_id": program_id, "period": period, "tally": tally.to_json()})
+    await upsert(
+        uow.session, cells, {"program_id": program_id, "period": period, "tally": tally.to_json()}
+    )
     await mark_dirty(uow, program_id=program_id, period=period)
 
 
@@ -61,7 +63,7 @@ async def apply_assessment(event: CloudEvent, uow: UnitOfWork) -> None:
     if active:
         await _change_cell(uow, state, add=True)
     await upsert(
-        uow,
+        uow.session,
         assessment_states,
         {
             "assessment_id": state["assessment_id"],
@@ -76,7 +78,7 @@ async def apply_framework(event: CloudEvent, uow: UnitOfWork) -> None:
     p: ev.FrameworkPublished = event.payload()
     domains = {c.code: d.code for d in p.domains for c in d.competencies}
     await upsert(
-        uow, q_frameworks, {"id": p.framework_id, "version": p.version, "domains": domains}
+        uow.session, q_frameworks, {"id": p.framework_id, "version": p.version, "domains": domains}
     )
     await mark_scored(uow)  # scorecards computed before it arrived lack its domains
 

@@ -14,10 +14,10 @@ from sqlalchemy import select
 from quality.adapters.tables import alerts, scores
 from quality.domain.intervals import intervals_overlap
 from quality.service_layer.gaps import competency_gaps, stated_importance
-from shared.db.queries import now
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.catalogue.quality import AlertRaised
-from shared.ids import new_id
+from shared.contracts.catalogue.quality import AlertRaised
+from shared.platform.db.queries import now
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 Card = dict[str, Any]
 
@@ -95,9 +95,7 @@ async def _raise(
             period=period,
             kind=kind,
             detail=detail,
-        ),
-        key=key[1],
-        subject=f"quality/{key[0]}/{key[1]}/alerts/{row['id']}",
+        )
     )
 
 

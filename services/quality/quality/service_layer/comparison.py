@@ -17,8 +17,8 @@ from quality.domain.index import Methodology
 from quality.domain.intervals import difference_of_proportions_interval
 from quality.domain.suppression import FigureKind, suppression_reason
 from quality.service_layer.scopes import programs_in
-from shared.db.queries import fetch_one
-from shared.db.unit_of_work import UnitOfWork
+from shared.platform.db.queries import fetch_one
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def _tally(uow: UnitOfWork, programs, years: range) -> ScopeTally:  # type: ignore[no-untyped-def]

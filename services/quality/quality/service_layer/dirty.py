@@ -9,7 +9,7 @@ committed while it computed stays marked for the next window.
 from sqlalchemy import Select, and_, delete, or_, select, update
 
 from quality.adapters.tables import cells, dirty_cells, scores
-from shared.db.unit_of_work import UnitOfWork
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 Mark = tuple[str, int, int]  # program_id, period, generation
 

@@ -14,7 +14,7 @@ from sqlalchemy import or_, select
 from quality.adapters.tables import q_programs, q_requirements
 from quality.domain.importance_performance import CompetencyMeans, importance_performance
 from quality.service_layer.scopes import programs_in
-from shared.db.unit_of_work import UnitOfWork
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def stated_importance(

@@ -10,11 +10,11 @@ from quality.adapters.tables import methodologies
 from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
 from quality.domain.suppression import SuppressionThresholds
 from quality.service_layer.dirty import mark_scored
-from shared.auth import Identity, forbidden
-from shared.db.queries import now
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
-from shared.events.catalogue.quality import MethodologyPublished
+from shared.contracts.catalogue.quality import MethodologyPublished
+from shared.platform.auth import Identity, forbidden
+from shared.platform.db.queries import now
+from shared.platform.errors import RuleViolation
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +73,7 @@ async def _store(uow: UnitOfWork, content: dict[str, Any]) -> None:
                 "satisfied_threshold": content["satisfied_threshold"],
                 "alert_index_below": content["alert_index_below"],
             },
-        ),
-        key="methodology",
-        subject=f"methodologies/{content['version']}",
+        )
     )
 
 

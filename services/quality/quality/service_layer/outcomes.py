@@ -13,7 +13,7 @@ from sqlalchemy import and_, exists, func, or_, select
 
 from quality.adapters.tables import q_employments, q_graduates
 from quality.domain.scorecard import OutcomeCounts
-from shared.db.unit_of_work import UnitOfWork
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 # Coverage is measured against the graduates of the last five cohorts: the people employers
 # are asked to assess.

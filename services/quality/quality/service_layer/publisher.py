@@ -18,10 +18,10 @@ from quality.service_layer.dirty import clear_marks, take_marks
 from quality.service_layer.methodology import current_content, from_json
 from quality.service_layer.outcomes import COVERAGE_COHORTS
 from quality.service_layer.scoreboard import ScopeKey, compute_scorecards
-from shared.db.queries import now, upsert
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.catalogue.quality import Figure, ScoreUpdated
-from shared.messaging.leadership import lock_id
+from shared.contracts.catalogue.quality import Figure, ScoreUpdated
+from shared.platform.db.queries import now, upsert
+from shared.platform.messaging.leadership import lock_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ async def _store_changes(
         if stored.get(key) == content:
             continue
         await upsert(
-            uow,
+            uow.session,
             scores,
             {
                 "scope": key[0],
@@ -96,11 +96,7 @@ async def _store_changes(
                 "computed_at": now(),
             },
         )
-        uow.publish(
-            _event(key, period, pooled, content),
-            key=key[1],
-            subject=f"quality/{key[0]}/{key[1]}",
-        )
+        uow.publish(_event(key, period, pooled, content))
         if not pooled:
             await raise_alerts(
                 uow, key, period=period, card=content, before=stored.get(key), threshold=alert_below

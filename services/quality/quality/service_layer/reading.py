@@ -10,8 +10,8 @@ from quality.domain.ranking import rank
 from quality.service_layer.methodology import current_content, from_json
 from quality.service_layer.scopes import member_during
 from quality.service_layer.scoreboard import compute_scorecards
-from shared.db.queries import not_found
-from shared.db.unit_of_work import UnitOfWork
+from shared.platform.errors import NotFound
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 SHARE_RANKED_BY = "employer_satisfaction"
 
@@ -59,7 +59,7 @@ async def latest_period(uow: UnitOfWork, scope: str, scope_id: str) -> int:
         )
     )
     if period is None:
-        raise not_found(f"no score yet for {scope}", scope_id)
+        raise NotFound(f"no score yet for {scope}", scope_id)
     return period
 
 

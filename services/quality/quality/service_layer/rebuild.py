@@ -31,14 +31,15 @@ from quality.adapters.registry_projection import REGISTRY_HANDLERS
 from quality.adapters.tables import dirty_cells, methodologies, scores
 from quality.service_layer.aggregation import ASSESSMENT_HANDLERS
 from quality.service_layer.publisher import publish_changes
-from shared.db.engine import create_engine, is_sqlite, session_factory
-from shared.db.migrations import upgrade
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.envelope import InvalidEvent, decode
-from shared.messaging.inbox_apply import apply_in, is_outage
-from shared.messaging.tables import inbox, outbox
-from shared.messaging.topic_reader import read_topic
-from shared.settings import ASSESSMENT_TOPIC, REGISTRY_TOPIC, KafkaSettings
+from shared.platform.db.engine import create_engine, is_sqlite, session_factory
+from shared.platform.db.migrations import upgrade
+from shared.platform.messaging.envelope import InvalidEvent, decode
+from shared.platform.messaging.inbox_apply import apply_in, is_outage
+from shared.platform.messaging.tables import inbox, outbox
+from shared.platform.messaging.topic_reader import read_topic
+from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.names import ASSESSMENT_TOPIC, REGISTRY_TOPIC
+from shared.platform.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import Select, and_, or_, select
 
 from quality.adapters.tables import q_memberships, q_organizations, q_programs
-from shared.db.unit_of_work import UnitOfWork
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 SCOPES = ("program", "organization", "cluster", "region", "national")
 COUNTRY = "UZ"

@@ -28,7 +28,7 @@ from quality.domain.scorecard import CoverageCounts, OutcomeCounts, Scorecard
 from quality.domain.scoring import score
 from quality.service_layer.outcomes import COVERAGE_COHORTS, cohort_outcomes_by_program
 from quality.service_layer.scopes import COUNTRY, member_during
-from shared.db.unit_of_work import UnitOfWork
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 ScopeKey = tuple[str, str]  # (scope, scope_id)
 

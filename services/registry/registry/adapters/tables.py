@@ -14,7 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from shared.db.types import UtcDateTime
+from shared.platform.db.types import UtcDateTime
 
 metadata = MetaData()
 

@@ -5,7 +5,7 @@ institution: its own organization, programs and graduates. employer: its own org
 the employments it records. operator: no registry data.
 """
 
-from shared.auth import Identity, forbidden
+from shared.platform.auth import Identity, forbidden
 
 
 def require(condition: bool, detail: str) -> None:

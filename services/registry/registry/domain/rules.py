@@ -2,8 +2,8 @@
 
 from datetime import date
 
-from shared import reference
-from shared.domain_errors import RuleViolation
+from shared.contracts import reference
+from shared.platform.errors import RuleViolation
 
 ORGANIZATION_KINDS = ("education", "employer", "research", "private", "government")
 MEMBER_ROLES = ("coordinator", "education", "employer", "research", "private_partner")

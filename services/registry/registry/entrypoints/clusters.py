@@ -13,13 +13,14 @@ from registry.entrypoints.schemas import (
     MemberPublic,
 )
 from registry.service_layer import clusters as handlers
-from shared.auth import CurrentIdentity
-from shared.db.queries import fetch_one, fetch_page
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
-from shared.web.pagination import Cursor, Limit, Page
+from shared.platform.db.queries import fetch_one, fetch_page
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
 
-router = APIRouter(prefix="/api/v1/clusters", tags=["clusters"])
+router = APIRouter(prefix=f"{API_PREFIX}/clusters", tags=["clusters"])
 
 
 @router.post("", status_code=201, response_model=ClusterPublic, summary="Create a cluster")

@@ -3,12 +3,13 @@ from fastapi import APIRouter, Request
 from registry.adapters.tables import employments
 from registry.entrypoints.people_schemas import EmploymentCreate, EmploymentEnd, EmploymentPublic
 from registry.service_layer import employments as handlers
-from shared.auth import CurrentIdentity
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
-from shared.web.pagination import Cursor, Limit, Page
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
 
-router = APIRouter(prefix="/api/v1/employments", tags=["employments"])
+router = APIRouter(prefix=f"{API_PREFIX}/employments", tags=["employments"])
 
 
 @router.post("", status_code=201, response_model=EmploymentPublic, summary="Record an employment")

@@ -13,15 +13,17 @@ from registry.entrypoints.people_schemas import (
 from registry.service_layer import graduate_import
 from registry.service_layer import graduates as handlers
 from registry.service_layer.organizations import require_organization
-from shared.auth import CurrentIdentity, Identity
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
-from shared.web.pagination import Cursor, Limit, Page
-from shared.web.problems import ProblemError
+from shared.platform.auth import Identity
+from shared.platform.errors import RuleViolation
+from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
+from shared.platform.web.problems import ProblemError
 
-router = APIRouter(prefix="/api/v1/graduates", tags=["graduates"])
+router = APIRouter(prefix=f"{API_PREFIX}/graduates", tags=["graduates"])
 
 CSV_BODY = {
     "requestBody": {

@@ -11,13 +11,14 @@ from registry.entrypoints.schemas import (
     OrganizationUpdate,
 )
 from registry.service_layer import organizations as handlers
-from shared.auth import CurrentIdentity
-from shared.db.queries import fetch_one, fetch_page
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
-from shared.web.pagination import Cursor, Limit, Page
+from shared.platform.db.queries import fetch_one, fetch_page
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
 
-router = APIRouter(prefix="/api/v1/organizations", tags=["organizations"])
+router = APIRouter(prefix=f"{API_PREFIX}/organizations", tags=["organizations"])
 
 
 @router.post(

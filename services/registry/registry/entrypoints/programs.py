@@ -4,13 +4,14 @@ from registry.adapters.tables import programs
 from registry.domain import access
 from registry.entrypoints.schemas import ProgramCreate, ProgramPublic, ProgramUpdate
 from registry.service_layer import programs as handlers
-from shared.auth import CurrentIdentity
-from shared.db.queries import fetch_one, fetch_page
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.idempotency import IdempotencyKey, create_once, fingerprint
-from shared.web.pagination import Cursor, Limit, Page
+from shared.platform.db.queries import fetch_one, fetch_page
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.idempotency import IdempotencyKey, create_once, fingerprint
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
 
-router = APIRouter(prefix="/api/v1/programs", tags=["programs"])
+router = APIRouter(prefix=f"{API_PREFIX}/programs", tags=["programs"])
 
 
 @router.post("", status_code=201, response_model=ProgramPublic, summary="Register a program")

@@ -7,14 +7,15 @@ from registry.adapters.tables import regions
 from registry.domain import access
 from registry.entrypoints.schemas import RegionPublic, RegionUpsert
 from registry.service_layer.regions import upsert_regions
-from shared import reference
-from shared.auth import CurrentIdentity
-from shared.db.queries import fetch_one
-from shared.domain_errors import RuleViolation
-from shared.web.deps import UnitOfWorkFactory
-from shared.web.pagination import Page
+from shared.contracts import reference
+from shared.platform.db.queries import fetch_one
+from shared.platform.errors import RuleViolation
+from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Page
 
-router = APIRouter(prefix="/api/v1/regions", tags=["regions"])
+router = APIRouter(prefix=f"{API_PREFIX}/regions", tags=["regions"])
 
 
 def _public(row) -> dict:  # type: ignore[no-untyped-def]

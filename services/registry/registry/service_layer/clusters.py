@@ -10,11 +10,11 @@ from registry.adapters.tables import cluster_members, clusters
 from registry.domain import access, rules
 from registry.service_layer.common import save_changes
 from registry.service_layer.organizations import check_region, require_organization
-from shared.auth import Identity
-from shared.db.queries import fetch_one, now
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
-from shared.ids import new_id
+from shared.platform.auth import Identity
+from shared.platform.db.queries import fetch_one, now
+from shared.platform.errors import Conflict, NotFound, RuleViolation
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def create(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) -> dict[str, Any]:
@@ -24,7 +24,7 @@ async def create(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) -> d
     coordinator = await require_organization(uow, data["coordinator_id"], field="coordinator_id")
     row = {**data, "id": new_id(), "status": "active", "created_at": now(), "updated_at": now()}
     await uow.session.execute(clusters.insert().values(**row))
-    uow.publish(events.cluster(row, created=True), key=row["id"], subject=f"clusters/{row['id']}")
+    uow.publish(events.cluster(row, created=True))
     await _join(uow, row["id"], coordinator, role="coordinator", joined_on=date.today())
     return row
 
@@ -59,11 +59,11 @@ async def join(
     cluster = await fetch_one(uow.session, clusters, cluster_id, "cluster")
     access.can_manage_in_region(identity, cluster["region_code"], "this cluster's members")
     if cluster["status"] == "closed":
-        raise RuleViolation("cluster_id", "the cluster is closed", status=409)
+        raise Conflict("the cluster is closed", field="cluster_id")
     organization = await require_organization(uow, data["organization_id"], field="organization_id")
     rules.check_member_role(data["role"], organization["kind"])
     if await _active_membership(uow, cluster_id, organization["id"]) is not None:
-        raise RuleViolation("organization_id", "already a member of this cluster", status=409)
+        raise Conflict("already a member of this cluster", field="organization_id")
     return await _join(
         uow,
         cluster_id,
@@ -80,12 +80,11 @@ async def leave(
     access.can_manage_in_region(identity, cluster["region_code"], "this cluster's members")
     member = await _active_membership(uow, cluster_id, organization_id)
     if member is None:
-        raise RuleViolation("organization_id", "not a current member of this cluster", status=404)
+        raise NotFound("member of this cluster", organization_id)
     if organization_id == cluster["coordinator_id"]:
-        raise RuleViolation(
-            "organization_id",
+        raise Conflict(
             "the coordinator cannot leave; appoint another coordinator first",
-            status=409,
+            field="organization_id",
         )
     if left_on < member["joined_on"]:
         raise RuleViolation("left_on", "left_on is before the organization joined")
@@ -93,7 +92,7 @@ async def leave(
         cluster_members.update().where(cluster_members.c.id == member["id"]).values(left_on=left_on)
     )
     member = {**member, "left_on": left_on}
-    uow.publish(events.member_left(member), key=cluster_id, subject=f"clusters/{cluster_id}")
+    uow.publish(events.member_left(member))
     return member
 
 
@@ -128,5 +127,5 @@ async def _join(
         "left_on": None,
     }
     await uow.session.execute(cluster_members.insert().values(**row))
-    uow.publish(events.member_joined(row), key=cluster_id, subject=f"clusters/{cluster_id}")
+    uow.publish(events.member_joined(row))
     return row

@@ -5,9 +5,9 @@ from typing import Any
 
 from sqlalchemy import Table
 
-from shared.db.queries import now
-from shared.db.unit_of_work import UnitOfWork
-from shared.events.payloads import EventPayload
+from shared.platform.db.queries import now
+from shared.platform.messaging.payloads import EventPayload
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def save_changes(
@@ -31,5 +31,5 @@ async def save_changes(
         .where(primary == row[primary.name])
         .values(**changes, updated_at=updated["updated_at"])
     )
-    uow.publish(to_event(updated), key=key, subject=subject)
+    uow.publish(to_event(updated))
     return updated

@@ -9,12 +9,12 @@ from registry import events
 from registry.adapters.tables import employments, graduates, organizations
 from registry.domain import access, rules
 from registry.service_layer.organizations import require_organization
-from shared.auth import Identity, forbidden
-from shared.db.queries import fetch_one, fetch_page, now
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
-from shared.ids import new_id
-from shared.web.pagination import Page
+from shared.platform.auth import Identity, forbidden
+from shared.platform.db.queries import fetch_one, fetch_page, now
+from shared.platform.errors import Conflict, RuleViolation
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.web.pagination import Page
 
 
 def check_period(start_date: date, end_date: date | None) -> None:
@@ -46,10 +46,9 @@ async def check_no_overlap(uow: UnitOfWork, data: dict[str, Any]) -> None:
         if rules.periods_overlap(
             data["start_date"], data["end_date"], other.start_date, other.end_date
         ):
-            raise RuleViolation(
-                "start_date",
+            raise Conflict(
                 f"this employer already employs this graduate in that period ({other.id})",
-                status=409,
+                field="start_date",
             )
 
 
@@ -63,11 +62,7 @@ async def record(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) -> d
     at = now()
     row = {**data, "id": new_id(), "created_at": at, "updated_at": at}
     await uow.session.execute(employments.insert().values(**row))
-    uow.publish(
-        events.employment(row, graduate, ended=False),
-        key=graduate["institution_id"],
-        subject=f"employments/{row['id']}",
-    )
+    uow.publish(events.employment(row, graduate, ended=False))
     return row
 
 
@@ -77,9 +72,7 @@ async def end(
     row = await fetch_one(uow.session, employments, employment_id, "employment")
     access.acts_for_employer(identity, row["employer_id"])
     if row["end_date"] is not None:
-        raise RuleViolation(
-            "end_date", f"this employment already ended on {row['end_date']}", status=409
-        )
+        raise Conflict(f"this employment already ended on {row['end_date']}", field="end_date")
     check_period(row["start_date"], end_date)
     ended = {**row, "end_date": end_date, "updated_at": now()}
     await uow.session.execute(
@@ -88,11 +81,7 @@ async def end(
         .values(end_date=end_date, updated_at=ended["updated_at"])
     )
     graduate = await fetch_one(uow.session, graduates, row["graduate_id"], "graduate")
-    uow.publish(
-        events.employment(ended, graduate, ended=True),
-        key=graduate["institution_id"],
-        subject=f"employments/{employment_id}",
-    )
+    uow.publish(events.employment(ended, graduate, ended=True))
     return ended
 
 

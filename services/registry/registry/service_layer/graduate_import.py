@@ -20,10 +20,10 @@ from sqlalchemy import bindparam, select
 from registry import events
 from registry.adapters.tables import graduates, programs
 from registry.service_layer.graduates import graduation_year_problem
-from shared.db.queries import now
-from shared.db.unit_of_work import UnitOfWork
-from shared.ids import new_id
-from shared.web.problems import ProblemError
+from shared.platform.db.queries import now
+from shared.platform.errors import Refused
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 COLUMNS = ("student_ref", "full_name", "program_id", "graduation_year")
 BATCH_SIZE = 1000
@@ -296,11 +296,7 @@ class GraduateImport:
             await self.flush()
 
     def _publish(self, row: dict[str, Any], *, created: bool) -> None:
-        self.uow.publish(
-            events.graduate(row, created=created),
-            key=self.institution_id,
-            subject=f"graduates/{row['id']}",
-        )
+        self.uow.publish(events.graduate(row, created=created))
 
     async def flush(self) -> None:
         """Write the rows gathered so far (executemany, in this unit of work's transaction)."""
@@ -350,11 +346,10 @@ async def import_graduates(
     return job.counts
 
 
-def _rejected(job: GraduateImport) -> ProblemError:
+def _rejected(job: GraduateImport) -> Refused:
     listed = "" if job.error_count <= MAX_LISTED_ERRORS else f" (the first {MAX_LISTED_ERRORS})"
-    return ProblemError(
-        422,
-        "Invalid CSV file",
+    return Refused(
         f"The file has {job.error_count} error(s){listed}; nothing was imported.",
         errors=job.errors,
+        title="Invalid CSV file",
     )

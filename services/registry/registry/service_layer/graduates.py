@@ -9,12 +9,12 @@ from registry.adapters.tables import employments, graduates, organizations, prog
 from registry.domain import access
 from registry.service_layer.common import save_changes
 from registry.service_layer.organizations import require_organization
-from shared.auth import Identity, forbidden
-from shared.db.queries import fetch_one, fetch_page, now
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
-from shared.ids import new_id
-from shared.web.pagination import Page
+from shared.platform.auth import Identity, forbidden
+from shared.platform.db.queries import fetch_one, fetch_page, now
+from shared.platform.errors import Conflict, RuleViolation
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.web.pagination import Page
 
 FIRST_GRADUATION_YEAR = 1950
 
@@ -68,8 +68,8 @@ async def register(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) ->
         )
     )
     if taken is not None:
-        raise RuleViolation(
-            "student_ref", f"this institution already registered {data['student_ref']}", status=409
+        raise Conflict(
+            f"this institution already registered {data['student_ref']}", field="student_ref"
         )
     at = now()
     row = {
@@ -81,9 +81,7 @@ async def register(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) ->
         "updated_at": at,
     }
     await uow.session.execute(graduates.insert().values(**row))
-    uow.publish(
-        events.graduate(row, created=True), key=institution_id, subject=f"graduates/{row['id']}"
-    )
+    uow.publish(events.graduate(row, created=True))
     return row
 
 

@@ -8,11 +8,11 @@ from registry import events
 from registry.adapters.tables import organizations, regions
 from registry.domain import access, rules
 from registry.service_layer.common import save_changes
-from shared.auth import Identity
-from shared.db.queries import fetch_one, now
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
-from shared.ids import new_id
+from shared.platform.auth import Identity
+from shared.platform.db.queries import fetch_one, now
+from shared.platform.errors import Conflict, RuleViolation
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def check_region(uow: UnitOfWork, region_code: str) -> None:
@@ -30,12 +30,10 @@ async def register(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) ->
         select(organizations.c.id).where(organizations.c.tax_id == data["tax_id"])
     )
     if taken is not None:
-        raise RuleViolation("tax_id", f"taxpayer id already registered ({taken})", status=409)
+        raise Conflict(f"taxpayer id already registered ({taken})", field="tax_id")
     row = {**data, "id": new_id(), "active": True, "created_at": now(), "updated_at": now()}
     await uow.session.execute(organizations.insert().values(**row))
-    uow.publish(
-        events.organization(row, created=True), key=row["id"], subject=f"organizations/{row['id']}"
-    )
+    uow.publish(events.organization(row, created=True))
     return row
 
 

@@ -9,11 +9,11 @@ from registry.adapters.tables import programs
 from registry.domain import access, rules
 from registry.service_layer.common import save_changes
 from registry.service_layer.organizations import require_organization
-from shared.auth import Identity
-from shared.db.queries import fetch_one, now
-from shared.db.unit_of_work import UnitOfWork
-from shared.domain_errors import RuleViolation
-from shared.ids import new_id
+from shared.platform.auth import Identity
+from shared.platform.db.queries import fetch_one, now
+from shared.platform.errors import Conflict
+from shared.platform.ids import new_id
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
 async def register(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) -> dict[str, Any]:
@@ -28,16 +28,10 @@ async def register(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) ->
         )
     )
     if taken is not None:
-        raise RuleViolation(
-            "code", f"this institution already has program {data['code']}", status=409
-        )
+        raise Conflict(f"this institution already has program {data['code']}", field="code")
     row = {**data, "id": new_id(), "active": True, "created_at": now(), "updated_at": now()}
     await uow.session.execute(programs.insert().values(**row))
-    uow.publish(
-        events.program(row, created=True),
-        key=row["institution_id"],
-        subject=f"programs/{row['id']}",
-    )
+    uow.publish(events.program(row, created=True))
     return row
 
 

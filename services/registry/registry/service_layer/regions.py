@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 
 from registry import events
 from registry.adapters.tables import regions
-from shared import reference
-from shared.db.queries import now
-from shared.db.unit_of_work import UnitOfWork
+from shared.contracts import reference
+from shared.platform.db.queries import now
+from shared.platform.messaging.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ async def upsert_regions(uow: UnitOfWork, items: list[reference.Region]) -> int:
             )
         else:
             continue
-        uow.publish(events.region_upserted(row), key=item.code, subject=f"regions/{item.code}")
+        uow.publish(events.region_upserted(row))
         changed += 1
     return changed
 

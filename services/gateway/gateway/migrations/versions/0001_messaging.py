@@ -7,7 +7,7 @@ Create Date: 2026-11-27
 
 from alembic import op
 
-from shared.db.messaging_migration import create_messaging_tables_v1, drop_messaging_tables_v1
+from shared.platform.messaging.migration import create_messaging_tables_v1, drop_messaging_tables_v1
 
 revision = "gateway_0001"
 down_revision = None

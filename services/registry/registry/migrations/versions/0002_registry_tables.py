@@ -11,7 +11,10 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from shared.db.messaging_migration import create_idempotency_table_v1, drop_idempotency_table_v1
+from shared.platform.messaging.migration import (
+    create_idempotency_table_v1,
+    drop_idempotency_table_v1,
+)
 
 # revision identifiers, used by Alembic.
 revision: str = "registry_0002"

@@ -1,0 +1,83 @@
+"""Quality events (topic educluster.quality.v1), the ones ministry systems subscribe to.
+
+Keyed by the scored entity's id (a program, organization or cluster id, a region code, or the
+country code for the national scope), so each scope's history stays in order.
+"""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from shared.platform.messaging.payloads import EventPayload
+from shared.platform.names import QUALITY_TOPIC
+
+Scope = Literal["program", "organization", "cluster", "region", "national"]
+
+
+class QualityEvent(EventPayload):
+    topic = QUALITY_TOPIC
+
+
+class Figure(BaseModel):
+    """One published number: never without its n and interval; suppressed ones give a reason."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    suppressed: bool
+    reason: str | None
+
+
+class ScoreUpdated(QualityEvent):
+    """A published figure of a scope changed (coalesced: at most one per scope per window)."""
+
+    event_type = "educluster.quality.score.updated.v1"
+    scope: Scope
+    scope_id: str
+    period: int
+    pooled: bool  # the 3-year pool ending at ``period``
+    methodology_version: int
+    index: Figure
+    indicators: dict[str, Figure]
+
+    def partition_key(self) -> str:
+        return self.scope_id
+
+    def subject(self) -> str:
+        return f"quality/{self.scope}/{self.scope_id}"
+
+
+class AlertRaised(QualityEvent):
+    """A scope needs attention: a low index, a significant drop, or a competency gap."""
+
+    event_type = "educluster.quality.alert.raised.v1"
+    alert_id: str
+    scope: Scope
+    scope_id: str
+    period: int
+    kind: Literal["index_below_threshold", "significant_drop", "competency_gap"]
+    detail: dict[str, str | float | int | None]
+
+    def partition_key(self) -> str:
+        return self.scope_id
+
+    def subject(self) -> str:
+        return f"quality/{self.scope}/{self.scope_id}/alerts/{self.alert_id}"
+
+
+class MethodologyPublished(QualityEvent):
+    """The ministry published a methodology version; every score is recomputed with it."""
+
+    event_type = "educluster.quality.methodology.published.v1"
+    version: int
+    weights: dict[str, float]
+    interval_level: float
+    thresholds: dict[str, int | float]
+
+    def partition_key(self) -> str:
+        return "methodology"
+
+    def subject(self) -> str:
+        return f"methodologies/{self.version}"

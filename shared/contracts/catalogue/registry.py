@@ -1,0 +1,210 @@
+"""Registry events (topic educluster.registry.v1).
+
+Keys: everything about an institution — its programs, graduates and their employments — is
+keyed by the institution's id, so it stays in order; organizations by their own id; clusters
+and memberships by the cluster id; regions by their code. Events carry ids and codes, never
+the names of people.
+"""
+
+from datetime import date
+from typing import Literal
+
+from shared.platform.messaging.payloads import EventPayload
+from shared.platform.names import REGISTRY_TOPIC
+
+OrganizationKind = Literal["education", "employer", "research", "private", "government"]
+MemberRole = Literal["coordinator", "education", "employer", "research", "private_partner"]
+
+
+class RegistryEvent(EventPayload):
+    topic = REGISTRY_TOPIC
+
+
+class RegionUpserted(RegistryEvent):
+    """A first-level administrative division was added or renamed."""
+
+    event_type = "educluster.registry.region.upserted.v1"
+    code: str
+    country: str
+    name_uz: str
+    name_ru: str
+    name_en: str
+
+    def partition_key(self) -> str:
+        return self.code
+
+    def subject(self) -> str:
+        return f"regions/{self.code}"
+
+
+class _ClusterState(RegistryEvent):
+    cluster_id: str
+    name: str
+    region_code: str
+    sectors: list[str]
+    coordinator_id: str
+    status: Literal["active", "suspended", "closed"]
+
+    def partition_key(self) -> str:
+        return self.cluster_id
+
+    def subject(self) -> str:
+        return f"clusters/{self.cluster_id}"
+
+
+class ClusterCreated(_ClusterState):
+    """A regional education cluster was created."""
+
+    event_type = "educluster.registry.cluster.created.v1"
+
+
+class ClusterUpdated(_ClusterState):
+    """A cluster's name, sectors, coordinator or status changed (full new state)."""
+
+    event_type = "educluster.registry.cluster.updated.v1"
+
+
+class ClusterMemberJoined(RegistryEvent):
+    """An organization joined a cluster in a role."""
+
+    event_type = "educluster.registry.cluster.member.joined.v1"
+    cluster_id: str
+    organization_id: str
+    role: MemberRole
+    joined_on: date
+
+    def partition_key(self) -> str:
+        return self.cluster_id
+
+    def subject(self) -> str:
+        return f"clusters/{self.cluster_id}"
+
+
+class ClusterMemberLeft(RegistryEvent):
+    """An organization left a cluster (its membership history is kept)."""
+
+    event_type = "educluster.registry.cluster.member.left.v1"
+    cluster_id: str
+    organization_id: str
+    role: MemberRole
+    joined_on: date
+    left_on: date
+
+    def partition_key(self) -> str:
+        return self.cluster_id
+
+    def subject(self) -> str:
+        return f"clusters/{self.cluster_id}"
+
+
+class _OrganizationState(RegistryEvent):
+    organization_id: str
+    kind: OrganizationKind
+    subtype: str
+    name: str
+    region_code: str
+    tax_id: str
+    active: bool
+
+    def partition_key(self) -> str:
+        return self.organization_id
+
+    def subject(self) -> str:
+        return f"organizations/{self.organization_id}"
+
+
+class OrganizationRegistered(_OrganizationState):
+    """An institution, employer, research institute, partner or authority was registered."""
+
+    event_type = "educluster.registry.organization.registered.v1"
+
+
+class OrganizationUpdated(_OrganizationState):
+    """An organization's details or active flag changed (full new state)."""
+
+    event_type = "educluster.registry.organization.updated.v1"
+
+
+class _ProgramState(RegistryEvent):
+    program_id: str
+    institution_id: str
+    code: str
+    name: str
+    level: str
+    field_code: str
+    language: str
+    active: bool
+
+    def partition_key(self) -> str:
+        return self.institution_id
+
+    def subject(self) -> str:
+        return f"programs/{self.program_id}"
+
+
+class ProgramRegistered(_ProgramState):
+    """An institution registered a study program."""
+
+    event_type = "educluster.registry.program.registered.v1"
+
+
+class ProgramUpdated(_ProgramState):
+    """A program's details or active flag changed (full new state)."""
+
+    event_type = "educluster.registry.program.updated.v1"
+
+
+class _GraduateState(RegistryEvent):
+    graduate_id: str
+    institution_id: str
+    program_id: str
+    graduation_year: int
+    active: bool
+
+    def partition_key(self) -> str:
+        return self.institution_id
+
+    def subject(self) -> str:
+        return f"graduates/{self.graduate_id}"
+
+
+class GraduateRegistered(_GraduateState):
+    """A graduate was registered (no name or student reference: ids only)."""
+
+    event_type = "educluster.registry.graduate.registered.v1"
+
+
+class GraduateUpdated(_GraduateState):
+    """A graduate's program, year or active flag changed (full new state)."""
+
+    event_type = "educluster.registry.graduate.updated.v1"
+
+
+class _EmploymentState(RegistryEvent):
+    employment_id: str
+    graduate_id: str
+    institution_id: str
+    program_id: str
+    employer_id: str
+    start_date: date
+    end_date: date | None
+    isco_code: str
+    in_field: bool
+
+    def partition_key(self) -> str:
+        return self.institution_id
+
+    def subject(self) -> str:
+        return f"employments/{self.employment_id}"
+
+
+class EmploymentRecorded(_EmploymentState):
+    """An employer recorded that it employs a graduate."""
+
+    event_type = "educluster.registry.employment.recorded.v1"
+
+
+class EmploymentEnded(_EmploymentState):
+    """An employment ended (end_date is set)."""
+
+    event_type = "educluster.registry.employment.ended.v1"

@@ -1,0 +1,43 @@
+"""Queries every service's handlers share: one row by key, the time now, a projection upsert."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.platform.db.keyset import fetch_page
+from shared.platform.errors import NotFound
+
+__all__ = ["fetch_one", "fetch_page", "find_one", "now", "upsert"]
+
+
+def now() -> datetime:
+    """The current time, timezone-aware UTC (what every stored timestamp uses)."""
+    return datetime.now(UTC)
+
+
+async def find_one(session: AsyncSession, table: Table, key: str) -> dict[str, Any] | None:
+    """The row of ``table`` with primary key ``key`` as a dict, or None."""
+    primary = next(iter(table.primary_key.columns))
+    row = (await session.execute(select(table).where(primary == key))).mappings().first()
+    return dict(row) if row is not None else None
+
+
+async def fetch_one(session: AsyncSession, table: Table, key: str, what: str) -> dict[str, Any]:
+    """The row of ``table`` with primary key ``key`` as a dict; NotFound if none."""
+    row = await find_one(session, table, key)
+    if row is None:
+        raise NotFound(what, key)
+    return row
+
+
+async def upsert(session: AsyncSession, table: Table, row: dict[str, Any]) -> None:
+    """Insert ``row``, or overwrite the row with its primary key (a projection's latest state)."""
+    keys = [c.name for c in table.primary_key.columns]
+    match = [table.c[k] == row[k] for k in keys]
+    exists = await session.scalar(select(table.c[keys[0]]).where(*match))
+    if exists is None:
+        await session.execute(table.insert().values(**row))
+    else:
+        await session.execute(table.update().where(*match).values(**row))

@@ -1,0 +1,102 @@
+"""Kafka clients configured the way EduCluster needs them (see the handbook's KAFKA.md)."""
+
+import asyncio
+import logging
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from shared.platform.names import EPOCH_TOPIC, all_topics
+from shared.platform.settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+
+def new_producer(settings: KafkaSettings) -> AIOKafkaProducer:
+    # Not idempotent on purpose: the bundled broker forgets producer ids when it restarts,
+    # which is fatal for an idempotent producer. aiokafka keeps one batch in flight per
+    # partition, so order per key holds; a duplicate after a retry is absorbed by the inbox.
+    return AIOKafkaProducer(
+        bootstrap_servers=settings.bootstrap_servers,
+        acks="all",
+        enable_idempotence=False,
+        linger_ms=2,
+        max_batch_size=1024 * 1024,  # a relay batch fits one record batch per partition
+        request_timeout_ms=settings.request_timeout_ms,
+        retry_backoff_ms=200,
+    )
+
+
+def new_consumer(
+    settings: KafkaSettings, *, group_id: str | None, topics: tuple[str, ...] = ()
+) -> AIOKafkaConsumer:
+    """A consumer that never commits by itself and reads a new group's topics from the start."""
+    return AIOKafkaConsumer(
+        *topics,
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=group_id,
+        enable_auto_commit=False,
+        auto_offset_reset="earliest",
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
+        max_poll_records=settings.max_poll_records,
+        request_timeout_ms=max(settings.request_timeout_ms, 40_000),
+        rebalance_timeout_ms=settings.rebalance_timeout_ms,
+        session_timeout_ms=settings.session_timeout_ms,
+        heartbeat_interval_ms=settings.heartbeat_interval_ms,
+        retry_backoff_ms=200,
+    )
+
+
+def new_admin(settings: KafkaSettings) -> AIOKafkaAdminClient:
+    return AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers,
+        request_timeout_ms=settings.request_timeout_ms,
+    )
+
+
+async def ensure_topics(settings: KafkaSettings, topics: list[str] | None = None) -> list[str]:
+    """Create the platform's topics that are missing; returns the names it created.
+
+    Must run before any producer or consumer asks for the topics: the bundled broker
+    auto-creates an unknown topic (with other settings) on the first metadata request.
+    """
+    wanted = all_topics() if topics is None else topics
+    admin = new_admin(settings)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in [*wanted, EPOCH_TOPIC] if t not in existing]
+        if not missing:
+            return []
+        new_topics = [
+            NewTopic(
+                name=topic,
+                num_partitions=1 if topic == EPOCH_TOPIC else settings.partitions,
+                replication_factor=settings.replication_factor,
+            )
+            for topic in missing
+        ]
+        response = await admin.create_topics(new_topics)
+        for topic, code, *_ in response.topic_errors:
+            if code not in (0, TopicAlreadyExistsError.errno):
+                raise KafkaError(f"creating topic {topic} failed with error code {code}")
+        log.info("created topics", extra={"topics": missing})
+        return missing
+    finally:
+        await admin.close()
+
+
+async def broker_reachable(settings: KafkaSettings, *, timeout_s: float = 2.0) -> bool:
+    """True when a broker answers a metadata request within the timeout."""
+    admin = new_admin(settings)
+    try:
+        async with asyncio.timeout(timeout_s):
+            await admin.start()
+        async with asyncio.timeout(timeout_s):
+            await admin.list_topics()
+        return True
+    except (KafkaError, OSError, TimeoutError):
+        return False
+    finally:
+        await admin.close()

@@ -1,0 +1,119 @@
+"""The unit of work: one transaction whose state changes and events commit together.
+
+``AbstractUnitOfWork`` is what a use case relies on (publish, commit, roll back); a service's
+own unit of work adds its repositories. ``UnitOfWork`` is the SQL one: the session, plus outbox
+rows written in the same transaction. Unit tests use in-memory fakes of the abstract one.
+"""
+
+import abc
+from collections.abc import Callable
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shared.platform.messaging.envelope import new_event
+from shared.platform.messaging.outbox import OutgoingEvent, append_to_outbox
+from shared.platform.messaging.payloads import EventPayload
+
+
+class AbstractUnitOfWork(abc.ABC):
+    """One use case's transaction: nothing it did counts unless ``commit()`` is called."""
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.rollback()
+
+    @abc.abstractmethod
+    def publish(self, payload: EventPayload) -> None:
+        """Queue a catalogue event; it is published only if this unit of work commits."""
+
+    @abc.abstractmethod
+    async def commit(self) -> None: ...
+
+    @abc.abstractmethod
+    async def rollback(self) -> None: ...
+
+
+class UnitOfWork(AbstractUnitOfWork):
+    """Rolls back unless ``commit()`` is called; ``commit()`` writes the outbox rows too.
+
+    Use one per request or per consumed message::
+
+        async with uow_factory() as uow:
+            uow.session.add(...)
+            uow.publish(SomethingHappened(...))
+            await uow.commit()
+
+    A service's subclass opens its repositories on the session in ``open_repositories``.
+    """
+
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        *,
+        service: str = "educluster",
+        after_commit: Callable[[], None] | None = None,
+    ) -> None:
+        self._sessions = sessions
+        self._service = service
+        self._after_commit = after_commit
+        self._events: list[OutgoingEvent] = []
+        self._flushed = False
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> Self:
+        self.session = self._sessions()
+        self._events, self._flushed = [], False
+        self.open_repositories()
+        return self
+
+    def open_repositories(self) -> None:
+        """Build the service's repositories on ``self.session`` (none here)."""
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            await self.rollback()
+        finally:
+            await self.session.close()
+
+    def add_event(self, event: OutgoingEvent) -> None:
+        """Queue an event; it reaches the outbox only if this unit of work commits."""
+        self._events.append(event)
+
+    def publish(self, payload: EventPayload) -> None:
+        """Queue a catalogue event from this service, keyed by the id that orders it."""
+        event = new_event(payload, service=self._service, subject=payload.subject())
+        self.add_event(OutgoingEvent(event=event, topic=payload.topic, key=payload.partition_key()))
+
+    async def flush_events(self) -> None:
+        """Write the queued events to the outbox now (still uncommitted): bounds the memory of
+        a unit of work that queues very many events, such as a bulk import."""
+        if self._events:
+            await append_to_outbox(self.session, self._events)
+            self._events = []
+            self._flushed = True
+
+    async def commit(self) -> None:
+        await append_to_outbox(self.session, self._events)
+        await self.session.commit()
+        published = bool(self._events) or self._flushed
+        self._events, self._flushed = [], False
+        if published and self._after_commit is not None:
+            self._after_commit()
+
+    async def rollback(self) -> None:
+        self._events, self._flushed = [], False
+        await self.session.rollback()

@@ -1,0 +1,255 @@
+"""Everything a service process runs besides its routes, wired the same way for all four.
+
+A service describes itself with a ``ServiceSpec``; ``create_service_app`` builds the FastAPI
+app whose lifespan opens the database, starts the broker watch, the outbox relay and the
+consumers (each supervised: a crash is logged and the task restarts), and stops them cleanly.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+from fastapi import APIRouter, FastAPI
+from prometheus_client import CollectorRegistry
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from shared.platform.auth import TokenVerifier
+from shared.platform.db.engine import create_engine, session_factory
+from shared.platform.db.migrations import current_revisions, head_revisions
+from shared.platform.logging import configure_logging
+from shared.platform.messaging.consumer import ConsumerRunner, EventHandler
+from shared.platform.messaging.epoch import EpochWatch
+from shared.platform.messaging.metrics import MessagingMetrics
+from shared.platform.messaging.relay import OutboxRelay
+from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.names import dead_letter_topic
+from shared.platform.settings import ServiceSettings
+from shared.platform.web.health import operations_router
+from shared.platform.web.middleware import HttpMetricsMiddleware, RequestIdMiddleware
+from shared.platform.web.problems import install_problem_handlers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """One consumer group of a service: its topics and a handler per event type."""
+
+    purpose: str
+    topics: tuple[str, ...]
+    handlers: Mapping[str, EventHandler]
+
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+@dataclass(frozen=True)
+class ServiceSpec(Generic[S]):
+    name: str
+    title: str
+    settings: S
+    # The service's unit of work (its repositories on the session); the plain one by default.
+    unit_of_work: type[UnitOfWork] = UnitOfWork
+    routers: Sequence[APIRouter] = ()
+    consumers: Sequence[ConsumerSpec] = ()
+    publishes: bool = True
+    # Run once in the background after start (retried until it succeeds), e.g. seeding.
+    on_start: Callable[["Runtime[S]"], Awaitable[None]] | None = None
+    # Named loops of the service's own, run and restarted like the relay and the consumers.
+    loops: Sequence[tuple[str, Callable[["Runtime[S]"], Awaitable[None]]]] = ()
+    # Awaited once as the service stops, before its background tasks and database close,
+    # e.g. to close a client's connection pool.
+    on_stop: Callable[["Runtime[S]"], Awaitable[None]] | None = None
+
+
+@dataclass
+class Runtime(Generic[S]):
+    """The live parts of a running service, on ``app.state.runtime``."""
+
+    spec: ServiceSpec[S]
+    engine: AsyncEngine
+    metrics: MessagingMetrics
+    epochs: EpochWatch
+    relay: OutboxRelay | None = None
+    consumers: list[ConsumerRunner] = field(default_factory=list)
+    tasks: list[asyncio.Task] = field(default_factory=list)
+    uow_factory: Callable[[], UnitOfWork] = field(init=False)
+
+    def __post_init__(self) -> None:
+        sessions = session_factory(self.engine)
+        unit_of_work = self.spec.unit_of_work
+        self.uow_factory = lambda: unit_of_work(
+            sessions,
+            service=self.spec.name,
+            after_commit=self.relay.notify if self.relay else None,
+        )
+
+    @property
+    def settings(self) -> S:
+        return self.spec.settings
+
+
+def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[S]:
+    settings = spec.settings
+    engine = create_engine(settings.resolved_database_url())
+    metrics = MessagingMetrics(registry)
+    epochs = EpochWatch(settings.kafka)
+    runtime = Runtime(spec=spec, engine=engine, metrics=metrics, epochs=epochs)
+    if spec.publishes and settings.relay_enabled:
+        runtime.relay = OutboxRelay(
+            engine=engine,
+            kafka=settings.kafka,
+            epoch_watch=epochs,
+            name=spec.name,
+            metrics=metrics,
+            batch_size=settings.relay_batch_size,
+            idle_poll_s=settings.relay_idle_poll_s,
+            max_backoff_s=settings.relay_max_backoff_s,
+            retention=timedelta(days=settings.outbox_retention_days),
+        )
+    if settings.consumers_enabled:
+        runtime.consumers = [
+            ConsumerRunner(
+                group_id=f"educluster.{spec.name}.{consumer.purpose}",
+                topics=consumer.topics,
+                handlers=consumer.handlers,
+                uow_factory=runtime.uow_factory,
+                engine=engine,
+                kafka=settings.kafka,
+                epoch_watch=epochs,
+                dead_letter_topic=dead_letter_topic(spec.name),
+                metrics=metrics,
+                max_attempts=settings.consumer_max_attempts,
+                retry_backoff_s=settings.consumer_retry_backoff_s,
+            )
+            for consumer in spec.consumers
+        ]
+    return runtime
+
+
+async def supervise(name: str, run: Callable[[], Awaitable[None]]) -> None:
+    """Run a background loop forever; an unexpected crash is logged and the loop restarts."""
+    delay = 1.0
+    while True:
+        try:
+            await run()
+            return
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception(
+                "background task crashed; restarting", extra={"task": name, "retry_s": delay}
+            )
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+
+def start_background(runtime: Runtime[Any]) -> None:
+    loops: list[tuple[str, Callable[[], Awaitable[None]]]] = [("epoch-watch", runtime.epochs.run)]
+    if runtime.relay:
+        loops.append(("outbox-relay", runtime.relay.run))
+    loops += [(f"consumer:{c.group_id}", c.run) for c in runtime.consumers]
+    if runtime.spec.on_start is not None:
+        on_start = runtime.spec.on_start
+        loops.append(("on-start", lambda: on_start(runtime)))
+    loops += [(name, partial(loop, runtime)) for name, loop in runtime.spec.loops]
+    runtime.tasks = [asyncio.create_task(supervise(n, r), name=n) for n, r in loops]
+
+
+async def stop_background(runtime: Runtime[Any], *, timeout_s: float = 15.0) -> None:
+    """Cancel the background loops and wait (bounded) for them to clean up.
+
+    Cancelled again every half second: a client library that swallows one cancellation
+    (aiokafka does, in places) must not keep a loop alive.
+    """
+    pending = set(runtime.tasks)
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while pending and asyncio.get_running_loop().time() < deadline:
+        for task in pending:
+            task.cancel()
+        _, pending = await asyncio.wait(pending, timeout=0.5)
+    if pending:
+        log.warning(
+            "background tasks did not stop in time",
+            extra={"tasks": sorted(t.get_name() for t in pending)},
+        )
+    runtime.tasks = []
+
+
+async def close_runtime(runtime: Runtime[Any]) -> None:
+    await stop_background(runtime)
+    try:
+        async with asyncio.timeout(15):
+            await runtime.engine.dispose()
+    except TimeoutError:
+        log.warning("database connections did not close in time")
+
+
+def readiness_checks(runtime: Runtime[Any]) -> dict[str, Callable[[], Awaitable[tuple[bool, str]]]]:
+    heads = head_revisions(runtime.spec.name)
+
+    async def database() -> tuple[bool, str]:
+        async with runtime.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+        return True, runtime.engine.dialect.name
+
+    async def migrations() -> tuple[bool, str]:
+        current = await current_revisions(runtime.engine)
+        if current == heads:
+            return True, f"at head {','.join(sorted(heads))}"
+        return False, f"at {','.join(sorted(current)) or 'nothing'}, head is {','.join(heads)}"
+
+    async def broker() -> tuple[bool, str]:
+        if runtime.epochs.reachable:
+            return True, runtime.spec.settings.kafka.bootstrap_servers
+        return False, f"{runtime.spec.settings.kafka.bootstrap_servers} not reachable"
+
+    async def consumers() -> tuple[bool, str]:
+        down = [c.group_id for c in runtime.consumers if not c.healthy]
+        if down:
+            return False, f"not running: {', '.join(down)}"
+        return True, f"{len(runtime.consumers)} running"
+
+    checks = {"database": database, "migrations": migrations, "broker": broker}
+    if runtime.consumers:
+        checks["consumers"] = consumers
+    return checks
+
+
+def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
+    configure_logging(service=spec.name, level=spec.settings.log_level)
+    registry = CollectorRegistry()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+        runtime = build_runtime(spec, registry)
+        app.state.runtime = runtime
+        app.state.readiness_checks = readiness_checks(runtime)
+        start_background(runtime)
+        log.info("service started")
+        try:
+            yield
+        finally:
+            try:
+                if spec.on_stop is not None:
+                    await spec.on_stop(runtime)
+            finally:
+                await close_runtime(runtime)
+            log.info("service stopped")
+
+    app = FastAPI(title=spec.title, version="1.0.0", lifespan=lifespan)
+    app.state.metrics_registry = registry
+    app.state.token_verifier = TokenVerifier(spec.settings.auth)
+    install_problem_handlers(app)
+    app.add_middleware(HttpMetricsMiddleware, registry=registry)
+    app.add_middleware(RequestIdMiddleware)
+    app.include_router(operations_router())
+    for router in spec.routers:
+        app.include_router(router)
+    return app

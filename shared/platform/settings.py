@@ -1,0 +1,53 @@
+"""Settings shared by every service.
+
+Each service declares one ``ServiceSettings`` subclass with its own env prefix
+(``EDUCLUSTER_<SERVICE>_``); Kafka settings are common to all services and read from
+``EDUCLUSTER_KAFKA_*``. Settings are built in the app factory, never at import time.
+"""
+
+import os
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from shared.platform.auth_settings import AuthSettings
+
+
+class KafkaSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EDUCLUSTER_KAFKA_", extra="ignore")
+
+    bootstrap_servers: str = "127.0.0.1:9092"
+    partitions: int = Field(default=6, ge=1)
+    replication_factor: int = Field(default=1, ge=1)
+    # The bundled broker's fetch long-poll does not return early: latency ~ this wait.
+    fetch_max_wait_ms: int = Field(default=100, ge=1)
+    max_poll_records: int = Field(default=200, ge=1)
+    request_timeout_ms: int = Field(default=10_000, ge=1000)
+    session_timeout_ms: int = Field(default=30_000, ge=1000)
+    heartbeat_interval_ms: int = Field(default=3_000, ge=100)
+    rebalance_timeout_ms: int = Field(default=60_000, ge=1000)
+    send_timeout_s: float = Field(default=10.0, gt=0)
+    epoch_check_interval_s: float = Field(default=3.0, gt=0)
+
+
+class ServiceSettings(BaseSettings):
+    """Base for one service's settings; subclasses set ``env_prefix`` and ``service_name``."""
+
+    model_config = SettingsConfigDict(extra="ignore")
+
+    service_name: str = "service"
+    database_url: str = ""
+    log_level: str = Field(default_factory=lambda: os.environ.get("EDUCLUSTER_LOG_LEVEL", "INFO"))
+    relay_enabled: bool = True
+    relay_batch_size: int = Field(default=500, ge=1)
+    relay_idle_poll_s: float = Field(default=0.05, gt=0)
+    relay_max_backoff_s: float = Field(default=5.0, gt=0)
+    outbox_retention_days: int = Field(default=30, ge=1)
+    consumer_max_attempts: int = Field(default=3, ge=1)
+    consumer_retry_backoff_s: float = Field(default=0.2, ge=0)
+    consumers_enabled: bool = True
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite+aiosqlite:///var/{self.service_name}.db"

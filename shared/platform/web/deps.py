@@ -1,0 +1,29 @@
+"""FastAPI dependencies every service's routers share."""
+
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Request
+
+from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.settings import ServiceSettings
+
+S = TypeVar("S", bound=ServiceSettings)
+
+
+def _uow_factory(request: Request) -> Callable[[], UnitOfWork]:
+    return request.app.state.runtime.uow_factory  # type: ignore[no-any-return]
+
+
+UnitOfWorkFactory = Annotated[Callable[[], UnitOfWork], Depends(_uow_factory)]
+
+
+def service_settings(request: Request, kind: type[S]) -> S:
+    """The running service's settings, checked to be of its own settings class.
+
+    Each service's ``entrypoints/deps.py`` wraps this in a typed ``SettingsDep``.
+    """
+    settings = request.app.state.runtime.settings
+    if not isinstance(settings, kind):
+        raise TypeError(f"this app runs with {type(settings).__name__}, not {kind.__name__}")
+    return settings

@@ -1,0 +1,98 @@
+"""Pure ASGI middleware (cheap on the hot path): request ids and HTTP metrics."""
+
+import logging
+import re
+import time
+from uuid import uuid4
+
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.platform.logging import request_id_var
+from shared.platform.web.problems import problem_response
+
+log = logging.getLogger(__name__)
+REQUEST_ID_HEADER = b"x-request-id"
+_ACCEPTABLE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class RequestIdMiddleware:
+    """Takes a caller's X-Request-ID (if sane) or makes one; echoes it and logs with it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER, b"")
+        request_id = incoming.decode() if _ACCEPTABLE_ID.match(incoming) else uuid4().hex
+        token = request_id_var.set(request_id)
+
+        started = False
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *(h for h in message["headers"] if h[0].lower() != REQUEST_ID_HEADER),
+                    (REQUEST_ID_HEADER, request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            # Answer here rather than in Starlette's outer error middleware, so even a crash
+            # gets a problem document carrying the request id (and never a stack trace).
+            log.exception("unhandled error", extra={"path": scope.get("path")})
+            if not started:
+                await problem_response(
+                    status=500,
+                    title="Internal Server Error",
+                    detail="The error was logged with this request's id.",
+                )(scope, receive, send_with_id)
+        finally:
+            request_id_var.reset(token)
+
+
+class HttpMetricsMiddleware:
+    """Counts requests and their latency by route template (not raw path: bounded labels)."""
+
+    def __init__(self, app: ASGIApp, *, registry: CollectorRegistry) -> None:
+        self.app = app
+        self.requests = Counter(
+            "educluster_http_requests",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=registry,
+        )
+        self.latency = Histogram(
+            "educluster_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=registry,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def record_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record_status)
+        finally:
+            route = getattr(scope.get("route"), "path", "unmatched")
+            self.requests.labels(scope["method"], route, str(status)).inc()
+            self.latency.labels(scope["method"], route).observe(time.perf_counter() - started)

@@ -1,0 +1,188 @@
+"""RFC 9457 problem details for every error a service returns."""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.platform.db.integrity import is_unique_violation
+from shared.platform.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidQuery,
+    NotFound,
+    NotKnownYet,
+    Refused,
+    RuleViolation,
+    Unauthenticated,
+)
+
+log = logging.getLogger(__name__)
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemError(Exception):
+    """Raise from a route or handler to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        *,
+        type_: str = "about:blank",
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status, self.title, self.detail = status, title, detail
+        self.type, self.errors, self.headers = type_, errors, headers
+
+
+def problem_response(
+    *,
+    status: int,
+    title: str,
+    detail: str | None = None,
+    type_: str = "about:blank",
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+    instance: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> JSONResponse:
+    body: dict[str, Any] = {"type": type_, "title": title, "status": status}
+    if detail:
+        body["detail"] = detail
+    if instance:
+        body["instance"] = instance
+    if errors is not None:
+        body["errors"] = errors
+    body.update(extra or {})
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
+
+
+def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {
+            "loc": list(item.get("loc", ())),
+            "msg": item.get("msg", "invalid"),
+            "type": item.get("type", "value_error"),
+        }
+        for item in error.errors()
+    ]
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    async def on_problem(request: Request, error: ProblemError) -> JSONResponse:
+        return problem_response(
+            status=error.status,
+            title=error.title,
+            detail=error.detail,
+            type_=error.type,
+            errors=error.errors,
+            headers=error.headers,
+            instance=request.url.path,
+        )
+
+    async def on_validation(request: Request, error: RequestValidationError) -> JSONResponse:
+        errors = _validation_errors(error)
+        fields = ", ".join(".".join(map(str, e["loc"])) for e in errors)
+        return problem_response(
+            status=422,
+            title="Invalid request",
+            detail=f"Check these fields: {fields}",
+            errors=errors,
+            instance=request.url.path,
+        )
+
+    async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return problem_response(
+            status=error.status_code,
+            title=_reason(error.status_code),
+            detail=error.detail if isinstance(error.detail, str) else None,
+            headers=getattr(error, "headers", None),
+            instance=request.url.path,
+        )
+
+    async def on_integrity(request: Request, error: IntegrityError) -> JSONResponse:
+        if not is_unique_violation(error):
+            # A foreign-key or NOT NULL failure is a bug of ours, not the client's: a 500.
+            log.error("integrity error", exc_info=error)
+            return problem_response(
+                status=500, title="Internal Server Error", instance=request.url.path
+            )
+        # A uniqueness rule caught a concurrent twin of this request after our own checks.
+        return problem_response(
+            status=409,
+            title="Conflict",
+            detail="The change conflicts with another one made at the same time; "
+            "read the current state and retry.",
+            instance=request.url.path,
+        )
+
+    async def on_domain_error(request: Request, error: DomainError) -> JSONResponse:
+        return domain_problem(error, instance=request.url.path)
+
+    app.add_exception_handler(ProblemError, on_problem)
+    app.add_exception_handler(DomainError, on_domain_error)
+    app.add_exception_handler(IntegrityError, on_integrity)
+    app.add_exception_handler(RequestValidationError, on_validation)
+    app.add_exception_handler(StarletteHTTPException, on_http)
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (NotKnownYet, 409),
+    (RuleViolation, 422),
+    (NotFound, 404),
+    (Forbidden, 403),
+    (Unauthenticated, 401),
+    (Conflict, 409),
+    (InvalidQuery, 400),
+    (Refused, 422),
+)
+
+
+def domain_status(error: DomainError) -> int:
+    """The HTTP status of a domain error (its most specific kind wins)."""
+    if isinstance(error, Refused) and error.retry_after:
+        return 409
+    return next((status for kind, status in _STATUS if isinstance(error, kind)), 400)
+
+
+def domain_problem(error: DomainError, *, instance: str | None = None) -> JSONResponse:
+    """The RFC 9457 problem answering a domain error."""
+    status = domain_status(error)
+    retry_after = getattr(error, "retry_after", None)
+    headers = {"Retry-After": str(retry_after)} if retry_after else {}
+    if isinstance(error, Unauthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    errors: list[dict[str, Any]] | None = None
+    if isinstance(error, Refused):
+        errors = error.errors
+    elif error.loc is not None:
+        errors = [error.error()]
+    title = getattr(error, "title", None) or (
+        "Invalid request" if status == 422 else _reason(status)
+    )
+    return problem_response(
+        status=status,
+        title=title,
+        detail=str(error),
+        errors=errors,
+        headers=headers or None,
+        instance=instance,
+    )
