@@ -29,8 +29,11 @@ test: $(VENV)/.installed-dev
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
 
+# ruff (lint and format) and mypy (strict on shared/ and educluster/): run by .ci/run too.
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check shared services tests bench
+	$(BIN)/ruff check shared educluster services tests bench
+	$(BIN)/ruff format --check shared educluster services tests bench
+	$(BIN)/mypy
 
 # The gateway hop's cost: the same load on a service directly and through the gateway (~1 min).
 bench: $(VENV)/.installed
@@ -38,9 +41,9 @@ bench: $(VENV)/.installed
 
 schemas: $(VENV)/.installed
 	$(BIN)/educluster events schema --out docs/events
-	$(BIN)/python -m gateway.access > docs/access.md
+	$(BIN)/python -m gateway.edge.access > docs/access.md
 	$(BIN)/python -m shared.contracts.asyncapi > docs/asyncapi.yaml
-	$(BIN)/python -m gateway.openapi > docs/openapi.json
+	$(BIN)/python -m educluster.documents openapi > docs/openapi.json
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -4,9 +4,13 @@ import argparse
 import asyncio
 import json
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
-from shared.platform.names import ROLES, SERVICES
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.platform.names import CONSUMING_SERVICES, PUBLISHING_SERVICES, ROLES, SERVICES
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     return int(result or 0)
 
 
+T = TypeVar("T")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="educluster", description="EduCluster platform tools")
     commands = parser.add_subparsers(title="commands")
@@ -28,6 +35,14 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--data-dir", default="var", help="SQLite files and logs (default: var)")
     up.add_argument(
         "--demo", action="store_true", help="also load a synthetic region set through the API"
+    )
+    up.add_argument(
+        "--port",
+        action="append",
+        default=[],
+        type=_service_port,
+        metavar="SERVICE=PORT",
+        help="run a service on another port than its default (repeatable)",
     )
     up.set_defaults(handler=_up)
 
@@ -44,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         title="actions"
     )
     republish = outbox.add_parser("republish", help="queue retained, sent events again")
-    republish.add_argument("--service", choices=SERVICES, required=True)
+    republish.add_argument("--service", choices=PUBLISHING_SERVICES, required=True)
     republish.add_argument(
         "--since",
         type=datetime.fromisoformat,
@@ -52,18 +67,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     republish.set_defaults(handler=_outbox_republish)
     status = outbox.add_parser("status", help="how many committed events await the broker")
-    status.add_argument("--service", choices=SERVICES, required=True)
+    status.add_argument("--service", choices=PUBLISHING_SERVICES, required=True)
     status.set_defaults(handler=_outbox_status)
 
     dlq = commands.add_parser("dlq", help="a service's dead letters").add_subparsers(
         title="actions"
     )
     listing = dlq.add_parser("list", help="list dead letters as JSON lines")
-    listing.add_argument("--service", choices=SERVICES, required=True)
+    listing.add_argument("--service", choices=CONSUMING_SERVICES, required=True)
     listing.add_argument("--pending", action="store_true", help="only those not re-driven")
     listing.set_defaults(handler=_dlq_list)
     redrive = dlq.add_parser("redrive", help="put pending dead letters back on their topics")
-    redrive.add_argument("--service", choices=SERVICES, required=True)
+    redrive.add_argument("--service", choices=CONSUMING_SERVICES, required=True)
     redrive.set_defaults(handler=_dlq_redrive)
 
     token = commands.add_parser("token", help="print a development bearer token (HS256)")
@@ -103,7 +118,16 @@ def _parser() -> argparse.ArgumentParser:
 def _up(args: argparse.Namespace) -> int:
     from educluster.up import run_up
 
-    return run_up(host=args.host, data_dir=args.data_dir, demo=args.demo)
+    return run_up(host=args.host, data_dir=args.data_dir, demo=args.demo, ports=dict(args.port))
+
+
+def _service_port(text: str) -> tuple[str, int]:
+    service, _, port = text.partition("=")
+    if service not in SERVICES or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(
+            f"expected SERVICE=PORT with SERVICE one of {', '.join(SERVICES)}, got {text!r}"
+        )
+    return service, int(port)
 
 
 def _migrate(args: argparse.Namespace) -> None:
@@ -129,7 +153,7 @@ def _topics_create(_args: argparse.Namespace) -> None:
 def _outbox_republish(args: argparse.Namespace) -> None:
     from shared.platform.messaging import outbox
 
-    async def run(conn) -> int:  # type: ignore[no-untyped-def]
+    async def run(conn: AsyncConnection) -> int:
         return await outbox.mark_for_republish(conn, since=args.since)
 
     count = asyncio.run(_with_connection(args.service, run))
@@ -196,11 +220,11 @@ def _token(args: argparse.Namespace) -> int:
 
 def _load_regions(args: argparse.Namespace) -> int:
     from registry.service_layer.regions import upsert_regions
+    from registry.service_layer.unit_of_work import SqlRegistryUnitOfWork
 
     from educluster.services import load_settings
     from shared.contracts import reference
     from shared.platform.db.engine import create_engine, session_factory
-    from shared.platform.messaging.unit_of_work import UnitOfWork
 
     try:
         items = reference.load_regions_file(args.file)
@@ -211,7 +235,7 @@ def _load_regions(args: argparse.Namespace) -> int:
     async def run() -> int:
         engine = create_engine(load_settings("registry").resolved_database_url())
         try:
-            async with UnitOfWork(session_factory(engine), service="registry") as uow:
+            async with SqlRegistryUnitOfWork(session_factory(engine), service="registry") as uow:
                 changed = await upsert_regions(uow, items)
                 await uow.commit()
                 return changed
@@ -232,6 +256,7 @@ def _quality_rebuild(args: argparse.Namespace) -> int:
     import time
 
     from aiokafka.errors import KafkaError
+    from quality.entrypoints.consumers import CONSUMERS
     from quality.service_layer.rebuild import RebuildRefused, rebuild
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -244,6 +269,7 @@ def _quality_rebuild(args: argparse.Namespace) -> int:
     try:
         result = asyncio.run(
             rebuild(
+                consumers=CONSUMERS,
                 kafka=settings.kafka,
                 live_url=settings.resolved_database_url(),
                 into_url=into,
@@ -283,7 +309,7 @@ def _events_schema(args: argparse.Namespace) -> None:
     print(f"wrote {len(written)} schemas to {args.out}")
 
 
-async def _with_connection(service: str, work):  # type: ignore[no-untyped-def]
+async def _with_connection(service: str, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
     from educluster.services import load_settings
     from shared.platform.db.engine import create_engine
 

@@ -12,20 +12,21 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from types import FrameType
 
 import httpx
 
-from educluster.services import load_settings
 from shared.devtools.dev_secret import ENV, dev_secret
 from shared.devtools.local_broker import LocalBroker, die_with_parent, free_port
 from shared.platform.db.migrations import upgrade
 from shared.platform.messaging.kafka import ensure_topics
-from shared.platform.names import DEFAULT_PORTS as PORTS
-from shared.platform.names import SERVICES
+from shared.platform.names import DEFAULT_PORTS, SERVICES
 from shared.platform.settings import KafkaSettings
 
 _READY_TIMEOUT_S = 60.0
+_BOOTSTRAP = "EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS"
 
 
 def say(message: str) -> None:
@@ -33,24 +34,41 @@ def say(message: str) -> None:
 
 
 class Launcher:
-    def __init__(self, *, host: str, data_dir: Path, demo: bool = False) -> None:
+    """The platform's processes on this machine: ``start()`` and ``stop()`` for tests and tools,
+    ``run()`` for the command (start, summary, watch, stop on Ctrl-C).
+
+    ``env`` is the environment the services get (default: this process's); the launcher adds
+    the broker, the secret, the database URLs and, for ports other than the defaults, the
+    gateway's upstream URLs to its own copy and never changes ``os.environ``.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        data_dir: Path,
+        demo: bool = False,
+        ports: Mapping[str, int] | None = None,
+        env: Mapping[str, str] | None = None,
+    ) -> None:
         self.host = host
         self.data_dir = data_dir
         self.demo = demo
+        self.ports = {**DEFAULT_PORTS, **(ports or {})}
+        self.env = dict(os.environ if env is None else env)
         self.broker: LocalBroker | None = None
-        self.children: dict[str, subprocess.Popen] = {}
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.stopping = False
 
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{self.host}:{self.ports['gateway']}"
+
     def run(self) -> int:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, self._on_signal)
         try:
-            self._start_broker()
-            self._dev_secret()
-            asyncio.run(self._prepare())
-            self._start_services()
-            self._wait_until_ready()
+            self.start()
             if self.demo:
                 self._load_demo()
             self._print_summary()
@@ -61,47 +79,64 @@ class Launcher:
             say(f"failed: {error}")
             return 1
         finally:
-            self._stop_everything()
+            self.stop()
 
-    def _on_signal(self, signum: int, _frame) -> None:  # type: ignore[no-untyped-def]
+    def start(self) -> None:
+        """Broker, secret, topics, migrations, the four services; returns once all are ready."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._start_broker()
+            self._dev_secret()
+            asyncio.run(self._prepare())
+            self._start_services()
+            self._wait_until_ready()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         if not self.stopping:
             self.stopping = True
             say(f"received {signal.Signals(signum).name}, stopping")
             raise KeyboardInterrupt
 
     def _start_broker(self) -> None:
-        if os.environ.get("EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS"):
-            say(f"using Kafka at {os.environ['EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS']}")
+        if self.env.get(_BOOTSTRAP):
+            say(f"using Kafka at {self.env[_BOOTSTRAP]}")
             return
-        port = int(os.environ.get("EDUCLUSTER_LOCAL_BROKER_PORT", "9092"))
+        port = int(self.env.get("EDUCLUSTER_LOCAL_BROKER_PORT", "9092"))
         if not _port_free(port):
             port = free_port()
         self.broker = LocalBroker(port=port, log_path=self.data_dir / "broker.log").start()
-        os.environ["EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS"] = self.broker.bootstrap_servers
+        self.env[_BOOTSTRAP] = self.broker.bootstrap_servers
         say(f"started the bundled broker (memory only) on {self.broker.bootstrap_servers}")
 
     def _dev_secret(self) -> None:
-        if not os.environ.get(ENV):
-            os.environ[ENV] = dev_secret(self.data_dir, create=True) or ""
+        if not self.env.get(ENV):
+            self.env[ENV] = dev_secret(self.data_dir, create=True) or ""
             say(
                 f"development token secret in {self.data_dir / 'jwt-secret'}; "
                 "mint a token with: educluster token --role ministry"
             )
 
     async def _prepare(self) -> None:
-        created = await ensure_topics(KafkaSettings())
+        created = await ensure_topics(KafkaSettings(bootstrap_servers=self.env[_BOOTSTRAP]))
         say(f"topics ready ({len(created)} created)")
         for service in SERVICES:
-            os.environ.setdefault(
+            url = self.env.setdefault(
                 f"EDUCLUSTER_{service.upper()}_DATABASE_URL",
                 f"sqlite+aiosqlite:///{self.data_dir / service}.db",
             )
-            await upgrade(service, load_settings(service).resolved_database_url())
+            await upgrade(service, url)
+            if service != "gateway" and self.ports[service] != DEFAULT_PORTS[service]:
+                self.env[f"EDUCLUSTER_GATEWAY_{service.upper()}_URL"] = (
+                    f"http://{self.host}:{self.ports[service]}"
+                )
         say("migrations applied")
 
     def _start_services(self) -> None:
         for service in SERVICES:
-            port = PORTS[service]
+            port = self.ports[service]
             log = (self.data_dir / f"{service}.log").open("ab")
             self.children[service] = subprocess.Popen(
                 [
@@ -118,6 +153,7 @@ class Launcher:
                     "--timeout-graceful-shutdown",
                     "10",
                 ],
+                env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
@@ -132,7 +168,7 @@ class Launcher:
             while waiting:
                 for service in sorted(waiting):
                     self._check_alive(service)
-                    url = f"http://{self.host}:{PORTS[service]}/readyz"
+                    url = f"http://{self.host}:{self.ports[service]}/readyz"
                     try:
                         if client.get(url).status_code == 200:
                             waiting.discard(service)
@@ -157,16 +193,15 @@ class Launcher:
         from shared.devtools.demo import load_demo
 
         say("loading the demo region set through the gateway (about a minute)")
-        gateway = f"http://{self.host}:{PORTS['gateway']}"
-        asyncio.run(load_demo(gateway, secret=os.environ[ENV], say=say))
+        asyncio.run(load_demo(self.gateway_url, secret=self.env[ENV], say=say))
 
     def _print_summary(self) -> None:
         base = f"http://{self.host}"
         print(
             "\nEduCluster is running:\n"
-            f"  gateway (one API)        {base}:{PORTS['gateway']}/  (OpenAPI: /docs)\n"
-            + "".join(f"  {s:<24} {base}:{PORTS[s]}/readyz\n" for s in SERVICES)
-            + f"  Kafka                    {os.environ['EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS']}\n"
+            f"  gateway (one API)        {base}:{self.ports['gateway']}/  (OpenAPI: /docs)\n"
+            + "".join(f"  {s:<24} {base}:{self.ports[s]}/readyz\n" for s in SERVICES)
+            + f"  Kafka                    {self.env[_BOOTSTRAP]}\n"
             f"  data and logs            {self.data_dir}/\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
@@ -181,7 +216,8 @@ class Launcher:
                     return 1
             time.sleep(0.5)
 
-    def _stop_everything(self) -> None:
+    def stop(self) -> None:
+        """Stop the services (SIGTERM, then SIGKILL after 15 s) and the bundled broker."""
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for child in self.children.values():
@@ -199,6 +235,7 @@ class Launcher:
             self.broker.stop()
         if self.children or self.broker:
             say("stopped")
+        self.children, self.broker = {}, None
 
 
 def _port_free(port: int) -> bool:
@@ -212,5 +249,7 @@ def _port_free(port: int) -> bool:
             return False
 
 
-def run_up(*, host: str, data_dir: str, demo: bool = False) -> int:
-    return Launcher(host=host, data_dir=Path(data_dir).resolve(), demo=demo).run()
+def run_up(
+    *, host: str, data_dir: str, demo: bool = False, ports: Mapping[str, int] | None = None
+) -> int:
+    return Launcher(host=host, data_dir=Path(data_dir).resolve(), demo=demo, ports=ports).run()

@@ -19,7 +19,7 @@ from shared.platform.messaging.unit_of_work import UnitOfWork
 Row = dict[str, Any]
 
 
-def organization_row(p: ev.OrganizationRegistered) -> Row:
+def organization_row(p: ev.OrganizationChange) -> Row:
     return {
         "id": p.organization_id,
         "kind": p.kind,
@@ -28,7 +28,7 @@ def organization_row(p: ev.OrganizationRegistered) -> Row:
     }
 
 
-def cluster_row(p: ev.ClusterCreated) -> Row:
+def cluster_row(p: ev.ClusterChange) -> Row:
     return {
         "id": p.cluster_id,
         "coordinator_id": p.coordinator_id,
@@ -37,7 +37,7 @@ def cluster_row(p: ev.ClusterCreated) -> Row:
     }
 
 
-def program_row(p: ev.ProgramRegistered) -> Row:
+def program_row(p: ev.ProgramChange) -> Row:
     return {
         "id": p.program_id,
         "institution_id": p.institution_id,
@@ -47,7 +47,7 @@ def program_row(p: ev.ProgramRegistered) -> Row:
     }
 
 
-def graduate_row(p: ev.GraduateRegistered) -> Row:
+def graduate_row(p: ev.GraduateChange) -> Row:
     return {
         "id": p.graduate_id,
         "institution_id": p.institution_id,
@@ -57,7 +57,7 @@ def graduate_row(p: ev.GraduateRegistered) -> Row:
     }
 
 
-def employment_row(p: ev.EmploymentRecorded) -> Row:
+def employment_row(p: ev.EmploymentChange) -> Row:
     return {
         "id": p.employment_id,
         "graduate_id": p.graduate_id,

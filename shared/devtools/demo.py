@@ -75,7 +75,7 @@ async def _organization(demo: Demo, *, kind: str, subtype: str, region: str, nam
         "tax_id": demo.next_tax_id(2 if kind == "education" else 3),
     }
     created = await demo.call("POST", "/api/v1/organizations", headers=demo.headers(), json=body)
-    return created["id"]
+    return str(created["id"])
 
 
 async def _university(demo: Demo, region: str, number: int) -> tuple[str, list[str]]:
@@ -106,7 +106,7 @@ async def _university(demo: Demo, region: str, number: int) -> tuple[str, list[s
     return institution, programs
 
 
-async def _graduates(demo: Demo, institution: str, programs: list[str]) -> list[dict]:
+async def _graduates(demo: Demo, institution: str, programs: list[str]) -> list[dict[str, Any]]:
     this_year = date.today().year
     rows = ["student_ref,full_name,program_id,graduation_year"]
     for program in programs:
@@ -140,9 +140,9 @@ def _rating(rng: random.Random, quality: float) -> int:
     return rng.choice((1, 2, 3, 3))
 
 
-async def _employ_and_assess(demo: Demo, region: str, graduates: list[dict]) -> int:
+async def _employ_and_assess(demo: Demo, region: str, graduates: list[dict[str, Any]]) -> int:
     framework = (await demo.call("GET", "/api/v1/frameworks", headers=demo.headers()))["items"][0]
-    by_employer: dict[str, list[dict]] = {}
+    by_employer: dict[str, list[dict[str, Any]]] = {}
     for graduate in graduates:
         if demo.rng.random() > 0.7:
             continue  # not (yet) employed

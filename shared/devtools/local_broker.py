@@ -55,7 +55,7 @@ class LocalBroker:
 
     port: int = field(default_factory=free_port)
     log_path: Path | None = None
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
 
     @property
     def bootstrap_servers(self) -> str:

@@ -13,6 +13,7 @@ ASSESSMENT_TOPIC = "educluster.assessment.v1"
 QUALITY_TOPIC = "educluster.quality.v1"
 EPOCH_TOPIC = "educluster.epoch.v1"
 EVENT_TOPICS = (REGISTRY_TOPIC, ASSESSMENT_TOPIC, QUALITY_TOPIC)
+PUBLISHING_SERVICES = ("registry", "assessment", "quality")
 CONSUMING_SERVICES = ("assessment", "quality", "gateway")
 
 

@@ -7,7 +7,7 @@ consumers (each supervised: a crash is logged and the task restarts), and stops 
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -23,7 +23,7 @@ from shared.platform.auth import TokenVerifier
 from shared.platform.db.engine import create_engine, session_factory
 from shared.platform.db.migrations import current_revisions, head_revisions
 from shared.platform.logging import configure_logging
-from shared.platform.messaging.consumer import ConsumerRunner, EventHandler
+from shared.platform.messaging.consumer import ConsumerRunner, ConsumerSpec
 from shared.platform.messaging.epoch import EpochWatch
 from shared.platform.messaging.metrics import MessagingMetrics
 from shared.platform.messaging.relay import OutboxRelay
@@ -35,15 +35,6 @@ from shared.platform.web.middleware import HttpMetricsMiddleware, RequestIdMiddl
 from shared.platform.web.problems import install_problem_handlers
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ConsumerSpec:
-    """One consumer group of a service: its topics and a handler per event type."""
-
-    purpose: str
-    topics: tuple[str, ...]
-    handlers: Mapping[str, EventHandler]
 
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -78,7 +69,7 @@ class Runtime(Generic[S]):
     epochs: EpochWatch
     relay: OutboxRelay | None = None
     consumers: list[ConsumerRunner] = field(default_factory=list)
-    tasks: list[asyncio.Task] = field(default_factory=list)
+    tasks: list[asyncio.Task[None]] = field(default_factory=list)
     uow_factory: Callable[[], UnitOfWork] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -116,7 +107,7 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
     if settings.consumers_enabled:
         runtime.consumers = [
             ConsumerRunner(
-                group_id=f"educluster.{spec.name}.{consumer.purpose}",
+                group_id=consumer.group_id(spec.name),
                 topics=consumer.topics,
                 handlers=consumer.handlers,
                 uow_factory=runtime.uow_factory,
@@ -216,7 +207,11 @@ def readiness_checks(runtime: Runtime[Any]) -> dict[str, Callable[[], Awaitable[
             return False, f"not running: {', '.join(down)}"
         return True, f"{len(runtime.consumers)} running"
 
-    checks = {"database": database, "migrations": migrations, "broker": broker}
+    checks: dict[str, Callable[[], Awaitable[tuple[bool, str]]]] = {
+        "database": database,
+        "migrations": migrations,
+        "broker": broker,
+    }
     if runtime.consumers:
         checks["consumers"] = consumers
     return checks
@@ -227,7 +222,7 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     registry = CollectorRegistry()
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # type: ignore[no-untyped-def]
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = build_runtime(spec, registry)
         app.state.runtime = runtime
         app.state.readiness_checks = readiness_checks(runtime)

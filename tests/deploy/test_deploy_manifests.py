@@ -493,3 +493,9 @@ def test_the_four_dockerfiles_differ_only_in_service_name_and_port():
 def test_dockerignore_keeps_local_state_caches_and_tests_out_of_the_build_context():
     entries = set((ROOT / ".dockerignore").read_text().split())
     assert {".venv", "var", ".git", "tests", "**/__pycache__", ".pytest_cache"} <= entries
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_each_image_contains_only_its_own_service_and_the_common_packages(name):
+    copied = {args.split()[0] for args in arguments(name, "COPY") if "--from" not in args}
+    assert copied == {"pyproject.toml", "shared", "educluster", f"services/{name}"}

@@ -10,9 +10,6 @@ quality service has scored it all, Playwright's Python package drives the Debian
 
 import asyncio
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,12 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.devtools.local_broker import LocalBroker, die_with_parent, free_port
+from educluster.up import Launcher
+from shared.devtools.local_broker import free_port
 from shared.platform.auth import mint_token
 from shared.platform.auth_settings import AuthSettings
-from shared.platform.db.migrations import SERVICES, upgrade
-from shared.platform.messaging.kafka import ensure_topics
-from shared.platform.settings import KafkaSettings
+from shared.platform.names import SERVICES
 from tests.support import eventually
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
@@ -126,36 +122,12 @@ MINISTRY = bearer("ministry")
 # --- the platform ---------------------------------------------------------------------------
 
 
-@dataclass
-class Platform:
-    gateway: str
-    data_dir: Path
-    broker: LocalBroker
-    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
-
-    def logs(self) -> str:
-        return "\n".join(
-            f"--- {p.name}\n{p.read_text()[-2000:]}" for p in sorted(self.data_dir.glob("*.log"))
-        )
-
-    def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        self.broker.stop()
-
-
-def _environment(data_dir: Path, broker: LocalBroker, ports: dict[str, int]) -> dict[str, str]:
+def start_platform(data_dir: Path) -> Launcher:
+    """The platform as `educluster up` runs it, each service on a free port, all ready."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDUCLUSTER_")}
     env |= {
         "EDUCLUSTER_JWT_SECRET": SECRET,
-        "EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS": broker.bootstrap_servers,
+        "EDUCLUSTER_LOCAL_BROKER_PORT": str(free_port()),
         "EDUCLUSTER_LOG_LEVEL": "WARNING",
         "EDUCLUSTER_QUALITY_SCORE_WINDOW_S": "0.2",
         # A consumer's first join of its group is held for about half the session timeout by
@@ -163,75 +135,20 @@ def _environment(data_dir: Path, broker: LocalBroker, ports: dict[str, int]) -> 
         "EDUCLUSTER_KAFKA_SESSION_TIMEOUT_MS": "6000",
         "EDUCLUSTER_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
     }
-    for service in SERVICES:
-        env[f"EDUCLUSTER_{service.upper()}_DATABASE_URL"] = (
-            f"sqlite+aiosqlite:///{data_dir / service}.db"
-        )
-        if service != "gateway":
-            env[f"EDUCLUSTER_GATEWAY_{service.upper()}_URL"] = f"http://127.0.0.1:{ports[service]}"
-    return env
+    launcher = Launcher(
+        host="127.0.0.1",
+        data_dir=data_dir,
+        ports={service: free_port() for service in SERVICES},
+        env=env,
+    )
+    launcher.start()
+    return launcher
 
 
-async def _prepare(env: dict[str, str], bootstrap_servers: str) -> None:
-    await ensure_topics(KafkaSettings(bootstrap_servers=bootstrap_servers))
-    for service in SERVICES:  # one at a time: Alembic's context is process-global
-        await upgrade(service, env[f"EDUCLUSTER_{service.upper()}_DATABASE_URL"])
-
-
-def start_platform(data_dir: Path) -> Platform:
-    """The broker and the four services, each a uvicorn process on a free port, all ready."""
-    broker = LocalBroker(log_path=data_dir / "broker.log").start()
-    ports = {service: free_port() for service in SERVICES}
-    platform = Platform(f"http://127.0.0.1:{ports['gateway']}", data_dir, broker)
-    try:
-        env = _environment(data_dir, broker, ports)
-        asyncio.run(_prepare(env, broker.bootstrap_servers))
-        for service in SERVICES:
-            with (data_dir / f"{service}.log").open("ab") as log:
-                platform.processes[service] = subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "uvicorn",
-                        "--factory",
-                        f"{service}.bootstrap:create_app",
-                    ]
-                    + ["--host", "127.0.0.1", "--port", str(ports[service]), "--no-access-log"],
-                    env=env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                    stdin=subprocess.DEVNULL,
-                    preexec_fn=die_with_parent,
-                )
-        _wait_until_ready(platform, ports)
-    except BaseException:
-        platform.stop()
-        raise
-    return platform
-
-
-# Alive is enough to start seeding (the registry once its regions are seeded): consumers that
-# are still joining their groups read every event from the start of the topics anyway.
-_STARTED = {"registry": "/api/v1/regions/UZ-TO"}
-
-
-def _wait_until_ready(platform: Platform, ports: dict[str, int]) -> None:
-    waiting = dict(ports)
-    deadline = time.monotonic() + 60
-    with httpx.Client(timeout=2, headers=MINISTRY) as client:
-        while waiting:
-            for service, port in list(waiting.items()):
-                if platform.processes[service].poll() is not None:
-                    raise AssertionError(f"{service} exited:\n{platform.logs()}")
-                path = _STARTED.get(service, "/healthz")
-                try:
-                    if client.get(f"http://127.0.0.1:{port}{path}").status_code == 200:
-                        del waiting[service]
-                except httpx.HTTPError:
-                    pass
-            if waiting and time.monotonic() > deadline:
-                raise AssertionError(f"not up in 60 s: {sorted(waiting)}\n{platform.logs()}")
-            time.sleep(0.1)
+def logs(launcher: Launcher) -> str:
+    return "\n".join(
+        f"--- {p.name}\n{p.read_text()[-2000:]}" for p in sorted(launcher.data_dir.glob("*.log"))
+    )
 
 
 # --- the data, through the gateway ----------------------------------------------------------
@@ -464,15 +381,15 @@ LABELS = {"uz": "Umumiy koʻrinish", "ru": "Обзор", "en": "Overview"}
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory) -> Iterator[tuple[Platform, Seeded]]:
+def platform(tmp_path_factory) -> Iterator[tuple[Launcher, Seeded]]:
     if not Path(CHROMIUM).exists():
         # Never skipped: a machine without the browser must not pass the dashboard silently.
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
     started = start_platform(tmp_path_factory.mktemp("dashboard"))
     try:
-        seeded = asyncio.run(seed(started.gateway))
+        seeded = asyncio.run(seed(started.gateway_url))
     except BaseException:
-        print(started.logs())
+        print(logs(started))
         started.stop()
         raise
     yield started, seeded
@@ -517,7 +434,7 @@ class Browsed:
 async def browser(platform):
     from playwright.async_api import async_playwright
 
-    gateway = platform[0].gateway
+    gateway = platform[0].gateway_url
     async with async_playwright() as playwright:
         chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = await chromium.new_page(viewport={"width": 1280, "height": 900})
@@ -574,7 +491,7 @@ async def _funnel(browsed: Browsed) -> dict:
 async def test_the_overview_asks_for_a_token_then_plots_regions_and_institutions_as_funnels(
     platform, browser, tmp_path
 ):
-    gateway, seeded = platform[0].gateway, platform[1]
+    gateway, seeded = platform[0].gateway_url, platform[1]
     await browser.open()
     assert await browser.page.is_visible("#token-panel")
     assert await browser.count("svg.funnel") == 0
@@ -655,7 +572,7 @@ async def test_an_institution_page_charts_its_profile_trend_and_employment_outco
 async def test_a_cluster_page_shows_members_the_comparison_and_the_gap_quadrants(
     platform, browser, tmp_path
 ):
-    gateway, seeded = platform[0].gateway, platform[1]
+    gateway, seeded = platform[0].gateway_url, platform[1]
     cluster = seeded.cluster["id"]
     async with httpx.AsyncClient(base_url=gateway, headers=MINISTRY) as api:
         gaps = (
@@ -749,7 +666,7 @@ async def test_the_alerts_page_lists_the_drop_and_the_cluster_gaps(platform, bro
 
 
 def test_the_gateway_serves_the_dashboard_files_and_nothing_else_from_disk(platform):
-    gateway = platform[0].gateway
+    gateway = platform[0].gateway_url
     with httpx.Client(base_url=gateway, timeout=5) as client:
         page = client.get("/")
         assert page.status_code == 200

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from educluster.services import PORTS
 from shared.devtools.local_broker import free_port
+from shared.platform.names import SERVICES
 
 pytestmark = pytest.mark.slow
 
@@ -42,8 +42,11 @@ def _alive(pid: int) -> bool:
 def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigterm(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDUCLUSTER_")}
     env["EDUCLUSTER_LOCAL_BROKER_PORT"] = str(free_port())
+    # Free ports, never the fixed ones a developer's running platform uses.
+    ports = {service: free_port() for service in SERVICES}
     launcher = subprocess.Popen(
-        [sys.executable, "-m", "educluster.main", "up", "--data-dir", str(tmp_path / "var")],
+        [sys.executable, "-m", "educluster.main", "up", "--data-dir", str(tmp_path / "var")]
+        + [f"--port={service}={port}" for service, port in ports.items()],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -51,7 +54,7 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
     )
     try:
         started = time.monotonic()
-        pending = set(PORTS.values())
+        pending = set(ports.values())
         with httpx.Client(timeout=2) as client:
             while pending and time.monotonic() - started < READY_WITHIN_S:
                 assert launcher.poll() is None, launcher.stdout.read()
@@ -83,7 +86,7 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
             check=True,
         ).stdout.strip()
         regions = httpx.get(
-            f"http://127.0.0.1:{PORTS['registry']}/api/v1/regions",
+            f"http://127.0.0.1:{ports['registry']}/api/v1/regions",
             headers={"Authorization": f"Bearer {token}"},
             timeout=5,
         )

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import jsonschema
 import yaml
-from gateway.bootstrap import create_app
-from gateway.openapi import _service_apps
 from openapi_spec_validator import validate
 
+from educluster.documents import merged_openapi, service_apps
 from shared.contracts.asyncapi import render_asyncapi
 from shared.contracts.schema import catalogue
 
@@ -18,7 +17,7 @@ ASYNCAPI_SCHEMA = ROOT / "tests" / "fixtures" / "asyncapi-3.0.0-schema.json.gz"
 
 
 def merged() -> dict:
-    return create_app().openapi()
+    return merged_openapi()
 
 
 def test_docs_openapi_json_is_the_generated_merged_document_run_make_schemas_if_not():
@@ -29,7 +28,7 @@ def test_docs_openapi_json_is_the_generated_merged_document_run_make_schemas_if_
 def test_the_merged_openapi_document_is_valid_and_covers_every_service_route():
     document = json.loads(json.dumps(merged()))
     validate(document)
-    for service, build in _service_apps().items():
+    for service, build in service_apps().items():
         for path in build().openapi()["paths"]:
             if path.startswith("/api/v1/"):
                 assert path in document["paths"], (service, path)

@@ -5,15 +5,17 @@ import gc
 from fastapi import FastAPI
 from starlette.middleware import Middleware
 
-from gateway import openapi
 from gateway.config import GatewaySettings
-from gateway.entrypoints import QUALITY_EVENTS_CONSUMER, WEBHOOK_DELIVERIES, events, subscriptions
-from gateway.entrypoints.dashboard import dashboard_router
-from gateway.identity import Access, CachingTokenVerifier
-from gateway.limits import SecurityHeadersMiddleware, cors, rate_limiter
-from gateway.proxy import ProxyMiddleware
-from gateway.routes import RouteTable
-from gateway.upstreams import Upstreams
+from gateway.edge import openapi
+from gateway.edge.identity import Access, CachingTokenVerifier
+from gateway.edge.limits import SecurityHeadersMiddleware, cors, rate_limiter
+from gateway.edge.proxy import ProxyMiddleware
+from gateway.edge.routes import RouteTable
+from gateway.edge.upstreams import Upstreams
+from gateway.entrypoints.consumers import CONSUMERS
+from gateway.entrypoints.http import ROUTERS
+from gateway.service_layer.delivery import run_deliveries
+from gateway.service_layer.unit_of_work import SqlGatewayUnitOfWork
 from shared.platform.runtime import Runtime, ServiceSpec, create_service_app
 
 
@@ -21,7 +23,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
     upstreams = Upstreams(settings)
 
-    async def close_upstreams(_runtime: Runtime) -> None:
+    async def close_upstreams(_runtime: Runtime[GatewaySettings]) -> None:
         await upstreams.close()
 
     app = create_service_app(
@@ -29,15 +31,15 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             name="gateway",
             title="EduCluster gateway",
             settings=settings,
+            unit_of_work=SqlGatewayUnitOfWork,
             publishes=False,
-            routers=[events.router, subscriptions.router],  # SSE and webhooks (docs/gateway.md)
-            consumers=[QUALITY_EVENTS_CONSUMER],
-            loops=[WEBHOOK_DELIVERIES],
+            routers=ROUTERS,  # SSE, webhooks (docs/gateway.md) and the dashboard at /
+            consumers=CONSUMERS,
+            loops=[("webhook-deliveries", run_deliveries)],
             on_stop=close_upstreams,
         )
     )
-    openapi.install(app)
-    app.include_router(dashboard_router(public_scores=settings.public_scores))  # /, the dashboard
+    openapi.install(app, upstreams=upstreams, service_urls=settings.service_urls())
     verifier = CachingTokenVerifier(settings.auth, cache_size=settings.token_cache_size)
     app.state.token_verifier = verifier  # the gateway's own routes share its token cache
     # Appended, so innermost: request ids and HTTP metrics cover proxied requests and the

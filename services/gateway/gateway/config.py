@@ -13,7 +13,7 @@ class GatewaySettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="EDUCLUSTER_GATEWAY_", extra="ignore")
 
     service_name: str = "gateway"
-    # Where each service listens; the route table (gateway.routes) says which paths it owns.
+    # Where each service listens; the route table (edge/routes.py) says which paths it owns.
     registry_url: str = "http://127.0.0.1:8001"
     assessment_url: str = "http://127.0.0.1:8002"
     quality_url: str = "http://127.0.0.1:8003"

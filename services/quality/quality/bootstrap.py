@@ -2,39 +2,35 @@
 
 from fastapi import FastAPI
 
-from quality.adapters.registry_projection import REGISTRY_HANDLERS
 from quality.config import QualitySettings
-from quality.entrypoints import analysis, methodology, scores
-from quality.service_layer.aggregation import ASSESSMENT_HANDLERS
+from quality.entrypoints.consumers import CONSUMERS
+from quality.entrypoints.http import ROUTERS
 from quality.service_layer.methodology import ensure_default
 from quality.service_layer.publisher import run_publisher
-from shared.platform.names import ASSESSMENT_TOPIC, REGISTRY_TOPIC
-from shared.platform.runtime import ConsumerSpec, Runtime, ServiceSpec, create_service_app
+from quality.service_layer.unit_of_work import SqlQualityUnitOfWork, quality_uow
+from shared.platform.runtime import Runtime, ServiceSpec, create_service_app
 
 
-async def _publish_default_methodology(runtime: Runtime) -> None:
-    await ensure_default(runtime.uow_factory)
+async def _publish_default_methodology(runtime: Runtime[QualitySettings]) -> None:
+    await ensure_default(lambda: quality_uow(runtime.uow_factory()))
 
 
-async def _publish_scores(runtime: Runtime) -> None:
-    settings: QualitySettings = runtime.spec.settings  # type: ignore[assignment]
-    await run_publisher(runtime.uow_factory, window_s=settings.score_window_s)
+async def _publish_scores(runtime: Runtime[QualitySettings]) -> None:
+    await run_publisher(
+        lambda: quality_uow(runtime.uow_factory()), window_s=runtime.settings.score_window_s
+    )
 
 
 def create_app(settings: QualitySettings | None = None) -> FastAPI:
+    """The quality service's app, with ``settings`` or those of the environment."""
     return create_service_app(
         ServiceSpec(
             name="quality",
             title="EduCluster quality",
             settings=settings or QualitySettings(),
-            routers=[methodology.router, analysis.router, scores.router],
-            consumers=[
-                ConsumerSpec(
-                    purpose="scoring",
-                    topics=(REGISTRY_TOPIC, ASSESSMENT_TOPIC),
-                    handlers={**REGISTRY_HANDLERS, **ASSESSMENT_HANDLERS},
-                ),
-            ],
+            unit_of_work=SqlQualityUnitOfWork,
+            routers=ROUTERS,
+            consumers=CONSUMERS,
             on_start=_publish_default_methodology,
             loops=[("score-publisher", _publish_scores)],
         )

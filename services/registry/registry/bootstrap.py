@@ -3,20 +3,15 @@
 from fastapi import FastAPI
 
 from registry.config import RegistrySettings
-from registry.entrypoints import (
-    clusters,
-    employments,
-    graduates,
-    organizations,
-    programs,
-    regions,
-)
+from registry.entrypoints.consumers import CONSUMERS
+from registry.entrypoints.http import ROUTERS
 from registry.service_layer.regions import seed_if_empty
+from registry.service_layer.unit_of_work import SqlRegistryUnitOfWork, registry_unit_of_work
 from shared.platform.runtime import Runtime, ServiceSpec, create_service_app
 
 
-async def _seed(runtime: Runtime) -> None:
-    await seed_if_empty(runtime.uow_factory)
+async def _seed(runtime: Runtime[RegistrySettings]) -> None:
+    await seed_if_empty(lambda: registry_unit_of_work(runtime.uow_factory()))
 
 
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:
@@ -25,10 +20,9 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
             name="registry",
             title="EduCluster registry",
             settings=settings or RegistrySettings(),
-            routers=[
-                r.router
-                for r in (regions, organizations, clusters, programs, graduates, employments)
-            ],
+            unit_of_work=SqlRegistryUnitOfWork,
+            routers=ROUTERS,
+            consumers=CONSUMERS,
             on_start=_seed,
         )
     )

@@ -1,101 +1,150 @@
-"""Registry rows → integration events (one mapping per event; ids and codes, no people's names)."""
+"""The registry's outgoing integration events: one mapping per event type, state → payload.
+
+Events carry ids and codes, never people's names. Each payload declares its own partition key
+(an institution's programs, graduates and employments are keyed by the institution).
+"""
 
 from typing import Any
 
+from registry.domain.model import (
+    Cluster,
+    Employment,
+    Graduate,
+    Membership,
+    Organization,
+    Program,
+)
 from shared.contracts.catalogue import registry as ev
+from shared.contracts.reference import Region
 
 
-def region_upserted(row: dict[str, Any]) -> ev.RegionUpserted:
+def region_upserted(region: Region) -> ev.RegionUpserted:
     return ev.RegionUpserted(
-        code=row["code"],
-        country=row["country"],
-        name_uz=row["name_uz"],
-        name_ru=row["name_ru"],
-        name_en=row["name_en"],
+        code=region.code,
+        country=region.country,
+        name_uz=region.name_uz,
+        name_ru=region.name_ru,
+        name_en=region.name_en,
     )
 
 
-def organization(row: dict[str, Any], *, created: bool) -> ev.RegistryEvent:
-    cls = ev.OrganizationRegistered if created else ev.OrganizationUpdated
-    return cls(
-        organization_id=row["id"],
-        kind=row["kind"],
-        subtype=row["subtype"],
-        name=row["name"],
-        region_code=row["region_code"],
-        tax_id=row["tax_id"],
-        active=row["active"],
-    )
+def organization_registered(organization: Organization) -> ev.OrganizationRegistered:
+    return ev.OrganizationRegistered(**_organization(organization))
 
 
-def cluster(row: dict[str, Any], *, created: bool) -> ev.RegistryEvent:
-    cls = ev.ClusterCreated if created else ev.ClusterUpdated
-    return cls(
-        cluster_id=row["id"],
-        name=row["name"],
-        region_code=row["region_code"],
-        sectors=list(row["sectors"]),
-        coordinator_id=row["coordinator_id"],
-        status=row["status"],
-    )
+def organization_updated(organization: Organization) -> ev.OrganizationUpdated:
+    return ev.OrganizationUpdated(**_organization(organization))
 
 
-def member_joined(row: dict[str, Any]) -> ev.ClusterMemberJoined:
+def cluster_created(cluster: Cluster) -> ev.ClusterCreated:
+    return ev.ClusterCreated(**_cluster(cluster))
+
+
+def cluster_updated(cluster: Cluster) -> ev.ClusterUpdated:
+    return ev.ClusterUpdated(**_cluster(cluster))
+
+
+def member_joined(member: Membership) -> ev.ClusterMemberJoined:
     return ev.ClusterMemberJoined(
-        cluster_id=row["cluster_id"],
-        organization_id=row["organization_id"],
-        role=row["role"],
-        joined_on=row["joined_on"],
+        cluster_id=member.cluster_id,
+        organization_id=member.organization_id,
+        role=member.role,
+        joined_on=member.joined_on,
     )
 
 
-def member_left(row: dict[str, Any]) -> ev.ClusterMemberLeft:
+def member_left(member: Membership) -> ev.ClusterMemberLeft:
     return ev.ClusterMemberLeft(
-        cluster_id=row["cluster_id"],
-        organization_id=row["organization_id"],
-        role=row["role"],
-        joined_on=row["joined_on"],
-        left_on=row["left_on"],
+        cluster_id=member.cluster_id,
+        organization_id=member.organization_id,
+        role=member.role,
+        joined_on=member.joined_on,
+        left_on=member.left_on,
     )
 
 
-def program(row: dict[str, Any], *, created: bool) -> ev.RegistryEvent:
-    cls = ev.ProgramRegistered if created else ev.ProgramUpdated
-    return cls(
-        program_id=row["id"],
-        institution_id=row["institution_id"],
-        code=row["code"],
-        name=row["name"],
-        level=row["level"],
-        field_code=row["field_code"],
-        language=row["language"],
-        active=row["active"],
-    )
+def program_registered(program: Program) -> ev.ProgramRegistered:
+    return ev.ProgramRegistered(**_program(program))
 
 
-def graduate(row: dict[str, Any], *, created: bool) -> ev.RegistryEvent:
-    cls = ev.GraduateRegistered if created else ev.GraduateUpdated
-    return cls(
-        graduate_id=row["id"],
-        institution_id=row["institution_id"],
-        program_id=row["program_id"],
-        graduation_year=row["graduation_year"],
-        active=row["active"],
-    )
+def program_updated(program: Program) -> ev.ProgramUpdated:
+    return ev.ProgramUpdated(**_program(program))
 
 
-def employment(
-    row: dict[str, Any], graduate_row: dict[str, Any], *, ended: bool
-) -> ev.RegistryEvent:
-    cls = ev.EmploymentEnded if ended else ev.EmploymentRecorded
-    return cls(
-        employment_id=row["id"],
-        graduate_id=row["graduate_id"],
-        institution_id=graduate_row["institution_id"],
-        program_id=graduate_row["program_id"],
-        employer_id=row["employer_id"],
-        start_date=row["start_date"],
-        end_date=row["end_date"],
-        isco_code=row["isco_code"],
-        in_field=row["in_field"],
-    )
+def graduate_registered(graduate: Graduate) -> ev.GraduateRegistered:
+    return ev.GraduateRegistered(**_graduate(graduate))
+
+
+def graduate_updated(graduate: Graduate) -> ev.GraduateUpdated:
+    return ev.GraduateUpdated(**_graduate(graduate))
+
+
+def employment_recorded(employment: Employment, graduate: Graduate) -> ev.EmploymentRecorded:
+    return ev.EmploymentRecorded(**_employment(employment, graduate))
+
+
+def employment_ended(employment: Employment, graduate: Graduate) -> ev.EmploymentEnded:
+    return ev.EmploymentEnded(**_employment(employment, graduate))
+
+
+# The state each pair of "created"/"changed" events shares.
+
+
+def _organization(organization: Organization) -> dict[str, Any]:
+    return {
+        "organization_id": organization.id,
+        "kind": organization.kind,
+        "subtype": organization.subtype,
+        "name": organization.name,
+        "region_code": organization.region_code,
+        "tax_id": organization.tax_id,
+        "active": organization.active,
+    }
+
+
+def _cluster(cluster: Cluster) -> dict[str, Any]:
+    return {
+        "cluster_id": cluster.id,
+        "name": cluster.name,
+        "region_code": cluster.region_code,
+        "sectors": list(cluster.sectors),
+        "coordinator_id": cluster.coordinator_id,
+        "status": cluster.status,
+    }
+
+
+def _program(program: Program) -> dict[str, Any]:
+    return {
+        "program_id": program.id,
+        "institution_id": program.institution_id,
+        "code": program.code,
+        "name": program.name,
+        "level": program.level,
+        "field_code": program.field_code,
+        "language": program.language,
+        "active": program.active,
+    }
+
+
+def _graduate(graduate: Graduate) -> dict[str, Any]:
+    return {
+        "graduate_id": graduate.id,
+        "institution_id": graduate.institution_id,
+        "program_id": graduate.program_id,
+        "graduation_year": graduate.graduation_year,
+        "active": graduate.active,
+    }
+
+
+def _employment(employment: Employment, graduate: Graduate) -> dict[str, Any]:
+    return {
+        "employment_id": employment.id,
+        "graduate_id": employment.graduate_id,
+        "institution_id": graduate.institution_id,
+        "program_id": graduate.program_id,
+        "employer_id": employment.employer_id,
+        "start_date": employment.start_date,
+        "end_date": employment.end_date,
+        "isco_code": employment.isco_code,
+        "in_field": employment.in_field,
+    }

@@ -208,3 +208,12 @@ class EmploymentEnded(_EmploymentState):
     """An employment ended (end_date is set)."""
 
     event_type = "educluster.registry.employment.ended.v1"
+
+
+# Each pair carries the same full state: consumers keeping a projection handle either alike.
+OrganizationChange = OrganizationRegistered | OrganizationUpdated
+ClusterChange = ClusterCreated | ClusterUpdated
+MembershipChange = ClusterMemberJoined | ClusterMemberLeft
+ProgramChange = ProgramRegistered | ProgramUpdated
+GraduateChange = GraduateRegistered | GraduateUpdated
+EmploymentChange = EmploymentRecorded | EmploymentEnded

@@ -15,7 +15,7 @@ def is_unique_violation(error: IntegrityError) -> bool:
         getattr(cause, "__cause__", None), "sqlstate", None
     )
     if sqlstate is not None:
-        return sqlstate == _PG_UNIQUE_VIOLATION
+        return bool(sqlstate == _PG_UNIQUE_VIOLATION)
     # sqlite3 (through aiosqlite) names the extended result code.
     name = getattr(cause, "sqlite_errorname", None)
     return name in _SQLITE_UNIQUE

@@ -6,10 +6,11 @@ skips an existing item however many rows are inserted meanwhile.
 
 import base64
 import binascii
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, Table, select
+from sqlalchemy import Column, ColumnElement, Select, Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.platform.errors import InvalidQuery
@@ -57,18 +58,25 @@ async def fetch_page(
     limit: int,
     cursor: str | None,
     statement: Select[Any] | None = None,
+    key: Column[Any] | None = None,
+    key_type: Callable[[str], Any] = str,
+    descending: bool = False,
 ) -> Page[dict[str, Any]]:
-    """Rows of ``table`` (or of ``statement`` over it) ordered by primary key after the cursor:
-    stable under concurrent inserts."""
-    primary = next(iter(table.primary_key.columns))
+    """Rows of ``table`` (or of ``statement`` over it) ordered by ``key`` (default: the first
+    primary-key column; it must be unique among the filtered rows) after the cursor: stable
+    under concurrent inserts. ``key_type`` turns a cursor back into a key value."""
+    column = key if key is not None else next(iter(table.primary_key.columns))
     query = (statement if statement is not None else select(table)).where(*filters)
-    query = query.order_by(primary).limit(limit + 1)
+    query = query.order_by(column.desc() if descending else column).limit(limit + 1)
     after = decode_cursor(cursor)
     if after is not None:
-        query = query.where(primary > after)
+        try:
+            position = key_type(after)
+        except ValueError as error:
+            raise invalid_cursor() from error
+        query = query.where(column < position if descending else column > position)
     rows = [dict(r) for r in (await session.execute(query)).mappings()]
     more = len(rows) > limit
     rows = rows[:limit]
-    return Page(
-        items=rows, next_cursor=encode_cursor(str(rows[-1][primary.name])) if more else None
-    )
+    last = encode_cursor(str(rows[-1][column.name])) if more else None
+    return Page(items=rows, next_cursor=last)

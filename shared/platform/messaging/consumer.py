@@ -11,6 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
@@ -21,6 +22,8 @@ from shared.platform.messaging.dead_letter import dead_letter_headers
 from shared.platform.messaging.envelope import CloudEvent, InvalidEvent, decode
 from shared.platform.messaging.epoch import EpochWatch
 from shared.platform.messaging.inbox_apply import EventHandler, apply_once, is_outage
+
+__all__ = ["ConsumerRunner", "ConsumerSpec", "EventHandler"]
 from shared.platform.messaging.kafka import new_consumer, new_producer
 from shared.platform.messaging.metrics import MessagingMetrics
 from shared.platform.messaging.state import get_state, set_state
@@ -34,6 +37,19 @@ _STUCK_AFTER_S = 90.0  # no assignment for this long: recreate the consumer (aio
 
 class _Restart(Exception):
     """Leave the current consumer and start a fresh one."""
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """One consumer group of a service: its topics and a handler per event type."""
+
+    purpose: str
+    topics: tuple[str, ...]
+    handlers: Mapping[str, EventHandler]
+
+    def group_id(self, service: str) -> str:
+        """The group's id, which also names its inbox rows."""
+        return f"educluster.{service}.{self.purpose}"
 
 
 class ConsumerRunner:
@@ -224,7 +240,7 @@ class ConsumerRunner:
             self._processed.pop(tp, None)
 
 
-class _Listener(ConsumerRebalanceListener):
+class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka ships no types
     def __init__(self, runner: ConsumerRunner, *, rewind: bool) -> None:
         self._runner = runner
         self.rewind = rewind

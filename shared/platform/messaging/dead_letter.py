@@ -1,5 +1,6 @@
 """Dead-letter records: the original event plus where it came from and why it failed."""
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from aiokafka.structs import ConsumerRecord
@@ -40,12 +41,12 @@ def dead_letter_headers(
     ]
 
 
-def original_headers(headers: list[tuple[str, bytes]] | tuple) -> list[tuple[str, bytes]]:
+def original_headers(headers: Sequence[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
     """The headers the event had before it was dead-lettered (for re-driving it)."""
     return [h for h in headers if h[0] not in _OUR_HEADERS]
 
 
-def header_text(headers: list[tuple[str, bytes]] | tuple, name: str) -> str | None:
+def header_text(headers: Sequence[tuple[str, bytes]], name: str) -> str | None:
     for key, value in headers:
         if key == name:
             return value.decode(errors="replace")

@@ -7,8 +7,9 @@ already applied. A consumer group per service remembers what was re-driven alrea
 
 import asyncio
 from dataclasses import asdict, dataclass
+from typing import Any
 
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from shared.platform.messaging import dead_letter as dl
@@ -32,7 +33,7 @@ class DeadLetter:
     key: str | None
     pending: bool
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -78,7 +79,7 @@ async def redrive_dead_letters(settings: KafkaSettings, service: str) -> int:
         await producer.stop()
 
 
-async def _republish(producer, record: ConsumerRecord) -> None:  # type: ignore[no-untyped-def]
+async def _republish(producer: AIOKafkaProducer, record: ConsumerRecord) -> None:
     original_topic = dl.header_text(record.headers, dl.ORIGINAL_TOPIC)
     if original_topic is None:
         raise ValueError(f"dead letter at offset {record.offset} does not name its topic")

@@ -1,6 +1,5 @@
 """Kafka clients configured the way EduCluster needs them (see the handbook's KAFKA.md)."""
 
-import asyncio
 import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -83,20 +82,5 @@ async def ensure_topics(settings: KafkaSettings, topics: list[str] | None = None
                 raise KafkaError(f"creating topic {topic} failed with error code {code}")
         log.info("created topics", extra={"topics": missing})
         return missing
-    finally:
-        await admin.close()
-
-
-async def broker_reachable(settings: KafkaSettings, *, timeout_s: float = 2.0) -> bool:
-    """True when a broker answers a metadata request within the timeout."""
-    admin = new_admin(settings)
-    try:
-        async with asyncio.timeout(timeout_s):
-            await admin.start()
-        async with asyncio.timeout(timeout_s):
-            await admin.list_topics()
-        return True
-    except (KafkaError, OSError, TimeoutError):
-        return False
     finally:
         await admin.close()

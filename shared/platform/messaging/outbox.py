@@ -3,8 +3,9 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, text, update
+from sqlalchemy import Row, bindparam, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared.platform.messaging.envelope import CloudEvent, encode
@@ -28,7 +29,7 @@ async def append_to_outbox(session: AsyncSession, events: Sequence[OutgoingEvent
     """Insert the events into the outbox inside the caller's transaction."""
     if not events:
         return
-    if session.bind.dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql":
         # Writers of the same key commit one after another, so outbox id order is commit
         # order per key even with concurrent transactions (SQLite writers are serial anyway).
         for key in sorted({e.key for e in events}):
@@ -53,7 +54,11 @@ async def append_to_outbox(session: AsyncSession, events: Sequence[OutgoingEvent
     )
 
 
-async def unsent_batch(conn: AsyncConnection, *, limit: int) -> Sequence:
+# One outbox row as the relay reads it: (id, topic, key, value).
+OutboxRow = Row[Any, Any, Any, Any]
+
+
+async def unsent_batch(conn: AsyncConnection, *, limit: int) -> Sequence[OutboxRow]:
     result = await conn.execute(
         select(outbox.c.id, outbox.c.topic, outbox.c.key, outbox.c.value)
         .where(outbox.c.sent_at.is_(None))

@@ -30,7 +30,9 @@ _TRANSIENT = (KafkaError, OSError, TimeoutError, DBAPIError)
 MAX_BATCH_BYTES = 512 * 1024
 
 
-def _within_one_request(rows: Sequence) -> Sequence:
+def _within_one_request(
+    rows: Sequence[outbox.OutboxRow],
+) -> Sequence[outbox.OutboxRow]:
     total = 0
     for count, row in enumerate(rows):
         total += len(row.value) + len(row.key) + 64
@@ -137,7 +139,7 @@ class OutboxRelay:
             except TimeoutError:
                 pass
 
-    async def _publish(self, rows: Sequence) -> None:
+    async def _publish(self, rows: Sequence[outbox.OutboxRow]) -> None:
         assert self._producer is not None
         pending = [
             await self._producer.send(

@@ -1,8 +1,9 @@
 """Small key/value facts a service keeps about its messaging (e.g. the broker epoch it saw)."""
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from shared.platform.messaging.tables import messaging_state
@@ -20,5 +21,5 @@ async def set_state(conn: AsyncConnection | AsyncSession, key: str, value: str) 
         .where(messaging_state.c.key == key)
         .values(value=value, updated_at=now)
     )
-    if result.rowcount == 0:
+    if cast(CursorResult[Any], result).rowcount == 0:
         await conn.execute(messaging_state.insert().values(key=key, value=value, updated_at=now))

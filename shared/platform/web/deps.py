@@ -12,7 +12,8 @@ S = TypeVar("S", bound=ServiceSettings)
 
 
 def _uow_factory(request: Request) -> Callable[[], UnitOfWork]:
-    return request.app.state.runtime.uow_factory  # type: ignore[no-any-return]
+    factory: Callable[[], UnitOfWork] = request.app.state.runtime.uow_factory
+    return factory
 
 
 UnitOfWorkFactory = Annotated[Callable[[], UnitOfWork], Depends(_uow_factory)]

@@ -1,11 +1,12 @@
 """RFC 9457 problem details for every error a service returns."""
 
 import logging
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -128,11 +129,26 @@ def install_problem_handlers(app: FastAPI) -> None:
     async def on_domain_error(request: Request, error: DomainError) -> JSONResponse:
         return domain_problem(error, instance=request.url.path)
 
-    app.add_exception_handler(ProblemError, on_problem)
-    app.add_exception_handler(DomainError, on_domain_error)
-    app.add_exception_handler(IntegrityError, on_integrity)
-    app.add_exception_handler(RequestValidationError, on_validation)
-    app.add_exception_handler(StarletteHTTPException, on_http)
+    _handle(app, ProblemError, on_problem)
+    _handle(app, DomainError, on_domain_error)
+    _handle(app, IntegrityError, on_integrity)
+    _handle(app, RequestValidationError, on_validation)
+    _handle(app, StarletteHTTPException, on_http)
+
+
+E = TypeVar("E", bound=Exception)
+
+
+def _handle(
+    app: FastAPI, kind: type[E], handler: Callable[[Request, E], Awaitable[Response]]
+) -> None:
+    """Register ``handler`` for ``kind`` (Starlette types every handler with bare Exception)."""
+
+    async def handle(request: Request, error: Exception) -> Response:
+        assert isinstance(error, kind)
+        return await handler(request, error)
+
+    app.add_exception_handler(kind, handle)
 
 
 def _reason(status: int) -> str:

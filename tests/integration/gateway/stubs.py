@@ -115,3 +115,26 @@ async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
             pass
     finally:
         writer.close()
+
+
+def serving_json(documents: dict[str, object]) -> Handler:
+    """Answers ``GET <path>`` with ``documents[path]`` as JSON, looked up per request (a test may
+    change the dict while the stub runs); for a path it lacks, closes without an answer."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+            target = head.split(" ", 2)[1]
+            document = documents.get(target)
+            if document is None:
+                return
+            body = json.dumps(document).encode()
+            writer.write(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(body), body)
+            )
+            await writer.drain()
+        finally:
+            writer.close()
+
+    return handler

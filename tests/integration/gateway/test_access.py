@@ -13,8 +13,8 @@ from collections.abc import Iterator
 import httpx
 import jwt
 import pytest
-from gateway.access import PUBLIC, ROLES, RULES, Rule, rule_for
-from gateway.routes import GATEWAY, RESOURCES
+from gateway.edge.access import PUBLIC, ROLES, RULES, Rule, rule_for
+from gateway.edge.routes import GATEWAY, RESOURCES
 
 from shared.platform.auth import mint_token
 from shared.platform.auth_settings import AuthSettings

@@ -10,16 +10,16 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from gateway.service_layer import attempts, webhooks
-from gateway.service_layer.attempts import Outcome, RetryPolicy
-from gateway.service_layer.filters import EventFilter
-from gateway.service_layer.quality_events import store_quality_event
+from gateway.domain.deliveries import Outcome, RetryPolicy
+from gateway.domain.filters import EventFilter
+from gateway.entrypoints.consumers import store_quality_event
+from gateway.service_layer import attempts, quality_events, subscriptions
+from gateway.service_layer.unit_of_work import SqlGatewayUnitOfWork
 
 from shared.platform.auth import Identity
 from shared.platform.db.engine import create_engine, session_factory
 from shared.platform.db.migrations import upgrade
 from shared.platform.messaging.envelope import new_event
-from shared.platform.messaging.unit_of_work import UnitOfWork
 from tests.integration.gateway.quality_events_support import (
     MINISTRY,
     QualityTopic,
@@ -326,15 +326,17 @@ async def test_events_past_retention_go_with_their_finished_deliveries_but_a_wai
     url = await make_database_url("gateway")
     await upgrade("gateway", url)
     engine = create_engine(url)
-    uow_factory = lambda: UnitOfWork(session_factory(engine), service="gateway")  # noqa: E731
+    uow_factory = lambda: SqlGatewayUnitOfWork(session_factory(engine), service="gateway")  # noqa: E731
     try:
         async with uow_factory() as uow:
-            subscription = await webhooks.create_subscription(
-                uow.session,
+            subscription = await subscriptions.create_subscription(
+                uow,
                 Identity(sub="authority-sa", role="regional_authority", region="UZ-SA"),
-                url="https://ministry.example.org/hooks",
-                secret=SIGNING_SECRET,
-                wanted=EventFilter(),
+                subscriptions.CreateSubscription(
+                    url="https://ministry.example.org/hooks",
+                    secret=SIGNING_SECRET,
+                    wanted=EventFilter(),
+                ),
                 allow_private=False,
             )
             for payload in (score("region", "UZ-SA"), score("region", "UZ-TO")):
@@ -348,29 +350,23 @@ async def test_events_past_retention_go_with_their_finished_deliveries_but_a_wai
             disable_after_s=3600,
         )
         async with uow_factory() as uow:
-            first, second = await attempts.claim_due(uow.session, limit=10, lease_s=30)
-            await attempts.record_attempt(
-                uow.session, first, Outcome(200, None, 5.0), policy=policy
-            )
-            await attempts.record_attempt(
-                uow.session, second, Outcome(500, None, 5.0), policy=policy
-            )
-            await uow.commit()
+            first, second = await attempts.claim_due(uow, limit=10, lease_s=30)
+            await attempts.record_attempt(uow, first, Outcome(200, None, 5.0), policy=policy)
+            await attempts.record_attempt(uow, second, Outcome(500, None, 5.0), policy=policy)
 
         async with uow_factory() as uow:
             later = datetime.now(UTC) + timedelta(days=1)
-            assert await attempts.purge_expired(uow.session, before=later) == 1
-            await uow.commit()
-            log = await webhooks.list_deliveries(
-                uow.session,
+            assert await quality_events.purge_expired(uow, before=later) == 1
+            log = await subscriptions.list_deliveries(
+                uow,
                 Identity(sub="ministry", role="ministry"),
-                subscription["id"],
+                subscription.id,
                 status=None,
                 limit=10,
                 cursor=None,
             )
         # The delivered one went with its event; the one still retrying stays, with its event.
-        assert [(d["status"], d["attempts"]) for d in log.items] == [("pending", 1)]
-        assert log.items[0]["event_id"] and log.items[0]["last_status_code"] == 500
+        assert [(d.status, d.attempts) for d in log.items] == [("pending", 1)]
+        assert log.items[0].event_id and log.items[0].last_status_code == 500
     finally:
         await engine.dispose()

@@ -1,7 +1,8 @@
 """A full rebuild from the event history gives the live numbers exactly (issue 5)."""
 
 from quality.adapters.tables import dirty_cells, scores
-from quality.service_layer.rebuild import CONSUMER, HANDLERS, TOPICS, rebuild
+from quality.entrypoints.consumers import CONSUMERS
+from quality.service_layer.rebuild import group_id, rebuild
 from sqlalchemy import func, select, update
 
 from shared.platform.messaging import outbox
@@ -13,6 +14,9 @@ from tests.integration.quality.test_scores import assessed_program, scorecard
 from tests.integration.registry.conftest import drained
 from tests.integration.topic_reader import read_topic
 from tests.support import educluster, eventually
+
+(SCORING,) = CONSUMERS
+CONSUMER, HANDLERS, TOPICS = group_id(SCORING), SCORING.handlers, SCORING.topics
 
 
 def url_of(client) -> str:
@@ -91,6 +95,7 @@ async def test_a_rebuild_from_the_event_history_gives_the_live_scores_exactly(
     progress: list[str] = []
 
     result = await rebuild(
+        consumers=CONSUMERS,
         kafka=kafka_settings(broker.bootstrap_servers),
         live_url=url_of(quality),
         into_url=f"sqlite+aiosqlite:///{tmp_path / 'rebuilt.db'}",

@@ -9,12 +9,8 @@ Path = tuple[str | int, ...]
 
 
 def competency_codes(content: dict[str, Any]) -> set[str]:
+    """The codes of every competency of the framework ``content``."""
     return {c["code"] for d in content["domains"] for c in d["competencies"]}
-
-
-def domain_of(content: dict[str, Any]) -> dict[str, str]:
-    """Competency code → the code of its domain."""
-    return {c["code"]: d["code"] for d in content["domains"] for c in d["competencies"]}
 
 
 def check_codes_unique(content: dict[str, Any]) -> None:

@@ -5,6 +5,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from assessment.domain.model import Framework
+
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,79}$")]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=36)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
@@ -14,6 +16,11 @@ Year = Annotated[int, Field(ge=1990, le=2100)]
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class _Public(BaseModel):
+    # Use cases return the domain's records (dataclasses); these models read their attributes.
+    model_config = ConfigDict(from_attributes=True)
 
 
 class Localized(_Body):
@@ -54,6 +61,19 @@ class FrameworkPublic(BaseModel):
     scale: dict[str, Any]
     domains: list[dict[str, Any]]
 
+    @classmethod
+    def of(cls, framework: Framework) -> Self:
+        content = framework.content
+        return cls(
+            id=framework.id,
+            code=framework.code,
+            version=framework.version,
+            name=content["name"],
+            source=content.get("source", {}),
+            scale=content["scale"],
+            domains=content["domains"],
+        )
+
 
 class RequirementCreate(_Body):
     """Importance (1–5) of competencies, for a field of study or one program.
@@ -77,7 +97,7 @@ class RequirementCreate(_Body):
         return self
 
 
-class RequirementPublic(BaseModel):
+class RequirementPublic(_Public):
     id: str
     version: int
     current: bool
@@ -115,7 +135,7 @@ class BulkAssessmentCreate(_Body):
     items: list[AssessmentCreate] = Field(min_length=1, max_length=1000)
 
 
-class AssessmentPublic(BaseModel):
+class AssessmentPublic(_Public):
     id: str
     employer_id: str
     graduate_id: str
@@ -133,11 +153,11 @@ class AssessmentPublic(BaseModel):
     updated_at: datetime
 
 
-class BulkAssessmentPublic(BaseModel):
+class BulkAssessmentPublic(_Public):
     items: list[AssessmentPublic]
 
 
-class AssessmentRevisionPublic(BaseModel):
+class AssessmentRevisionPublic(_Public):
     revision: int
     action: Literal["submitted", "revised", "withdrawn"]
     state: dict[str, Any]

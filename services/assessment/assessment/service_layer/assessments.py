@@ -1,168 +1,188 @@
 """Use cases for assessments: submit (one or many), revise, withdraw; history kept for each."""
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
-from assessment.adapters.tables import assessment_revisions, assessments
+from assessment import events
+from assessment.adapters.repositories import AssessmentFilter
+from assessment.domain.access import acts_for, may_list_assessments
 from assessment.domain.eligibility import covers_period
-from assessment.domain.framework_rules import check_known_codes
+from assessment.domain.model import Action, Assessment, AssessmentRevision, Graduate
 from assessment.service_layer import known_facts
-from assessment.service_layer.assessment_events import publish_state
-from shared.platform.auth import Identity, forbidden
-from shared.platform.db.queries import fetch_one, now
-from shared.platform.errors import Conflict, NotKnownYet, Refused, RuleViolation
+from assessment.service_layer.commands import ReviseAssessment, SubmitAssessment
+from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
+from shared.platform.auth import Identity
+from shared.platform.db.keyset import Page
+from shared.platform.db.queries import now
+from shared.platform.errors import Conflict, Loc, NotFound, NotKnownYet, Refused, RuleViolation
 from shared.platform.ids import new_id
-from shared.platform.messaging.unit_of_work import UnitOfWork
 
-Path = tuple[str | int, ...]
-CONTENT_FIELDS = (
-    "ratings",
-    "overall_satisfaction",
-    "preparedness",
-    "would_hire_again",
-    "comment",
-)
+ANNOUNCEMENTS = {
+    "submitted": events.assessment_submitted,
+    "revised": events.assessment_revised,
+    "withdrawn": events.assessment_withdrawn,
+}
 
 
 @dataclass(frozen=True)
 class AssessmentPolicy:
-    """Settings the rules depend on (from AssessmentSettings)."""
+    """Settings the rules depend on (from AssessmentSettings), and the clock they read."""
 
     window_months: int
-
-
-def acts_for(identity: Identity, employer_id: str) -> None:
-    """Only the employer itself submits, revises, withdraws or reads its assessments."""
-    if not (identity.is_("employer") and identity.org == employer_id):
-        raise forbidden("only the employer itself may assess its employees or see its assessments")
+    today: Callable[[], date] = date.today
 
 
 async def _check_new(
-    uow: UnitOfWork, data: dict[str, Any], *, policy: AssessmentPolicy, at: Path
-) -> dict[str, Any]:
+    uow: AbstractAssessmentUnitOfWork,
+    command: SubmitAssessment,
+    *,
+    policy: AssessmentPolicy,
+    at: Loc,
+) -> Graduate:
     """Every rule for a new assessment; returns the projected graduate."""
-    if data["period"] > date.today().year:
+    if command.period > policy.today().year:
         raise RuleViolation((*at, "period"), "period may not be a future year")
     framework = await known_facts.require_framework(
-        uow, data["framework_id"], path=(*at, "framework_id")
+        uow, command.framework_id, path=(*at, "framework_id")
     )
-    check_known_codes(data["ratings"], framework["content"], path=(*at, "ratings"))
-    await known_facts.require_employer(uow, data["employer_id"], path=(*at, "employer_id"))
+    framework.check_known_codes(command.ratings, path=(*at, "ratings"))
+    await known_facts.require_employer(uow, command.employer_id, path=(*at, "employer_id"))
     graduate = await known_facts.require_graduate(
-        uow, data["graduate_id"], path=(*at, "graduate_id")
+        uow, command.graduate_id, path=(*at, "graduate_id")
     )
-    if data["period"] < graduate["graduation_year"]:
+    if command.period < graduate.graduation_year:
         raise RuleViolation(
-            (*at, "period"), f"the graduate graduated in {graduate['graduation_year']}"
+            (*at, "period"), f"the graduate graduated in {graduate.graduation_year}"
         )
-    await _check_employed(uow, data, policy=policy, at=at)
-    await _check_no_active_twin(uow, data, at=at)
+    await _check_employed(uow, command, policy=policy, at=at)
+    await _check_no_active_twin(uow, command, at=at)
     return graduate
 
 
 async def _check_employed(
-    uow: UnitOfWork, data: dict[str, Any], *, policy: AssessmentPolicy, at: Path
+    uow: AbstractAssessmentUnitOfWork,
+    command: SubmitAssessment,
+    *,
+    policy: AssessmentPolicy,
+    at: Loc,
 ) -> None:
-    known = await known_facts.employments_of(
-        uow, employer_id=data["employer_id"], graduate_id=data["graduate_id"]
+    known = await uow.facts.employments(
+        employer_id=command.employer_id, graduate_id=command.graduate_id
     )
     if not known:
         raise known_facts.not_known_yet(
             (*at, "graduate_id"),
-            f"an employment of graduate {data['graduate_id']} by employer {data['employer_id']}",
+            f"an employment of graduate {command.graduate_id} by employer {command.employer_id}",
         )
     if not covers_period(
-        known, period=data["period"], today=date.today(), window_months=policy.window_months
+        known, period=command.period, today=policy.today(), window_months=policy.window_months
     ):
         raise RuleViolation(
             (*at, "graduate_id"),
-            f"this employer did not employ the graduate in {data['period']}, or the employment "
+            f"this employer did not employ the graduate in {command.period}, or the employment "
             f"ended more than {policy.window_months} months ago",
         )
 
 
-async def _check_no_active_twin(uow: UnitOfWork, data: dict[str, Any], *, at: Path) -> None:
-    twin = await uow.session.scalar(
-        select(assessments.c.id).where(
-            assessments.c.employer_id == data["employer_id"],
-            assessments.c.graduate_id == data["graduate_id"],
-            assessments.c.period == data["period"],
-            assessments.c.status == "active",
-        )
+async def _check_no_active_twin(
+    uow: AbstractAssessmentUnitOfWork, command: SubmitAssessment, *, at: Loc
+) -> None:
+    twin = await uow.assessments.active_twin(
+        employer_id=command.employer_id, graduate_id=command.graduate_id, period=command.period
     )
     if twin is not None:
         raise Conflict(
-            f"this graduate already has an active assessment for {data['period']} ({twin}); "
+            f"this graduate already has an active assessment for {command.period} ({twin}); "
             f"revise it with PUT /api/v1/assessments/{twin}",
             field=(*at, "graduate_id"),
         )
 
 
-async def _record(uow: UnitOfWork, row: dict[str, Any], *, action: str, identity: Identity) -> None:
-    """Keep this state in the history and announce it."""
-    state = {k: row[k] for k in ("status", "framework_id", *CONTENT_FIELDS)}
-    await uow.session.execute(
-        assessment_revisions.insert().values(
-            assessment_id=row["id"],
-            revision=row["revision"],
+async def _record(
+    uow: AbstractAssessmentUnitOfWork,
+    assessment: Assessment,
+    *,
+    action: Action,
+    by: Identity,
+    at: Loc = (),
+) -> None:
+    """Keep this state in the history and announce it, keyed by the institution so that its
+    scoring stays in order."""
+    await uow.assessments.add_revision(
+        AssessmentRevision(
+            assessment_id=assessment.id,
+            revision=assessment.revision,
             action=action,
-            state=state,
-            recorded_by=identity.sub,
-            recorded_at=row["updated_at"],
+            state=assessment.state(),
+            recorded_by=by.sub,
+            recorded_at=assessment.updated_at,
         )
     )
-    await publish_state(uow, row, action=action)
+    graduate = await uow.facts.graduate(assessment.graduate_id)
+    # The graduate's program as the projection knows it now (a graduate's record holds one).
+    program = await uow.facts.program(graduate.program_id) if graduate else None
+    framework = await uow.frameworks.get(assessment.framework_id)
+    if graduate is None or program is None or framework is None:
+        # The checks before made these known; only a projection behind its own rows gets here.
+        raise known_facts.not_known_yet(
+            (*at, "graduate_id"), f"the program of graduate {assessment.graduate_id}"
+        )
+    uow.publish(
+        ANNOUNCEMENTS[action](assessment, graduate=graduate, program=program, framework=framework)
+    )
 
 
 async def submit(
-    uow: UnitOfWork,
+    uow: AbstractAssessmentUnitOfWork,
     identity: Identity,
-    data: dict[str, Any],
+    command: SubmitAssessment,
     *,
     policy: AssessmentPolicy,
-    at: Path = (),
-) -> dict[str, Any]:
-    acts_for(identity, data["employer_id"])
-    graduate = await _check_new(uow, data, policy=policy, at=at)
-    at_ = now()
-    row = {
-        **data,
-        "id": new_id(),
-        "status": "active",
-        "revision": 1,
-        "institution_id": graduate["institution_id"],
-        "program_id": graduate["program_id"],
-        "submitted_at": at_,
-        "updated_at": at_,
-    }
-    await uow.session.execute(assessments.insert().values(**row))
-    await _record(uow, row, action="submitted", identity=identity)
-    return row
+    at: Loc = (),
+) -> Assessment:
+    """Store a new assessment and queue assessment.submitted (the caller commits)."""
+    acts_for(identity, command.employer_id)
+    graduate = await _check_new(uow, command, policy=policy, at=at)
+    moment = now()
+    assessment = Assessment(
+        **asdict(command),
+        id=new_id(),
+        status="active",
+        revision=1,
+        institution_id=graduate.institution_id,
+        program_id=graduate.program_id,
+        submitted_at=moment,
+        updated_at=moment,
+    )
+    # Two concurrent twins both pass the check above; the partial unique index stops one.
+    await uow.assessments.add(assessment)
+    await _record(uow, assessment, action="submitted", by=identity, at=at)
+    return assessment
 
 
 async def submit_many(
-    uow: UnitOfWork,
+    uow: AbstractAssessmentUnitOfWork,
     identity: Identity,
-    items: list[dict[str, Any]],
+    commands: list[SubmitAssessment],
     *,
     policy: AssessmentPolicy,
-) -> list[dict[str, Any]]:
+) -> list[Assessment]:
     """All items or none: every item is checked, and every failure is reported by position."""
-    created, failures = [], []
-    for index, data in enumerate(items):
+    created: list[Assessment] = []
+    failures: list[RuleViolation | Conflict] = []
+    for index, command in enumerate(commands):
         try:
-            created.append(await submit(uow, identity, data, policy=policy, at=("items", index)))
-        except RuleViolation as failure:
+            created.append(await submit(uow, identity, command, policy=policy, at=("items", index)))
+        except (RuleViolation, Conflict) as failure:  # each refusal names its item
             failures.append(failure)
     if failures:
-        raise _bulk_refusal(failures, total=len(items))
+        raise _bulk_refusal(failures, total=len(commands))
     return created
 
 
-def _bulk_refusal(failures: list[RuleViolation], *, total: int) -> Refused:
+def _bulk_refusal(failures: list[RuleViolation | Conflict], *, total: int) -> Refused:
     # Only when every failure may pass on retry (the projection is behind) is the whole
     # request worth retrying as it is.
     retry = all(isinstance(f, NotKnownYet) for f in failures)
@@ -174,45 +194,77 @@ def _bulk_refusal(failures: list[RuleViolation], *, total: int) -> Refused:
     )
 
 
-async def _own(uow: UnitOfWork, identity: Identity, assessment_id: str) -> dict[str, Any]:
-    row = await fetch_one(uow.session, assessments, assessment_id, "assessment")
-    acts_for(identity, row["employer_id"])
-    return row
+async def own(
+    uow: AbstractAssessmentUnitOfWork, identity: Identity, assessment_id: str
+) -> Assessment:
+    """The caller's assessment: NotFound if there is none, Forbidden if it is another's."""
+    assessment = await uow.assessments.get(assessment_id)
+    if assessment is None:
+        raise NotFound("assessment", assessment_id)
+    acts_for(identity, assessment.employer_id)
+    return assessment
 
 
-async def _save(uow: UnitOfWork, row: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+async def _save(
+    uow: AbstractAssessmentUnitOfWork, assessment: Assessment, **changes: Any
+) -> Assessment:
     """Write ``changes`` as the next revision, unless someone else wrote one first (409)."""
-    updated = {**row, **changes, "revision": row["revision"] + 1, "updated_at": now()}
-    result = await uow.session.execute(
-        assessments.update()
-        .where(assessments.c.id == row["id"], assessments.c.revision == row["revision"])
-        .values(**changes, revision=updated["revision"], updated_at=updated["updated_at"])
-    )
-    if result.rowcount != 1:
+    updated = replace(assessment, **changes, revision=assessment.revision + 1, updated_at=now())
+    if not await uow.assessments.update(updated, expected_revision=assessment.revision):
         raise Conflict("The assessment was changed at the same time; read it and retry.")
     return updated
 
 
 async def revise(
-    uow: UnitOfWork, identity: Identity, assessment_id: str, changes: dict[str, Any]
-) -> dict[str, Any]:
-    row = await _own(uow, identity, assessment_id)
-    if row["status"] != "active":
+    uow: AbstractAssessmentUnitOfWork, identity: Identity, command: ReviseAssessment
+) -> Assessment:
+    """Replace an active assessment's content as its next revision and commit; an unchanged
+    content makes no revision and no event."""
+    assessment = await own(uow, identity, command.assessment_id)
+    if assessment.status != "active":
         raise Conflict("a withdrawn assessment cannot be revised; submit a new one", field="status")
-    framework = await known_facts.require_framework(uow, row["framework_id"], path=("ratings",))
-    check_known_codes(changes["ratings"], framework["content"], path=("ratings",))
-    if all(row[k] == changes[k] for k in CONTENT_FIELDS):
-        return row  # nothing changed: no revision, no event
-    updated = await _save(uow, row, changes)
-    await _record(uow, updated, action="revised", identity=identity)
+    framework = await known_facts.require_framework(uow, assessment.framework_id, path=("ratings",))
+    framework.check_known_codes(command.ratings, path=("ratings",))
+    content = {k: v for k, v in asdict(command).items() if k != "assessment_id"}
+    if assessment.content() == content:
+        return assessment
+    updated = await _save(uow, assessment, **content)
+    await _record(uow, updated, action="revised", by=identity)
+    await uow.commit()
     return updated
 
 
-async def withdraw(uow: UnitOfWork, identity: Identity, assessment_id: str) -> dict[str, Any]:
-    """Withdraw an active assessment; withdrawing it again changes nothing."""
-    row = await _own(uow, identity, assessment_id)
-    if row["status"] == "withdrawn":
-        return row
-    updated = await _save(uow, row, {"status": "withdrawn"})
-    await _record(uow, updated, action="withdrawn", identity=identity)
+async def withdraw(
+    uow: AbstractAssessmentUnitOfWork, identity: Identity, assessment_id: str
+) -> Assessment:
+    """Withdraw an active assessment and commit; withdrawing it again changes nothing."""
+    assessment = await own(uow, identity, assessment_id)
+    if assessment.status == "withdrawn":
+        return assessment
+    updated = await _save(uow, assessment, status="withdrawn")
+    await _record(uow, updated, action="withdrawn", by=identity)
+    await uow.commit()
     return updated
+
+
+async def list_own(
+    uow: AbstractAssessmentUnitOfWork,
+    identity: Identity,
+    where: AssessmentFilter,
+    *,
+    limit: int,
+    cursor: str | None,
+) -> Page[Assessment]:
+    """The caller's own assessments (employers only), a keyset page at a time."""
+    may_list_assessments(identity)
+    return await uow.assessments.page_of_employer(
+        identity.org or "", where, limit=limit, cursor=cursor
+    )
+
+
+async def history(
+    uow: AbstractAssessmentUnitOfWork, identity: Identity, assessment_id: str
+) -> list[AssessmentRevision]:
+    """Every state the caller's assessment has had, oldest first."""
+    await own(uow, identity, assessment_id)
+    return await uow.assessments.history(assessment_id)

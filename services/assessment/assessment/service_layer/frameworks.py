@@ -2,96 +2,93 @@
 
 import json
 import logging
-from datetime import UTC, datetime
+from collections.abc import Callable
+from dataclasses import asdict
+from functools import cache
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import func, select
-
-from assessment.adapters.tables import frameworks
+from assessment import events
+from assessment.domain.access import may_publish_frameworks, may_read_frameworks
 from assessment.domain.framework_rules import check_codes_unique
-from shared.contracts.catalogue.assessment import (
-    FrameworkCompetency,
-    FrameworkDomain,
-    FrameworkPublished,
-)
-from shared.platform.auth import Identity, forbidden
+from assessment.domain.model import Framework
+from assessment.service_layer.commands import PublishFramework
+from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
+from shared.platform.auth import Identity
+from shared.platform.db.keyset import Page
+from shared.platform.db.queries import now
+from shared.platform.errors import NotFound
 from shared.platform.ids import new_id
-from shared.platform.messaging.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
+@cache
+def _default_framework_text() -> str:
+    # Read once: a package file, so later calls do no I/O on the event loop.
+    return resources.files("assessment.domain").joinpath("default_framework.json").read_text()
+
+
 def default_framework() -> dict[str, Any]:
     """The bundled ESS-based framework (domain/default_framework.json; see methodology)."""
-    text = resources.files("assessment.domain").joinpath("default_framework.json").read_text()
-    return json.loads(text)
+    content: dict[str, Any] = json.loads(_default_framework_text())
+    return content
 
 
-def published_event(row: dict[str, Any]) -> FrameworkPublished:
-    content = row["content"]
-    return FrameworkPublished(
-        framework_id=row["id"],
-        code=row["code"],
-        version=row["version"],
-        scale_min=content["scale"]["min"],
-        scale_max=content["scale"]["max"],
-        domains=[
-            FrameworkDomain(
-                code=d["code"],
-                name_en=d["name"]["en"],
-                competencies=[
-                    FrameworkCompetency(code=c["code"], name_en=c["name"]["en"])
-                    for c in d["competencies"]
-                ],
-            )
-            for d in content["domains"]
-        ],
+async def publish(uow: AbstractAssessmentUnitOfWork, content: dict[str, Any]) -> Framework:
+    """Store a framework version for good and queue framework.published (the caller commits)."""
+    framework = Framework(
+        id=new_id(),
+        code=content["code"],
+        version=content["version"],
+        content=content,
+        published_at=now(),
     )
-
-
-async def publish(uow: UnitOfWork, content: dict[str, Any]) -> dict[str, Any]:
-    """Store a framework version for good and announce it (framework.published)."""
-    row = {
-        "id": new_id(),
-        "code": content["code"],
-        "version": content["version"],
-        "content": content,
-        "published_at": datetime.now(UTC),
-    }
-    await uow.session.execute(frameworks.insert().values(**row))
-    uow.publish(published_event(row))
-    return row
+    await uow.frameworks.add(framework)
+    uow.publish(events.framework_published(framework))
+    return framework
 
 
 async def publish_next_version(
-    uow: UnitOfWork, identity: Identity, content: dict[str, Any]
-) -> dict[str, Any]:
+    uow: AbstractAssessmentUnitOfWork, identity: Identity, command: PublishFramework
+) -> Framework:
     """The ministry publishes a framework: the next version of its code, frozen from now on.
 
     Published versions never change (assessments and requirements name the one they used);
-    a correction is a new version. Without a scale of its own it uses the default's 1–5 scale.
+    a correction is a new version. It uses the default framework's 1–5 scale.
     """
-    if not identity.is_("ministry"):
-        raise forbidden("only the ministry publishes competency frameworks")
+    may_publish_frameworks(identity)
+    content: dict[str, Any] = asdict(command)
     check_codes_unique(content)
-    latest = await uow.session.scalar(
-        select(func.max(frameworks.c.version)).where(frameworks.c.code == content["code"])
-    )
-    scale = content.get("scale") or default_framework()["scale"]
-    return await publish(uow, {**content, "scale": scale, "version": (latest or 0) + 1})
+    latest = await uow.frameworks.latest_version(command.code)
+    scale = default_framework()["scale"]
+    return await publish(uow, {**content, "scale": scale, "version": latest + 1})
 
 
-async def ensure_default(uow_factory) -> None:  # type: ignore[no-untyped-def]
+async def ensure_default(uow_factory: Callable[[], AbstractAssessmentUnitOfWork]) -> None:
+    """Publish the bundled default framework unless its version is there already."""
     content = default_framework()
     async with uow_factory() as uow:
-        found = await uow.session.scalar(
-            select(frameworks.c.id).where(
-                frameworks.c.code == content["code"], frameworks.c.version == content["version"]
-            )
-        )
-        if found is not None:
+        if await uow.frameworks.find_version(content["code"], content["version"]) is not None:
             return
-        row = await publish(uow, content)
+        framework = await publish(uow, content)
         await uow.commit()
-    log.info("published the default framework", extra={"framework_id": row["id"]})
+    log.info("published the default framework", extra={"framework_id": framework.id})
+
+
+async def list_frameworks(
+    uow: AbstractAssessmentUnitOfWork, identity: Identity, *, limit: int, cursor: str | None
+) -> Page[Framework]:
+    """Published frameworks, a keyset page at a time."""
+    may_read_frameworks(identity)
+    return await uow.frameworks.page(limit=limit, cursor=cursor)
+
+
+async def get_framework(
+    uow: AbstractAssessmentUnitOfWork, identity: Identity, framework_id: str
+) -> Framework:
+    may_read_frameworks(identity)
+    framework = await uow.frameworks.get(framework_id)
+    if framework is None:
+        raise NotFound("framework", framework_id)
+    return framework

@@ -4,27 +4,17 @@ The projection follows registry events, so it may be a moment behind: an id it h
 is answered with 409 and Retry-After ("not known here yet"), never with "does not exist".
 """
 
-from typing import Any
+from typing import TypeVar
 
-from sqlalchemy import Table, select
+from assessment.domain.model import Cluster, Framework, Graduate, Organization, Program
+from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
+from shared.platform.errors import Loc, NotKnownYet, RuleViolation
 
-from assessment.adapters.tables import (
-    frameworks,
-    projected_clusters,
-    projected_employments,
-    projected_graduates,
-    projected_organizations,
-    projected_programs,
-)
-from assessment.domain.eligibility import Employment
-from shared.platform.errors import NotKnownYet, RuleViolation
-from shared.platform.messaging.unit_of_work import UnitOfWork
-
-Path = tuple[str | int, ...]
 RETRY_AFTER_S = 5
+Fact = TypeVar("Fact", Organization, Program, Graduate, Cluster)
 
 
-def not_known_yet(path: Path, what: str) -> NotKnownYet:
+def not_known_yet(path: Loc, what: str) -> NotKnownYet:
     return NotKnownYet(
         path,
         f"{what} is not known to the assessment service yet. If it was registered moments ago, "
@@ -33,56 +23,49 @@ def not_known_yet(path: Path, what: str) -> NotKnownYet:
     )
 
 
-async def _row(uow: UnitOfWork, table: Table, key: str) -> dict[str, Any] | None:
-    row = (await uow.session.execute(select(table).where(table.c.id == key))).mappings().first()
-    return dict(row) if row is not None else None
-
-
-async def require_known(
-    uow: UnitOfWork, table: Table, key: str, *, path: Path, what: str
-) -> dict[str, Any]:
-    """The projected row of ``key``: 409 + Retry-After if unknown, 422 if no longer active."""
-    row = await _row(uow, table, key)
-    if row is None:
+def known(fact: Fact | None, key: str, *, path: Loc, what: str) -> Fact:
+    """``fact``: 409 + Retry-After if the projection lacks it, 422 if no longer active."""
+    if fact is None:
         raise not_known_yet(path, f"{what} {key}")
-    active = row["status"] == "active" if "status" in row else row["active"]
-    if not active:
+    if not fact.active:
         raise RuleViolation(path, f"{what} {key} is not active")
-    return row
+    return fact
 
 
-async def require_employer(uow: UnitOfWork, employer_id: str, *, path: Path) -> dict[str, Any]:
-    row = await require_known(uow, projected_organizations, employer_id, path=path, what="employer")
-    if row["kind"] != "employer":
-        raise RuleViolation(path, f"organization {employer_id} is not an employer")
-    return row
-
-
-async def require_graduate(uow: UnitOfWork, graduate_id: str, *, path: Path) -> dict[str, Any]:
-    return await require_known(uow, projected_graduates, graduate_id, path=path, what="graduate")
-
-
-async def require_program(uow: UnitOfWork, program_id: str, *, path: Path) -> dict[str, Any]:
-    return await require_known(uow, projected_programs, program_id, path=path, what="program")
-
-
-async def require_cluster(uow: UnitOfWork, cluster_id: str, *, path: Path) -> dict[str, Any]:
-    return await require_known(uow, projected_clusters, cluster_id, path=path, what="cluster")
-
-
-async def employments_of(uow: UnitOfWork, *, employer_id: str, graduate_id: str) -> list:
-    result = await uow.session.execute(
-        select(projected_employments.c.start_date, projected_employments.c.end_date).where(
-            projected_employments.c.employer_id == employer_id,
-            projected_employments.c.graduate_id == graduate_id,
-        )
+async def require_employer(
+    uow: AbstractAssessmentUnitOfWork, employer_id: str, *, path: Loc
+) -> Organization:
+    employer = known(
+        await uow.facts.organization(employer_id), employer_id, path=path, what="employer"
     )
-    return [Employment(start_date=r.start_date, end_date=r.end_date) for r in result]
+    if employer.kind != "employer":
+        raise RuleViolation(path, f"organization {employer_id} is not an employer")
+    return employer
 
 
-async def require_framework(uow: UnitOfWork, framework_id: str, *, path: Path) -> dict[str, Any]:
+async def require_graduate(
+    uow: AbstractAssessmentUnitOfWork, graduate_id: str, *, path: Loc
+) -> Graduate:
+    return known(await uow.facts.graduate(graduate_id), graduate_id, path=path, what="graduate")
+
+
+async def require_program(
+    uow: AbstractAssessmentUnitOfWork, program_id: str, *, path: Loc
+) -> Program:
+    return known(await uow.facts.program(program_id), program_id, path=path, what="program")
+
+
+async def require_cluster(
+    uow: AbstractAssessmentUnitOfWork, cluster_id: str, *, path: Loc
+) -> Cluster:
+    return known(await uow.facts.cluster(cluster_id), cluster_id, path=path, what="cluster")
+
+
+async def require_framework(
+    uow: AbstractAssessmentUnitOfWork, framework_id: str, *, path: Loc
+) -> Framework:
     """A published framework (frameworks are this service's own data: unknown means 422)."""
-    row = await _row(uow, frameworks, framework_id)
-    if row is None:
+    framework = await uow.frameworks.get(framework_id)
+    if framework is None:
         raise RuleViolation(path, f"framework {framework_id} does not exist")
-    return row
+    return framework

@@ -9,19 +9,17 @@ it wants.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
-
-from gateway.service_layer.quality_events import latest_sequence
+from gateway.service_layer.unit_of_work import AbstractGatewayUnitOfWork
 
 log = logging.getLogger(__name__)
 
 
 class EventFeed:
-    def __init__(self, engine: AsyncEngine, *, poll_s: float) -> None:
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+    def __init__(self, units: Callable[[], AbstractGatewayUnitOfWork], *, poll_s: float) -> None:
+        self._units = units
         self._poll_s = poll_s
         self.latest = 0  # the newest stored event id seen
         self.streams = 0  # open streams following the feed
@@ -29,8 +27,9 @@ class EventFeed:
         self._poller: asyncio.Task[None] | None = None
 
     async def read_latest(self) -> int:
-        async with self._sessions() as session:
-            latest = await latest_sequence(session)
+        """The newest stored event id (and wake the streams if it moved)."""
+        async with self._units() as uow:
+            latest = await uow.quality_events.latest_id()
         self._advance(latest)
         return latest
 

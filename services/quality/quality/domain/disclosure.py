@@ -82,7 +82,7 @@ def _protect_across(cards: Mapping[str, Scorecard], hide: dict[str, set[FigureKe
             # Never suppressed for being small, and distinct assessed graduates do not add up
             # across scopes (one graduate, two employers): nothing to protect by subtraction.
             continue
-        group = {
+        group: dict[FigureKey, Figure] = {
             (card_id,): figures[key] for card_id, figures in children.items() if key in figures
         }
         hide_parent, hidden = _protect(parent_figure, group)
@@ -109,11 +109,9 @@ def _groupings_within(card: Scorecard) -> Iterable[tuple[FigureKey, list[FigureK
         for measure in _MEASURES:
             yield ("domain", domain, measure), [("competency", c, measure) for c in members]
     unmapped = [code for code, c in card.competencies.items() if c.domain is None]
-    yield (
-        ("indicator", COMPETENCY_MEAN),
-        [("domain", d, "mean") for d in card.domains]
-        + [("competency", c, "mean") for c in unmapped],
-    )
+    parent: FigureKey = ("indicator", COMPETENCY_MEAN)
+    children: list[FigureKey] = [("domain", d, "mean") for d in card.domains]
+    yield parent, children + [("competency", c, "mean") for c in unmapped]
 
 
 def _figures(card: Scorecard) -> dict[FigureKey, Figure]:

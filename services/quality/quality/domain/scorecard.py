@@ -22,14 +22,6 @@ COMPETENCY_MEAN = "competency_mean"
 EMPLOYED_12M = "employed_12m"
 EMPLOYED_IN_FIELD = "employed_in_field"
 COVERAGE = "coverage"
-SHARE_INDICATORS = (
-    EMPLOYER_SATISFACTION,
-    PREPAREDNESS,
-    WOULD_HIRE_AGAIN,
-    EMPLOYED_12M,
-    EMPLOYED_IN_FIELD,
-    COVERAGE,
-)
 MEAN_INDICATORS = (COMPETENCY_MEAN,)
 
 FigureKey = tuple[str, ...]  # ("indicator", name) | ("domain"|"competency", code, measure)

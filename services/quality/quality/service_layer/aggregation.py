@@ -8,97 +8,71 @@ revision) changes nothing either.
 
 from typing import Any
 
-from sqlalchemy import delete, select
-
-from quality.adapters.tables import assessment_states, cells, q_frameworks, q_requirements
 from quality.domain.cells import ScopeTally
-from quality.service_layer.dirty import mark_dirty, mark_scored
+from quality.domain.model import CountedAssessment, Requirement
+from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.contracts.catalogue import assessment as ev
-from shared.platform.db.queries import upsert
-from shared.platform.messaging.consumer import EventHandler
-from shared.platform.messaging.envelope import CloudEvent
-from shared.platform.messaging.unit_of_work import UnitOfWork
+
+AssessmentChange = ev.AssessmentSubmitted | ev.AssessmentRevised | ev.AssessmentWithdrawn
 
 
-async def _load_cell(uow: UnitOfWork, program_id: str, period: int) -> ScopeTally | None:
-    stored = await uow.session.scalar(
-        select(cells.c.tally).where(cells.c.program_id == program_id, cells.c.period == period)
-    )
-    return None if stored is None else ScopeTally.from_json(stored)
-
-
-async def _change_cell(uow: UnitOfWork, state: dict[str, Any], *, add: bool) -> None:
+async def _change_cell(uow: AbstractQualityUnitOfWork, state: dict[str, Any], *, add: bool) -> None:
     program_id, period = state["program_id"], state["period"]
-    tally = await _load_cell(uow, program_id, period)
+    tally = await uow.cells.get(program_id, period)
     if tally is None:
         tally = ScopeTally()
     if add:
         tally.add(state)
     else:
         tally.remove(state)
-    await upsert(
-        uow.session, cells, {"program_id": program_id, "period": period, "tally": tally.to_json()}
-    )
-    await mark_dirty(uow, program_id=program_id, period=period)
+    await uow.cells.save(tally, program_id=program_id, period=period)
+    await uow.marks.mark(program_id=program_id, period=period)
 
 
-async def apply_assessment(event: CloudEvent, uow: UnitOfWork) -> None:
-    state = event.payload().model_dump(mode="json")
-    previous = (
-        (
-            await uow.session.execute(
-                select(assessment_states).where(
-                    assessment_states.c.assessment_id == state["assessment_id"]
-                )
-            )
-        )
-        .mappings()
-        .first()
-    )
-    if previous is not None and previous["revision"] >= state["revision"]:
+async def apply_assessment(uow: AbstractQualityUnitOfWork, change: AssessmentChange) -> None:
+    """Count the assessment's new state in its (program, period) cell instead of the old one;
+    a withdrawal only subtracts; an older revision than the one counted changes nothing."""
+    state = change.model_dump(mode="json")
+    previous = await uow.assessments.get(change.assessment_id)
+    if previous is not None and previous.revision >= change.revision:
         return  # older than what is already counted
-    if previous is not None and previous["active"]:
-        await _change_cell(uow, previous["state"], add=False)
-    active = event.type != ev.AssessmentWithdrawn.event_type
+    if previous is not None and previous.active:
+        await _change_cell(uow, previous.state, add=False)
+    active = not isinstance(change, ev.AssessmentWithdrawn)
     if active:
         await _change_cell(uow, state, add=True)
-    await upsert(
-        uow.session,
-        assessment_states,
-        {
-            "assessment_id": state["assessment_id"],
-            "revision": state["revision"],
-            "active": active,
-            "state": state,
-        },
+    await uow.assessments.save(
+        CountedAssessment(
+            assessment_id=change.assessment_id,
+            revision=change.revision,
+            active=active,
+            state=state,
+        )
     )
 
 
-async def apply_framework(event: CloudEvent, uow: UnitOfWork) -> None:
-    p: ev.FrameworkPublished = event.payload()
-    domains = {c.code: d.code for d in p.domains for c in d.competencies}
-    await upsert(
-        uow.session, q_frameworks, {"id": p.framework_id, "version": p.version, "domains": domains}
+async def apply_framework(uow: AbstractQualityUnitOfWork, published: ev.FrameworkPublished) -> None:
+    """Keep which domain each competency belongs to; every scorecard is recomputed, since those
+    computed before the framework arrived lack its domains."""
+    domains = {c.code: d.code for d in published.domains for c in d.competencies}
+    await uow.frameworks.save(
+        framework_id=published.framework_id, version=published.version, domains=domains
     )
-    await mark_scored(uow)  # scorecards computed before it arrived lack its domains
+    await uow.marks.mark_scored()
 
 
-async def apply_requirement(event: CloudEvent, uow: UnitOfWork) -> None:
+async def apply_requirement(
+    uow: AbstractQualityUnitOfWork, published: ev.RequirementPublished
+) -> None:
     """Keep the latest version of each requirement series (owner + target)."""
-    p: ev.RequirementPublished = event.payload()
+    p = published
     owner = f"employer:{p.employer_id}" if p.employer_id else f"cluster:{p.cluster_id}"
     target = f"field:{p.field_code}" if p.field_code else f"program:{p.program_id}"
     series = f"{owner}/{target}"
-    newer = await uow.session.scalar(
-        select(q_requirements.c.id).where(
-            q_requirements.c.series == series, q_requirements.c.version >= p.version
-        )
-    )
-    if newer is not None:
+    if await uow.requirements.has_version_from(series, p.version):
         return
-    await uow.session.execute(delete(q_requirements).where(q_requirements.c.series == series))
-    await uow.session.execute(
-        q_requirements.insert().values(
+    await uow.requirements.replace(
+        Requirement(
             id=p.requirement_id,
             series=series,
             version=p.version,
@@ -109,13 +83,3 @@ async def apply_requirement(event: CloudEvent, uow: UnitOfWork) -> None:
             importance=p.importance,
         )
     )
-
-
-ASSESSMENT_HANDLERS: dict[str, EventHandler] = {
-    ev.FrameworkPublished.event_type: apply_framework,
-    ev.RequirementPublished.event_type: apply_requirement,
-    **{
-        t.event_type: apply_assessment
-        for t in (ev.AssessmentSubmitted, ev.AssessmentRevised, ev.AssessmentWithdrawn)
-    },
-}

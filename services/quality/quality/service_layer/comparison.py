@@ -9,25 +9,12 @@ small-cell rules or the comparison is withheld with the reason.
 
 from typing import Any
 
-from sqlalchemy import select
-
-from quality.adapters.tables import cells, q_clusters, q_organizations, q_programs
 from quality.domain.cells import ScopeTally
 from quality.domain.index import Methodology
 from quality.domain.intervals import difference_of_proportions_interval
 from quality.domain.suppression import FigureKind, suppression_reason
-from quality.service_layer.scopes import programs_in
-from shared.platform.db.queries import fetch_one
-from shared.platform.messaging.unit_of_work import UnitOfWork
-
-
-async def _tally(uow: UnitOfWork, programs, years: range) -> ScopeTally:  # type: ignore[no-untyped-def]
-    result = await uow.session.execute(
-        select(cells.c.tally).where(
-            cells.c.program_id.in_(programs), cells.c.period.between(years[0], years[-1])
-        )
-    )
-    return ScopeTally.combine(ScopeTally.from_json(t) for (t,) in result)
+from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
+from shared.platform.errors import NotFound
 
 
 def _group(tally: ScopeTally, methodology: Methodology) -> dict[str, Any]:
@@ -48,24 +35,18 @@ def _group(tally: ScopeTally, methodology: Methodology) -> dict[str, Any]:
 
 
 async def compare_cluster(
-    uow: UnitOfWork, cluster_id: str, *, years: range, methodology: Methodology
+    uow: AbstractQualityUnitOfWork, cluster_id: str, *, years: range, methodology: Methodology
 ) -> dict[str, Any]:
-    cluster = await fetch_one(uow.session, q_clusters, cluster_id, "cluster")
-    members = programs_in("cluster", cluster_id, first_year=years[0], last_year=years[-1])
-    member_institutions = select(q_programs.c.institution_id).where(q_programs.c.id.in_(members))
-    fields = select(q_programs.c.field_code).where(q_programs.c.id.in_(members))
-    region = select(q_organizations.c.id).where(
-        q_organizations.c.region_code == cluster["region_code"],
-        q_organizations.c.kind == "education",
-    )
-    others = select(q_programs.c.id).where(
-        q_programs.c.institution_id.in_(region),
-        q_programs.c.institution_id.not_in(member_institutions),
-        q_programs.c.field_code.in_(fields),
+    """Employer satisfaction of the cluster's members against comparable non-members."""
+    cluster = await uow.projection.cluster(cluster_id)
+    if cluster is None:
+        raise NotFound("cluster", cluster_id)
+    members, others = await uow.queries.comparison_groups(
+        cluster_id, region_code=cluster["region_code"], years=years
     )
     groups = {
-        "members": _group(await _tally(uow, members, years), methodology),
-        "non_members": _group(await _tally(uow, others, years), methodology),
+        "members": _group(await uow.cells.combined(members, years), methodology),
+        "non_members": _group(await uow.cells.combined(others, years), methodology),
     }
     difference: dict[str, Any] = {"value": None, "ci_low": None, "ci_high": None}
     withheld = [g["reason"] for g in groups.values() if g["reason"]]

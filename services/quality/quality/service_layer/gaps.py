@@ -9,26 +9,17 @@ without a published mean or without a stated importance are left out (and listed
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import or_, select
-
-from quality.adapters.tables import q_programs, q_requirements
 from quality.domain.importance_performance import CompetencyMeans, importance_performance
-from quality.service_layer.scopes import programs_in
-from shared.platform.messaging.unit_of_work import UnitOfWork
+from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 
 
 async def stated_importance(
-    uow: UnitOfWork, *, scope: str, scope_id: str, years: range
+    uow: AbstractQualityUnitOfWork, *, scope: str, scope_id: str, years: range
 ) -> dict[str, tuple[float, int]]:
     """Competency → (mean stated importance, number of requirements stating it)."""
-    programs = programs_in(scope, scope_id, first_year=years[0], last_year=years[-1])
-    fields = select(q_programs.c.field_code).where(q_programs.c.id.in_(programs))
-    applies = [q_requirements.c.program_id.in_(programs), q_requirements.c.field_code.in_(fields)]
-    if scope == "cluster":
-        applies.append(q_requirements.c.cluster_id == scope_id)
     stated: dict[str, list[int]] = defaultdict(list)
-    for (importance,) in await uow.session.execute(
-        select(q_requirements.c.importance).where(or_(*applies))
+    for importance in await uow.requirements.importance_for(
+        scope=scope, scope_id=scope_id, years=years
     ):
         for code, value in importance.items():
             stated[code].append(value)

@@ -3,119 +3,115 @@
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
-
-from quality.adapters.tables import q_clusters, q_memberships, q_organizations, q_programs, scores
+from quality.adapters.repositories import ScoreFilter
+from quality.domain.methodology import from_json
+from quality.domain.model import ScopeKey, StoredScore
 from quality.domain.ranking import rank
-from quality.service_layer.methodology import current_content, from_json
-from quality.service_layer.scopes import member_during
+from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import compute_scorecards
+from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
+from shared.platform.db.keyset import Page
 from shared.platform.errors import NotFound
-from shared.platform.messaging.unit_of_work import UnitOfWork
 
 SHARE_RANKED_BY = "employer_satisfaction"
+# The interval level of the rank shown on a scorecard.
+RANK_LEVEL = 0.90
+
+Document = dict[str, Any]
 
 
-def document(row: Any, *, rank_of: dict[str, int | None] | None = None) -> dict[str, Any]:
-    card = row["card"]
+def document(score: StoredScore, *, rank_of: dict[str, int | None] | None = None) -> Document:
+    """A stored score as the API shows it."""
+    card = score.card
     return {
-        "scope": row["scope"],
-        "scope_id": row["scope_id"],
-        "period": row["period"],
-        "pooled": row["pooled"],
-        "methodology_version": row["methodology_version"],
+        "scope": score.scope,
+        "scope_id": score.scope_id,
+        "period": score.period,
+        "pooled": score.pooled,
+        "methodology_version": score.methodology_version,
         "index": card["index"],
         "indicators": card["indicators"],
         "domains": card["domains"],
         "competencies": card["competencies"],
-        "rank": (rank_of or {}).get(row["scope_id"]),
-        "computed_at": row["computed_at"],
+        "rank": (rank_of or {}).get(score.scope_id),
+        "computed_at": score.computed_at,
     }
 
 
 async def one_score(
-    uow: UnitOfWork, scope: str, scope_id: str, *, period: int, pooled: bool
-) -> Any:
-    statement = scores_of(scope, period=period, pooled=pooled, filters=[]).where(
-        scores.c.scope_id == scope_id
-    )
-    return (await uow.session.execute(statement)).mappings().first()
+    uow: AbstractQualityUnitOfWork, key: ScopeKey, *, period: int, pooled: bool
+) -> StoredScore:
+    """The stored score of a scope; NotFound when it has none for ``period``."""
+    score = await uow.scores.get(key, period=period, pooled=pooled)
+    if score is None:
+        raise NotFound(f"no {period} score for {key[0]}", key[1])
+    return score
 
 
-async def at_level(uow: UnitOfWork, row: Any, *, level: float) -> dict[str, Any]:
-    """The stored scorecard recomputed with intervals at ``level`` (same counts, same rules)."""
-    methodology = replace(from_json(await current_content(uow)), interval_level=level)
-    cards = await compute_scorecards(
-        uow, period=row["period"], pooled=row["pooled"], methodology=methodology
-    )
-    card = cards[(row["scope"], row["scope_id"])]
-    return {**row, "card": card.to_json()}
-
-
-async def latest_period(uow: UnitOfWork, scope: str, scope_id: str) -> int:
-    period = await uow.session.scalar(
-        select(func.max(scores.c.period)).where(
-            scores.c.scope == scope, scores.c.scope_id == scope_id
-        )
-    )
+async def latest_period(uow: AbstractQualityUnitOfWork, key: ScopeKey) -> int:
+    period = await uow.scores.latest_period(key)
     if period is None:
-        raise NotFound(f"no score yet for {scope}", scope_id)
+        raise NotFound(f"no score yet for {key[0]}", key[1])
     return period
 
 
-def in_region(scope: str, region: str) -> ColumnElement[bool]:
-    """Scores of ``scope`` units located in ``region``."""
-    organizations = select(q_organizations.c.id).where(q_organizations.c.region_code == region)
-    if scope == "program":
-        programs = select(q_programs.c.id).where(q_programs.c.institution_id.in_(organizations))
-        return scores.c.scope_id.in_(programs)
-    if scope == "organization":
-        return scores.c.scope_id.in_(organizations)
-    if scope == "cluster":
-        clusters = select(q_clusters.c.id).where(q_clusters.c.region_code == region)
-        return scores.c.scope_id.in_(clusters)
-    return scores.c.scope_id == region
-
-
-def in_cluster(scope: str, cluster_id: str, period: int) -> ColumnElement[bool]:
-    members = select(q_memberships.c.organization_id).where(
-        q_memberships.c.cluster_id == cluster_id, member_during(period, period)
-    )
-    if scope == "program":
-        programs = select(q_programs.c.id).where(q_programs.c.institution_id.in_(members))
-        return scores.c.scope_id.in_(programs)
-    return scores.c.scope_id.in_(members)
-
-
-def of_programs(*, field: str | None, level: str | None) -> ColumnElement[bool]:
-    programs = select(q_programs.c.id)
-    if field is not None:
-        programs = programs.where(q_programs.c.field_code == field)
+async def scorecard(
+    uow: AbstractQualityUnitOfWork,
+    key: ScopeKey,
+    *,
+    period: int | None,
+    pooled: bool,
+    level: float | None,
+) -> Document:
+    """A scope's scorecard (the latest period unless one is named) with its rank; with
+    ``level``, its intervals recomputed at that level (same counts, same rules)."""
+    period = period or await latest_period(uow, key)
+    score = await one_score(uow, key, period=period, pooled=pooled)
     if level is not None:
-        programs = programs.where(q_programs.c.level == level)
-    return scores.c.scope_id.in_(programs)
+        methodology = replace(from_json(await current_content(uow)), interval_level=level)
+        cards = await compute_scorecards(uow, period=period, pooled=pooled, methodology=methodology)
+        score = replace(score, card=cards[key].to_json())
+    ranked = await rankings(uow, scope=key[0], period=period, pooled=pooled, level=RANK_LEVEL)
+    return document(score, rank_of={r["scope_id"]: r["rank"] for r in ranked})
 
 
-def scores_of(scope: str, *, period: int, pooled: bool, filters: list) -> Select:  # type: ignore[type-arg]
-    return select(scores).where(
-        scores.c.scope == scope, scores.c.period == period, scores.c.pooled.is_(pooled), *filters
+async def history(uow: AbstractQualityUnitOfWork, key: ScopeKey, *, pooled: bool) -> list[Document]:
+    return [document(score) for score in await uow.scores.history(key, pooled=pooled)]
+
+
+async def listing(
+    uow: AbstractQualityUnitOfWork,
+    scope: str,
+    *,
+    period: int,
+    pooled: bool,
+    narrowed: ScoreFilter,
+    limit: int,
+    cursor: str | None,
+) -> Page[Document]:
+    page = await uow.scores.page(
+        scope, period=period, pooled=pooled, narrowed=narrowed, limit=limit, cursor=cursor
     )
+    return Page(items=[document(score) for score in page.items], next_cursor=page.next_cursor)
 
 
 async def rankings(
-    uow: UnitOfWork, *, scope: str, period: int, pooled: bool, filters: list, level: float
+    uow: AbstractQualityUnitOfWork,
+    *,
+    scope: str,
+    period: int,
+    pooled: bool,
+    level: float,
+    region: str | None = None,
 ) -> list[dict[str, Any]]:
     """Units of ``scope`` ranked by the empirical-Bayes estimate of employer satisfaction."""
-    rows = (
-        await uow.session.execute(scores_of(scope, period=period, pooled=pooled, filters=filters))
-    ).mappings()
     units, published = {}, set()
-    for row in rows:
-        figure = row["card"]["indicators"][SHARE_RANKED_BY]
+    for score in await uow.scores.of_scope(scope, period=period, pooled=pooled, region=region):
+        figure = score.card["indicators"][SHARE_RANKED_BY]
         successes = round(figure["value"] * figure["n"]) if figure["value"] is not None else 0
-        units[row["scope_id"]] = (successes, figure["n"])
+        units[score.scope_id] = (successes, figure["n"])
         if not figure["suppressed"]:
-            published.add(row["scope_id"])
+            published.add(score.scope_id)
     ranked = rank(units, published=published, level=level)
     return [
         {

@@ -16,42 +16,38 @@ what the rebuild's publisher queued in its outbox is dropped: the live service a
 import heapq
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from aiokafka.structs import ConsumerRecord
-from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from quality.adapters.registry_projection import REGISTRY_HANDLERS
-from quality.adapters.tables import dirty_cells, methodologies, scores
-from quality.service_layer.aggregation import ASSESSMENT_HANDLERS
+from quality.adapters import rebuild_store
+from quality.adapters.rebuild_store import LiveSnapshot, Scores
 from quality.service_layer.publisher import publish_changes
+from quality.service_layer.unit_of_work import SqlQualityUnitOfWork
 from shared.platform.db.engine import create_engine, is_sqlite, session_factory
 from shared.platform.db.migrations import upgrade
+from shared.platform.messaging.consumer import ConsumerSpec
 from shared.platform.messaging.envelope import InvalidEvent, decode
 from shared.platform.messaging.inbox_apply import apply_in, is_outage
-from shared.platform.messaging.tables import inbox, outbox
 from shared.platform.messaging.topic_reader import read_topic
-from shared.platform.messaging.unit_of_work import UnitOfWork
-from shared.platform.names import ASSESSMENT_TOPIC, REGISTRY_TOPIC
 from shared.platform.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
-# What the live service consumes (bootstrap.py): its consumer group names the inbox rows.
-CONSUMER = "educluster.quality.scoring"
-TOPICS = (REGISTRY_TOPIC, ASSESSMENT_TOPIC)
-HANDLERS = {**REGISTRY_HANDLERS, **ASSESSMENT_HANDLERS}
+SERVICE = "quality"
 _MAX_PUBLISH_ROUNDS = 10
 _ABSENT = object()  # a key one scorecard has and the other has not
 
-ScoreKey = tuple[str, str, int, bool]  # scope, scope_id, period, pooled
-Scores = dict[ScoreKey, tuple[int, dict[str, Any]]]  # → methodology version, card
+
+def group_id(consumer: ConsumerSpec) -> str:
+    """The consumer group's id, which names its inbox rows (as the runtime names it)."""
+    return consumer.group_id(SERVICE)
 
 
 class RebuildRefused(ValueError):
@@ -71,47 +67,45 @@ class RebuildResult:
     notes: list[str] = field(default_factory=list)
 
 
-@dataclass
-class _LiveSnapshot:
-    scores: Scores
-    applied: set[tuple[str, str]]  # (source, id) in the live consumer's inbox
-    pending_cells: int
-    methodologies: list[dict[str, Any]]
-
-
 async def rebuild(
     *,
+    consumers: Sequence[ConsumerSpec],
     kafka: KafkaSettings,
     live_url: str,
     into_url: str,
     progress: Callable[[str], None],
     batch_size: int = 500,
 ) -> RebuildResult:
-    """Rebuild the quality database at ``into_url`` (must be empty) from the topics' history
-    and compare its scores with the live database at ``live_url``."""
+    """Rebuild the quality database at ``into_url`` (must be empty) from the history of the
+    topics ``consumers`` (the live service's consumer specs) read, through their handlers, and
+    compare its scores with the live database at ``live_url``."""
     if into_url == live_url:
         raise RebuildRefused("the rebuild must go into another database than the live one")
     if _no_sqlite_file(live_url):  # connecting would create an empty one
         raise RebuildRefused(f"there is no live quality database at {live_url}")
+    groups = {group_id(c) for c in consumers}
     live, into = create_engine(live_url), create_engine(into_url)
     try:
         await _refuse_unsuitable(live, into)
-        await upgrade("quality", into_url)
+        await upgrade(SERVICE, into_url)
         # The live state first: everything it applied is then on the topics read after it.
-        snapshot = await _snapshot(live)
-        progress(f"reading {' and '.join(TOPICS)} from the beginning")
-        records = await _history(kafka)
+        snapshot = await rebuild_store.snapshot(live, consumers=groups)
+        topics = _topics(consumers)
+        progress(f"reading {' and '.join(topics)} from the beginning")
+        records = await _history(kafka, topics)
         progress(f"{len(records)} records read")
-        uow_factory = partial(UnitOfWork, session_factory(into), service="quality")
-        result = await _replay(uow_factory, records, progress=progress, batch_size=batch_size)
+        uow_factory = partial(SqlQualityUnitOfWork, session_factory(into), service=SERVICE)
+        result = await _replay(
+            uow_factory, records, consumers=consumers, progress=progress, batch_size=batch_size
+        )
         progress("computing scorecards")
-        await _copy_methodologies(into, snapshot.methodologies)
+        await rebuild_store.copy_methodologies(into, snapshot.methodologies)
         await _publish_until_done(uow_factory, into)
-        rebuilt = await _read_scores(into)
+        rebuilt = await rebuild_store.read_scores(into)
         result.scorecards = len(rebuilt)
         progress(f"comparing {len(rebuilt)} scorecards with {len(snapshot.scores)} live ones")
         result.differences = differences(snapshot.scores, rebuilt)
-        result.notes = await _notes(snapshot, into)
+        result.notes = _notes(snapshot, await rebuild_store.applied_events(into, consumers=groups))
         return result
     finally:
         await live.dispose()
@@ -122,36 +116,20 @@ def _no_sqlite_file(url: str) -> bool:
     return is_sqlite(url) and not Path(make_url(url).database or "").exists()
 
 
-async def _tables(engine: AsyncEngine) -> list[str]:
-    async with engine.connect() as conn:
-        return await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+def _topics(consumers: Sequence[ConsumerSpec]) -> list[str]:
+    return list(dict.fromkeys(topic for c in consumers for topic in c.topics))
 
 
 async def _refuse_unsuitable(live: AsyncEngine, into: AsyncEngine) -> None:
-    if "scores" not in await _tables(live):
+    if "scores" not in await rebuild_store.table_names(live):
         raise RebuildRefused("the live database is not a quality database (no scores table)")
-    if tables := await _tables(into):
+    if tables := await rebuild_store.table_names(into):
         raise RebuildRefused(f"the target database is not empty ({len(tables)} tables)")
 
 
-async def _snapshot(engine: AsyncEngine) -> _LiveSnapshot:
-    async with engine.connect() as conn:
-        if conn.dialect.name == "postgresql":  # one consistent view of a database in use
-            conn = await conn.execution_options(isolation_level="REPEATABLE READ")
-        async with conn.begin():
-            return _LiveSnapshot(
-                scores=await _scores_of(conn),
-                applied=await _applied_of(conn),
-                pending_cells=int(await conn.scalar(select(func.count()).select_from(dirty_cells))),
-                methodologies=[
-                    dict(row) for row in (await conn.execute(select(methodologies))).mappings()
-                ],
-            )
-
-
-async def _history(kafka: KafkaSettings) -> list[ConsumerRecord]:
+async def _history(kafka: KafkaSettings, topics: list[str]) -> list[ConsumerRecord]:
     partitions: list[list[ConsumerRecord]] = []
-    for topic in TOPICS:
+    for topic in topics:
         by_partition: dict[int, list[ConsumerRecord]] = defaultdict(list)
         for record in await read_topic(kafka, topic):  # in offset order per partition
             by_partition[record.partition].append(record)
@@ -162,9 +140,10 @@ async def _history(kafka: KafkaSettings) -> list[ConsumerRecord]:
 
 
 async def _replay(
-    uow_factory: Callable[[], UnitOfWork],
+    uow_factory: Callable[[], SqlQualityUnitOfWork],
     records: list[ConsumerRecord],
     *,
+    consumers: Sequence[ConsumerSpec],
     progress: Callable[[str], None],
     batch_size: int,
 ) -> RebuildResult:
@@ -172,83 +151,64 @@ async def _replay(
     for start in range(0, len(records), batch_size):
         async with uow_factory() as uow:
             for record in records[start : start + batch_size]:
-                await _apply(uow, record, result)
+                await _apply(uow, record, consumers=consumers, result=result)
             await uow.commit()
         progress(f"{min(start + batch_size, len(records))} of {len(records)} records replayed")
     return result
 
 
-async def _apply(uow: UnitOfWork, record: ConsumerRecord, result: RebuildResult) -> None:
+async def _apply(
+    uow: SqlQualityUnitOfWork,
+    record: ConsumerRecord,
+    *,
+    consumers: Sequence[ConsumerSpec],
+    result: RebuildResult,
+) -> None:
     try:
         event = decode(record.value)
     except InvalidEvent:
         result.events_failed += 1
         return
-    handler = HANDLERS.get(event.type)
-    if handler is None:
+    groups = [c for c in consumers if record.topic in c.topics and event.type in c.handlers]
+    if not groups:
         result.events_ignored += 1
         return
-    try:
-        # A savepoint per event: a failing handler leaves the rest of the batch intact.
-        async with uow.session.begin_nested():
-            applied = await apply_in(uow, consumer=CONSUMER, event=event, handler=handler)
-    except Exception as error:
-        if is_outage(error):
-            raise
-        log.warning(
-            "event not applied in the rebuild",
-            extra={"event_id": event.id, "type": event.type, "error": repr(error)},
-        )
-        result.events_failed += 1
-        return
-    if applied:
-        result.events_applied += 1
-    else:
-        result.duplicates_skipped += 1
+    for consumer in groups:
+        try:
+            # A savepoint per event: a failing handler leaves the rest of the batch intact.
+            async with uow.session.begin_nested():
+                applied = await apply_in(
+                    uow,
+                    consumer=group_id(consumer),
+                    event=event,
+                    handler=consumer.handlers[event.type],
+                )
+        except Exception as error:
+            if is_outage(error):
+                raise
+            log.warning(
+                "event not applied in the rebuild",
+                extra={"event_id": event.id, "type": event.type, "error": repr(error)},
+            )
+            result.events_failed += 1
+            return
+        if applied:
+            result.events_applied += 1
+        else:
+            result.duplicates_skipped += 1
 
 
-async def _copy_methodologies(engine: AsyncEngine, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        async with engine.begin() as conn:
-            await conn.execute(methodologies.insert(), rows)
-
-
-async def _publish_until_done(uow_factory: Callable[[], UnitOfWork], engine: AsyncEngine) -> None:
+async def _publish_until_done(
+    uow_factory: Callable[[], SqlQualityUnitOfWork], engine: AsyncEngine
+) -> None:
     for _ in range(_MAX_PUBLISH_ROUNDS):
         changed = await publish_changes(uow_factory)
-        async with engine.connect() as conn:
-            pending = await conn.scalar(select(func.count()).select_from(dirty_cells))
+        async with uow_factory() as uow:
+            pending = await uow.marks.pending()
         if not changed and not pending:
             break
-    async with engine.begin() as conn:
-        # The live service announced these scores already; the copy announces nothing.
-        await conn.execute(delete(outbox))
-
-
-async def _read_scores(engine: AsyncEngine) -> Scores:
-    async with engine.connect() as conn:
-        return await _scores_of(conn)
-
-
-async def _scores_of(conn: AsyncConnection) -> Scores:
-    rows = await conn.execute(
-        select(
-            scores.c.scope,
-            scores.c.scope_id,
-            scores.c.period,
-            scores.c.pooled,
-            scores.c.methodology_version,
-            scores.c.card,
-        )
-    )
-    return {(s, i, p, bool(pooled)): (v, card) for s, i, p, pooled, v, card in rows}
-
-
-async def _applied_of(conn: AsyncConnection) -> set[tuple[str, str]]:
-    rows = await conn.execute(
-        select(inbox.c.source, inbox.c.event_id).where(inbox.c.consumer == CONSUMER)
-    )
-    return {(source, event_id) for source, event_id in rows}
+    # The live service announced these scores already; the copy announces nothing.
+    await rebuild_store.drop_outbox(engine)
 
 
 def differences(live: Scores, rebuilt: Scores) -> list[str]:
@@ -274,7 +234,7 @@ def _describe(live: tuple[int, Any], rebuilt: tuple[int, Any]) -> str:
     return shown + (f" (and {len(paths) - 3} more)" if len(paths) > 3 else "")
 
 
-def _paths_that_differ(live: Any, rebuilt: Any, path: str):  # type: ignore[no-untyped-def]
+def _paths_that_differ(live: Any, rebuilt: Any, path: str) -> Iterator[str]:
     if isinstance(live, dict) and isinstance(rebuilt, dict):
         for name in sorted(set(live) | set(rebuilt), key=str):
             yield from _paths_that_differ(
@@ -292,9 +252,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-async def _notes(snapshot: _LiveSnapshot, engine: AsyncEngine) -> list[str]:
-    async with engine.connect() as conn:
-        replayed = await _applied_of(conn)
+def _notes(snapshot: LiveSnapshot, replayed: set[tuple[str, str]]) -> list[str]:
     notes = []
     if behind := len(replayed - snapshot.applied):
         notes.append(

@@ -1,5 +1,7 @@
 """The registry's own tables (its Alembic history builds them)."""
 
+from typing import Any
+
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -19,7 +21,7 @@ from shared.platform.db.types import UtcDateTime
 metadata = MetaData()
 
 
-def _timestamps() -> list[Column]:
+def _timestamps() -> list[Column[Any]]:
     return [
         Column("created_at", UtcDateTime, nullable=False),
         Column("updated_at", UtcDateTime, nullable=False),

@@ -3,7 +3,12 @@
 ministry: everything. regional_authority: organizations and clusters of its own region.
 institution: its own organization, programs and graduates. employer: its own organization and
 the employments it records. operator: no registry data.
+
+Pure: a refusal is the framework-free ``Forbidden`` (the web edge answers it with a 403).
 """
+
+from dataclasses import dataclass
+from typing import Literal
 
 from shared.platform.auth import Identity, forbidden
 
@@ -15,6 +20,10 @@ def require(condition: bool, detail: str) -> None:
 
 def can_read_registry(identity: Identity) -> None:
     require(identity.role != "operator", "operators have no access to registry data")
+
+
+def can_manage_regions(identity: Identity) -> None:
+    require(identity.is_("ministry"), "only the ministry manages regions")
 
 
 def can_manage_in_region(identity: Identity, region_code: str, what: str) -> None:
@@ -44,3 +53,35 @@ def acts_for_employer(identity: Identity, employer_id: str) -> None:
         identity.is_("ministry") or (identity.is_("employer") and identity.org == employer_id),
         "an employer records employments only for itself",
     )
+
+
+@dataclass(frozen=True)
+class ReadScope:
+    """Which people data (graduates, employments) a reader sees.
+
+    ``everything``; or what belongs to one ``institution`` (its graduates and their
+    employments), to the institutions of one ``region``, or to one ``employer`` (the graduates
+    it employs and the employments it recorded). ``key`` is that institution, region or
+    employer; what "belongs" means for each kind of row is the repository's to say.
+    """
+
+    by: Literal["everything", "institution", "region", "employer"]
+    key: str = ""
+
+    @property
+    def everything(self) -> bool:
+        return self.by == "everything"
+
+
+def read_scope(identity: Identity, what: str) -> ReadScope:
+    """The part of ``what`` (graduates, employments) ``identity`` may read; Forbidden if none."""
+    can_read_registry(identity)
+    if identity.is_("ministry"):
+        return ReadScope("everything")
+    if identity.is_("institution"):
+        return ReadScope("institution", identity.org or "")
+    if identity.is_("regional_authority"):
+        return ReadScope("region", identity.region or "")
+    if identity.is_("employer"):
+        return ReadScope("employer", identity.org or "")
+    raise forbidden(f"the {identity.role} role has no access to {what}")

@@ -1,13 +1,12 @@
 """Registry rules that need no database: what may be combined with what."""
 
+import re
 from datetime import date
 
+from registry.domain.model import Program
 from shared.contracts import reference
 from shared.platform.errors import RuleViolation
 
-ORGANIZATION_KINDS = ("education", "employer", "research", "private", "government")
-MEMBER_ROLES = ("coordinator", "education", "employer", "research", "private_partner")
-CLUSTER_STATUSES = ("active", "suspended", "closed")
 # Which kind of organization may take which cluster role (the coordinator may be any kind).
 ROLE_KINDS = {
     "education": "education",
@@ -15,6 +14,8 @@ ROLE_KINDS = {
     "research": "research",
     "private_partner": "private",
 }
+FIRST_GRADUATION_YEAR = 1950
+_REGION_CODE = re.compile(r"[A-Z]{2}-[A-Z0-9]{1,3}")
 
 
 def allowed_subtypes(kind: str) -> tuple[str, ...]:
@@ -40,6 +41,12 @@ def check_tax_id(tax_id: str) -> None:
         raise RuleViolation("tax_id", "a taxpayer id (STIR) is 9 digits, starting with 2-7")
 
 
+def check_region_code(code: str, country: str) -> None:
+    """A region's code is an ISO 3166-2 code of its own country."""
+    if not _REGION_CODE.fullmatch(code) or not code.startswith(country):
+        raise RuleViolation("code", "an ISO 3166-2 code of the region's country, e.g. UZ-SA")
+
+
 def check_member_role(role: str, organization_kind: str) -> None:
     needed = ROLE_KINDS.get(role)
     if needed is not None and organization_kind != needed:
@@ -62,11 +69,40 @@ def check_program_classification(*, level: str | None, field_code: str | None) -
         raise RuleViolation("field_code", "field_code must be an ISCED-F 2013 detailed field")
 
 
+def graduation_year_problem(year: int, *, this_year: int) -> str | None:
+    """Why ``year`` cannot be a graduation year, or None (up to next year: planned cohorts)."""
+    last = this_year + 1
+    if not FIRST_GRADUATION_YEAR <= year <= last:
+        return f"graduation_year must be between {FIRST_GRADUATION_YEAR} and {last}"
+    return None
+
+
+def check_graduation_year(year: int, *, this_year: int) -> None:
+    problem = graduation_year_problem(year, this_year=this_year)
+    if problem:
+        raise RuleViolation("graduation_year", problem)
+
+
 def check_isco(code: str) -> None:
     if code not in reference.isco08_unit_groups():
         raise RuleViolation("isco_code", "isco_code must be an ISCO-08 unit group (4 digits)")
 
 
+def check_period(start_date: date, end_date: date | None) -> None:
+    if end_date is not None and end_date < start_date:
+        raise RuleViolation("end_date", "end_date may not be before start_date")
+
+
 def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:
     """Closed date ranges; an open end runs forever."""
     return start_a <= (end_b or date.max) and start_b <= (end_a or date.max)
+
+
+def check_program_fits(program: Program, institution_id: str) -> None:
+    """A graduate's program is an active program of the graduate's own institution."""
+    if program.institution_id != institution_id:
+        raise RuleViolation(
+            "program_id", f"program {program.id} is not a program of institution {institution_id}"
+        )
+    if not program.active:
+        raise RuleViolation("program_id", f"program {program.id} is not active")

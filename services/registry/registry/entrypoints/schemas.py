@@ -38,7 +38,13 @@ class Patch(Body):
         return value
 
 
-class RegionPublic(BaseModel):
+class Public(BaseModel):
+    """A response body; read from the registry's entities (dataclasses) by attribute."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class RegionPublic(Public):
     code: str
     country: str
     name: str = Field(description="English name")
@@ -74,7 +80,7 @@ class OrganizationUpdate(Patch):
     active: bool | None = None
 
 
-class OrganizationPublic(BaseModel):
+class OrganizationPublic(Public):
     id: str
     kind: Kind
     subtype: str
@@ -102,7 +108,7 @@ class ClusterUpdate(Patch):
     status: ClusterStatus | None = None
 
 
-class ClusterPublic(BaseModel):
+class ClusterPublic(Public):
     id: str
     name: str
     region_code: str
@@ -119,7 +125,7 @@ class MemberJoin(Body):
     joined_on: date | None = None
 
 
-class MemberPublic(BaseModel):
+class MemberPublic(Public):
     organization_id: str
     role: MemberRole
     joined_on: date
@@ -143,7 +149,7 @@ class ProgramUpdate(Patch):
     active: bool | None = None
 
 
-class ProgramPublic(BaseModel):
+class ProgramPublic(Public):
     id: str
     institution_id: str
     code: str
@@ -152,5 +158,77 @@ class ProgramPublic(BaseModel):
     field_code: str
     language: str
     active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- graduates and employments -----------------------------------------------------------
+
+StudentRef = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Position = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+IscoCode = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")]
+# The range that depends on today (up to next year) is a registry rule, checked in the handler.
+Year = Annotated[int, Field(strict=True)]
+
+
+class GraduateCreate(Body):
+    program_id: Id
+    graduation_year: Year
+    student_ref: StudentRef = Field(description="the institution's own reference for the student")
+    full_name: Name
+    institution_id: Id | None = Field(
+        default=None, description="optional; when given it must be the program's institution"
+    )
+
+
+class GraduateUpdate(Patch):
+    program_id: Id | None = None
+    graduation_year: Year | None = None
+    full_name: Name | None = None
+    active: bool | None = None
+
+
+class GraduatePublic(Public):
+    id: str
+    institution_id: str
+    program_id: str
+    graduation_year: int
+    student_ref: str
+    full_name: str
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class GraduateImportSummary(BaseModel):
+    rows: int = Field(description="data rows in the file (the header not counted)")
+    created: int
+    updated: int
+    unchanged: int
+
+
+class EmploymentCreate(Body):
+    graduate_id: Id
+    employer_id: Id
+    start_date: date
+    end_date: date | None = None
+    position: Position
+    isco_code: IscoCode = Field(description="ISCO-08 unit group")
+    in_field: bool = Field(description="whether the job matches the graduate's field of study")
+
+
+class EmploymentEnd(Body):
+    end_date: date
+
+
+class EmploymentPublic(Public):
+    id: str
+    graduate_id: str
+    employer_id: str
+    start_date: date
+    end_date: date | None
+    position: str
+    isco_code: str
+    in_field: bool
     created_at: datetime
     updated_at: datetime

@@ -1,131 +1,162 @@
 """Use cases for clusters and their membership (history kept: leaving sets left_on)."""
 
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from registry import events
-from registry.adapters.tables import cluster_members, clusters
 from registry.domain import access, rules
-from registry.service_layer.common import save_changes
-from registry.service_layer.organizations import check_region, require_organization
+from registry.domain.commands import CreateCluster, JoinCluster, LeaveCluster
+from registry.domain.model import Cluster, Membership, Organization
+from registry.service_layer.common import (
+    check_region,
+    fetch,
+    given,
+    require_organization,
+    save_changes,
+)
+from registry.service_layer.unit_of_work import AbstractRegistryUnitOfWork
 from shared.platform.auth import Identity
-from shared.platform.db.queries import fetch_one, now
+from shared.platform.db.keyset import Page
+from shared.platform.db.queries import now
 from shared.platform.errors import Conflict, NotFound, RuleViolation
 from shared.platform.ids import new_id
-from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
-async def create(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) -> dict[str, Any]:
-    access.can_manage_in_region(identity, data["region_code"], "clusters")
-    rules.check_sectors(data["sectors"])
-    await check_region(uow, data["region_code"])
-    coordinator = await require_organization(uow, data["coordinator_id"], field="coordinator_id")
-    row = {**data, "id": new_id(), "status": "active", "created_at": now(), "updated_at": now()}
-    await uow.session.execute(clusters.insert().values(**row))
-    uow.publish(events.cluster(row, created=True))
-    await _join(uow, row["id"], coordinator, role="coordinator", joined_on=date.today())
-    return row
+async def create(
+    uow: AbstractRegistryUnitOfWork, identity: Identity, command: CreateCluster
+) -> Cluster:
+    access.can_manage_in_region(identity, command.region_code, "clusters")
+    rules.check_sectors(command.sectors)
+    await check_region(uow, command.region_code)
+    coordinator = await require_organization(uow, command.coordinator_id, field="coordinator_id")
+    at = now()
+    cluster = Cluster(
+        id=new_id(),
+        name=command.name,
+        region_code=command.region_code,
+        sectors=list(command.sectors),
+        coordinator_id=command.coordinator_id,
+        status="active",
+        created_at=at,
+        updated_at=at,
+    )
+    await uow.clusters.add(cluster)
+    uow.publish(events.cluster_created(cluster))
+    await _join(uow, cluster.id, coordinator, role="coordinator", joined_on=date.today())
+    return cluster
 
 
 async def update(
-    uow: UnitOfWork, identity: Identity, cluster_id: str, changes: dict[str, Any]
-) -> dict[str, Any]:
-    row = await fetch_one(uow.session, clusters, cluster_id, "cluster")
-    access.can_manage_in_region(identity, row["region_code"], "this cluster")
+    uow: AbstractRegistryUnitOfWork, identity: Identity, cluster_id: str, changes: Mapping[str, Any]
+) -> Cluster:
+    current = await fetch(uow.clusters, cluster_id, "cluster")
+    access.can_manage_in_region(identity, current.region_code, "this cluster")
     if "sectors" in changes:
         rules.check_sectors(changes["sectors"])
-    if "coordinator_id" in changes and changes["coordinator_id"] != row["coordinator_id"]:
+    if "coordinator_id" in changes and changes["coordinator_id"] != current.coordinator_id:
         coordinator = await require_organization(
             uow, changes["coordinator_id"], field="coordinator_id"
         )
-        if await _active_membership(uow, cluster_id, coordinator["id"]) is None:
+        if await uow.memberships.current(cluster_id, coordinator.id) is None:
             await _join(uow, cluster_id, coordinator, role="coordinator", joined_on=date.today())
-    return await save_changes(
-        uow,
-        clusters,
-        row,
-        changes,
-        to_event=lambda new: events.cluster(new, created=False),
-        key=cluster_id,
-        subject=f"clusters/{cluster_id}",
-    )
+    return await save_changes(uow, uow.clusters, current, changes, to_event=events.cluster_updated)
 
 
 async def join(
-    uow: UnitOfWork, identity: Identity, cluster_id: str, data: dict[str, Any]
-) -> dict[str, Any]:
-    cluster = await fetch_one(uow.session, clusters, cluster_id, "cluster")
-    access.can_manage_in_region(identity, cluster["region_code"], "this cluster's members")
-    if cluster["status"] == "closed":
+    uow: AbstractRegistryUnitOfWork, identity: Identity, command: JoinCluster
+) -> Membership:
+    cluster = await fetch(uow.clusters, command.cluster_id, "cluster")
+    access.can_manage_in_region(identity, cluster.region_code, "this cluster's members")
+    if cluster.status == "closed":
         raise Conflict("the cluster is closed", field="cluster_id")
-    organization = await require_organization(uow, data["organization_id"], field="organization_id")
-    rules.check_member_role(data["role"], organization["kind"])
-    if await _active_membership(uow, cluster_id, organization["id"]) is not None:
+    organization = await require_organization(uow, command.organization_id, field="organization_id")
+    rules.check_member_role(command.role, organization.kind)
+    if await uow.memberships.current(cluster.id, organization.id) is not None:
         raise Conflict("already a member of this cluster", field="organization_id")
     return await _join(
         uow,
-        cluster_id,
+        cluster.id,
         organization,
-        role=data["role"],
-        joined_on=data.get("joined_on") or date.today(),
+        role=command.role,
+        joined_on=command.joined_on or date.today(),
     )
 
 
 async def leave(
-    uow: UnitOfWork, identity: Identity, cluster_id: str, organization_id: str, left_on: date
-) -> dict[str, Any]:
-    cluster = await fetch_one(uow.session, clusters, cluster_id, "cluster")
-    access.can_manage_in_region(identity, cluster["region_code"], "this cluster's members")
-    member = await _active_membership(uow, cluster_id, organization_id)
+    uow: AbstractRegistryUnitOfWork, identity: Identity, command: LeaveCluster
+) -> Membership:
+    cluster = await fetch(uow.clusters, command.cluster_id, "cluster")
+    access.can_manage_in_region(identity, cluster.region_code, "this cluster's members")
+    member = await uow.memberships.current(cluster.id, command.organization_id)
     if member is None:
-        raise NotFound("member of this cluster", organization_id)
-    if organization_id == cluster["coordinator_id"]:
+        raise NotFound("member of this cluster", command.organization_id)
+    if command.organization_id == cluster.coordinator_id:
         raise Conflict(
             "the coordinator cannot leave; appoint another coordinator first",
             field="organization_id",
         )
-    if left_on < member["joined_on"]:
+    if command.left_on < member.joined_on:
         raise RuleViolation("left_on", "left_on is before the organization joined")
-    await uow.session.execute(
-        cluster_members.update().where(cluster_members.c.id == member["id"]).values(left_on=left_on)
-    )
-    member = {**member, "left_on": left_on}
+    member = replace(member, left_on=command.left_on)
+    await uow.memberships.update(member, fields=["left_on"])
     uow.publish(events.member_left(member))
     return member
 
 
-async def _active_membership(
-    uow: UnitOfWork, cluster_id: str, organization_id: str
-) -> dict[str, Any] | None:
-    row = (
-        (
-            await uow.session.execute(
-                select(cluster_members).where(
-                    cluster_members.c.cluster_id == cluster_id,
-                    cluster_members.c.organization_id == organization_id,
-                    cluster_members.c.left_on.is_(None),
-                )
-            )
-        )
-        .mappings()
-        .first()
-    )
-    return dict(row) if row else None
+async def get(uow: AbstractRegistryUnitOfWork, identity: Identity, cluster_id: str) -> Cluster:
+    access.can_read_registry(identity)
+    return await fetch(uow.clusters, cluster_id, "cluster")
+
+
+async def list_page(
+    uow: AbstractRegistryUnitOfWork,
+    identity: Identity,
+    *,
+    region_code: str | None = None,
+    status: str | None = None,
+    limit: int,
+    cursor: str | None,
+) -> Page[Cluster]:
+    access.can_read_registry(identity)
+    where = given(region_code=region_code, status=status)
+    return await uow.clusters.page(where=where, limit=limit, cursor=cursor)
+
+
+async def members_page(
+    uow: AbstractRegistryUnitOfWork,
+    identity: Identity,
+    cluster_id: str,
+    *,
+    include_history: bool,
+    limit: int,
+    cursor: str | None,
+) -> Page[Membership]:
+    """The cluster's members; with ``include_history``, also those who left."""
+    access.can_read_registry(identity)
+    await fetch(uow.clusters, cluster_id, "cluster")
+    where: dict[str, object] = {"cluster_id": cluster_id}
+    if not include_history:
+        where["left_on"] = None
+    return await uow.memberships.page(where=where, limit=limit, cursor=cursor)
 
 
 async def _join(
-    uow: UnitOfWork, cluster_id: str, organization: dict[str, Any], *, role: str, joined_on: date
-) -> dict[str, Any]:
-    row = {
-        "id": new_id(),
-        "cluster_id": cluster_id,
-        "organization_id": organization["id"],
-        "role": role,
-        "joined_on": joined_on,
-        "left_on": None,
-    }
-    await uow.session.execute(cluster_members.insert().values(**row))
-    uow.publish(events.member_joined(row))
-    return row
+    uow: AbstractRegistryUnitOfWork,
+    cluster_id: str,
+    organization: Organization,
+    *,
+    role: str,
+    joined_on: date,
+) -> Membership:
+    member = Membership(
+        id=new_id(),
+        cluster_id=cluster_id,
+        organization_id=organization.id,
+        role=role,
+        joined_on=joined_on,
+    )
+    await uow.memberships.add(member)
+    uow.publish(events.member_joined(member))
+    return member

@@ -1,54 +1,66 @@
 """Use cases for study programs (owned by an education organization)."""
 
+from collections.abc import Mapping
+from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import select
-
 from registry import events
-from registry.adapters.tables import programs
 from registry.domain import access, rules
-from registry.service_layer.common import save_changes
-from registry.service_layer.organizations import require_organization
+from registry.domain.commands import RegisterProgram
+from registry.domain.model import Program
+from registry.service_layer.common import fetch, given, require_organization, save_changes
+from registry.service_layer.unit_of_work import AbstractRegistryUnitOfWork
 from shared.platform.auth import Identity
-from shared.platform.db.queries import fetch_one, now
+from shared.platform.db.keyset import Page
+from shared.platform.db.queries import now
 from shared.platform.errors import Conflict
 from shared.platform.ids import new_id
-from shared.platform.messaging.unit_of_work import UnitOfWork
 
 
-async def register(uow: UnitOfWork, identity: Identity, data: dict[str, Any]) -> dict[str, Any]:
-    access.acts_for_institution(identity, data["institution_id"])
-    rules.check_program_classification(level=data["level"], field_code=data["field_code"])
+async def register(
+    uow: AbstractRegistryUnitOfWork, identity: Identity, command: RegisterProgram
+) -> Program:
+    access.acts_for_institution(identity, command.institution_id)
+    rules.check_program_classification(level=command.level, field_code=command.field_code)
     await require_organization(
-        uow, data["institution_id"], field="institution_id", kind="education"
+        uow, command.institution_id, field="institution_id", kind="education"
     )
-    taken = await uow.session.scalar(
-        select(programs.c.id).where(
-            programs.c.institution_id == data["institution_id"], programs.c.code == data["code"]
-        )
-    )
-    if taken is not None:
-        raise Conflict(f"this institution already has program {data['code']}", field="code")
-    row = {**data, "id": new_id(), "active": True, "created_at": now(), "updated_at": now()}
-    await uow.session.execute(programs.insert().values(**row))
-    uow.publish(events.program(row, created=True))
-    return row
+    if await uow.programs.id_of_code(command.institution_id, command.code) is not None:
+        raise Conflict(f"this institution already has program {command.code}", field="code")
+    at = now()
+    program = Program(**asdict(command), id=new_id(), active=True, created_at=at, updated_at=at)
+    await uow.programs.add(program)
+    uow.publish(events.program_registered(program))
+    return program
 
 
 async def update(
-    uow: UnitOfWork, identity: Identity, program_id: str, changes: dict[str, Any]
-) -> dict[str, Any]:
-    row = await fetch_one(uow.session, programs, program_id, "program")
-    access.acts_for_institution(identity, row["institution_id"])
+    uow: AbstractRegistryUnitOfWork, identity: Identity, program_id: str, changes: Mapping[str, Any]
+) -> Program:
+    current = await fetch(uow.programs, program_id, "program")
+    access.acts_for_institution(identity, current.institution_id)
     rules.check_program_classification(
         level=changes.get("level"), field_code=changes.get("field_code")
     )
-    return await save_changes(
-        uow,
-        programs,
-        row,
-        changes,
-        to_event=lambda new: events.program(new, created=False),
-        key=row["institution_id"],
-        subject=f"programs/{program_id}",
-    )
+    return await save_changes(uow, uow.programs, current, changes, to_event=events.program_updated)
+
+
+async def get(uow: AbstractRegistryUnitOfWork, identity: Identity, program_id: str) -> Program:
+    access.can_read_registry(identity)
+    return await fetch(uow.programs, program_id, "program")
+
+
+async def list_page(
+    uow: AbstractRegistryUnitOfWork,
+    identity: Identity,
+    *,
+    institution_id: str | None = None,
+    field_code: str | None = None,
+    level: str | None = None,
+    active: bool | None = None,
+    limit: int,
+    cursor: str | None,
+) -> Page[Program]:
+    access.can_read_registry(identity)
+    where = given(institution_id=institution_id, field_code=field_code, level=level, active=active)
+    return await uow.programs.page(where=where, limit=limit, cursor=cursor)

@@ -1,53 +1,64 @@
-"""Regions: seeded with Uzbekistan's 14 divisions; other lists load from a file."""
+"""Regions: seeded with Uzbekistan's 14 divisions; the ministry adds or renames others."""
 
 import logging
-
-from sqlalchemy import func, select
+from collections.abc import Callable, Sequence
 
 from registry import events
-from registry.adapters.tables import regions
+from registry.domain import access, rules
+from registry.service_layer.unit_of_work import AbstractRegistryUnitOfWork
 from shared.contracts import reference
-from shared.platform.db.queries import now
-from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.auth import Identity
+from shared.platform.errors import NotFound
 
 log = logging.getLogger(__name__)
 
 
-async def upsert_regions(uow: UnitOfWork, items: list[reference.Region]) -> int:
+async def upsert_regions(uow: AbstractRegistryUnitOfWork, items: Sequence[reference.Region]) -> int:
     """Insert or rename regions, publishing region.upserted for each that changed."""
+    regions = uow.regions
     changed = 0
     for item in items:
-        row = {
-            "code": item.code,
-            "country": item.country,
-            "name_uz": item.name_uz,
-            "name_ru": item.name_ru,
-            "name_en": item.name_en,
-        }
-        existing = (
-            (await uow.session.execute(select(regions).where(regions.c.code == item.code)))
-            .mappings()
-            .first()
-        )
+        existing = await regions.get(item.code)
         if existing is None:
-            await uow.session.execute(
-                regions.insert().values(**row, created_at=now(), updated_at=now())
-            )
-        elif any(existing[k] != v for k, v in row.items()):
-            await uow.session.execute(
-                regions.update().where(regions.c.code == item.code).values(**row, updated_at=now())
-            )
+            await regions.add(item)
+        elif existing != item:
+            await regions.rename(item)
         else:
             continue
-        uow.publish(events.region_upserted(row))
+        uow.publish(events.region_upserted(item))
         changed += 1
     return changed
 
 
-async def seed_if_empty(uow_factory) -> int:  # type: ignore[no-untyped-def]
-    async with uow_factory() as uow:
-        count = await uow.session.scalar(select(func.count()).select_from(regions))
-        if count:
+async def put(
+    uow: AbstractRegistryUnitOfWork, identity: Identity, region: reference.Region
+) -> reference.Region:
+    """Add or rename one region (the ministry only)."""
+    access.can_manage_regions(identity)
+    rules.check_region_code(region.code, region.country)
+    await upsert_regions(uow, [region])
+    return region
+
+
+async def get(uow: AbstractRegistryUnitOfWork, identity: Identity, code: str) -> reference.Region:
+    access.can_read_registry(identity)
+    region = await uow.regions.get(code)
+    if region is None:
+        raise NotFound("region", code)
+    return region
+
+
+async def listed(
+    uow: AbstractRegistryUnitOfWork, identity: Identity, *, country: str | None = None
+) -> list[reference.Region]:
+    access.can_read_registry(identity)
+    return await uow.regions.listed(country=country)
+
+
+async def seed_if_empty(units: Callable[[], AbstractRegistryUnitOfWork]) -> int:
+    """Load Uzbekistan's regions into an empty registry (once, at the first start)."""
+    async with units() as uow:
+        if await uow.regions.count():
             return 0
         changed = await upsert_regions(uow, reference.regions("UZ"))
         await uow.commit()

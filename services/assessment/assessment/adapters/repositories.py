@@ -1,0 +1,141 @@
+"""The assessment service's repositories: the ports use cases rely on (abstract classes) here,
+their SQL implementations in adapters/sql_repositories.py, in-memory fakes in the unit tests.
+
+Lists are keyset pages ordered by id (shared.platform.db.keyset).
+"""
+
+import abc
+from dataclasses import dataclass
+
+from assessment.domain.access import RequirementScope
+from assessment.domain.eligibility import Employment
+from assessment.domain.model import (
+    Assessment,
+    AssessmentRevision,
+    Cluster,
+    Framework,
+    Graduate,
+    Organization,
+    Program,
+    Requirement,
+    Status,
+)
+from shared.platform.db.keyset import Page
+
+
+@dataclass(frozen=True)
+class AssessmentFilter:
+    """Optional narrowing of an employer's assessments."""
+
+    period: int | None = None
+    graduate_id: str | None = None
+    status: Status | None = None
+
+
+@dataclass(frozen=True)
+class RequirementFilter:
+    """Optional narrowing of the requirements a caller sees; superseded versions only on ask."""
+
+    employer_id: str | None = None
+    cluster_id: str | None = None
+    field_code: str | None = None
+    program_id: str | None = None
+    include_superseded: bool = False
+
+
+class FrameworkRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, framework: Framework) -> None: ...
+
+    @abc.abstractmethod
+    async def get(self, framework_id: str) -> Framework | None: ...
+
+    @abc.abstractmethod
+    async def find_version(self, code: str, version: int) -> Framework | None: ...
+
+    @abc.abstractmethod
+    async def latest_version(self, code: str) -> int:
+        """The highest published version of ``code``; 0 when none is."""
+
+    @abc.abstractmethod
+    async def page(self, *, limit: int, cursor: str | None) -> Page[Framework]: ...
+
+
+class RequirementRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, requirement: Requirement) -> None:
+        """Store a version; two of one series with the same number collide (unique violation)."""
+
+    @abc.abstractmethod
+    async def get(self, requirement_id: str) -> Requirement | None: ...
+
+    @abc.abstractmethod
+    async def latest_version(self, owner_key: str, target_key: str) -> int:
+        """The highest version of the series; 0 when it has none."""
+
+    @abc.abstractmethod
+    async def supersede(self, owner_key: str, target_key: str) -> None:
+        """Mark every version of the series as no longer current."""
+
+    @abc.abstractmethod
+    async def page(
+        self, scope: RequirementScope, where: RequirementFilter, *, limit: int, cursor: str | None
+    ) -> Page[Requirement]: ...
+
+
+class AssessmentRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, assessment: Assessment) -> None:
+        """Store a new assessment; a second active one for the same employer, graduate and
+        period collides (unique violation), however concurrent the two submissions."""
+
+    @abc.abstractmethod
+    async def get(self, assessment_id: str) -> Assessment | None: ...
+
+    @abc.abstractmethod
+    async def update(self, assessment: Assessment, *, expected_revision: int) -> bool:
+        """Compare-and-set: write ``assessment`` only if the stored one is still at
+        ``expected_revision``; False (nothing written) when another change came first."""
+
+    @abc.abstractmethod
+    async def active_twin(self, *, employer_id: str, graduate_id: str, period: int) -> str | None:
+        """The id of the active assessment for this employer, graduate and period, if any."""
+
+    @abc.abstractmethod
+    async def page_of_employer(
+        self, employer_id: str, where: AssessmentFilter, *, limit: int, cursor: str | None
+    ) -> Page[Assessment]: ...
+
+    @abc.abstractmethod
+    async def active_of_program(self, program_id: str, *, period: int | None) -> list[Assessment]:
+        """Every active assessment of graduates of the program (of one period, if given)."""
+
+    @abc.abstractmethod
+    async def add_revision(self, revision: AssessmentRevision) -> None: ...
+
+    @abc.abstractmethod
+    async def history(self, assessment_id: str) -> list[AssessmentRevision]:
+        """Every state the assessment has had, oldest first."""
+
+
+class RegistryFactsRepository(abc.ABC):
+    """The registry's facts as this service's projection of registry events holds them."""
+
+    @abc.abstractmethod
+    async def organization(self, organization_id: str) -> Organization | None: ...
+
+    @abc.abstractmethod
+    async def program(self, program_id: str) -> Program | None: ...
+
+    @abc.abstractmethod
+    async def graduate(self, graduate_id: str) -> Graduate | None: ...
+
+    @abc.abstractmethod
+    async def cluster(self, cluster_id: str) -> Cluster | None: ...
+
+    @abc.abstractmethod
+    async def clusters_coordinated_by(self, organization_id: str) -> frozenset[str]: ...
+
+    @abc.abstractmethod
+    async def employments(self, *, employer_id: str, graduate_id: str) -> list[Employment]:
+        """The known employments of the graduate by the employer (current and ended)."""

@@ -1,0 +1,228 @@
+"""The repositories on SQLAlchemy (SQLite or PostgreSQL), one session per unit of work."""
+
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from assessment.adapters.repositories import (
+    AssessmentFilter,
+    AssessmentRepository,
+    FrameworkRepository,
+    RegistryFactsRepository,
+    RequirementFilter,
+    RequirementRepository,
+)
+from assessment.adapters.tables import (
+    assessment_revisions,
+    assessments,
+    frameworks,
+    projected_clusters,
+    projected_employments,
+    projected_graduates,
+    projected_organizations,
+    projected_programs,
+    requirements,
+)
+from assessment.domain.access import RequirementScope
+from assessment.domain.eligibility import Employment
+from assessment.domain.model import (
+    Assessment,
+    AssessmentRevision,
+    Cluster,
+    Framework,
+    Graduate,
+    Organization,
+    Program,
+    Requirement,
+)
+from shared.platform.db.keyset import Page, fetch_page
+from shared.platform.db.queries import find_one
+
+
+def _equal(pairs: tuple[tuple[Any, Any], ...]) -> list[ColumnElement[bool]]:
+    """``column == value`` for each pair whose value is given."""
+    return [column == value for column, value in pairs if value is not None]
+
+
+class SqlFrameworkRepository(FrameworkRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, framework: Framework) -> None:
+        await self.session.execute(frameworks.insert().values(**asdict(framework)))
+
+    async def get(self, framework_id: str) -> Framework | None:
+        row = await find_one(self.session, frameworks, framework_id)
+        return Framework(**row) if row is not None else None
+
+    async def find_version(self, code: str, version: int) -> Framework | None:
+        query = select(frameworks).where(frameworks.c.code == code, frameworks.c.version == version)
+        row = (await self.session.execute(query)).mappings().first()
+        return Framework(**row) if row is not None else None
+
+    async def latest_version(self, code: str) -> int:
+        query = select(func.max(frameworks.c.version)).where(frameworks.c.code == code)
+        return await self.session.scalar(query) or 0
+
+    async def page(self, *, limit: int, cursor: str | None) -> Page[Framework]:
+        page = await fetch_page(self.session, frameworks, filters=[], limit=limit, cursor=cursor)
+        return Page(items=[Framework(**r) for r in page.items], next_cursor=page.next_cursor)
+
+
+class SqlRequirementRepository(RequirementRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def _series(self, owner_key: str, target_key: str) -> list[ColumnElement[bool]]:
+        return [requirements.c.owner_key == owner_key, requirements.c.target_key == target_key]
+
+    async def add(self, requirement: Requirement) -> None:
+        await self.session.execute(requirements.insert().values(**asdict(requirement)))
+
+    async def get(self, requirement_id: str) -> Requirement | None:
+        row = await find_one(self.session, requirements, requirement_id)
+        return Requirement(**row) if row is not None else None
+
+    async def latest_version(self, owner_key: str, target_key: str) -> int:
+        query = select(func.max(requirements.c.version)).where(*self._series(owner_key, target_key))
+        return await self.session.scalar(query) or 0
+
+    async def supersede(self, owner_key: str, target_key: str) -> None:
+        await self.session.execute(
+            update(requirements).where(*self._series(owner_key, target_key)).values(current=False)
+        )
+
+    async def page(
+        self, scope: RequirementScope, where: RequirementFilter, *, limit: int, cursor: str | None
+    ) -> Page[Requirement]:
+        c = requirements.c
+        filters = _equal(
+            (
+                (c.employer_id, where.employer_id),
+                (c.cluster_id, where.cluster_id),
+                (c.field_code, where.field_code),
+                (c.program_id, where.program_id),
+            )
+        )
+        if not scope.everything:
+            filters.append(
+                or_(c.employer_id == scope.employer_id, c.cluster_id.in_(sorted(scope.cluster_ids)))
+            )
+        if not where.include_superseded:
+            filters.append(c.current.is_(True))
+        page = await fetch_page(
+            self.session, requirements, filters=filters, limit=limit, cursor=cursor
+        )
+        return Page(items=[Requirement(**r) for r in page.items], next_cursor=page.next_cursor)
+
+
+class SqlAssessmentRepository(AssessmentRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(self, assessment: Assessment) -> None:
+        await self.session.execute(assessments.insert().values(**asdict(assessment)))
+
+    async def get(self, assessment_id: str) -> Assessment | None:
+        row = await find_one(self.session, assessments, assessment_id)
+        return Assessment(**row) if row is not None else None
+
+    async def update(self, assessment: Assessment, *, expected_revision: int) -> bool:
+        values = asdict(assessment)
+        del values["id"]
+        result = await self.session.execute(
+            assessments.update()
+            .where(assessments.c.id == assessment.id, assessments.c.revision == expected_revision)
+            .values(**values)
+        )
+        # An UPDATE's result is a cursor result: it knows how many rows matched.
+        assert isinstance(result, CursorResult)
+        return result.rowcount == 1
+
+    async def active_twin(self, *, employer_id: str, graduate_id: str, period: int) -> str | None:
+        return await self.session.scalar(
+            select(assessments.c.id).where(
+                assessments.c.employer_id == employer_id,
+                assessments.c.graduate_id == graduate_id,
+                assessments.c.period == period,
+                assessments.c.status == "active",
+            )
+        )
+
+    async def page_of_employer(
+        self, employer_id: str, where: AssessmentFilter, *, limit: int, cursor: str | None
+    ) -> Page[Assessment]:
+        c = assessments.c
+        filters = [
+            c.employer_id == employer_id,
+            *_equal(
+                (
+                    (c.period, where.period),
+                    (c.graduate_id, where.graduate_id),
+                    (c.status, where.status),
+                )
+            ),
+        ]
+        page = await fetch_page(
+            self.session, assessments, filters=filters, limit=limit, cursor=cursor
+        )
+        return Page(items=[Assessment(**r) for r in page.items], next_cursor=page.next_cursor)
+
+    async def active_of_program(self, program_id: str, *, period: int | None) -> list[Assessment]:
+        query = select(assessments).where(
+            assessments.c.program_id == program_id, assessments.c.status == "active"
+        )
+        if period is not None:
+            query = query.where(assessments.c.period == period)
+        return [Assessment(**r) for r in (await self.session.execute(query)).mappings()]
+
+    async def add_revision(self, revision: AssessmentRevision) -> None:
+        await self.session.execute(assessment_revisions.insert().values(**asdict(revision)))
+
+    async def history(self, assessment_id: str) -> list[AssessmentRevision]:
+        result = await self.session.execute(
+            select(assessment_revisions)
+            .where(assessment_revisions.c.assessment_id == assessment_id)
+            .order_by(assessment_revisions.c.revision)
+        )
+        return [AssessmentRevision(**r) for r in result.mappings()]
+
+
+class SqlRegistryFactsRepository(RegistryFactsRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def organization(self, organization_id: str) -> Organization | None:
+        row = await find_one(self.session, projected_organizations, organization_id)
+        return Organization(**row) if row is not None else None
+
+    async def program(self, program_id: str) -> Program | None:
+        row = await find_one(self.session, projected_programs, program_id)
+        return Program(**row) if row is not None else None
+
+    async def graduate(self, graduate_id: str) -> Graduate | None:
+        row = await find_one(self.session, projected_graduates, graduate_id)
+        return Graduate(**row) if row is not None else None
+
+    async def cluster(self, cluster_id: str) -> Cluster | None:
+        row = await find_one(self.session, projected_clusters, cluster_id)
+        return Cluster(**row) if row is not None else None
+
+    async def clusters_coordinated_by(self, organization_id: str) -> frozenset[str]:
+        result = await self.session.scalars(
+            select(projected_clusters.c.id).where(
+                projected_clusters.c.coordinator_id == organization_id
+            )
+        )
+        return frozenset(result)
+
+    async def employments(self, *, employer_id: str, graduate_id: str) -> list[Employment]:
+        result = await self.session.execute(
+            select(projected_employments.c.start_date, projected_employments.c.end_date).where(
+                projected_employments.c.employer_id == employer_id,
+                projected_employments.c.graduate_id == graduate_id,
+            )
+        )
+        return [Employment(start_date=r.start_date, end_date=r.end_date) for r in result]

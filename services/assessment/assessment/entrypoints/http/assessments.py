@@ -1,0 +1,136 @@
+"""/assessments: employers assess the graduates they employ; institutions see summaries."""
+
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from assessment.adapters.repositories import AssessmentFilter
+from assessment.domain.model import Assessment, AssessmentRevision
+from assessment.entrypoints.deps import PolicyDep, SettingsDep, UowFactoryDep
+from assessment.entrypoints.schemas import (
+    AssessmentCreate,
+    AssessmentPublic,
+    AssessmentRevise,
+    AssessmentRevisionPublic,
+    BulkAssessmentCreate,
+    BulkAssessmentPublic,
+    ProgramSummary,
+)
+from assessment.service_layer import assessments as handlers
+from assessment.service_layer.commands import ReviseAssessment, SubmitAssessment
+from assessment.service_layer.summaries import program_summary
+from assessment.service_layer.unit_of_work import assessment_uow
+from shared.platform.db.keyset import Page
+from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.names import API_PREFIX
+from shared.platform.web.idempotency import CreateOnce
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit
+
+router = APIRouter(prefix=f"{API_PREFIX}/assessments", tags=["assessments"])
+
+
+@router.post("", status_code=201, response_model=AssessmentPublic, summary="Assess a graduate")
+async def submit_assessment(
+    body: AssessmentCreate, identity: CurrentIdentity, policy: PolicyDep, create: CreateOnce
+) -> JSONResponse:
+    command = SubmitAssessment(**body.model_dump())
+    return await create(
+        body,
+        public=AssessmentPublic,
+        run=lambda uow: handlers.submit(assessment_uow(uow), identity, command, policy=policy),
+    )
+
+
+@router.post(
+    "/bulk",
+    status_code=201,
+    response_model=BulkAssessmentPublic,
+    summary="Submit many assessments: all or none, with an error per refused item",
+)
+async def submit_assessments(
+    body: BulkAssessmentCreate, identity: CurrentIdentity, policy: PolicyDep, create: CreateOnce
+) -> JSONResponse:
+    commands = [SubmitAssessment(**item.model_dump()) for item in body.items]
+
+    async def run(uow: UnitOfWork) -> dict[str, Any]:
+        created = await handlers.submit_many(assessment_uow(uow), identity, commands, policy=policy)
+        return {"items": created}
+
+    return await create(body, public=BulkAssessmentPublic, run=run)
+
+
+@router.get("", response_model=Page[AssessmentPublic], summary="Your own assessments (employers)")
+async def list_assessments(
+    identity: CurrentIdentity,
+    uow_factory: UowFactoryDep,
+    period: int | None = None,
+    graduate_id: str | None = None,
+    status: Literal["active", "withdrawn"] | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[Assessment]:
+    where = AssessmentFilter(period=period, graduate_id=graduate_id, status=status)
+    async with uow_factory() as uow:
+        return await handlers.list_own(uow, identity, where, limit=limit, cursor=cursor)
+
+
+@router.get(
+    "/summary",
+    response_model=ProgramSummary,
+    summary="A program's assessments, de-identified, where at least min_cell_size exist",
+)
+async def summarize_program(
+    program_id: str,
+    identity: CurrentIdentity,
+    uow_factory: UowFactoryDep,
+    settings: SettingsDep,
+    period: int | None = None,
+) -> dict[str, Any]:
+    async with uow_factory() as uow:
+        return await program_summary(
+            uow, identity, program_id=program_id, period=period, min_cell=settings.min_cell_size
+        )
+
+
+@router.get("/{assessment_id}", response_model=AssessmentPublic, summary="One of your assessments")
+async def get_assessment(
+    assessment_id: str, identity: CurrentIdentity, uow_factory: UowFactoryDep
+) -> Assessment:
+    async with uow_factory() as uow:
+        return await handlers.own(uow, identity, assessment_id)
+
+
+@router.get(
+    "/{assessment_id}/history",
+    response_model=list[AssessmentRevisionPublic],
+    summary="Every state the assessment has had",
+)
+async def assessment_history(
+    assessment_id: str, identity: CurrentIdentity, uow_factory: UowFactoryDep
+) -> list[AssessmentRevision]:
+    async with uow_factory() as uow:
+        return await handlers.history(uow, identity, assessment_id)
+
+
+@router.put("/{assessment_id}", response_model=AssessmentPublic, summary="Revise an assessment")
+async def revise_assessment(
+    assessment_id: str,
+    body: AssessmentRevise,
+    identity: CurrentIdentity,
+    uow_factory: UowFactoryDep,
+) -> Assessment:
+    command = ReviseAssessment(assessment_id=assessment_id, **body.model_dump())
+    async with uow_factory() as uow:
+        return await handlers.revise(uow, identity, command)
+
+
+@router.delete(
+    "/{assessment_id}", response_model=AssessmentPublic, summary="Withdraw an assessment"
+)
+async def withdraw_assessment(
+    assessment_id: str, identity: CurrentIdentity, uow_factory: UowFactoryDep
+) -> Assessment:
+    async with uow_factory() as uow:
+        return await handlers.withdraw(uow, identity, assessment_id)

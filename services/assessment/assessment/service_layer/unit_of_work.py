@@ -1,0 +1,45 @@
+"""The assessment service's unit of work: one transaction, its repositories and its events."""
+
+from assessment.adapters.repositories import (
+    AssessmentRepository,
+    FrameworkRepository,
+    RegistryFactsRepository,
+    RequirementRepository,
+)
+from assessment.adapters.sql_repositories import (
+    SqlAssessmentRepository,
+    SqlFrameworkRepository,
+    SqlRegistryFactsRepository,
+    SqlRequirementRepository,
+)
+from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork
+
+
+class AbstractAssessmentUnitOfWork(AbstractUnitOfWork):
+    """What the assessment use cases rely on: these repositories, publish, commit."""
+
+    frameworks: FrameworkRepository
+    requirements: RequirementRepository
+    assessments: AssessmentRepository
+    facts: RegistryFactsRepository
+
+
+class SqlAssessmentUnitOfWork(UnitOfWork, AbstractAssessmentUnitOfWork):
+    """The SQL unit of work (outbox included) with the SQL repositories on its session."""
+
+    def open_repositories(self) -> None:
+        self.frameworks = SqlFrameworkRepository(self.session)
+        self.requirements = SqlRequirementRepository(self.session)
+        self.assessments = SqlAssessmentRepository(self.session)
+        self.facts = SqlRegistryFactsRepository(self.session)
+
+
+def assessment_uow(uow: AbstractUnitOfWork) -> AbstractAssessmentUnitOfWork:
+    """``uow`` as the assessment unit of work it is.
+
+    The runtime builds the class the service spec names (SqlAssessmentUnitOfWork) but hands it
+    out typed as the platform's plain unit of work; this checks and says so.
+    """
+    if not isinstance(uow, AbstractAssessmentUnitOfWork):
+        raise TypeError(f"expected an assessment unit of work, got {type(uow).__name__}")
+    return uow

@@ -1,0 +1,124 @@
+"""GET /api/v1/events: quality events as server-sent events, filtered and resumable.
+
+Each event is sent as ``id:`` (its sequence number in the gateway), ``event:`` (the short type)
+and ``data:`` (the CloudEvent, one line of JSON). A client that reconnects with the last id it
+saw (``Last-Event-ID``, as browsers do by themselves, or ``?last_event_id=``) first gets every
+stored event after it that matches its filters, then new ones as they arrive.
+"""
+
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import StreamingResponse
+from sqlalchemy.exc import DBAPIError
+
+from gateway.domain.access import require_subscriber
+from gateway.domain.filters import EventFilter
+from gateway.domain.quality_events import StoredEvent, cloudevent_json, short_type
+from gateway.entrypoints.deps import Feed, SettingsDep, Units
+from gateway.entrypoints.schemas import REGION_PATTERN, EventTypeName, Scope
+from gateway.service_layer.feed import EventFeed
+from gateway.service_layer.unit_of_work import AbstractGatewayUnitOfWork
+from shared.platform.names import API_PREFIX
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.problems import ProblemError
+
+router = APIRouter(prefix=f"{API_PREFIX}/events", tags=["events"])
+
+_BATCH = 100  # rows read at a time: what one stream holds in memory
+_RETRY_MS = 3000  # the reconnection delay suggested to clients
+
+
+@router.get(
+    "",
+    summary="Stream quality events (server-sent events), resumable with Last-Event-ID",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "an event stream"}},
+)
+async def stream_events(
+    identity: CurrentIdentity,
+    settings: SettingsDep,
+    units: Units,
+    feed: Feed,
+    scope: Annotated[
+        Scope | None, Query(description="only events about this kind of scope")
+    ] = None,
+    region: Annotated[
+        str | None, Query(pattern=REGION_PATTERN, description="only events naming this region")
+    ] = None,
+    type: Annotated[
+        list[EventTypeName] | None,
+        Query(description="only these event types (short or full name; repeat for several)"),
+    ] = None,
+    last_event_id: Annotated[
+        int | None, Query(ge=0, description="resume after this id (as the header does)")
+    ] = None,
+    last_event_id_header: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+) -> StreamingResponse:
+    require_subscriber(identity)
+    wanted = EventFilter.of(scope=scope, region=region, types=type)
+    try:
+        latest = await feed.read_latest()
+    except DBAPIError as error:  # the event store is down (or not migrated yet)
+        raise ProblemError(
+            503,
+            "Service Unavailable",
+            "The gateway's event store is not available; retry shortly.",
+            headers={"Retry-After": "5"},
+        ) from error
+    resume = last_event_id if last_event_id is not None else last_event_id_header
+    # No id: from now on. An id beyond the newest stored one can only come from another
+    # database (reset or restored): start from now rather than wait for ids to catch up.
+    position = latest if resume is None or resume > latest else resume
+    stream = _stream(
+        feed, units, wanted=wanted, position=position, heartbeat_s=settings.sse_heartbeat_s
+    )
+    return StreamingResponse(
+        stream,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+async def _stream(
+    feed: EventFeed,
+    units: Callable[[], AbstractGatewayUnitOfWork],
+    *,
+    wanted: EventFilter,
+    position: int,
+    heartbeat_s: float,
+) -> AsyncIterator[bytes]:
+    """Replay what matches after ``position``, then follow the feed. Ends when the client
+    goes: the response is cancelled on disconnect, and ``following`` counts the stream out."""
+    async with feed.following():
+        yield f"retry: {_RETRY_MS}\n\n".encode()
+        beat_at = time.monotonic() + heartbeat_s
+        while True:
+            known = feed.latest
+            if known > position:
+                async with units() as uow:
+                    events = await uow.quality_events.after(position, wanted=wanted, limit=_BATCH)
+                for event in events:
+                    yield _frame(event)
+                if len(events) == _BATCH:
+                    position = events[-1].id
+                    continue
+                # Every row up to ``known`` was committed before this read: all examined.
+                position = max(known, events[-1].id if events else position)
+                if events:
+                    beat_at = time.monotonic() + heartbeat_s
+            wait_s = beat_at - time.monotonic()
+            if wait_s <= 0:
+                yield b": keep-alive\n\n"
+                beat_at = time.monotonic() + heartbeat_s
+                continue
+            await feed.wait_beyond(position, timeout_s=wait_s)
+
+
+def _frame(event: StoredEvent) -> bytes:
+    return (
+        f"id: {event.id}\nevent: {short_type(event.type)}\n"
+        f"data: {cloudevent_json(event.payload)}\n\n"
+    ).encode()

@@ -1,0 +1,273 @@
+"""The quality service's repositories: the ports its use cases rely on (abstract classes).
+
+SQL implementations: adapters/sql_repositories.py (event-side state and what is published),
+adapters/registry_projection.py (the registry facts) and adapters/scoring_queries.py (the
+read side of scoring, many scopes at once). In-memory fakes live in the unit tests.
+Lists are keyset pages (shared.platform.db.keyset).
+"""
+
+import abc
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from quality.domain.cells import ScopeTally
+from quality.domain.model import (
+    Alert,
+    Card,
+    CountedAssessment,
+    Mark,
+    Requirement,
+    ScopeKey,
+    StoredScore,
+)
+from quality.domain.scorecard import OutcomeCounts
+from shared.platform.db.keyset import Page
+
+Row = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScoreFilter:
+    """Optional narrowing of a list of one kind of scope's scores."""
+
+    region: str | None = None
+    cluster: str | None = None
+    field: str | None = None  # ISCED-F detailed field of the program
+    level: str | None = None  # ISCED 2011 level of the program
+
+
+@dataclass(frozen=True)
+class AlertFilter:
+    scope: str | None = None
+    scope_id: str | None = None
+    period: int | None = None
+    kind: str | None = None
+
+
+class AssessmentStateRepository(abc.ABC):
+    """The last counted state of every assessment seen."""
+
+    @abc.abstractmethod
+    async def get(self, assessment_id: str) -> CountedAssessment | None: ...
+
+    @abc.abstractmethod
+    async def save(self, counted: CountedAssessment) -> None: ...
+
+
+class CellRepository(abc.ABC):
+    """One running tally per (program, period) cell."""
+
+    @abc.abstractmethod
+    async def get(self, program_id: str, period: int) -> ScopeTally | None: ...
+
+    @abc.abstractmethod
+    async def save(self, tally: ScopeTally, *, program_id: str, period: int) -> None: ...
+
+    @abc.abstractmethod
+    async def by_program(self, years: range) -> dict[str, ScopeTally]:
+        """Program → the sum of its cells in ``years``."""
+
+    @abc.abstractmethod
+    async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:
+        """The sum of the cells of ``program_ids`` in ``years``."""
+
+
+class DirtyMarkRepository(abc.ABC):
+    """Which (program, period) cells changed since scores were last computed.
+
+    Every mark bumps the cell's generation: the publisher clears only the marks it read, so a
+    change committed while it computed stays marked for the next window.
+    """
+
+    @abc.abstractmethod
+    async def mark(self, *, program_id: str, period: int) -> None: ...
+
+    @abc.abstractmethod
+    async def mark_scored(self, program_ids: Collection[str] | None = None) -> None:
+        """Mark every period in which ``program_ids`` (default: all programs) have a tally or a
+        scorecard."""
+
+    @abc.abstractmethod
+    async def take(self) -> list[Mark]:
+        """Every mark, with its generation."""
+
+    @abc.abstractmethod
+    async def clear(self, marks: list[Mark]) -> None:
+        """Clear the marks read, unless they were bumped since."""
+
+    @abc.abstractmethod
+    async def pending(self) -> int:
+        """How many cells are marked."""
+
+
+class FrameworkRepository(abc.ABC):
+    """The competency frameworks seen: which domain each competency belongs to."""
+
+    @abc.abstractmethod
+    async def save(self, *, framework_id: str, version: int, domains: dict[str, str]) -> None: ...
+
+    @abc.abstractmethod
+    async def domains(self) -> dict[str, str]:
+        """Competency code → domain code over every version, later versions winning."""
+
+
+class RequirementRepository(abc.ABC):
+    """The current version of each requirement series."""
+
+    @abc.abstractmethod
+    async def has_version_from(self, series: str, version: int) -> bool:
+        """Whether the series holds ``version`` or a later one."""
+
+    @abc.abstractmethod
+    async def replace(self, requirement: Requirement) -> None:
+        """Make ``requirement`` the only version kept of its series."""
+
+    @abc.abstractmethod
+    async def importance_for(
+        self, *, scope: str, scope_id: str, years: range
+    ) -> list[dict[str, int]]:
+        """The importance stated by every requirement applying to the scope: naming one of its
+        programs or their fields, and for a cluster also the cluster's own."""
+
+
+class MethodologyRepository(abc.ABC):
+    @abc.abstractmethod
+    async def latest(self) -> dict[str, Any] | None:
+        """The content of the latest version; None before any is published."""
+
+    @abc.abstractmethod
+    async def latest_version(self) -> int | None: ...
+
+    @abc.abstractmethod
+    async def add(self, content: dict[str, Any], *, published_at: datetime) -> None: ...
+
+
+class ScoreRepository(abc.ABC):
+    """The stored scorecards."""
+
+    @abc.abstractmethod
+    async def get(self, key: ScopeKey, *, period: int, pooled: bool) -> StoredScore | None: ...
+
+    @abc.abstractmethod
+    async def cards(self, *, period: int, pooled: bool) -> dict[ScopeKey, Card]:
+        """Every stored card of one period (or pool)."""
+
+    @abc.abstractmethod
+    async def save(self, score: StoredScore) -> None:
+        """Insert or overwrite the score of its scope, period and pool."""
+
+    @abc.abstractmethod
+    async def delete(self, key: ScopeKey, *, period: int, pooled: bool) -> None: ...
+
+    @abc.abstractmethod
+    async def claim_publication(self) -> bool:
+        """Whether this transaction may publish scores: one publisher at a time across
+        replicas (two would announce the same change twice)."""
+
+    @abc.abstractmethod
+    async def latest_period(self, key: ScopeKey) -> int | None: ...
+
+    @abc.abstractmethod
+    async def history(self, key: ScopeKey, *, pooled: bool) -> list[StoredScore]:
+        """The scope's scores over the periods, oldest first."""
+
+    @abc.abstractmethod
+    async def of_scope(
+        self, scope: str, *, period: int, pooled: bool, region: str | None = None
+    ) -> list[StoredScore]:
+        """Every score of one kind of scope in a period, optionally of units in ``region``."""
+
+    @abc.abstractmethod
+    async def page(
+        self,
+        scope: str,
+        *,
+        period: int,
+        pooled: bool,
+        narrowed: ScoreFilter,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[StoredScore]:
+        """A keyset page of one kind of scope's scores, ordered by scope id."""
+
+
+class AlertRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, alert: Alert) -> None: ...
+
+    @abc.abstractmethod
+    async def details(self, key: ScopeKey, *, period: int, kind: str) -> list[dict[str, Any]]:
+        """The details of the alerts of one kind already raised for a scope and period."""
+
+    @abc.abstractmethod
+    async def page(
+        self, narrowed: AlertFilter, *, limit: int, cursor: str | None
+    ) -> Page[dict[str, Any]]:
+        """A keyset page of alerts, in id order."""
+
+
+class RegistryProjectionRepository(abc.ABC):
+    """The registry facts scoring needs, each at its latest state."""
+
+    @abc.abstractmethod
+    async def save_organization(self, row: Row) -> None: ...
+
+    @abc.abstractmethod
+    async def save_cluster(self, row: Row) -> None: ...
+
+    @abc.abstractmethod
+    async def save_membership(self, row: Row) -> None: ...
+
+    @abc.abstractmethod
+    async def save_program(self, row: Row) -> None: ...
+
+    @abc.abstractmethod
+    async def save_graduate(self, row: Row) -> None: ...
+
+    @abc.abstractmethod
+    async def save_employment(self, row: Row) -> None: ...
+
+    @abc.abstractmethod
+    async def programs_of(self, institution_id: str) -> list[str]:
+        """The ids of the programs an institution offers."""
+
+    @abc.abstractmethod
+    async def cohort_of(self, graduate_id: str) -> tuple[str, int] | None:
+        """The graduate's (program id, graduation year); None for a graduate not seen yet."""
+
+    @abc.abstractmethod
+    async def cluster(self, cluster_id: str) -> Row | None: ...
+
+
+class ScoringQueries(abc.ABC):
+    """The read side of scoring: facts about many scopes at once, counted by the database."""
+
+    @abc.abstractmethod
+    async def cohort_outcomes(self, cohorts: range) -> dict[str, OutcomeCounts]:
+        """Program → employment outcomes of its graduates of ``cohorts``."""
+
+    @abc.abstractmethod
+    async def covered_graduates(self, cohorts: range) -> dict[str, set[str]]:
+        """Program → ids of its active graduates of ``cohorts`` (coverage's population)."""
+
+    @abc.abstractmethod
+    async def program_owners(self) -> dict[str, str]:
+        """Program → its institution."""
+
+    @abc.abstractmethod
+    async def organization_regions(self) -> dict[str, str]:
+        """Organization → its region code."""
+
+    @abc.abstractmethod
+    async def cluster_members(self, years: range) -> list[tuple[str, str]]:
+        """(cluster id, organization id) of every membership overlapping ``years``."""
+
+    @abc.abstractmethod
+    async def comparison_groups(
+        self, cluster_id: str, *, region_code: str, years: range
+    ) -> tuple[set[str], set[str]]:
+        """(member programs, non-member programs) of the cluster question: the programs of its
+        members in ``years``; those of the region's other education institutions in the
+        members' fields."""

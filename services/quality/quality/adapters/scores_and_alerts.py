@@ -1,0 +1,218 @@
+"""SQL implementations of what is published: the stored scorecards and the alerts."""
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, delete, func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quality.adapters.repositories import AlertFilter, AlertRepository, ScoreFilter, ScoreRepository
+from quality.adapters.scoring_queries import member_during
+from quality.adapters.tables import (
+    alerts,
+    q_clusters,
+    q_memberships,
+    q_organizations,
+    q_programs,
+    scores,
+)
+from quality.domain.model import Alert, Card, ScopeKey, StoredScore
+from shared.platform.db.keyset import Page, fetch_page
+from shared.platform.db.queries import upsert
+from shared.platform.messaging.leadership import lock_id
+
+
+def _in_region(table: Table, scope: str, region: str) -> ColumnElement[bool]:
+    """Scores of ``scope`` units located in ``region``."""
+    organizations = select(q_organizations.c.id).where(q_organizations.c.region_code == region)
+    if scope == "program":
+        programs = select(q_programs.c.id).where(q_programs.c.institution_id.in_(organizations))
+        return table.c.scope_id.in_(programs)
+    if scope == "organization":
+        return table.c.scope_id.in_(organizations)
+    if scope == "cluster":
+        clusters = select(q_clusters.c.id).where(q_clusters.c.region_code == region)
+        return table.c.scope_id.in_(clusters)
+    return table.c.scope_id == region
+
+
+def _in_cluster(table: Table, scope: str, cluster_id: str, period: int) -> ColumnElement[bool]:
+    members = select(q_memberships.c.organization_id).where(
+        q_memberships.c.cluster_id == cluster_id, member_during(period, period)
+    )
+    if scope == "program":
+        programs = select(q_programs.c.id).where(q_programs.c.institution_id.in_(members))
+        return table.c.scope_id.in_(programs)
+    return table.c.scope_id.in_(members)
+
+
+def _of_programs(table: Table, *, field: str | None, level: str | None) -> ColumnElement[bool]:
+    programs = select(q_programs.c.id)
+    if field is not None:
+        programs = programs.where(q_programs.c.field_code == field)
+    if level is not None:
+        programs = programs.where(q_programs.c.level == level)
+    return table.c.scope_id.in_(programs)
+
+
+def _narrowed(table: Table, scope: str, period: int, by: ScoreFilter) -> list[ColumnElement[bool]]:
+    filters = []
+    if by.region is not None:
+        filters.append(_in_region(table, scope, by.region))
+    if by.cluster is not None:
+        filters.append(_in_cluster(table, scope, by.cluster, period))
+    if by.field is not None or by.level is not None:
+        filters.append(_of_programs(table, field=by.field, level=by.level))
+    return filters
+
+
+def _of(table: Table, scope: str, *, period: int, pooled: bool) -> list[ColumnElement[bool]]:
+    return [table.c.scope == scope, table.c.period == period, table.c.pooled.is_(pooled)]
+
+
+class SqlScoreRepository(ScoreRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, key: ScopeKey, *, period: int, pooled: bool) -> StoredScore | None:
+        statement = select(scores).where(
+            *_of(scores, key[0], period=period, pooled=pooled), scores.c.scope_id == key[1]
+        )
+        row = (await self._session.execute(statement)).mappings().first()
+        return None if row is None else StoredScore(**row)
+
+    async def cards(self, *, period: int, pooled: bool) -> dict[ScopeKey, Card]:
+        result = await self._session.execute(
+            select(scores.c.scope, scores.c.scope_id, scores.c.card).where(
+                scores.c.period == period, scores.c.pooled.is_(pooled)
+            )
+        )
+        return {(scope, scope_id): card for scope, scope_id, card in result}
+
+    async def save(self, score: StoredScore) -> None:
+        await upsert(
+            self._session,
+            scores,
+            {
+                "scope": score.scope,
+                "scope_id": score.scope_id,
+                "period": score.period,
+                "pooled": score.pooled,
+                "methodology_version": score.methodology_version,
+                "card": score.card,
+                "computed_at": score.computed_at,
+            },
+        )
+
+    async def delete(self, key: ScopeKey, *, period: int, pooled: bool) -> None:
+        await self._session.execute(
+            delete(scores).where(
+                *_of(scores, key[0], period=period, pooled=pooled), scores.c.scope_id == key[1]
+            )
+        )
+
+    async def claim_publication(self) -> bool:
+        # SQLite serialises writers already; PostgreSQL takes a transaction-scoped advisory lock.
+        if self._session.get_bind().dialect.name == "sqlite":
+            return True
+        return bool(
+            await self._session.scalar(
+                text("SELECT pg_try_advisory_xact_lock(:key)"),
+                {"key": lock_id("quality-publisher")},
+            )
+        )
+
+    async def latest_period(self, key: ScopeKey) -> int | None:
+        period: int | None = await self._session.scalar(
+            select(func.max(scores.c.period)).where(
+                scores.c.scope == key[0], scores.c.scope_id == key[1]
+            )
+        )
+        return period
+
+    async def history(self, key: ScopeKey, *, pooled: bool) -> list[StoredScore]:
+        statement = (
+            select(scores)
+            .where(
+                scores.c.scope == key[0], scores.c.scope_id == key[1], scores.c.pooled.is_(pooled)
+            )
+            .order_by(scores.c.period)
+        )
+        return [StoredScore(**row) for row in (await self._session.execute(statement)).mappings()]
+
+    async def of_scope(
+        self, scope: str, *, period: int, pooled: bool, region: str | None = None
+    ) -> list[StoredScore]:
+        filters = _of(scores, scope, period=period, pooled=pooled)
+        if region is not None:
+            filters.append(_in_region(scores, scope, region))
+        rows = (await self._session.execute(select(scores).where(*filters))).mappings()
+        return [StoredScore(**row) for row in rows]
+
+    async def page(
+        self,
+        scope: str,
+        *,
+        period: int,
+        pooled: bool,
+        narrowed: ScoreFilter,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[StoredScore]:
+        filters = [
+            *_of(scores, scope, period=period, pooled=pooled),
+            *_narrowed(scores, scope, period, narrowed),
+        ]
+        # One scope and period: the scope id alone orders and identifies the rows.
+        page = await fetch_page(
+            self._session,
+            scores,
+            filters=filters,
+            limit=limit,
+            cursor=cursor,
+            key=scores.c.scope_id,
+        )
+        return Page(items=[StoredScore(**row) for row in page.items], next_cursor=page.next_cursor)
+
+
+class SqlAlertRepository(AlertRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, alert: Alert) -> None:
+        await self._session.execute(
+            alerts.insert().values(
+                id=alert.id,
+                scope=alert.scope,
+                scope_id=alert.scope_id,
+                period=alert.period,
+                kind=alert.kind,
+                detail=alert.detail,
+                raised_at=alert.raised_at,
+            )
+        )
+
+    async def details(self, key: ScopeKey, *, period: int, kind: str) -> list[dict[str, Any]]:
+        result = await self._session.execute(
+            select(alerts.c.detail).where(
+                alerts.c.scope == key[0],
+                alerts.c.scope_id == key[1],
+                alerts.c.period == period,
+                alerts.c.kind == kind,
+            )
+        )
+        return [detail for (detail,) in result]
+
+    async def page(
+        self, narrowed: AlertFilter, *, limit: int, cursor: str | None
+    ) -> Page[dict[str, Any]]:
+        filters = [
+            column == value
+            for column, value in (
+                (alerts.c.scope, narrowed.scope),
+                (alerts.c.scope_id, narrowed.scope_id),
+                (alerts.c.period, narrowed.period),
+                (alerts.c.kind, narrowed.kind),
+            )
+            if value is not None
+        ]
+        return await fetch_page(self._session, alerts, filters=filters, limit=limit, cursor=cursor)

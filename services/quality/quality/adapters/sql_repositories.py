@@ -1,0 +1,244 @@
+"""SQL implementations of the event-side repositories (adapters/repositories.py has the ports):
+assessment states, cell tallies, dirty marks, frameworks, requirements and methodologies."""
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from quality.adapters.repositories import (
+    AssessmentStateRepository,
+    CellRepository,
+    DirtyMarkRepository,
+    FrameworkRepository,
+    MethodologyRepository,
+    RequirementRepository,
+)
+from quality.adapters.scoring_queries import programs_in
+from quality.adapters.tables import (
+    assessment_states,
+    cells,
+    dirty_cells,
+    methodologies,
+    q_frameworks,
+    q_programs,
+    q_requirements,
+    scores,
+)
+from quality.domain.cells import ScopeTally
+from quality.domain.model import CountedAssessment, Mark, Requirement
+from shared.platform.db.queries import upsert
+
+_CLEAR_BATCH = 200  # marks per DELETE: bounded statements
+
+
+class SqlAssessmentStateRepository(AssessmentStateRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, assessment_id: str) -> CountedAssessment | None:
+        row = (
+            (
+                await self._session.execute(
+                    select(assessment_states).where(
+                        assessment_states.c.assessment_id == assessment_id
+                    )
+                )
+            )
+            .mappings()
+            .first()
+        )
+        return None if row is None else CountedAssessment(**row)
+
+    async def save(self, counted: CountedAssessment) -> None:
+        await upsert(
+            self._session,
+            assessment_states,
+            {
+                "assessment_id": counted.assessment_id,
+                "revision": counted.revision,
+                "active": counted.active,
+                "state": counted.state,
+            },
+        )
+
+
+class SqlCellRepository(CellRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, program_id: str, period: int) -> ScopeTally | None:
+        stored = await self._session.scalar(
+            select(cells.c.tally).where(cells.c.program_id == program_id, cells.c.period == period)
+        )
+        return None if stored is None else ScopeTally.from_json(stored)
+
+    async def save(self, tally: ScopeTally, *, program_id: str, period: int) -> None:
+        await upsert(
+            self._session,
+            cells,
+            {"program_id": program_id, "period": period, "tally": tally.to_json()},
+        )
+
+    async def by_program(self, years: range) -> dict[str, ScopeTally]:
+        by_program: dict[str, list[ScopeTally]] = {}
+        result = await self._session.execute(
+            select(cells.c.program_id, cells.c.tally).where(
+                cells.c.period.between(years[0], years[-1])
+            )
+        )
+        for program_id, tally in result:
+            by_program.setdefault(program_id, []).append(ScopeTally.from_json(tally))
+        return {p: ScopeTally.combine(ts) for p, ts in by_program.items()}
+
+    async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:
+        result = await self._session.execute(
+            select(cells.c.tally).where(
+                cells.c.program_id.in_(program_ids), cells.c.period.between(years[0], years[-1])
+            )
+        )
+        return ScopeTally.combine(ScopeTally.from_json(t) for (t,) in result)
+
+
+class SqlDirtyMarkRepository(DirtyMarkRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def mark(self, *, program_id: str, period: int) -> None:
+        where = (dirty_cells.c.program_id == program_id, dirty_cells.c.period == period)
+        bumped = await self._session.execute(
+            update(dirty_cells).where(*where).values(generation=dirty_cells.c.generation + 1)
+        )
+        # An UPDATE's result is a CursorResult; the async session's signature does not say so.
+        if cast(CursorResult[Any], bumped).rowcount == 0:
+            await self._session.execute(
+                dirty_cells.insert().values(program_id=program_id, period=period, generation=1)
+            )
+
+    async def mark_scored(self, program_ids: Collection[str] | None = None) -> None:
+        tallied = select(cells.c.program_id, cells.c.period)
+        scored = select(scores.c.scope_id, scores.c.period).where(scores.c.scope == "program")
+        if program_ids is not None:
+            if not program_ids:
+                return
+            tallied = tallied.where(cells.c.program_id.in_(program_ids))
+            scored = scored.where(scores.c.scope_id.in_(program_ids))
+        for program_id, period in (await self._session.execute(tallied.union(scored))).all():
+            await self.mark(program_id=program_id, period=period)
+
+    async def take(self) -> list[Mark]:
+        result = await self._session.execute(
+            select(dirty_cells.c.program_id, dirty_cells.c.period, dirty_cells.c.generation)
+        )
+        return [(program_id, period, generation) for program_id, period, generation in result]
+
+    async def clear(self, marks: list[Mark]) -> None:
+        for start in range(0, len(marks), _CLEAR_BATCH):
+            batch = marks[start : start + _CLEAR_BATCH]
+            await self._session.execute(
+                delete(dirty_cells).where(
+                    or_(
+                        *(
+                            and_(
+                                dirty_cells.c.program_id == program_id,
+                                dirty_cells.c.period == period,
+                                dirty_cells.c.generation == generation,
+                            )
+                            for program_id, period, generation in batch
+                        )
+                    )
+                )
+            )
+
+    async def pending(self) -> int:
+        return int(await self._session.scalar(select(func.count()).select_from(dirty_cells)) or 0)
+
+
+class SqlFrameworkRepository(FrameworkRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def save(self, *, framework_id: str, version: int, domains: dict[str, str]) -> None:
+        await upsert(
+            self._session,
+            q_frameworks,
+            {"id": framework_id, "version": version, "domains": domains},
+        )
+
+    async def domains(self) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for (domains,) in await self._session.execute(
+            select(q_frameworks.c.domains).order_by(q_frameworks.c.version)
+        ):
+            merged.update(domains)
+        return merged
+
+
+class SqlRequirementRepository(RequirementRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def has_version_from(self, series: str, version: int) -> bool:
+        newer = await self._session.scalar(
+            select(q_requirements.c.id).where(
+                q_requirements.c.series == series, q_requirements.c.version >= version
+            )
+        )
+        return newer is not None
+
+    async def replace(self, requirement: Requirement) -> None:
+        await self._session.execute(
+            delete(q_requirements).where(q_requirements.c.series == requirement.series)
+        )
+        await self._session.execute(
+            q_requirements.insert().values(
+                id=requirement.id,
+                series=requirement.series,
+                version=requirement.version,
+                employer_id=requirement.employer_id,
+                cluster_id=requirement.cluster_id,
+                field_code=requirement.field_code,
+                program_id=requirement.program_id,
+                importance=requirement.importance,
+            )
+        )
+
+    async def importance_for(
+        self, *, scope: str, scope_id: str, years: range
+    ) -> list[dict[str, int]]:
+        programs = programs_in(scope, scope_id, first_year=years[0], last_year=years[-1])
+        fields = select(q_programs.c.field_code).where(q_programs.c.id.in_(programs))
+        applies: list[ColumnElement[bool]] = [
+            q_requirements.c.program_id.in_(programs),
+            q_requirements.c.field_code.in_(fields),
+        ]
+        if scope == "cluster":
+            applies.append(q_requirements.c.cluster_id == scope_id)
+        result = await self._session.execute(
+            select(q_requirements.c.importance).where(or_(*applies))
+        )
+        return [importance for (importance,) in result]
+
+
+class SqlMethodologyRepository(MethodologyRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def latest(self) -> dict[str, Any] | None:
+        content: dict[str, Any] | None = await self._session.scalar(
+            select(methodologies.c.content).order_by(methodologies.c.version.desc()).limit(1)
+        )
+        return content
+
+    async def latest_version(self) -> int | None:
+        version: int | None = await self._session.scalar(select(func.max(methodologies.c.version)))
+        return version
+
+    async def add(self, content: dict[str, Any], *, published_at: datetime) -> None:
+        await self._session.execute(
+            methodologies.insert().values(
+                version=content["version"], content=content, published_at=published_at
+            )
+        )

@@ -1,0 +1,60 @@
+"""When a changed yearly scorecard deserves an alert (pure rules; raising them: service_layer).
+
+- ``index_below_threshold``: the index falls below the methodology's threshold (on crossing);
+- ``significant_drop``: employer satisfaction is lower than the previous year's and the two
+  intervals do not overlap;
+- ``competency_gap``: a competency of a cluster sits in "concentrate here" (important to the
+  employers, rated below the cluster's other competencies).
+"""
+
+from typing import Any
+
+from quality.domain.intervals import intervals_overlap
+from quality.domain.model import Card
+
+Detail = dict[str, Any]
+
+
+def index_crossed(card: Card, before: Card | None, threshold: float) -> Detail | None:
+    """The alert detail when the index is below ``threshold`` now and was not before."""
+    value = card["index"]["value"]
+    previous = before["index"]["value"] if before else None
+    if value is None or value >= threshold or (previous is not None and previous < threshold):
+        return None
+    return {"index": value, "threshold": threshold, "previous_index": previous}
+
+
+def dropped(card: Card, last_year: Card | None) -> Detail | None:
+    """The alert detail when employer satisfaction dropped significantly since last year."""
+    now_, then = (
+        c["indicators"]["employer_satisfaction"] if c else None for c in (card, last_year)
+    )
+    if now_ is None or then is None or now_["suppressed"] or then["suppressed"]:
+        return None
+    if now_["value"] >= then["value"] or intervals_overlap(
+        (now_["ci_low"], now_["ci_high"]), (then["ci_low"], then["ci_high"])
+    ):
+        return None
+    return {
+        "indicator": "employer_satisfaction",
+        "value": now_["value"],
+        "ci_low": now_["ci_low"],
+        "ci_high": now_["ci_high"],
+        "previous_value": then["value"],
+        "previous_ci_low": then["ci_low"],
+        "previous_ci_high": then["ci_high"],
+    }
+
+
+def gap_details(gaps: dict[str, Any], *, known: set[str]) -> list[Detail]:
+    """One detail per competency in "concentrate here" that has no alert yet (``known``)."""
+    return [
+        {
+            "competency": code,
+            "importance": gap["importance"],
+            "performance": gap["performance"],
+            "gap": gap["gap"],
+        }
+        for code, gap in gaps.items()
+        if gap["quadrant"] == "concentrate_here" and code not in known
+    ]

@@ -1,0 +1,56 @@
+"""Methodology versions as stored and served: the index methodology plus the alert threshold.
+
+A version is a JSON document (``content``); the next one is the current one with the
+ministry's changes applied, refused when its weights, levels or thresholds do not fit together.
+"""
+
+from dataclasses import asdict
+from typing import Any
+
+from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
+from quality.domain.suppression import SuppressionThresholds
+from shared.platform.errors import RuleViolation
+
+Content = dict[str, Any]
+
+# An index below this raises an alert (part of the methodology, so the ministry can move it).
+DEFAULT_ALERT_INDEX_BELOW = 50.0
+
+
+def to_json(methodology: Methodology, *, alert_index_below: float) -> Content:
+    """The stored and served form of a methodology version."""
+    return {
+        "version": methodology.version,
+        "weights": dict(methodology.weights),
+        "interval_level": methodology.interval_level,
+        "thresholds": asdict(methodology.thresholds),
+        "min_published_weight_share": methodology.min_published_weight_share,
+        "satisfied_threshold": methodology.satisfied_threshold,
+        "alert_index_below": alert_index_below,
+    }
+
+
+def from_json(content: Content) -> Methodology:
+    """The methodology a stored version describes; ValueError when it is inconsistent."""
+    return Methodology(
+        version=content["version"],
+        weights=content["weights"],
+        interval_level=content["interval_level"],
+        thresholds=SuppressionThresholds(**content["thresholds"]),
+        min_published_weight_share=content["min_published_weight_share"],
+        satisfied_threshold=content["satisfied_threshold"],
+    )
+
+
+DEFAULT_CONTENT = to_json(DEFAULT_METHODOLOGY, alert_index_below=DEFAULT_ALERT_INDEX_BELOW)
+
+
+def next_version(current: Content, changes: Content, *, latest: int) -> Content:
+    """Version ``latest + 1``: ``current`` with ``changes`` applied; RuleViolation (field
+    ``methodology``) when the result is inconsistent."""
+    content = {**current, **changes, "version": latest + 1}
+    try:
+        from_json(content)  # refuses inconsistent weights, levels and thresholds
+    except ValueError as error:
+        raise RuleViolation("methodology", str(error)) from error
+    return content

@@ -1,0 +1,68 @@
+"""What the quality service keeps besides tallies: plain values the use cases pass around."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+Scope = Literal["program", "organization", "cluster", "region", "national"]
+ScopeKey = tuple[Scope, str]  # (scope, scope_id)
+Card = dict[str, Any]  # a scorecard as stored and published (Scorecard.to_json())
+AlertKind = Literal["index_below_threshold", "significant_drop", "competency_gap"]
+Mark = tuple[str, int, int]  # a dirty cell: program_id, period, generation
+
+# The id of the national scope.
+COUNTRY = "UZ"
+
+
+@dataclass(frozen=True)
+class CountedAssessment:
+    """The last state of an assessment that was applied to its cell, and whether it counts."""
+
+    assessment_id: str
+    revision: int
+    active: bool
+    state: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """The current version of one requirement series (owner + target) and what it states."""
+
+    id: str
+    series: str
+    version: int
+    employer_id: str | None
+    cluster_id: str | None
+    field_code: str | None
+    program_id: str | None
+    importance: dict[str, int]
+
+
+@dataclass(frozen=True)
+class StoredScore:
+    """One stored scorecard of a scope for a period (or the 3-year pool ending there)."""
+
+    scope: Scope
+    scope_id: str
+    period: int
+    pooled: bool
+    methodology_version: int
+    card: Card
+    computed_at: datetime
+
+    @property
+    def key(self) -> ScopeKey:
+        return (self.scope, self.scope_id)
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An alert raised once about a scope's yearly scorecard."""
+
+    id: str
+    scope: Scope
+    scope_id: str
+    period: int
+    kind: AlertKind
+    detail: dict[str, Any]
+    raised_at: datetime

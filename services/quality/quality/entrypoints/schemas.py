@@ -1,0 +1,96 @@
+"""The quality API's request and response models."""
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from quality.domain.model import AlertKind, Scope
+
+Weight = Annotated[float, Field(ge=0, le=1)]
+IndicatorName = Annotated[
+    str,
+    Field(
+        pattern="^(employer_satisfaction|preparedness|competency_mean|"
+        "employed_12m|employed_in_field)$"
+    ),
+]
+
+
+class FigurePublic(BaseModel):
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int
+    suppressed: bool
+    reason: str | None
+
+
+class ScorePublic(BaseModel):
+    scope: Scope
+    scope_id: str
+    period: int
+    pooled: bool
+    methodology_version: int
+    index: dict[str, Any]
+    indicators: dict[str, FigurePublic]
+    domains: dict[str, Any]
+    competencies: dict[str, Any]
+    rank: int | None
+    computed_at: Any
+
+
+class RankedPublic(BaseModel):
+    scope_id: str
+    rank: int | None
+    estimate: float | None
+    share: float | None
+    n: int
+    reason: str | None
+
+
+class Rankings(BaseModel):
+    scope: Scope
+    period: int
+    pooled: bool
+    ranked_by: str
+    items: list[RankedPublic]
+
+
+class AlertPublic(BaseModel):
+    id: str
+    scope: Scope
+    scope_id: str
+    period: int
+    kind: AlertKind
+    detail: dict[str, Any]
+    raised_at: object
+
+
+class Thresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    min_share_n: int = Field(ge=1)
+    min_mean_n: int = Field(ge=2)
+    min_employers: int = Field(ge=1)
+    min_graduates: int = Field(ge=1)
+
+
+class MethodologyChange(BaseModel):
+    """What changes in the next version; everything left out is kept from the current one."""
+
+    model_config = ConfigDict(extra="forbid")
+    weights: dict[IndicatorName, Weight] | None = None
+    interval_level: float | None = Field(default=None, ge=0.5, le=0.999)
+    thresholds: Thresholds | None = None
+    min_published_weight_share: float | None = Field(default=None, ge=0, le=1)
+    satisfied_threshold: int | None = Field(default=None, ge=2, le=5)
+    alert_index_below: float | None = Field(default=None, ge=0, le=100)
+
+
+class MethodologyPublic(BaseModel):
+    version: int
+    weights: dict[str, float]
+    interval_level: float
+    thresholds: dict[str, Any]
+    min_published_weight_share: float
+    satisfied_threshold: int
+    alert_index_below: float

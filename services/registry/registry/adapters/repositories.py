@@ -1,0 +1,128 @@
+"""The registry's repositories: the ports its use cases rely on (abstract), and their SQL
+implementations (adapters/sql_repositories.py). Unit tests run the use cases on in-memory
+subclasses of these ports.
+
+Entities go in and come out (domain/model.py); ``where`` maps field names to the values rows
+must have (None: the field is empty). Pages come in id order after a cursor, like every list.
+"""
+
+import abc
+from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from typing import Generic, TypeVar
+
+from registry.domain.access import ReadScope
+from registry.domain.model import (
+    Cluster,
+    Employment,
+    Graduate,
+    Membership,
+    Organization,
+    Program,
+)
+from shared.contracts.reference import Region
+from shared.platform.db.keyset import Page
+
+E = TypeVar("E")
+
+
+class Repository(abc.ABC, Generic[E]):
+    """Entities of one kind, by their id."""
+
+    @abc.abstractmethod
+    async def get(self, key: str) -> E | None:
+        """The entity with id ``key``, or None."""
+
+    @abc.abstractmethod
+    async def add(self, item: E) -> None:
+        """Store a new entity."""
+
+    @abc.abstractmethod
+    async def update(self, item: E, *, fields: Collection[str]) -> None:
+        """Write ``fields`` of ``item`` over the stored entity with its id (the others stay)."""
+
+    @abc.abstractmethod
+    async def page(self, *, where: Mapping[str, object], limit: int, cursor: str | None) -> Page[E]:
+        """One page of the entities matching ``where``."""
+
+
+class VisibleRepository(Repository[E]):
+    """People data, which each reader sees only within a ``ReadScope`` (domain/access.py)."""
+
+    @abc.abstractmethod
+    async def page_within(
+        self, scope: ReadScope, *, where: Mapping[str, object], limit: int, cursor: str | None
+    ) -> Page[E]:
+        """One page of the entities matching ``where`` that ``scope`` lets its reader see."""
+
+    @abc.abstractmethod
+    async def is_within(self, key: str, scope: ReadScope) -> bool:
+        """Whether the entity with id ``key`` is one ``scope`` lets its reader see."""
+
+
+class RegionRepository(abc.ABC):
+    @abc.abstractmethod
+    async def get(self, code: str) -> Region | None: ...
+
+    @abc.abstractmethod
+    async def listed(self, *, country: str | None) -> list[Region]:
+        """Every region (of ``country``, when given), by code."""
+
+    @abc.abstractmethod
+    async def add(self, region: Region) -> None: ...
+
+    @abc.abstractmethod
+    async def rename(self, region: Region) -> None:
+        """Overwrite the stored region with ``region``'s code."""
+
+    @abc.abstractmethod
+    async def count(self) -> int: ...
+
+
+class OrganizationRepository(Repository[Organization]):
+    @abc.abstractmethod
+    async def holder_of_tax_id(self, tax_id: str) -> str | None:
+        """The id of the organization registered with ``tax_id``, or None."""
+
+
+class ClusterRepository(Repository[Cluster]):
+    pass
+
+
+class MembershipRepository(Repository[Membership]):
+    @abc.abstractmethod
+    async def current(self, cluster_id: str, organization_id: str) -> Membership | None:
+        """The organization's membership of the cluster that has not ended, or None."""
+
+
+class ProgramRepository(Repository[Program]):
+    @abc.abstractmethod
+    async def id_of_code(self, institution_id: str, code: str) -> str | None:
+        """The id of the institution's program with ``code``, or None."""
+
+    @abc.abstractmethod
+    async def activity(self, institution_id: str) -> dict[str, bool]:
+        """The institution's program ids, each with whether it is active."""
+
+
+class GraduateRepository(VisibleRepository[Graduate]):
+    @abc.abstractmethod
+    async def id_of_student_ref(self, institution_id: str, student_ref: str) -> str | None:
+        """The id of the institution's graduate with ``student_ref``, or None."""
+
+    @abc.abstractmethod
+    def of_institution(self, institution_id: str) -> AsyncIterator[Graduate]:
+        """Every graduate of the institution, streamed (there may be very many)."""
+
+    @abc.abstractmethod
+    async def add_many(self, items: Sequence[Graduate]) -> None:
+        """Store many new graduates at once."""
+
+    @abc.abstractmethod
+    async def update_many(self, items: Sequence[Graduate]) -> None:
+        """Write the program, year, name and ``updated_at`` of many graduates at once."""
+
+
+class EmploymentRepository(VisibleRepository[Employment]):
+    @abc.abstractmethod
+    async def between(self, graduate_id: str, employer_id: str) -> list[Employment]:
+        """Every employment of the graduate by the employer, past and current."""

@@ -1,0 +1,247 @@
+"""Reading and checking a CSV file of an institution's graduates: pure, no database.
+
+The body is read as a stream and never held whole: bytes are decoded incrementally (UTF-8, a
+leading BOM dropped), split into lines, and each complete CSV record is checked against what
+the institution has (its programs, its graduates by student reference) and against the lines
+before it (a student reference may appear once). Errors name the line (the header is line 1)
+and the column; the first ``MAX_LISTED_ERRORS`` are listed, all are counted.
+"""
+
+import codecs
+import csv
+from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from registry.domain.model import Graduate
+from registry.domain.rules import graduation_year_problem
+from shared.platform.errors import Refused
+
+COLUMNS = ("student_ref", "full_name", "program_id", "graduation_year")
+MAX_LISTED_ERRORS = 100
+MAX_REF_LENGTH = 64
+MAX_NAME_LENGTH = 300
+# No valid record comes near this; a longer one is a wrong file, not a graduate.
+MAX_RECORD_CHARS = 16_384
+
+
+class CsvUnreadable(Exception):
+    """The stream cannot be read on as CSV from ``line`` on (bad encoding, runaway record)."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def _quote_open_after(text: str, quoted: bool) -> bool:
+    """Whether a quoted field is still open after ``text``, given whether one was before.
+
+    Follows the csv module: a quote opens a field only at its start, and ``""`` inside quotes
+    is a literal quote. Called only for lines that contain a quote character.
+    """
+    at_start, just_closed = not quoted, False
+    for char in text:
+        if quoted:
+            if char == '"':
+                quoted, just_closed = False, True
+            continue
+        if char == '"' and (at_start or just_closed):
+            quoted = True
+        at_start, just_closed = char in ",\r\n", False
+    return quoted
+
+
+async def _lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[str]:
+    """Physical lines with their endings, decoded as UTF-8 (a leading BOM dropped)."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    rest, line_no = "", 0
+    try:
+        async for chunk in chunks:
+            parts = (rest + decoder.decode(chunk)).split("\n")
+            rest = parts.pop()
+            for part in parts:
+                line_no += 1
+                yield part + "\n"
+            if len(rest) > MAX_RECORD_CHARS:
+                raise CsvUnreadable(line_no + 1, "line too long: is this a CSV file?")
+        rest += decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:
+        where = line_no + 1 + rest.count("\n") + error.object[: error.start].count(b"\n")
+        raise CsvUnreadable(where, f"not UTF-8 text ({error.reason})") from error
+    if rest:
+        yield rest
+
+
+async def csv_records(
+    chunks: AsyncIterable[bytes],
+) -> AsyncGenerator[tuple[int, list[str]], None]:
+    """(first line number, fields) of each non-blank CSV record; CRLF or LF line endings."""
+    line_no, start, quoted = 0, 0, False
+    pending: list[str] = []  # the lines of a record whose quoted field spans lines
+    async for line in _lines(chunks):
+        line_no += 1
+        if not pending:
+            start = line_no
+            if '"' not in line:  # the common case: no quoting, plain split
+                text = line.rstrip("\r\n")
+                if text:
+                    yield start, text.split(",")
+                continue
+        pending.append(line)
+        quoted = _quote_open_after(line, quoted)
+        if quoted:
+            if sum(map(len, pending)) > MAX_RECORD_CHARS:
+                raise CsvUnreadable(start, "a quoted field is never closed")
+            continue
+        try:
+            fields = next(csv.reader(pending, strict=True), [])
+        except csv.Error as error:
+            raise CsvUnreadable(start, f"malformed CSV: {error}") from error
+        pending = []
+        if fields:
+            yield start, fields
+    if pending:
+        raise CsvUnreadable(start, "a quoted field is never closed")
+
+
+@dataclass(frozen=True, slots=True)
+class GraduateLine:
+    """A data record that passed every check: what the file says of one student."""
+
+    line: int
+    student_ref: str
+    full_name: str
+    program_id: str
+    graduation_year: int
+
+    def same_as(self, graduate: Graduate) -> bool:
+        """Whether ``graduate`` already stands as this line says (then nothing changes)."""
+        return (graduate.program_id, graduate.graduation_year, graduate.full_name) == (
+            self.program_id,
+            self.graduation_year,
+            self.full_name,
+        )
+
+
+class GraduateSheet:
+    """The checks of one file of one institution's graduates, fed record by record.
+
+    ``programs`` maps the institution's program ids to whether each is active; ``know`` tells
+    it the institution's graduates. Once any record is bad the file is refused: later records
+    are still checked (to report their errors) but none is handed back to be written.
+    """
+
+    def __init__(self, *, this_year: int) -> None:
+        self.this_year = this_year
+        self.columns: dict[str, int] | None = None
+        self.programs: Mapping[str, bool] = {}
+        self.rows = 0
+        self.errors: list[dict[str, Any]] = []
+        self.error_count = 0
+        self._graduates: dict[str, Graduate] = {}
+        self._lines: dict[str, int] = {}  # the line each student_ref was first seen on
+
+    def error(self, line: int, column: str | None, message: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            loc: list[Any] = ["body", "row", line] + ([column] if column else [])
+            self.errors.append({"loc": loc, "msg": message})
+
+    def header(self, line: int, fields: list[str]) -> bool:
+        """Take the header row; False (with errors) unless it names exactly the columns."""
+        names = [f.strip() for f in fields]
+        for name in dict.fromkeys(names):
+            if name not in COLUMNS:
+                self.error(line, name, f"unknown column {name!r}; the columns are {COLUMNS}")
+            elif names.count(name) > 1:
+                self.error(line, name, f"column {name} appears more than once")
+        for name in COLUMNS:
+            if name not in names:
+                self.error(line, name, f"missing column {name}")
+        if self.error_count:
+            return False
+        self.columns = {name: names.index(name) for name in COLUMNS}
+        return True
+
+    def know(self, graduate: Graduate) -> None:
+        """A graduate the institution has already, under its student reference."""
+        self._graduates[graduate.student_ref] = graduate
+
+    def graduate(self, student_ref: str) -> Graduate | None:
+        """The graduate the institution has (or this file created) under ``student_ref``."""
+        return self._graduates.get(student_ref)
+
+    def took(self, line: GraduateLine, graduate: Graduate) -> None:
+        """``line`` was applied: ``graduate`` now stands under its reference."""
+        self._graduates[line.student_ref] = graduate
+        self._lines[line.student_ref] = line.line
+
+    def record(self, line: int, fields: list[str]) -> GraduateLine | None:
+        """The data record on ``line`` as a line to apply, or None if it (or the file) is bad."""
+        self.rows += 1
+        if len(fields) != len(COLUMNS):
+            self.error(line, None, f"expected {len(COLUMNS)} fields, found {len(fields)}")
+            return None
+        assert self.columns is not None, "the header comes first"
+        values = {name: fields[index].strip() for name, index in self.columns.items()}
+        checked = self._check(line, values)
+        if checked is not None and self.error_count:
+            # The file is refused already: keep checking the rest, but hand back nothing more.
+            self._remember_line(checked.student_ref, line)
+            return None
+        return checked
+
+    def refusal(self) -> Refused | None:
+        """The error of the whole file once read (None if it may be written)."""
+        if self.columns is None and not self.error_count:
+            self.error(1, None, f"the file is empty; the header row is {','.join(COLUMNS)}")
+        if not self.error_count:
+            return None
+        listed = (
+            "" if self.error_count <= MAX_LISTED_ERRORS else f" (the first {MAX_LISTED_ERRORS})"
+        )
+        return Refused(
+            f"The file has {self.error_count} error(s){listed}; nothing was imported.",
+            errors=self.errors,
+            title="Invalid CSV file",
+        )
+
+    def _check(self, line: int, values: dict[str, str]) -> GraduateLine | None:
+        before = self.error_count
+        ref, name = values["student_ref"], values["full_name"]
+        if not ref or len(ref) > MAX_REF_LENGTH:
+            self.error(line, "student_ref", f"student_ref must be 1-{MAX_REF_LENGTH} characters")
+        elif ref in self._lines:
+            self.error(line, "student_ref", f"student_ref {ref} is also on line {self._lines[ref]}")
+        if not name or len(name) > MAX_NAME_LENGTH:
+            self.error(line, "full_name", f"full_name must be 1-{MAX_NAME_LENGTH} characters")
+        program_id = self._check_program(line, values["program_id"])
+        year = self._check_year(line, values["graduation_year"])
+        if self.error_count > before or program_id is None or year is None:
+            self._remember_line(ref, line)
+            return None
+        return GraduateLine(line, ref, name, program_id, year)
+
+    def _check_program(self, line: int, program_id: str) -> str | None:
+        active = self.programs.get(program_id)
+        if active is None:
+            self.error(line, "program_id", f"{program_id!r} is not a program of this institution")
+            return None
+        if not active:
+            self.error(line, "program_id", f"program {program_id} is not active")
+            return None
+        return program_id
+
+    def _check_year(self, line: int, text: str) -> int | None:
+        if not text.isascii() or not text.isdigit():
+            self.error(line, "graduation_year", f"graduation_year {text!r} is not a year")
+            return None
+        problem = graduation_year_problem(int(text), this_year=self.this_year)
+        if problem:
+            self.error(line, "graduation_year", problem)
+            return None
+        return int(text)
+
+    def _remember_line(self, ref: str, line: int) -> None:
+        if ref and len(ref) <= MAX_REF_LENGTH:
+            self._lines.setdefault(ref, line)

@@ -1,0 +1,88 @@
+"""The registry's entities: plain values with the fields of their rows (no framework).
+
+Regions are ``shared.contracts.reference.Region`` (the same value the reference data holds).
+A change makes a new value (``dataclasses.replace``): an unchanged entity compares equal.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Organization:
+    id: str
+    kind: str
+    subtype: str
+    name: str
+    region_code: str
+    tax_id: str
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Cluster:
+    id: str
+    name: str
+    region_code: str
+    sectors: list[str]
+    coordinator_id: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Membership:
+    """One organization's membership of a cluster; leaving sets ``left_on`` (history kept)."""
+
+    id: str
+    cluster_id: str
+    organization_id: str
+    role: str
+    joined_on: date
+    left_on: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Program:
+    id: str
+    institution_id: str
+    code: str
+    name: str
+    level: str
+    field_code: str
+    language: str
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Graduate:
+    id: str
+    institution_id: str
+    program_id: str
+    graduation_year: int
+    student_ref: str
+    full_name: str
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Employment:
+    id: str
+    graduate_id: str
+    employer_id: str
+    start_date: date
+    end_date: date | None
+    position: str
+    isco_code: str
+    in_field: bool
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,134 @@
+"""/graduates: register, import from CSV, list, read and change graduates."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from registry.domain.commands import RegisterGraduate
+from registry.domain.model import Graduate
+from registry.entrypoints.deps import UnitsOfWork
+from registry.entrypoints.schemas import (
+    GraduateCreate,
+    GraduateImportSummary,
+    GraduatePublic,
+    GraduateUpdate,
+)
+from registry.service_layer import graduate_import
+from registry.service_layer import graduates as handlers
+from registry.service_layer.unit_of_work import registry_unit_of_work
+from shared.platform.names import API_PREFIX
+from shared.platform.web.idempotency import CreateOnce
+from shared.platform.web.identity import CurrentIdentity
+from shared.platform.web.pagination import Cursor, Limit, Page
+from shared.platform.web.problems import ProblemError
+
+router = APIRouter(prefix=f"{API_PREFIX}/graduates", tags=["graduates"])
+
+CSV_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": "student_ref,full_name,program_id,graduation_year\n"
+                "S-0001,Dilnoza Karimova,<program id>,2024\n",
+            }
+        },
+    }
+}
+
+
+@router.post("", status_code=201, response_model=GraduatePublic, summary="Register a graduate")
+async def register_graduate(
+    body: GraduateCreate, identity: CurrentIdentity, create: CreateOnce
+) -> JSONResponse:
+    command = RegisterGraduate(**body.model_dump())
+    return await create(
+        body,
+        public=GraduatePublic,
+        run=lambda uow: handlers.register(registry_unit_of_work(uow), identity, command),
+    )
+
+
+@router.post(
+    "/import",
+    response_model=GraduateImportSummary,
+    summary="Import graduates from a CSV file (all rows or none; re-importing changes nothing)",
+    description="Columns `student_ref,full_name,program_id,graduation_year` in any order, "
+    "UTF-8. An institution imports into itself; the ministry names the institution.",
+    openapi_extra=CSV_BODY,
+)
+async def import_graduates(
+    request: Request,
+    identity: CurrentIdentity,
+    units: UnitsOfWork,
+    institution_id: Annotated[
+        str | None, Query(max_length=36, description="required for the ministry")
+    ] = None,
+) -> GraduateImportSummary:
+    _require_csv(request.headers.get("content-type", ""))
+    async with units() as uow:
+        counts = await graduate_import.import_graduates(
+            uow, identity, institution_id=institution_id, chunks=request.stream()
+        )
+        await uow.commit()
+    return GraduateImportSummary(**vars(counts))
+
+
+@router.get("", response_model=Page[GraduatePublic], summary="List graduates (those you may see)")
+async def list_graduates(
+    identity: CurrentIdentity,
+    units: UnitsOfWork,
+    program_id: str | None = None,
+    graduation_year: int | None = None,
+    institution_id: str | None = None,
+    active: bool | None = None,
+    limit: Limit = 50,
+    cursor: Cursor = None,
+) -> Page[Graduate]:
+    async with units() as uow:
+        return await handlers.list_visible(
+            uow,
+            identity,
+            program_id=program_id,
+            graduation_year=graduation_year,
+            institution_id=institution_id,
+            active=active,
+            limit=limit,
+            cursor=cursor,
+        )
+
+
+@router.get("/{graduate_id}", response_model=GraduatePublic, summary="One graduate")
+async def get_graduate(graduate_id: str, identity: CurrentIdentity, units: UnitsOfWork) -> Graduate:
+    async with units() as uow:
+        return await handlers.get_visible(uow, identity, graduate_id)
+
+
+@router.patch(
+    "/{graduate_id}",
+    response_model=GraduatePublic,
+    summary="Change a graduate (deactivate instead of deleting)",
+)
+async def update_graduate(
+    graduate_id: str, body: GraduateUpdate, identity: CurrentIdentity, units: UnitsOfWork
+) -> Graduate:
+    async with units() as uow:
+        graduate = await handlers.update(
+            uow, identity, graduate_id, body.model_dump(mode="json", exclude_unset=True)
+        )
+        await uow.commit()
+        return graduate
+
+
+def _require_csv(content_type: str) -> None:
+    media_type, _, params = content_type.partition(";")
+    charset = params.strip().lower().removeprefix("charset=").strip('"') if params else "utf-8"
+    if media_type.strip().lower() != "text/csv" or charset not in ("utf-8", "utf8"):
+        raise ProblemError(
+            415,
+            "Unsupported Media Type",
+            "Send the file as text/csv in UTF-8.",
+            errors=[{"loc": ["header", "Content-Type"], "msg": "expected text/csv"}],
+        )

@@ -1,0 +1,58 @@
+"""The registry's unit of work: one transaction, its repositories and the events it publishes."""
+
+from registry.adapters.repositories import (
+    ClusterRepository,
+    EmploymentRepository,
+    GraduateRepository,
+    MembershipRepository,
+    OrganizationRepository,
+    ProgramRepository,
+    RegionRepository,
+)
+from registry.adapters.sql_repositories import (
+    SqlClusterRepository,
+    SqlEmploymentRepository,
+    SqlGraduateRepository,
+    SqlMembershipRepository,
+    SqlOrganizationRepository,
+    SqlProgramRepository,
+    SqlRegionRepository,
+)
+from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork
+
+
+class AbstractRegistryUnitOfWork(AbstractUnitOfWork):
+    """What the registry's use cases rely on: its repositories, publish, commit."""
+
+    regions: RegionRepository
+    organizations: OrganizationRepository
+    clusters: ClusterRepository
+    memberships: MembershipRepository
+    programs: ProgramRepository
+    graduates: GraduateRepository
+    employments: EmploymentRepository
+
+    async def flush_events(self) -> None:
+        """Hand the events queued so far on before commit, to bound the memory of a unit of
+        work that queues very many (the CSV import). Nothing to do unless storage says so."""
+
+
+class SqlRegistryUnitOfWork(UnitOfWork, AbstractRegistryUnitOfWork):
+    """The SQL unit of work with the registry's SQL repositories on its session."""
+
+    def open_repositories(self) -> None:
+        session = self.session
+        self.regions = SqlRegionRepository(session)
+        self.organizations = SqlOrganizationRepository(session)
+        self.clusters = SqlClusterRepository(session)
+        self.memberships = SqlMembershipRepository(session)
+        self.programs = SqlProgramRepository(session)
+        self.graduates = SqlGraduateRepository(session)
+        self.employments = SqlEmploymentRepository(session)
+
+
+def registry_unit_of_work(uow: AbstractUnitOfWork) -> AbstractRegistryUnitOfWork:
+    """``uow`` as the registry's unit of work (what the runtime opens, as bootstrap wires it)."""
+    if not isinstance(uow, AbstractRegistryUnitOfWork):
+        raise TypeError(f"the registry needs its own unit of work, not {type(uow).__name__}")
+    return uow

@@ -1,0 +1,40 @@
+"""Role-scoped reads of people data (graduates, employments): the one way to list and get them.
+
+Who sees what is ``domain/access.read_scope``; which rows a scope covers is each repository's.
+"""
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+from registry.adapters.repositories import VisibleRepository
+from registry.domain import access
+from shared.platform.auth import Identity, forbidden
+from shared.platform.db.keyset import Page
+from shared.platform.errors import NotFound
+
+E = TypeVar("E")
+
+
+async def list_visible(
+    rows: VisibleRepository[E],
+    identity: Identity,
+    *,
+    what: str,
+    where: Mapping[str, object],
+    limit: int,
+    cursor: str | None,
+) -> Page[E]:
+    """One page of the rows matching ``where`` that ``identity`` may read (Forbidden if none)."""
+    scope = access.read_scope(identity, f"{what}s")
+    return await rows.page_within(scope, where=where, limit=limit, cursor=cursor)
+
+
+async def get_visible(rows: VisibleRepository[E], identity: Identity, key: str, *, what: str) -> E:
+    """One row: NotFound if it does not exist, Forbidden if it is out of the caller's reach."""
+    scope = access.read_scope(identity, f"{what}s")
+    item = await rows.get(key)
+    if item is None:
+        raise NotFound(what, key)
+    if not await rows.is_within(key, scope):
+        raise forbidden(f"this {what} is outside what you may read")
+    return item

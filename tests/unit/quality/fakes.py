@@ -1,0 +1,347 @@
+"""In-memory fakes of the quality service's repositories and unit of work (no database).
+
+Each fake subclasses the real port; stored values are copied in and out (tallies as JSON), so
+a use case that mutates what it read changes nothing until it saves, as with the database.
+The read-side fake answers from the fake projection; employment outcomes are given, not
+counted (``FakeScoringQueries.outcomes``).
+"""
+
+import copy
+from collections.abc import Collection
+from datetime import date, datetime
+from typing import Any
+
+from quality.adapters.repositories import (
+    AlertFilter,
+    AlertRepository,
+    AssessmentStateRepository,
+    CellRepository,
+    DirtyMarkRepository,
+    FrameworkRepository,
+    MethodologyRepository,
+    RegistryProjectionRepository,
+    RequirementRepository,
+    Row,
+    ScoreFilter,
+    ScoreRepository,
+    ScoringQueries,
+)
+from quality.domain.cells import ScopeTally
+from quality.domain.model import (
+    Alert,
+    Card,
+    CountedAssessment,
+    Mark,
+    Requirement,
+    ScopeKey,
+    StoredScore,
+)
+from quality.domain.scorecard import OutcomeCounts
+from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
+
+from shared.platform.db.keyset import Page, decode_cursor, encode_cursor
+from tests.unit.fakes import FakeUnitOfWork
+
+
+def _page(items: list[Any], key: str, *, limit: int, cursor: str | None) -> Page[Any]:
+    """A keyset page of ``items`` sorted by their ``key``, as fetch_page pages rows."""
+    after = decode_cursor(cursor)
+    ordered = sorted(items, key=lambda item: _get(item, key))
+    rest = [i for i in ordered if after is None or str(_get(i, key)) > after][: limit + 1]
+    more = len(rest) > limit
+    rest = rest[:limit]
+    return Page(items=rest, next_cursor=encode_cursor(str(_get(rest[-1], key))) if more else None)
+
+
+def _get(item: Any, key: str) -> Any:
+    return item[key] if isinstance(item, dict) else getattr(item, key)
+
+
+class FakeAssessmentStates(AssessmentStateRepository):
+    def __init__(self) -> None:
+        self.rows: dict[str, CountedAssessment] = {}
+
+    async def get(self, assessment_id: str) -> CountedAssessment | None:
+        return copy.deepcopy(self.rows.get(assessment_id))
+
+    async def save(self, counted: CountedAssessment) -> None:
+        self.rows[counted.assessment_id] = copy.deepcopy(counted)
+
+
+class FakeCells(CellRepository):
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, int], dict[str, Any]] = {}  # (program, period) → tally JSON
+
+    async def get(self, program_id: str, period: int) -> ScopeTally | None:
+        stored = self.rows.get((program_id, period))
+        return None if stored is None else ScopeTally.from_json(stored)
+
+    async def save(self, tally: ScopeTally, *, program_id: str, period: int) -> None:
+        self.rows[(program_id, period)] = tally.to_json()
+
+    async def by_program(self, years: range) -> dict[str, ScopeTally]:
+        programs = {p for (p, period) in self.rows if period in years}
+        return {p: await self.combined({p}, years) for p in programs}
+
+    async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:
+        return ScopeTally.combine(
+            ScopeTally.from_json(t)
+            for (p, period), t in self.rows.items()
+            if p in program_ids and period in years
+        )
+
+
+class FakeScores(ScoreRepository):
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, int, bool], StoredScore] = {}
+
+    async def get(self, key: ScopeKey, *, period: int, pooled: bool) -> StoredScore | None:
+        return self.rows.get((*key, period, pooled))
+
+    async def cards(self, *, period: int, pooled: bool) -> dict[ScopeKey, Card]:
+        return {
+            s.key: copy.deepcopy(s.card)
+            for s in self.rows.values()
+            if s.period == period and s.pooled == pooled
+        }
+
+    async def save(self, score: StoredScore) -> None:
+        self.rows[(score.scope, score.scope_id, score.period, score.pooled)] = score
+
+    async def delete(self, key: ScopeKey, *, period: int, pooled: bool) -> None:
+        self.rows.pop((*key, period, pooled), None)
+
+    async def claim_publication(self) -> bool:
+        return True
+
+    async def latest_period(self, key: ScopeKey) -> int | None:
+        return max((s.period for s in self.rows.values() if s.key == key), default=None)
+
+    async def history(self, key: ScopeKey, *, pooled: bool) -> list[StoredScore]:
+        mine = [s for s in self.rows.values() if s.key == key and s.pooled == pooled]
+        return sorted(mine, key=lambda s: s.period)
+
+    async def of_scope(
+        self, scope: str, *, period: int, pooled: bool, region: str | None = None
+    ) -> list[StoredScore]:
+        if region is not None:
+            raise NotImplementedError("the fake does not narrow scores by region")
+        return [
+            s
+            for s in self.rows.values()
+            if s.scope == scope and s.period == period and s.pooled == pooled
+        ]
+
+    async def page(
+        self,
+        scope: str,
+        *,
+        period: int,
+        pooled: bool,
+        narrowed: ScoreFilter,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[StoredScore]:
+        if narrowed != ScoreFilter():
+            raise NotImplementedError("the fake does not narrow scores")
+        items = await self.of_scope(scope, period=period, pooled=pooled)
+        return _page(items, "scope_id", limit=limit, cursor=cursor)
+
+
+class FakeDirtyMarks(DirtyMarkRepository):
+    def __init__(self, cells: FakeCells, scores: FakeScores) -> None:
+        self.generations: dict[tuple[str, int], int] = {}
+        self._cells, self._scores = cells, scores
+
+    async def mark(self, *, program_id: str, period: int) -> None:
+        key = (program_id, period)
+        self.generations[key] = self.generations.get(key, 0) + 1
+
+    async def mark_scored(self, program_ids: Collection[str] | None = None) -> None:
+        scored = {
+            (s.scope_id, s.period) for s in self._scores.rows.values() if s.scope == "program"
+        }
+        for program_id, period in sorted(set(self._cells.rows) | scored):
+            if program_ids is None or program_id in program_ids:
+                await self.mark(program_id=program_id, period=period)
+
+    async def take(self) -> list[Mark]:
+        return [(p, period, g) for (p, period), g in self.generations.items()]
+
+    async def clear(self, marks: list[Mark]) -> None:
+        for program_id, period, generation in marks:
+            if self.generations.get((program_id, period)) == generation:
+                del self.generations[(program_id, period)]
+
+    async def pending(self) -> int:
+        return len(self.generations)
+
+
+class FakeFrameworks(FrameworkRepository):
+    def __init__(self) -> None:
+        self.rows: dict[str, tuple[int, dict[str, str]]] = {}
+
+    async def save(self, *, framework_id: str, version: int, domains: dict[str, str]) -> None:
+        self.rows[framework_id] = (version, dict(domains))
+
+    async def domains(self) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for _, domains in sorted(self.rows.values(), key=lambda row: row[0]):
+            merged.update(domains)
+        return merged
+
+
+class FakeRequirements(RequirementRepository):
+    """``importance_for`` answers with the requirements naming the scope itself (a program's,
+    a cluster's own); the fake does not expand scopes into their programs and fields."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Requirement] = {}  # series → current version
+
+    async def has_version_from(self, series: str, version: int) -> bool:
+        current = self.rows.get(series)
+        return current is not None and current.version >= version
+
+    async def replace(self, requirement: Requirement) -> None:
+        self.rows[requirement.series] = requirement
+
+    async def importance_for(
+        self, *, scope: str, scope_id: str, years: range
+    ) -> list[dict[str, int]]:
+        named = {"program": "program_id", "cluster": "cluster_id"}.get(scope)
+        return [
+            dict(r.importance)
+            for r in self.rows.values()
+            if named is not None and getattr(r, named) == scope_id
+        ]
+
+
+class FakeMethodologies(MethodologyRepository):
+    def __init__(self) -> None:
+        self.versions: list[tuple[dict[str, Any], datetime]] = []
+
+    async def latest(self) -> dict[str, Any] | None:
+        if not self.versions:
+            return None
+        return copy.deepcopy(max(self.versions, key=lambda v: v[0]["version"])[0])
+
+    async def latest_version(self) -> int | None:
+        return max((content["version"] for content, _ in self.versions), default=None)
+
+    async def add(self, content: dict[str, Any], *, published_at: datetime) -> None:
+        self.versions.append((copy.deepcopy(content), published_at))
+
+
+class FakeAlerts(AlertRepository):
+    def __init__(self) -> None:
+        self.rows: list[Alert] = []
+
+    async def add(self, alert: Alert) -> None:
+        self.rows.append(alert)
+
+    async def details(self, key: ScopeKey, *, period: int, kind: str) -> list[dict[str, Any]]:
+        return [
+            a.detail
+            for a in self.rows
+            if (a.scope, a.scope_id) == key and a.period == period and a.kind == kind
+        ]
+
+    async def page(
+        self, narrowed: AlertFilter, *, limit: int, cursor: str | None
+    ) -> Page[dict[str, Any]]:
+        wanted = {k: v for k, v in vars(narrowed).items() if v is not None}
+        rows = [vars(a) for a in self.rows if all(getattr(a, k) == v for k, v in wanted.items())]
+        return _page(rows, "id", limit=limit, cursor=cursor)
+
+
+class FakeRegistryProjection(RegistryProjectionRepository):
+    def __init__(self) -> None:
+        self.organizations: dict[str, Row] = {}
+        self.clusters: dict[str, Row] = {}
+        self.memberships: dict[tuple[str, str, date], Row] = {}
+        self.programs: dict[str, Row] = {}
+        self.graduates: dict[str, Row] = {}
+        self.employments: dict[str, Row] = {}
+
+    async def save_organization(self, row: Row) -> None:
+        self.organizations[row["id"]] = dict(row)
+
+    async def save_cluster(self, row: Row) -> None:
+        self.clusters[row["id"]] = dict(row)
+
+    async def save_membership(self, row: Row) -> None:
+        key = (row["cluster_id"], row["organization_id"], row["joined_on"])
+        self.memberships[key] = dict(row)
+
+    async def save_program(self, row: Row) -> None:
+        self.programs[row["id"]] = dict(row)
+
+    async def save_graduate(self, row: Row) -> None:
+        self.graduates[row["id"]] = dict(row)
+
+    async def save_employment(self, row: Row) -> None:
+        self.employments[row["id"]] = dict(row)
+
+    async def programs_of(self, institution_id: str) -> list[str]:
+        return [p["id"] for p in self.programs.values() if p["institution_id"] == institution_id]
+
+    async def cohort_of(self, graduate_id: str) -> tuple[str, int] | None:
+        graduate = self.graduates.get(graduate_id)
+        return None if graduate is None else (graduate["program_id"], graduate["graduation_year"])
+
+    async def cluster(self, cluster_id: str) -> Row | None:
+        return self.clusters.get(cluster_id)
+
+
+class FakeScoringQueries(ScoringQueries):
+    def __init__(self, projection: FakeRegistryProjection) -> None:
+        self._projection = projection
+        self.outcomes: dict[str, OutcomeCounts] = {}
+
+    async def cohort_outcomes(self, cohorts: range) -> dict[str, OutcomeCounts]:
+        return dict(self.outcomes)
+
+    async def covered_graduates(self, cohorts: range) -> dict[str, set[str]]:
+        covered: dict[str, set[str]] = {}
+        for g in self._projection.graduates.values():
+            if g["active"] and g["graduation_year"] in cohorts:
+                covered.setdefault(g["program_id"], set()).add(g["id"])
+        return covered
+
+    async def program_owners(self) -> dict[str, str]:
+        return {p["id"]: p["institution_id"] for p in self._projection.programs.values()}
+
+    async def organization_regions(self) -> dict[str, str]:
+        return {o["id"]: o["region_code"] for o in self._projection.organizations.values()}
+
+    async def cluster_members(self, years: range) -> list[tuple[str, str]]:
+        first, last = date(years[0], 1, 1), date(years[-1], 12, 31)
+        return [
+            (m["cluster_id"], m["organization_id"])
+            for m in self._projection.memberships.values()
+            if m["joined_on"] <= last and (m["left_on"] is None or m["left_on"] >= first)
+        ]
+
+    async def comparison_groups(
+        self, cluster_id: str, *, region_code: str, years: range
+    ) -> tuple[set[str], set[str]]:
+        raise NotImplementedError("the cluster comparison is tested against a database")
+
+
+class FakeQualityUnitOfWork(FakeUnitOfWork, AbstractQualityUnitOfWork):
+    """The quality unit of work in memory: repositories survive commits and rollbacks alike
+    (a test looks at what a use case left), published events count only once committed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        projection, cells, scores = FakeRegistryProjection(), FakeCells(), FakeScores()
+        self.projection = projection
+        self.assessments = FakeAssessmentStates()
+        self.cells = cells
+        self.scores = scores
+        self.marks = FakeDirtyMarks(cells, scores)
+        self.frameworks = FakeFrameworks()
+        self.requirements = FakeRequirements()
+        self.methodologies = FakeMethodologies()
+        self.alerts = FakeAlerts()
+        self.queries = FakeScoringQueries(projection)

@@ -1,0 +1,271 @@
+"""The quality use cases on the in-memory unit of work: assessment events into cell tallies,
+registry facts into dirty marks, methodology publication, alerts and a publication window."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from quality.domain.cells import ScopeTally
+from quality.domain.model import COUNTRY
+from quality.service_layer import aggregation, methodology, registry_events
+from quality.service_layer.alerts import raise_alerts
+from quality.service_layer.publisher import publish_changes
+
+from shared.contracts.catalogue import assessment as ev
+from shared.contracts.catalogue import registry
+from shared.contracts.catalogue.quality import AlertRaised, MethodologyPublished, ScoreUpdated
+from shared.platform.auth import Identity
+from shared.platform.errors import Forbidden, RuleViolation
+from tests.unit.quality.fakes import FakeQualityUnitOfWork
+
+MINISTRY = Identity(sub="m", role="ministry")
+PERIOD = 2024
+
+
+def state(
+    revision: int = 1, *, overall: int = 4, assessment_id: str = "a1", program_id: str = "p1"
+) -> dict[str, Any]:
+    return {
+        "assessment_id": assessment_id,
+        "revision": revision,
+        "employer_id": "e1",
+        "graduate_id": "g1",
+        "program_id": program_id,
+        "institution_id": "i1",
+        "field_code": "0613",
+        "level": "6",
+        "graduation_year": 2023,
+        "period": PERIOD,
+        "framework_id": "f1",
+        "framework_version": 1,
+        "ratings": {"F1": 4, "T1": None},
+        "overall_satisfaction": overall,
+        "preparedness": 3,
+        "would_hire_again": True,
+    }
+
+
+def tally_json(*states: dict[str, Any]) -> dict[str, Any]:
+    return ScopeTally.from_states(states).to_json()
+
+
+@pytest.fixture
+def uow() -> FakeQualityUnitOfWork:
+    return FakeQualityUnitOfWork()
+
+
+async def test_a_submitted_assessment_adds_to_its_program_year_cell_and_marks_it_dirty(uow):
+    await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state()))
+
+    assert uow.cells.rows == {("p1", PERIOD): tally_json(state())}
+    assert await uow.marks.take() == [("p1", PERIOD, 1)]
+    counted = uow.assessments.rows["a1"]
+    assert (counted.revision, counted.active) == (1, True)
+
+
+async def test_a_revision_replaces_the_counted_state_exactly(uow):
+    await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state(1, overall=5)))
+    await aggregation.apply_assessment(uow, ev.AssessmentRevised(**state(2, overall=1)))
+
+    assert uow.cells.rows[("p1", PERIOD)] == tally_json(state(2, overall=1))
+    assert uow.assessments.rows["a1"].state["overall_satisfaction"] == 1
+    assert await uow.marks.take() == [("p1", PERIOD, 3)]  # one mark per change of the cell
+
+
+async def test_an_older_revision_arriving_late_is_ignored(uow):
+    await aggregation.apply_assessment(uow, ev.AssessmentRevised(**state(2, overall=2)))
+    await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state(1, overall=5)))
+
+    assert uow.cells.rows[("p1", PERIOD)] == tally_json(state(2, overall=2))
+    assert uow.assessments.rows["a1"].revision == 2
+    assert await uow.marks.take() == [("p1", PERIOD, 1)]
+
+
+async def test_a_withdrawal_removes_what_counted(uow):
+    await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state(1)))
+    await aggregation.apply_assessment(
+        uow, ev.AssessmentSubmitted(**state(1, assessment_id="a2", overall=2))
+    )
+    await aggregation.apply_assessment(uow, ev.AssessmentWithdrawn(**state(2)))
+
+    assert uow.cells.rows[("p1", PERIOD)] == tally_json(state(1, assessment_id="a2", overall=2))
+    assert uow.assessments.rows["a1"].active is False
+    # Withdrawn again (a later revision): nothing counted any more, nothing to subtract.
+    await aggregation.apply_assessment(uow, ev.AssessmentWithdrawn(**state(3)))
+    assert uow.cells.rows[("p1", PERIOD)] == tally_json(state(1, assessment_id="a2", overall=2))
+
+
+async def test_a_published_framework_maps_competencies_and_marks_every_scored_cell(uow):
+    await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state()))
+    await uow.marks.clear(await uow.marks.take())
+
+    await aggregation.apply_framework(
+        uow,
+        ev.FrameworkPublished(
+            framework_id="f1",
+            code="ess",
+            version=1,
+            scale_min=1,
+            scale_max=5,
+            domains=[
+                ev.FrameworkDomain(
+                    code="D1",
+                    name_en="Domain",
+                    competencies=[
+                        ev.FrameworkCompetency(code="F1", name_en="F"),
+                        ev.FrameworkCompetency(code="T1", name_en="T"),
+                    ],
+                )
+            ],
+        ),
+    )
+
+    assert await uow.frameworks.domains() == {"F1": "D1", "T1": "D1"}
+    assert await uow.marks.take() == [("p1", PERIOD, 1)]
+
+
+async def test_only_the_latest_version_of_a_requirement_series_is_kept(uow):
+    def requirement(version: int, importance: int) -> ev.RequirementPublished:
+        return ev.RequirementPublished(
+            requirement_id=f"r{version}",
+            version=version,
+            employer_id=None,
+            cluster_id="c1",
+            field_code=None,
+            program_id="p1",
+            framework_id="f1",
+            framework_version=1,
+            importance={"F1": importance},
+        )
+
+    await aggregation.apply_requirement(uow, requirement(2, importance=5))
+    await aggregation.apply_requirement(uow, requirement(1, importance=1))
+
+    assert [(r.id, r.importance) for r in uow.requirements.rows.values()] == [("r2", {"F1": 5})]
+
+
+async def test_a_graduate_moved_to_another_program_marks_both_cohorts(uow):
+    def graduate(program_id: str, year: int) -> registry.GraduateUpdated:
+        return registry.GraduateUpdated(
+            graduate_id="g1",
+            institution_id="i1",
+            program_id=program_id,
+            graduation_year=year,
+            active=True,
+        )
+
+    await registry_events.graduate_changed(uow, graduate("p1", 2023))
+    await registry_events.graduate_changed(uow, graduate("p2", 2024))
+
+    marks = {(p, period) for p, period, _ in await uow.marks.take()}
+    assert marks == {("p1", 2023), ("p2", 2024)}
+    assert await uow.projection.cohort_of("g1") == ("p2", 2024)
+
+
+async def test_methodology_publication_by_anyone_but_the_ministry_is_forbidden(uow):
+    institution = Identity(sub="i", role="institution", org="i1")
+
+    with pytest.raises(Forbidden):
+        await methodology.publish(uow, institution, {"interval_level": 0.95})
+
+    assert uow.methodologies.versions == []
+    assert not uow.published
+
+
+async def test_the_ministry_publishes_the_next_version_and_announces_it(uow):
+    await methodology.ensure_default(lambda: uow)
+    await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state()))
+    await uow.marks.clear(await uow.marks.take())
+
+    content = await methodology.publish(uow, MINISTRY, {"interval_level": 0.95})
+    await uow.commit()
+
+    assert content["version"] == 2 and content["interval_level"] == 0.95
+    assert (await methodology.current_content(uow))["version"] == 2
+    announced = [p for p in uow.published if isinstance(p, MethodologyPublished)]
+    assert [p.version for p in announced] == [1, 2]
+    assert announced[1].interval_level == 0.95
+    assert announced[1].thresholds["alert_index_below"] == 50.0
+    assert announced[1].partition_key() == "methodology"
+    assert await uow.marks.take() == [("p1", PERIOD, 1)]  # every score is recomputed
+
+
+async def test_an_inconsistent_methodology_is_refused_naming_the_methodology(uow):
+    with pytest.raises(RuleViolation) as refused:
+        await methodology.publish(uow, MINISTRY, {"weights": {"employer_satisfaction": 0.0}})
+
+    assert refused.value.field == "methodology"
+    assert not uow.published
+
+
+def card(index: float | None) -> dict[str, Any]:
+    satisfaction = {
+        "value": 0.5,
+        "ci_low": 0.3,
+        "ci_high": 0.7,
+        "n": 20,
+        "suppressed": False,
+        "reason": None,
+    }
+    return {"index": {"value": index}, "indicators": {"employer_satisfaction": satisfaction}}
+
+
+async def test_an_alert_is_raised_once_when_the_index_crosses_the_threshold(uow):
+    key = ("program", "p1")
+
+    await raise_alerts(uow, key, period=PERIOD, card=card(42.0), before=card(61.0), threshold=50)
+    # Still below on the next change: nothing new to say.
+    await raise_alerts(uow, key, period=PERIOD, card=card(40.0), before=card(42.0), threshold=50)
+    await uow.commit()
+
+    assert len(uow.published) == 1
+    raised = uow.published[0]
+    assert isinstance(raised, AlertRaised)
+    assert (raised.scope, raised.scope_id, raised.period) == ("program", "p1", PERIOD)
+    assert raised.kind == "index_below_threshold"
+    assert raised.detail == {"index": 42.0, "threshold": 50, "previous_index": 61.0}
+    assert raised.partition_key() == "p1"
+    assert [a.id for a in uow.alerts.rows] == [raised.alert_id]
+
+
+async def test_a_window_announces_each_changed_scope_once_and_then_nothing(uow):
+    await registry_events.organization_changed(
+        uow,
+        registry.OrganizationRegistered(
+            organization_id="i1",
+            kind="education",
+            subtype="university",
+            name="Institute",
+            region_code="UZ-SA",
+            tax_id="123456789",
+            active=True,
+        ),
+    )
+    await registry_events.program_changed(
+        uow,
+        registry.ProgramRegistered(
+            program_id="p1",
+            institution_id="i1",
+            code="P1",
+            name="Program",
+            field_code="0613",
+            level="6",
+            language="uz",
+            active=True,
+        ),
+    )
+    await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state()))
+
+    changed = await publish_changes(lambda: uow, today=date(PERIOD, 6, 1))
+
+    updates = [p for p in uow.published if isinstance(p, ScoreUpdated)]
+    assert changed == len(updates) == 8  # 4 scopes, the year and its pool
+    assert {(u.scope, u.scope_id) for u in updates} == {
+        ("program", "p1"),
+        ("organization", "i1"),
+        ("region", "UZ-SA"),
+        ("national", COUNTRY),
+    }
+    assert all(u.period == PERIOD and u.indicators["employer_satisfaction"].n == 1 for u in updates)
+    assert await uow.marks.take() == []
+    assert await publish_changes(lambda: uow, today=date(PERIOD, 6, 1)) == 0

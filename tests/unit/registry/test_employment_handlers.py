@@ -1,0 +1,140 @@
+"""Recording, ending and reading employments, on the fake unit of work."""
+
+from datetime import date
+
+import pytest
+from registry.domain.commands import EndEmployment
+from registry.service_layer import employments, graduates
+
+from shared.contracts.catalogue import registry as ev
+from shared.platform.errors import Conflict, Forbidden, NotFound, RuleViolation
+from tests.unit.registry.world import (
+    MINISTRY,
+    World,
+    as_authority,
+    as_employer,
+    as_institution,
+    hiring,
+)
+
+
+async def a_world():
+    world = World()
+    institution = await world.organization()
+    program = await world.program(institution)
+    graduate = await world.graduate(program)
+    employer = await world.employer()
+    return world, institution, program, graduate, employer
+
+
+async def test_an_employer_records_an_employment_published_under_the_institutions_key():
+    world, institution, program, graduate, employer = await a_world()
+    uow = world.uow()
+    employment = await employments.record(uow, as_employer(employer), hiring(graduate, employer))
+    await uow.commit()
+    assert employment.end_date is None and employment.employer_id == employer.id
+    [event] = uow.published
+    assert isinstance(event, ev.EmploymentRecorded)
+    assert event.partition_key() == institution.id
+    assert (event.employment_id, event.program_id, event.isco_code) == (
+        employment.id,
+        program.id,
+        "2512",
+    )
+
+
+async def test_an_employer_records_employments_only_for_itself():
+    world, _, _, graduate, employer = await a_world()
+    other = await world.employer()
+    with pytest.raises(Forbidden):
+        await employments.record(world.uow(), as_employer(other), hiring(graduate, employer))
+
+
+async def test_an_overlapping_period_at_the_same_employer_is_a_conflict():
+    world, _, _, graduate, employer = await a_world()
+    await world.employment(graduate, employer, end_date=date(2025, 6, 30))
+    uow = world.uow()
+    with pytest.raises(Conflict) as refused:
+        await employments.record(
+            uow, MINISTRY, hiring(graduate, employer, start_date=date(2025, 6, 30))
+        )
+    assert refused.value.loc == ["body", "start_date"]
+    later = await employments.record(
+        uow, MINISTRY, hiring(graduate, employer, start_date=date(2025, 7, 1))
+    )
+    assert later.start_date == date(2025, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"isco_code": "9999"}, "isco_code"),
+        ({"end_date": date(2024, 8, 31)}, "end_date"),
+    ],
+)
+async def test_an_employment_breaking_a_rule_is_refused_naming_the_field(change, field):
+    world, _, _, graduate, employer = await a_world()
+    with pytest.raises(RuleViolation) as refused:
+        await employments.record(world.uow(), MINISTRY, hiring(graduate, employer, **change))
+    assert refused.value.field == field
+
+
+async def test_an_inactive_graduate_cannot_be_hired():
+    world, _, _, graduate, employer = await a_world()
+    await graduates.update(world.uow(), MINISTRY, graduate.id, {"active": False})
+    with pytest.raises(RuleViolation) as refused:
+        await employments.record(world.uow(), MINISTRY, hiring(graduate, employer))
+    assert refused.value.field == "graduate_id"
+
+
+async def test_ending_an_employment_publishes_it_once_and_a_second_end_is_a_conflict():
+    world, institution, _, graduate, employer = await a_world()
+    employment = await world.employment(graduate, employer)
+    uow = world.uow()
+    end = EndEmployment(employment_id=employment.id, end_date=date(2025, 6, 30))
+    ended = await employments.end(uow, as_employer(employer), end)
+    await uow.commit()
+    assert ended.end_date == date(2025, 6, 30)
+    assert world.state.employments[employment.id].end_date == date(2025, 6, 30)
+    [event] = uow.published
+    assert isinstance(event, ev.EmploymentEnded)
+    assert event.end_date == date(2025, 6, 30) and event.partition_key() == institution.id
+    with pytest.raises(Conflict) as refused:
+        await employments.end(uow, as_employer(employer), end)
+    assert refused.value.loc == ["body", "end_date"]
+
+
+async def test_an_end_before_the_start_or_of_an_unknown_employment_is_refused():
+    world, _, _, graduate, employer = await a_world()
+    employment = await world.employment(graduate, employer)
+    uow = world.uow()
+    with pytest.raises(RuleViolation):
+        await employments.end(
+            uow, MINISTRY, EndEmployment(employment_id=employment.id, end_date=date(2024, 1, 1))
+        )
+    with pytest.raises(NotFound):
+        await employments.end(
+            uow, MINISTRY, EndEmployment(employment_id="nope", end_date=date(2025, 1, 1))
+        )
+
+
+async def test_each_role_sees_only_the_employments_in_its_scope():
+    world, institution, _, graduate, employer = await a_world()
+    other_employer = await world.employer(region_code="UZ-TK")
+    far = await world.organization(region_code="UZ-TK")
+    far_graduate = await world.graduate(await world.program(far))
+    mine = await world.employment(graduate, employer)
+    theirs = await world.employment(far_graduate, other_employer)
+    uow = world.uow()
+
+    async def visible(identity) -> set[str]:
+        page = await employments.list_visible(uow, identity, limit=50, cursor=None)
+        return {e.id for e in page.items}
+
+    assert await visible(MINISTRY) == {mine.id, theirs.id}
+    assert await visible(as_employer(employer)) == {mine.id}
+    assert await visible(as_institution(institution)) == {mine.id}
+    assert await visible(as_authority("UZ-TK")) == {theirs.id}
+    assert await employments.get_visible(uow, as_employer(other_employer), theirs.id) == theirs
+    with pytest.raises(Forbidden):
+        await employments.get_visible(uow, as_employer(employer), theirs.id)
