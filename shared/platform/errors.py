@@ -3,7 +3,8 @@
 Only the web edge (shared/platform/web/problems.py) turns them into RFC 9457 problems:
 ``NotFound`` → 404, ``Forbidden`` → 403, ``Unauthenticated`` → 401, ``Conflict`` → 409,
 ``NotKnownYet`` → 409 with Retry-After, ``RuleViolation`` → 422, ``InvalidQuery`` → 400,
-``Refused`` → 422 (or 409 with Retry-After when every refusal may pass later).
+``Refused`` → 422 (or 409 with Retry-After when every refusal may pass later), ``Unavailable``
+→ 503 with Retry-After (busy or out of time; nothing was saved).
 """
 
 from collections.abc import Sequence
@@ -84,6 +85,15 @@ class InvalidQuery(DomainError):
     def __init__(self, loc: Loc, message: str, *, title: str = "Bad Request") -> None:
         super().__init__(message, loc=loc)
         self.title = title
+
+
+class Unavailable(DomainError):
+    """The platform could not do it now (the database busy, the request out of time) and did
+    nothing: retry after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Refused(DomainError):

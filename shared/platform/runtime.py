@@ -31,7 +31,11 @@ from shared.platform.messaging.unit_of_work import UnitOfWork
 from shared.platform.names import dead_letter_topic
 from shared.platform.settings import ServiceSettings
 from shared.platform.web.health import operations_router
-from shared.platform.web.middleware import HttpMetricsMiddleware, RequestIdMiddleware
+from shared.platform.web.middleware import (
+    HttpMetricsMiddleware,
+    RequestBudgetMiddleware,
+    RequestIdMiddleware,
+)
 from shared.platform.web.problems import install_problem_handlers
 
 log = logging.getLogger(__name__)
@@ -71,14 +75,20 @@ class Runtime(Generic[S]):
     consumers: list[ConsumerRunner] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
     uow_factory: Callable[[], UnitOfWork] = field(init=False)
+    # Units of work of requests that only read (GET, HEAD): no write lock on SQLite.
+    read_uow_factory: Callable[[], UnitOfWork] = field(init=False)
 
     def __post_init__(self) -> None:
-        sessions = session_factory(self.engine)
         unit_of_work = self.spec.unit_of_work
+        sessions = session_factory(self.engine)
+        read_sessions = session_factory(self.engine, read_only=True)
         self.uow_factory = lambda: unit_of_work(
             sessions,
             service=self.spec.name,
             after_commit=self.relay.notify if self.relay else None,
+        )
+        self.read_uow_factory = lambda: unit_of_work(
+            read_sessions, service=self.spec.name, read_only=True
         )
 
     @property
@@ -88,7 +98,9 @@ class Runtime(Generic[S]):
 
 def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[S]:
     settings = spec.settings
-    engine = create_engine(settings.resolved_database_url())
+    engine = create_engine(
+        settings.resolved_database_url(), lock_timeout_s=settings.db_lock_timeout_s
+    )
     metrics = MessagingMetrics(registry)
     epochs = EpochWatch(settings.kafka)
     runtime = Runtime(spec=spec, engine=engine, metrics=metrics, epochs=epochs)
@@ -242,6 +254,7 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     app.state.metrics_registry = registry
     app.state.token_verifier = TokenVerifier(spec.settings.auth)
     install_problem_handlers(app)
+    app.add_middleware(RequestBudgetMiddleware, budget_s=spec.settings.request_budget_s)
     app.add_middleware(HttpMetricsMiddleware, registry=registry)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(operations_router())

@@ -46,6 +46,11 @@ class ServiceSettings(BaseSettings):
     consumer_max_attempts: int = Field(default=3, ge=1)
     consumer_retry_backoff_s: float = Field(default=0.2, ge=0)
     consumers_enabled: bool = True
+    # A request's own work is bounded below the gateway's upstream timeout (30 s): it commits
+    # and answers in time, or rolls back and answers 503 (never a commit after a 504).
+    request_budget_s: float = Field(default=20.0, gt=0)
+    # The longest wait for a database lock (SQLite busy timeout, PostgreSQL lock_timeout).
+    db_lock_timeout_s: float = Field(default=5.0, gt=0)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
 

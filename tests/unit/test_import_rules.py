@@ -18,7 +18,8 @@ FIRST_PARTY = ("shared", "educluster", *SERVICES)
 WEB_FRAMEWORKS = ("fastapi", "starlette", "uvicorn")
 IO_LIBRARIES = ("sqlalchemy", "aiokafka", "aiohttp", "httpx", "asyncpg", "aiosqlite", "alembic")
 PLATFORM_PLAIN = tuple(
-    f"shared.platform.{m}" for m in ("errors", "ids", "names", "settings", "auth_settings", "auth")
+    f"shared.platform.{m}"
+    for m in ("errors", "ids", "names", "settings", "auth_settings", "auth", "deadline")
 ) + ("shared.platform.logging",)
 
 

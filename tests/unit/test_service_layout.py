@@ -23,6 +23,7 @@ REQUIRED = (
     "adapters/__init__.py",
     "adapters/tables.py",
     "adapters/repositories.py",
+    "adapters/sql_repositories.py",
     "entrypoints/__init__.py",
     "entrypoints/deps.py",
     "entrypoints/schemas.py",

@@ -17,19 +17,34 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
-    """Build an engine; SQLite gets WAL, foreign keys and serialised (IMMEDIATE) writers."""
+# An execution option: the transaction only reads, so on SQLite it need not take the write lock.
+READ_ONLY = "educluster_read_only"
+
+
+def create_engine(url: str, *, echo: bool = False, lock_timeout_s: float = 30.0) -> AsyncEngine:
+    """Build an engine; SQLite gets WAL, foreign keys and serialised (IMMEDIATE) writers.
+
+    ``lock_timeout_s`` bounds how long a statement waits for a lock (PostgreSQL lock_timeout,
+    SQLite busy timeout); past it the transaction fails with a contention error (a 503).
+    """
+    lock_timeout_ms = str(int(lock_timeout_s * 1000))
     if not is_sqlite(url):
-        return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10)
+        return create_async_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=10,
+            connect_args={"server_settings": {"lock_timeout": lock_timeout_ms}},
+        )
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
-    _configure_sqlite(engine)
+    engine = create_async_engine(url, echo=echo, connect_args={"timeout": lock_timeout_s})
+    _configure_sqlite(engine, busy_timeout_ms=lock_timeout_ms)
     return engine
 
 
-def _configure_sqlite(engine: AsyncEngine) -> None:
+def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: str) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:  # the driver's own objects
         # Take transaction control from the driver so we can issue BEGIN IMMEDIATE below.
@@ -39,17 +54,25 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             "journal_mode=WAL",
             "synchronous=NORMAL",
             "foreign_keys=ON",
-            "busy_timeout=30000",
+            f"busy_timeout={busy_timeout_ms}",
         ):
             cursor.execute(f"PRAGMA {pragma}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(READ_ONLY):
+            # A reader sees a snapshot (WAL) and never waits for the writer, nor it for us.
+            connection.exec_driver_sql("BEGIN DEFERRED")
+            return
         # One writer at a time, taken up front: commit order equals outbox id order, and a
         # read-then-write transaction never fails half-way with SQLITE_BUSY.
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+def session_factory(
+    engine: AsyncEngine, *, read_only: bool = False
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on ``engine``; ``read_only`` ones take no write lock on SQLite."""
+    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    return async_sessionmaker(bind, expire_on_commit=False)

@@ -10,7 +10,8 @@ from typing import Any
 import sqlalchemy as sa
 
 
-def create_messaging_tables_v1(op: Any) -> None:
+def create_outbox_v1(op: Any) -> None:
+    """The outbox alone (part of version 1; a service that stops publishing drops it)."""
     sequence_id = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
     op.create_table(
         "outbox",
@@ -34,6 +35,16 @@ def create_messaging_tables_v1(op: Any) -> None:
         sqlite_where=sa.text("sent_at IS NULL"),
     )
     op.create_index("ix_outbox_created_at", "outbox", ["created_at"])
+
+
+def drop_outbox_v1(op: Any) -> None:
+    op.drop_index("ix_outbox_created_at", table_name="outbox")
+    op.drop_index("ix_outbox_unsent", table_name="outbox")
+    op.drop_table("outbox")
+
+
+def create_messaging_tables_v1(op: Any) -> None:
+    create_outbox_v1(op)
     op.create_table(
         "inbox",
         sa.Column("consumer", sa.String(200), nullable=False),
@@ -54,9 +65,7 @@ def create_messaging_tables_v1(op: Any) -> None:
 def drop_messaging_tables_v1(op: Any) -> None:
     op.drop_table("messaging_state")
     op.drop_table("inbox")
-    op.drop_index("ix_outbox_created_at", table_name="outbox")
-    op.drop_index("ix_outbox_unsent", table_name="outbox")
-    op.drop_table("outbox")
+    drop_outbox_v1(op)
 
 
 def create_idempotency_table_v1(op: Any) -> None:

@@ -8,10 +8,12 @@ rows written in the same transaction. Unit tests use in-memory fakes of the abst
 import abc
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Self, TypeVar
 
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from shared.platform import deadline
 from shared.platform.messaging.envelope import new_event
 from shared.platform.messaging.outbox import OutgoingEvent, append_to_outbox
 from shared.platform.messaging.payloads import EventPayload
@@ -61,8 +63,10 @@ class UnitOfWork(AbstractUnitOfWork):
         *,
         service: str = "educluster",
         after_commit: Callable[[], None] | None = None,
+        read_only: bool = False,
     ) -> None:
         self._sessions = sessions
+        self._read_only = read_only
         self._service = service
         self._after_commit = after_commit
         self._events: list[OutgoingEvent] = []
@@ -73,6 +77,11 @@ class UnitOfWork(AbstractUnitOfWork):
         self.session = self._sessions()
         self._events, self._flushed = [], False
         self.open_repositories()
+        left = deadline.remaining_s()
+        if left is not None and self.session.get_bind().dialect.name == "postgresql":
+            # No statement of this request's transaction outlives the request's budget.
+            timeout_ms = max(1, int(left * 1000))
+            await self.session.execute(text(f"SET LOCAL statement_timeout = {timeout_ms}"))
         return self
 
     def open_repositories(self) -> None:
@@ -107,6 +116,8 @@ class UnitOfWork(AbstractUnitOfWork):
             self._flushed = True
 
     async def commit(self) -> None:
+        if not self._read_only:
+            deadline.check()  # too late to answer in time: roll back rather than commit unseen
         await append_to_outbox(self.session, self._events)
         await self.session.commit()
         published = bool(self._events) or self._flushed
@@ -117,3 +128,17 @@ class UnitOfWork(AbstractUnitOfWork):
     async def rollback(self) -> None:
         self._events, self._flushed = [], False
         await self.session.rollback()
+
+
+U = TypeVar("U", bound=AbstractUnitOfWork)
+
+
+def narrowed(uow: AbstractUnitOfWork, kind: type[U]) -> U:
+    """``uow`` as the service's own unit of work ``kind``.
+
+    The runtime builds the class a ServiceSpec names but hands it out typed as the platform's
+    plain unit of work (to consumers, to idempotent creates); this checks and says so.
+    """
+    if not isinstance(uow, kind):
+        raise TypeError(f"expected {kind.__name__}, got {type(uow).__name__}")
+    return uow

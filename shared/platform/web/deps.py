@@ -11,8 +11,14 @@ from shared.platform.settings import ServiceSettings
 S = TypeVar("S", bound=ServiceSettings)
 
 
+_READS = frozenset({"GET", "HEAD"})
+
+
 def _uow_factory(request: Request) -> Callable[[], UnitOfWork]:
-    factory: Callable[[], UnitOfWork] = request.app.state.runtime.uow_factory
+    # A request that only reads gets units of work that take no write lock (SQLite).
+    runtime = request.app.state.runtime
+    reads = request.method in _READS
+    factory: Callable[[], UnitOfWork] = runtime.read_uow_factory if reads else runtime.uow_factory
     return factory
 
 

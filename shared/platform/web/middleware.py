@@ -1,4 +1,4 @@
-"""Pure ASGI middleware (cheap on the hot path): request ids and HTTP metrics."""
+"""Pure ASGI middleware (cheap on the hot path): request ids, budgets and HTTP metrics."""
 
 import logging
 import re
@@ -8,6 +8,7 @@ from uuid import uuid4
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.platform import deadline
 from shared.platform.logging import request_id_var
 from shared.platform.web.problems import problem_response
 
@@ -57,6 +58,21 @@ class RequestIdMiddleware:
                 )(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+
+
+class RequestBudgetMiddleware:
+    """Gives each HTTP request ``budget_s`` seconds to commit (shared/platform/deadline.py)."""
+
+    def __init__(self, app: ASGIApp, *, budget_s: float) -> None:
+        self.app = app
+        self.budget_s = budget_s
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with deadline.within(self.budget_s):
+            await self.app(scope, receive, send)
 
 
 class HttpMetricsMiddleware:

@@ -7,10 +7,10 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.platform.db.integrity import is_unique_violation
+from shared.platform.db.failures import is_contention, is_unique_violation
 from shared.platform.errors import (
     Conflict,
     DomainError,
@@ -21,6 +21,7 @@ from shared.platform.errors import (
     Refused,
     RuleViolation,
     Unauthenticated,
+    Unavailable,
 )
 
 log = logging.getLogger(__name__)
@@ -126,14 +127,32 @@ def install_problem_handlers(app: FastAPI) -> None:
             instance=request.url.path,
         )
 
+    async def on_database_error(request: Request, error: DBAPIError) -> JSONResponse:
+        if is_contention(error):
+            # A lock not granted or a statement cut by its timeout: the transaction rolled back.
+            return domain_problem(_busy(), instance=request.url.path)
+        log.error("database error", exc_info=error)
+        return problem_response(
+            status=500, title="Internal Server Error", instance=request.url.path
+        )
+
     async def on_domain_error(request: Request, error: DomainError) -> JSONResponse:
         return domain_problem(error, instance=request.url.path)
 
     _handle(app, ProblemError, on_problem)
     _handle(app, DomainError, on_domain_error)
     _handle(app, IntegrityError, on_integrity)
+    _handle(app, DBAPIError, on_database_error)
     _handle(app, RequestValidationError, on_validation)
     _handle(app, StarletteHTTPException, on_http)
+
+
+def _busy() -> Unavailable:
+    return Unavailable(
+        "The database is busy with other changes; nothing was saved. Retry shortly (with the "
+        "same Idempotency-Key, if the request has one).",
+        retry_after=2,
+    )
 
 
 E = TypeVar("E", bound=Exception)
@@ -168,6 +187,7 @@ _STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (Unauthenticated, 401),
     (Conflict, 409),
     (InvalidQuery, 400),
+    (Unavailable, 503),
     (Refused, 422),
 )
 

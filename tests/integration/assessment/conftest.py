@@ -13,10 +13,13 @@ from tests.integration.registry.conftest import auth_settings, running_registry
 
 
 @asynccontextmanager
-async def running_assessment(database_url: str, bootstrap_servers: str):
+async def running_assessment(database_url: str, bootstrap_servers: str, **overrides):
     await upgrade("assessment", database_url)
     settings = AssessmentSettings(
-        database_url=database_url, auth=auth_settings(), kafka=kafka_settings(bootstrap_servers)
+        database_url=database_url,
+        auth=auth_settings(),
+        kafka=kafka_settings(bootstrap_servers),
+        **overrides,
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):

@@ -48,3 +48,10 @@ async def test_a_write_to_a_service_that_never_answers_is_a_504_problem_too(gate
     async with httpx.AsyncClient(base_url=gateway.url, headers=MINISTRY) as client:
         response = await client.post("/api/v1/frameworks", json={"code": "x"})
     assert_problem(response, 504, mentioning="assessment")
+
+
+async def test_a_504_says_the_outcome_is_unknown_and_how_to_retry_safely(gateway):
+    async with httpx.AsyncClient(base_url=gateway.url, headers=MINISTRY) as client:
+        response = await client.post("/api/v1/frameworks", json={"code": "x"})
+    problem = assert_problem(response, 504, mentioning="may or may not have been carried out")
+    assert "same Idempotency-Key" in problem["detail"]

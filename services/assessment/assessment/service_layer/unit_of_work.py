@@ -12,7 +12,7 @@ from assessment.adapters.sql_repositories import (
     SqlRegistryFactsRepository,
     SqlRequirementRepository,
 )
-from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork
+from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork, narrowed
 
 
 class AbstractAssessmentUnitOfWork(AbstractUnitOfWork):
@@ -35,11 +35,5 @@ class SqlAssessmentUnitOfWork(UnitOfWork, AbstractAssessmentUnitOfWork):
 
 
 def assessment_uow(uow: AbstractUnitOfWork) -> AbstractAssessmentUnitOfWork:
-    """``uow`` as the assessment unit of work it is.
-
-    The runtime builds the class the service spec names (SqlAssessmentUnitOfWork) but hands it
-    out typed as the platform's plain unit of work; this checks and says so.
-    """
-    if not isinstance(uow, AbstractAssessmentUnitOfWork):
-        raise TypeError(f"expected an assessment unit of work, got {type(uow).__name__}")
-    return uow
+    """``uow`` as the assessment unit of work it is."""
+    return narrowed(uow, AbstractAssessmentUnitOfWork)

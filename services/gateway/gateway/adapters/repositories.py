@@ -1,6 +1,6 @@
 """The gateway's repositories: the ports its use cases rely on (abstract), for subscriptions,
-their deliveries and the stored quality events. The SQL implementations are in adapters/sql.py;
-tests/unit/gateway/fakes.py holds in-memory ones."""
+their deliveries and the stored quality events. The SQL implementations are in
+adapters/sql_repositories.py; tests/unit/gateway/fakes.py holds in-memory ones."""
 
 import abc
 from collections.abc import Sequence

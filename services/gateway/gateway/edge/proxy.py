@@ -168,7 +168,12 @@ def _classify(service: str, error: BaseException, read_timeout_s: float) -> tupl
     if isinstance(error, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
         return 503, f"the {service} service is unavailable"
     if isinstance(error, TimeoutError):
-        return 504, f"the {service} service did not answer within {read_timeout_s:g} s"
+        return 504, (
+            f"the {service} service did not answer within {read_timeout_s:g} s. The request "
+            "may or may not have been carried out: retry it with the same Idempotency-Key to "
+            "get its outcome without doing it twice (without a key, read the current state "
+            "before retrying)"
+        )
     return 502, f"the {service} service failed to answer"
 
 

@@ -7,12 +7,12 @@ from gateway.adapters.repositories import (
     QualityEventRepository,
     SubscriptionRepository,
 )
-from gateway.adapters.sql import (
+from gateway.adapters.sql_repositories import (
     SqlDeliveryRepository,
     SqlQualityEventRepository,
     SqlSubscriptionRepository,
 )
-from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork
+from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork, narrowed
 
 
 class AbstractGatewayUnitOfWork(AbstractUnitOfWork):
@@ -31,11 +31,8 @@ class SqlGatewayUnitOfWork(UnitOfWork, AbstractGatewayUnitOfWork):
 
 
 def gateway_uow(uow: AbstractUnitOfWork) -> AbstractGatewayUnitOfWork:
-    """The gateway's unit of work where the platform hands over its base type (a consumer's
-    handler, an idempotent create): the runtime builds ``SqlGatewayUnitOfWork`` for it."""
-    if not isinstance(uow, AbstractGatewayUnitOfWork):
-        raise TypeError(f"not the gateway's unit of work: {type(uow).__name__}")
-    return uow
+    """``uow`` as the gateway unit of work it is."""
+    return narrowed(uow, AbstractGatewayUnitOfWork)
 
 
 def gateway_units(factory: Callable[[], UnitOfWork]) -> Callable[[], AbstractGatewayUnitOfWork]:

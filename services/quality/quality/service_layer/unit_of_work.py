@@ -23,7 +23,7 @@ from quality.adapters.sql_repositories import (
     SqlMethodologyRepository,
     SqlRequirementRepository,
 )
-from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork
+from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork, narrowed
 
 
 class AbstractQualityUnitOfWork(AbstractUnitOfWork):
@@ -58,11 +58,5 @@ class SqlQualityUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
 
 
 def quality_uow(uow: AbstractUnitOfWork) -> AbstractQualityUnitOfWork:
-    """``uow`` as the quality unit of work it is.
-
-    The runtime builds the class the service spec names (SqlQualityUnitOfWork) but hands it out
-    typed as the platform's plain unit of work; this checks and says so.
-    """
-    if not isinstance(uow, AbstractQualityUnitOfWork):
-        raise TypeError(f"expected a quality unit of work, got {type(uow).__name__}")
-    return uow
+    """``uow`` as the quality unit of work it is."""
+    return narrowed(uow, AbstractQualityUnitOfWork)

@@ -18,7 +18,7 @@ from registry.adapters.sql_repositories import (
     SqlProgramRepository,
     SqlRegionRepository,
 )
-from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork
+from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork, narrowed
 
 
 class AbstractRegistryUnitOfWork(AbstractUnitOfWork):
@@ -52,7 +52,5 @@ class SqlRegistryUnitOfWork(UnitOfWork, AbstractRegistryUnitOfWork):
 
 
 def registry_unit_of_work(uow: AbstractUnitOfWork) -> AbstractRegistryUnitOfWork:
-    """``uow`` as the registry's unit of work (what the runtime opens, as bootstrap wires it)."""
-    if not isinstance(uow, AbstractRegistryUnitOfWork):
-        raise TypeError(f"the registry needs its own unit of work, not {type(uow).__name__}")
-    return uow
+    """``uow`` as the registry unit of work it is."""
+    return narrowed(uow, AbstractRegistryUnitOfWork)

@@ -48,6 +48,9 @@ async def submit_assessment(
     status_code=201,
     response_model=BulkAssessmentPublic,
     summary="Submit many assessments: all or none, with an error per refused item",
+    description="Send an `Idempotency-Key` with every bulk submission. If the answer is lost "
+    "(a timeout, a dropped connection, a 504), retrying with the same key returns the first "
+    "outcome and saves nothing twice; a 503 with `Retry-After` means nothing was saved.",
 )
 async def submit_assessments(
     body: BulkAssessmentCreate, identity: CurrentIdentity, policy: PolicyDep, create: CreateOnce

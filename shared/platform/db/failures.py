@@ -1,0 +1,44 @@
+"""What a database error means, told by the database's own error code.
+
+A unique violation is a concurrent twin (the client's 409); other integrity errors (a foreign key
+or NOT NULL broken) are our bug. Contention — a lock not granted in time, a statement cancelled
+by its timeout, a serialisation failure or deadlock — is temporary: retry later (503).
+"""
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+_PG_UNIQUE_VIOLATION = "23505"
+_PG_CONTENTION = {
+    "55P03",  # lock_not_available: lock_timeout expired
+    "57014",  # query_canceled: statement_timeout expired
+    "40001",  # serialization_failure
+    "40P01",  # deadlock_detected
+}
+_SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+
+
+def _sqlstate(error: DBAPIError) -> str | None:
+    # asyncpg's error (wrapped by SQLAlchemy's adapter) carries the SQLSTATE.
+    cause = error.orig
+    state = getattr(cause, "sqlstate", None) or getattr(
+        getattr(cause, "__cause__", None), "sqlstate", None
+    )
+    return str(state) if state is not None else None
+
+
+def is_unique_violation(error: IntegrityError) -> bool:
+    """True when ``error`` is a unique or primary-key violation on PostgreSQL or SQLite."""
+    sqlstate = _sqlstate(error)
+    if sqlstate is not None:
+        return sqlstate == _PG_UNIQUE_VIOLATION
+    # sqlite3 (through aiosqlite) names the extended result code.
+    return getattr(error.orig, "sqlite_errorname", None) in _SQLITE_UNIQUE
+
+
+def is_contention(error: DBAPIError) -> bool:
+    """True when ``error`` says "busy, try again": nothing was written, nothing is wrong."""
+    sqlstate = _sqlstate(error)
+    if sqlstate is not None:
+        return sqlstate in _PG_CONTENTION
+    name = str(getattr(error.orig, "sqlite_errorname", ""))
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
