@@ -13,24 +13,32 @@ from contextvars import ContextVar
 
 from shared.platform.errors import Unavailable
 
-_deadline: ContextVar[float | None] = ContextVar("deadline", default=None)
+# (deadline on the monotonic clock, the budget it was set from)
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("deadline", default=None)
 RETRY_AFTER_S = 2
 
 
 @contextmanager
 def within(budget_s: float) -> Iterator[None]:
     """Give the code inside ``budget_s`` seconds (monotonic clock)."""
-    token = _deadline.set(time.monotonic() + budget_s)
+    token = _deadline.set((time.monotonic() + budget_s, budget_s))
     try:
         yield
     finally:
         _deadline.reset(token)
 
 
+def restart() -> None:
+    """Give the current budget again from now (e.g. once an upload has fully arrived)."""
+    current = _deadline.get()
+    if current is not None:
+        _deadline.set((time.monotonic() + current[1], current[1]))
+
+
 def remaining_s() -> float | None:
     """Seconds left of the current budget, or None outside a budget."""
-    deadline = _deadline.get()
-    return None if deadline is None else deadline - time.monotonic()
+    current = _deadline.get()
+    return None if current is None else current[0] - time.monotonic()
 
 
 def check() -> None:

@@ -1,5 +1,6 @@
 """Bulk CSV import of graduates: streamed, all rows or none, idempotent on re-import."""
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -14,6 +15,7 @@ from tests.integration.registry.conftest import (
     MINISTRY,
     NEXT_YEAR,
     as_institution,
+    create_organization,
     create_program,
     drained,
     headers,
@@ -383,3 +385,32 @@ async def test_one_bad_row_among_fifty_thousand_rejects_the_whole_file(registry)
     assert "1 error" in reply.json()["detail"]
     assert await graduate_count(registry, institution) == 10
     assert took < 60, f"checking 50,000 rows took {took:.1f} s"
+
+
+async def test_a_slow_upload_holds_no_lock_that_other_writers_would_wait_for(registry):
+    """The file is received in full before the import's transaction starts: on SQLite no write
+    lock (and on PostgreSQL no transaction) waits on a client that is still sending."""
+    institution, program = await institution_with_program(registry)
+    first_rows_sent, finish = asyncio.Event(), asyncio.Event()
+
+    async def slow_upload() -> AsyncIterator[bytes]:
+        yield f"{HEADER}\nS-1,Graduate 1,{program['id']},2024\n".encode()
+        first_rows_sent.set()
+        await finish.wait()
+        yield f"S-2,Graduate 2,{program['id']},2024\n".encode()
+
+    importing = asyncio.create_task(
+        registry.post(
+            "/api/v1/graduates/import",
+            headers=as_institution(institution) | CSV,
+            content=slow_upload(),
+        )
+    )
+    await first_rows_sent.wait()
+    employer = await create_organization(registry, kind="employer", subtype="J", tax_id="301234567")
+    assert employer["id"] and not importing.done()
+
+    finish.set()
+    imported = await importing
+    assert imported.status_code == 200, imported.text
+    assert imported.json()["created"] == 2

@@ -22,6 +22,7 @@ from shared.platform.web.idempotency import CreateOnce
 from shared.platform.web.identity import CurrentIdentity
 from shared.platform.web.pagination import Cursor, Limit, Page
 from shared.platform.web.problems import ProblemError
+from shared.platform.web.uploads import received_in_full
 
 router = APIRouter(prefix=f"{API_PREFIX}/graduates", tags=["graduates"])
 
@@ -68,9 +69,10 @@ async def import_graduates(
     ] = None,
 ) -> GraduateImportSummary:
     _require_csv(request.headers.get("content-type", ""))
-    async with units() as uow:
+    # The whole file first: no transaction (no SQLite write lock) waits on a slow upload.
+    async with received_in_full(request.stream()) as chunks, units() as uow:
         counts = await graduate_import.import_graduates(
-            uow, identity, institution_id=institution_id, chunks=request.stream()
+            uow, identity, institution_id=institution_id, chunks=chunks
         )
         await uow.commit()
     return GraduateImportSummary(**vars(counts))
