@@ -11,7 +11,14 @@ from shared.platform.messaging.envelope import encode, kafka_headers
 from shared.platform.messaging.kafka import new_producer
 from shared.platform.messaging.tables import inbox
 from shared.platform.names import REGISTRY_TOPIC, dead_letter_topic
-from tests.integration.ledger import EntryAdded, entry_event, kafka_settings, world
+from tests.integration.ledger import (
+    EntryAdded,
+    entry_event,
+    kafka_settings,
+    start_consumer,
+    stop,
+    world,
+)
 from tests.integration.topic_reader import read_topic
 from tests.support import eventually
 
@@ -143,3 +150,29 @@ async def test_a_consumer_that_dies_after_its_database_commit_but_before_its_off
     finally:
         ConsumerRunner._commit = original_commit
     assert sorted(r[2] for r in applied) == sorted(e.id for e in events)
+
+
+async def test_a_backlog_is_applied_in_batches_each_event_once_in_far_fewer_transactions(
+    make_database_url, broker
+):
+    async with world(make_database_url, broker, consumer=False) as w:
+        for batch in range(4):
+            await w.commit_entries(entries("a", range(batch * 50 + 1, batch * 50 + 51)))
+        await eventually(w.outbox_backlog, until=lambda n: n == 0, what="backlog published")
+        w.consumer = await start_consumer(
+            await make_database_url("quality"), broker.bootstrap_servers
+        )
+        try:
+            applied = await eventually(
+                w.applied, until=lambda rows: len(rows) >= 200, what="200 entries applied"
+            )
+            metrics = w.consumer.metrics
+            transactions = metrics.transactions.labels("educluster.quality.ledger")._value.get()
+            processed = metrics.consumed.labels(
+                "educluster.quality.ledger", "processed"
+            )._value.get()
+        finally:
+            await stop(w.consumer)
+    assert [seq for _, seq, _ in applied] == list(range(1, 201))
+    assert processed == 200
+    assert transactions <= 200 / 10  # batches of many events, not one commit per event

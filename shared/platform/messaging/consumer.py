@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.platform.messaging.dead_letter import dead_letter_headers
 from shared.platform.messaging.envelope import CloudEvent, InvalidEvent, decode
 from shared.platform.messaging.epoch import EpochWatch
-from shared.platform.messaging.inbox_apply import EventHandler, apply_once, is_outage
+from shared.platform.messaging.inbox_apply import EventHandler, apply_in, apply_once, is_outage
 
 __all__ = ["ConsumerRunner", "ConsumerSpec", "EventHandler"]
 from shared.platform.messaging.kafka import new_consumer, new_producer
@@ -127,8 +127,7 @@ class ConsumerRunner:
             while self._epochs.epoch == epoch:
                 batches = await consumer.getmany(timeout_ms=500)
                 for records in batches.values():
-                    for record in records:
-                        await self._handle(record, dead_letters)
+                    await self._handle_batch(records, dead_letters)
                 await self._commit(consumer)
                 if seen_epoch != epoch and consumer.assignment():
                     async with self._engine.begin() as conn:
@@ -140,6 +139,50 @@ class ConsumerRunner:
         finally:
             self._consumer = None
             await _stop_quietly(consumer, dead_letters)
+
+    async def _handle_batch(
+        self, records: list[ConsumerRecord], dead_letters: AIOKafkaProducer
+    ) -> None:
+        """A partition's batch in one transaction (in order; the inbox skips repeats), so the
+        database commits once per batch, not once per event. If any event of it fails, the
+        batch rolls back and its events go one by one, with retries and dead letters."""
+        if len(records) == 1:
+            await self._handle(records[0], dead_letters)
+            return
+        try:
+            outcomes = await self._apply_batch(records)
+        except Exception as error:
+            if is_outage(error):
+                raise
+            log.info(
+                "batch failed; applying its events one by one",
+                extra={"group": self.group_id, "events": len(records), "error": repr(error)},
+            )
+            for record in records:
+                await self._handle(record, dead_letters)
+            return
+        self._metrics.transactions.labels(self.group_id).inc()
+        for outcome in outcomes:
+            self._metrics.consumed.labels(self.group_id, outcome).inc()
+        last = records[-1]
+        self._processed[TopicPartition(last.topic, last.partition)] = last.offset + 1
+
+    async def _apply_batch(self, records: list[ConsumerRecord]) -> list[str]:
+        """Apply every record in one unit of work; the outcome of each, or raise (nothing kept).
+
+        An undecodable event raises here too: the one-by-one path dead-letters it."""
+        outcomes = []
+        async with self._uow_factory() as uow:
+            for record in records:
+                event = decode(record.value)
+                handler = self._handlers.get(event.type)
+                if handler is None:
+                    outcomes.append("ignored")
+                    continue
+                applied = await apply_in(uow, consumer=self.group_id, event=event, handler=handler)
+                outcomes.append("processed" if applied else "duplicate")
+            await uow.commit()
+        return outcomes
 
     async def _handle(self, record: ConsumerRecord, dead_letters: AIOKafkaProducer) -> None:
         tp = TopicPartition(record.topic, record.partition)
@@ -182,6 +225,7 @@ class ConsumerRunner:
                     return
                 await asyncio.sleep(self._retry_backoff_s * attempt)
             else:
+                self._metrics.transactions.labels(self.group_id).inc()
                 self._metrics.consumed.labels(
                     self.group_id, "processed" if applied else "duplicate"
                 ).inc()

@@ -29,6 +29,12 @@ class MessagingMetrics:
             ["consumer", "outcome"],
             registry=registry,
         )
+        self.transactions = Counter(
+            "educluster_consumer_transactions",
+            "Database transactions a consumer committed (a batch of events each)",
+            ["consumer"],
+            registry=registry,
+        )
         self.dead_lettered = Counter(
             "educluster_events_dead_lettered",
             "Events sent to the dead-letter topic",
