@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-fast lint schemas clean bench
+.PHONY: up test test-fast lint schemas clean bench bench-sqlite
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: $(VENV)/.installed-dev
 # The gateway hop's cost: the same load on a service directly and through the gateway (~1 min).
 bench: $(VENV)/.installed
 	$(BIN)/python -m bench.gateway_overhead
+
+# Reads alone and during concurrent bulk assessment writes on SQLite (whole platform, ~2-3 min).
+bench-sqlite: $(VENV)/.installed
+	$(BIN)/python -m bench.sqlite_contention
 
 schemas: $(VENV)/.installed
 	$(BIN)/educluster events schema --out docs/events

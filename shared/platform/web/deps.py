@@ -25,6 +25,15 @@ def _uow_factory(request: Request) -> Callable[[], UnitOfWork]:
 UnitOfWorkFactory = Annotated[Callable[[], UnitOfWork], Depends(_uow_factory)]
 
 
+def _read_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
+    factory: Callable[[], UnitOfWork] = request.app.state.runtime.read_uow_factory
+    return factory
+
+
+# Units of work that only read, whatever the method (e.g. a write's checks before its commit).
+ReadUnitOfWorkFactory = Annotated[Callable[[], UnitOfWork], Depends(_read_uow_factory)]
+
+
 def service_settings(request: Request, kind: type[S]) -> S:
     """The running service's settings, checked to be of its own settings class.
 

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.platform.db.types import UtcDateTime
 from shared.platform.messaging.unit_of_work import UnitOfWork
-from shared.platform.web.deps import UnitOfWorkFactory
+from shared.platform.web.deps import ReadUnitOfWorkFactory, UnitOfWorkFactory
 from shared.platform.web.identity import CurrentIdentity
 from shared.platform.web.problems import ProblemError
 
@@ -118,11 +118,7 @@ async def create_once(
                         uow.session, principal=principal, key=key, print_=request_print
                     )
                     if stored is not None:
-                        return JSONResponse(
-                            stored[1],
-                            status_code=stored[0],
-                            headers={"Idempotent-Replayed": "true"},
-                        )
+                        return _replay(stored)
                 body = public.model_validate(await create(uow)).model_dump(mode="json")
                 if key is not None:
                     await remember(
@@ -141,6 +137,10 @@ async def create_once(
     raise ProblemError(409, "Conflict", "A concurrent request with this Idempotency-Key won.")
 
 
+def _replay(stored: tuple[int, Any]) -> JSONResponse:
+    return JSONResponse(stored[1], status_code=stored[0], headers={"Idempotent-Replayed": "true"})
+
+
 class IdempotentCreate:
     """A route dependency that runs a create once per ``Idempotency-Key`` of the caller::
 
@@ -152,13 +152,29 @@ class IdempotentCreate:
         self,
         request: Request,
         uow_factory: UnitOfWorkFactory,
+        read_uow_factory: ReadUnitOfWorkFactory,
         identity: CurrentIdentity,
         idempotency_key: IdempotencyKey = None,
     ) -> None:
         self._path = request.url.path
         self._uow_factory = uow_factory
+        self._read_uow_factory = read_uow_factory
         self._principal = identity.sub
         self._key = idempotency_key
+
+    async def replayed(self, body: BaseModel) -> JSONResponse | None:
+        """The first answer to this caller's key with this body, if it was sent before: for a
+        create that checks its input before opening its write transaction."""
+        if self._key is None:
+            return None
+        async with self._read_uow_factory() as uow:
+            stored = await recall(
+                uow.session,
+                principal=self._principal,
+                key=self._key,
+                print_=fingerprint("POST", self._path, body.model_dump(mode="json")),
+            )
+        return _replay(stored) if stored is not None else None
 
     async def __call__(
         self,

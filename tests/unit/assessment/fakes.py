@@ -6,7 +6,7 @@ can be checked as it would be in the database.
 """
 
 import copy
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Self, TypeVar
 
@@ -120,15 +120,16 @@ class FakeAssessmentRepository(AssessmentRepository):
     rows: dict[str, Assessment] = field(default_factory=dict)
     revisions: list[AssessmentRevision] = field(default_factory=list)
 
-    async def add(self, assessment: Assessment) -> None:
-        twin = await self.active_twin(
-            employer_id=assessment.employer_id,
-            graduate_id=assessment.graduate_id,
-            period=assessment.period,
-        )
-        if twin is not None:
-            raise Conflict("one active assessment per employer, graduate and period")
-        self.rows[assessment.id] = assessment
+    async def add_many(self, new: Sequence[Assessment]) -> None:
+        for assessment in new:
+            twin = await self.active_twin(
+                employer_id=assessment.employer_id,
+                graduate_id=assessment.graduate_id,
+                period=assessment.period,
+            )
+            if twin is not None:
+                raise Conflict("one active assessment per employer, graduate and period")
+            self.rows[assessment.id] = assessment
 
     async def get(self, assessment_id: str) -> Assessment | None:
         return self.rows.get(assessment_id)
@@ -171,8 +172,8 @@ class FakeAssessmentRepository(AssessmentRepository):
             if a.program_id == program_id and a.status == "active" and period in (None, a.period)
         ]
 
-    async def add_revision(self, revision: AssessmentRevision) -> None:
-        self.revisions.append(revision)
+    async def add_revisions(self, revisions: Sequence[AssessmentRevision]) -> None:
+        self.revisions.extend(revisions)
 
     async def history(self, assessment_id: str) -> list[AssessmentRevision]:
         return sorted(

@@ -7,6 +7,7 @@ import pytest
 from assessment.adapters.repositories import AssessmentFilter
 from assessment.domain.model import Assessment
 from assessment.service_layer import assessments as handlers
+from assessment.service_layer import bulk_submissions
 from assessment.service_layer.commands import ReviseAssessment
 
 from shared.contracts.catalogue.assessment import (
@@ -155,7 +156,7 @@ async def test_a_bulk_submission_is_all_or_nothing_with_one_error_per_refused_it
     ]
     async with uow:
         with pytest.raises(Refused) as refused:
-            await handlers.submit_many(uow, AS_EMPLOYER, items, policy=POLICY)
+            await bulk_submissions.submit_many(uow, AS_EMPLOYER, items, policy=POLICY)
     assert [e["loc"] for e in refused.value.errors] == [
         ["body", "items", 1, "ratings", "made.up"],
         ["body", "items", 2, "graduate_id"],
@@ -168,7 +169,7 @@ async def test_a_bulk_submission_is_all_or_nothing_with_one_error_per_refused_it
 async def test_a_bulk_refused_only_for_facts_not_known_yet_may_be_retried_as_it_is(uow):
     items = [submission("grad-unseen"), submission("grad-unseen-too")]
     with pytest.raises(Refused) as refused:
-        await handlers.submit_many(uow, AS_EMPLOYER, items, policy=POLICY)
+        await bulk_submissions.submit_many(uow, AS_EMPLOYER, items, policy=POLICY)
     assert (refused.value.title, refused.value.retry_after) == ("Conflict", 5)
     assert len(refused.value.errors) == 2
 
@@ -178,10 +179,25 @@ async def test_an_accepted_bulk_submission_stores_and_announces_every_item(world
         world.graduate(f"grad-{n}")
     uow = world.uow
     items = [submission(f"grad-{n}") for n in range(1, 5)]
-    created = await handlers.submit_many(uow, AS_EMPLOYER, items, policy=POLICY)
+    created = await bulk_submissions.submit_many(uow, AS_EMPLOYER, items, policy=POLICY)
     await uow.commit()
     assert [a.graduate_id for a in created] == ["grad-1", "grad-2", "grad-3", "grad-4"]
     assert [type(e) for e in uow.published] == [AssessmentSubmitted] * 4
+
+
+async def test_a_bulk_submission_is_checked_without_writing_then_stored_in_one_go(world):
+    world.graduate("grad-2")
+    uow = world.uow
+    items = [submission("grad-1"), submission("grad-2")]
+    checked = await bulk_submissions.prepare_many(uow, AS_EMPLOYER, items, policy=POLICY)
+    assert uow.assessments.rows == {} and uow.assessments.revisions == []
+    assert uow.published == []
+
+    stored = await handlers.store(uow, checked)
+    await uow.commit()
+    assert set(uow.assessments.rows) == {a.id for a in stored}
+    assert [r.assessment_id for r in uow.assessments.revisions] == [a.id for a in stored]
+    assert [type(e) for e in uow.published] == [AssessmentSubmitted] * 2
 
 
 async def test_a_revision_replaces_the_content_commits_and_announces_the_new_state(uow):

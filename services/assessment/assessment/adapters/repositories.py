@@ -5,6 +5,7 @@ Lists are keyset pages ordered by id (shared.platform.db.keyset).
 """
 
 import abc
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assessment.domain.access import RequirementScope
@@ -85,9 +86,9 @@ class RequirementRepository(abc.ABC):
 
 class AssessmentRepository(abc.ABC):
     @abc.abstractmethod
-    async def add(self, assessment: Assessment) -> None:
-        """Store a new assessment; a second active one for the same employer, graduate and
-        period collides (unique violation), however concurrent the two submissions."""
+    async def add_many(self, new: Sequence[Assessment]) -> None:
+        """Store new assessments (in batched statements); a second active one for the same
+        employer, graduate and period collides (unique violation), however concurrent."""
 
     @abc.abstractmethod
     async def get(self, assessment_id: str) -> Assessment | None: ...
@@ -111,7 +112,7 @@ class AssessmentRepository(abc.ABC):
         """Every active assessment of graduates of the program (of one period, if given)."""
 
     @abc.abstractmethod
-    async def add_revision(self, revision: AssessmentRevision) -> None: ...
+    async def add_revisions(self, revisions: Sequence[AssessmentRevision]) -> None: ...
 
     @abc.abstractmethod
     async def history(self, assessment_id: str) -> list[AssessmentRevision]:

@@ -1,5 +1,6 @@
 """The repositories on SQLAlchemy (SQLite or PostgreSQL), one session per unit of work."""
 
+from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
@@ -122,8 +123,9 @@ class SqlAssessmentRepository(AssessmentRepository):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, assessment: Assessment) -> None:
-        await self.session.execute(assessments.insert().values(**asdict(assessment)))
+    async def add_many(self, new: Sequence[Assessment]) -> None:
+        if new:
+            await self.session.execute(assessments.insert(), [asdict(a) for a in new])
 
     async def get(self, assessment_id: str) -> Assessment | None:
         row = await find_one(self.session, assessments, assessment_id)
@@ -178,8 +180,11 @@ class SqlAssessmentRepository(AssessmentRepository):
             query = query.where(assessments.c.period == period)
         return [Assessment(**r) for r in (await self.session.execute(query)).mappings()]
 
-    async def add_revision(self, revision: AssessmentRevision) -> None:
-        await self.session.execute(assessment_revisions.insert().values(**asdict(revision)))
+    async def add_revisions(self, revisions: Sequence[AssessmentRevision]) -> None:
+        if revisions:
+            await self.session.execute(
+                assessment_revisions.insert(), [asdict(r) for r in revisions]
+            )
 
     async def history(self, assessment_id: str) -> list[AssessmentRevision]:
         result = await self.session.execute(

@@ -1,6 +1,6 @@
 """Use cases for assessments: submit (one or many), revise, withdraw; history kept for each."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any
@@ -16,8 +16,9 @@ from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
 from shared.platform.auth import Identity
 from shared.platform.db.keyset import Page
 from shared.platform.db.queries import now
-from shared.platform.errors import Conflict, Loc, NotFound, NotKnownYet, Refused, RuleViolation
+from shared.platform.errors import Conflict, Loc, NotFound, RuleViolation
 from shared.platform.ids import new_id
+from shared.platform.messaging.payloads import EventPayload
 
 ANNOUNCEMENTS = {
     "submitted": events.assessment_submitted,
@@ -100,26 +101,31 @@ async def _check_no_active_twin(
         )
 
 
-async def _record(
-    uow: AbstractAssessmentUnitOfWork,
-    assessment: Assessment,
-    *,
-    action: Action,
-    by: Identity,
-    at: Loc = (),
-) -> None:
-    """Keep this state in the history and announce it, keyed by the institution so that its
-    scoring stays in order."""
-    await uow.assessments.add_revision(
-        AssessmentRevision(
-            assessment_id=assessment.id,
-            revision=assessment.revision,
-            action=action,
-            state=assessment.state(),
-            recorded_by=by.sub,
-            recorded_at=assessment.updated_at,
-        )
+@dataclass(frozen=True)
+class NewAssessment:
+    """A submission checked and ready to store: the assessment, its first history entry and
+    its announcement."""
+
+    assessment: Assessment
+    revision: AssessmentRevision
+    announcement: EventPayload
+
+
+def _revision(assessment: Assessment, *, action: Action, by: Identity) -> AssessmentRevision:
+    return AssessmentRevision(
+        assessment_id=assessment.id,
+        revision=assessment.revision,
+        action=action,
+        state=assessment.state(),
+        recorded_by=by.sub,
+        recorded_at=assessment.updated_at,
     )
+
+
+async def _announcement(
+    uow: AbstractAssessmentUnitOfWork, assessment: Assessment, *, action: Action, at: Loc = ()
+) -> EventPayload:
+    """The event announcing this state, keyed by the institution so its scoring stays in order."""
     graduate = await uow.facts.graduate(assessment.graduate_id)
     # The graduate's program as the projection knows it now (a graduate's record holds one).
     program = await uow.facts.program(graduate.program_id) if graduate else None
@@ -129,20 +135,28 @@ async def _record(
         raise known_facts.not_known_yet(
             (*at, "graduate_id"), f"the program of graduate {assessment.graduate_id}"
         )
-    uow.publish(
-        ANNOUNCEMENTS[action](assessment, graduate=graduate, program=program, framework=framework)
+    return ANNOUNCEMENTS[action](
+        assessment, graduate=graduate, program=program, framework=framework
     )
 
 
-async def submit(
+async def _record(
+    uow: AbstractAssessmentUnitOfWork, assessment: Assessment, *, action: Action, by: Identity
+) -> None:
+    """Keep this state in the history and announce it."""
+    await uow.assessments.add_revisions([_revision(assessment, action=action, by=by)])
+    uow.publish(await _announcement(uow, assessment, action=action))
+
+
+async def prepare(
     uow: AbstractAssessmentUnitOfWork,
     identity: Identity,
     command: SubmitAssessment,
     *,
     policy: AssessmentPolicy,
     at: Loc = (),
-) -> Assessment:
-    """Store a new assessment and queue assessment.submitted (the caller commits)."""
+) -> NewAssessment:
+    """Check a new assessment and build what storing it writes (reads only)."""
     acts_for(identity, command.employer_id)
     graduate = await _check_new(uow, command, policy=policy, at=at)
     moment = now()
@@ -156,42 +170,35 @@ async def submit(
         submitted_at=moment,
         updated_at=moment,
     )
-    # Two concurrent twins both pass the check above; the partial unique index stops one.
-    await uow.assessments.add(assessment)
-    await _record(uow, assessment, action="submitted", by=identity, at=at)
-    return assessment
+    return NewAssessment(
+        assessment=assessment,
+        revision=_revision(assessment, action="submitted", by=identity),
+        announcement=await _announcement(uow, assessment, action="submitted", at=at),
+    )
 
 
-async def submit_many(
+async def store(
+    uow: AbstractAssessmentUnitOfWork, new: Sequence[NewAssessment]
+) -> list[Assessment]:
+    """Write checked submissions in batched statements and queue their events (the caller
+    commits). Two concurrent twins both pass the checks; the partial unique index stops one."""
+    await uow.assessments.add_many([n.assessment for n in new])
+    await uow.assessments.add_revisions([n.revision for n in new])
+    for n in new:
+        uow.publish(n.announcement)
+    return [n.assessment for n in new]
+
+
+async def submit(
     uow: AbstractAssessmentUnitOfWork,
     identity: Identity,
-    commands: list[SubmitAssessment],
+    command: SubmitAssessment,
     *,
     policy: AssessmentPolicy,
-) -> list[Assessment]:
-    """All items or none: every item is checked, and every failure is reported by position."""
-    created: list[Assessment] = []
-    failures: list[RuleViolation | Conflict] = []
-    for index, command in enumerate(commands):
-        try:
-            created.append(await submit(uow, identity, command, policy=policy, at=("items", index)))
-        except (RuleViolation, Conflict) as failure:  # each refusal names its item
-            failures.append(failure)
-    if failures:
-        raise _bulk_refusal(failures, total=len(commands))
-    return created
-
-
-def _bulk_refusal(failures: list[RuleViolation | Conflict], *, total: int) -> Refused:
-    # Only when every failure may pass on retry (the projection is behind) is the whole
-    # request worth retrying as it is.
-    retry = all(isinstance(f, NotKnownYet) for f in failures)
-    return Refused(
-        f"{len(failures)} of {total} items were refused; nothing was saved.",
-        errors=[f.error() for f in failures],
-        title="Conflict" if retry else "Invalid request",
-        retry_after=known_facts.RETRY_AFTER_S if retry else None,
-    )
+) -> Assessment:
+    """Store a new assessment and queue assessment.submitted (the caller commits)."""
+    (stored,) = await store(uow, [await prepare(uow, identity, command, policy=policy)])
+    return stored
 
 
 async def own(

@@ -18,12 +18,14 @@ from assessment.entrypoints.schemas import (
     ProgramSummary,
 )
 from assessment.service_layer import assessments as handlers
+from assessment.service_layer import bulk_submissions
 from assessment.service_layer.commands import ReviseAssessment, SubmitAssessment
 from assessment.service_layer.summaries import program_summary
 from assessment.service_layer.unit_of_work import assessment_uow
 from shared.platform.db.keyset import Page
 from shared.platform.messaging.unit_of_work import UnitOfWork
 from shared.platform.names import API_PREFIX
+from shared.platform.web.deps import ReadUnitOfWorkFactory
 from shared.platform.web.idempotency import CreateOnce
 from shared.platform.web.identity import CurrentIdentity
 from shared.platform.web.pagination import Cursor, Limit
@@ -53,13 +55,23 @@ async def submit_assessment(
     "outcome and saves nothing twice; a 503 with `Retry-After` means nothing was saved.",
 )
 async def submit_assessments(
-    body: BulkAssessmentCreate, identity: CurrentIdentity, policy: PolicyDep, create: CreateOnce
+    body: BulkAssessmentCreate,
+    identity: CurrentIdentity,
+    policy: PolicyDep,
+    create: CreateOnce,
+    reads: ReadUnitOfWorkFactory,
 ) -> JSONResponse:
+    if (replay := await create.replayed(body)) is not None:
+        return replay
     commands = [SubmitAssessment(**item.model_dump()) for item in body.items]
+    # Checked first, without the write lock (SQLite) that the batched inserts then take briefly.
+    async with reads() as uow:
+        checked = await bulk_submissions.prepare_many(
+            assessment_uow(uow), identity, commands, policy=policy
+        )
 
     async def run(uow: UnitOfWork) -> dict[str, Any]:
-        created = await handlers.submit_many(assessment_uow(uow), identity, commands, policy=policy)
-        return {"items": created}
+        return {"items": await handlers.store(assessment_uow(uow), checked)}
 
     return await create(body, public=BulkAssessmentPublic, run=run)
 
