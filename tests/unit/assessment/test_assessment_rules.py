@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from assessment.domain.eligibility import Employment, covers_period, months_before
 from assessment.domain.framework_rules import check_codes_unique, check_known_codes
-from assessment.domain.summary import distribution, summarize
+from assessment.domain.summary import SummaryRules, distribution, summarize
 
 from shared.platform.errors import RuleViolation
 
@@ -79,8 +79,10 @@ def test_a_code_used_twice_in_a_framework_is_refused_where_it_repeats():
     check_codes_unique(FRAMEWORK)
 
 
-def assessment(overall, *, ratings=None, hire=True, comment=None):
+def assessment(overall, *, ratings=None, hire=True, comment=None, employer="e", graduate="g"):
     return {
+        "employer_id": employer,
+        "graduate_id": graduate,
         "overall_satisfaction": overall,
         "preparedness": 3,
         "would_hire_again": hire,
@@ -101,31 +103,35 @@ def test_distribution_counts_every_scale_point_and_the_unrated():
 
 
 def test_a_summary_below_the_small_cell_threshold_shows_only_its_size_and_why():
-    small = summarize([assessment(5)] * 4, competencies=["a.one"], min_cell=5)
+    rows = [assessment(5, employer=f"e{i}", graduate=f"g{i}") for i in range(4)]
+    small = summarize(rows, competencies=["a.one"], rules=SummaryRules(min_assessments=5))
     assert small == {
         "n": 4,
         "suppressed": True,
-        "reason": "fewer than 5 assessments: not shown, to protect those assessed",
+        "reason": "fewer than 5 assessments: not shown, to protect them",
     }
 
 
-def test_a_summary_at_the_threshold_shows_distributions_and_comments():
+def test_a_summary_with_enough_behind_it_shows_distributions_but_no_comments():
     rows = [
-        assessment(4, ratings={"a.one": 2}, comment="good"),
-        assessment(4, ratings={"a.one": None}, hire=False),
-        *[assessment(5, ratings={"a.one": 5}) for _ in range(3)],
+        assessment(4, ratings={"a.one": 2}, comment="good", employer="e0", graduate="g0"),
+        assessment(4, ratings={"a.one": None}, hire=False, employer="e1", graduate="g1"),
+        *[
+            assessment(5, ratings={"a.one": 5}, employer=f"e{i}", graduate=f"g{i}")
+            for i in range(2, 7)
+        ],
     ]
-    shown = summarize(rows, competencies=["a.one", "a.two"], min_cell=5)
-    assert shown["n"] == 5 and shown["suppressed"] is False
-    assert shown["overall_satisfaction"]["4"] == 2 and shown["overall_satisfaction"]["5"] == 3
+    shown = summarize(rows, competencies=["a.one", "a.two"], rules=SummaryRules())
+    assert shown["n"] == 7 and shown["suppressed"] is False
+    assert shown["overall_satisfaction"]["4"] == 2 and shown["overall_satisfaction"]["5"] == 5
     assert shown["competencies"]["a.one"] == {
         "1": 0,
         "2": 1,
         "3": 0,
         "4": 0,
-        "5": 3,
+        "5": 5,
         "not_rated": 1,
     }
-    assert shown["competencies"]["a.two"]["not_rated"] == 5
-    assert shown["would_hire_again"] == {"yes": 4, "no": 1}
-    assert shown["comments"] == ["good"]
+    assert shown["competencies"]["a.two"]["not_rated"] == 7
+    assert shown["would_hire_again"] == {"yes": 6, "no": 1}
+    assert "comments" not in shown and "good" not in str(shown)

@@ -165,15 +165,16 @@ class AssessmentRevisionPublic(_Public):
 
 
 class ProgramSummary(BaseModel):
-    """De-identified distributions of a program's active assessments (small cells withheld)."""
+    """De-identified distributions of a program's active assessments of one period (withheld
+    unless enough assessments, graduates and employers stand behind them); a competency's
+    distribution is null when too few employers rated it."""
 
     program_id: str
-    period: int | None
+    period: int
     n: int
     suppressed: bool
     reason: str | None
     overall_satisfaction: dict[str, int] | None = None
     preparedness: dict[str, int] | None = None
     would_hire_again: dict[str, int] | None = None
-    competencies: dict[str, dict[str, int]] | None = None
-    comments: list[str] | None = None
+    competencies: dict[str, dict[str, int] | None] | None = None

@@ -4,7 +4,7 @@ from dataclasses import asdict
 from typing import Any
 
 from assessment.domain.access import may_see_program_summary
-from assessment.domain.summary import summarize
+from assessment.domain.summary import SummaryRules, summarize
 from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
 from shared.platform.auth import Identity
 from shared.platform.errors import NotFound
@@ -15,11 +15,11 @@ async def program_summary(
     identity: Identity,
     *,
     program_id: str,
-    period: int | None,
-    min_cell: int,
+    period: int,
+    rules: SummaryRules,
 ) -> dict[str, Any]:
-    """Distributions of the program's active assessments (of ``period``, if given), or only
-    their number when fewer than ``min_cell`` exist."""
+    """Distributions of the program's active assessments of ``period``, or only their number
+    and why they are withheld (domain/summary.py)."""
     program = await uow.facts.program(program_id)
     if program is None:
         raise NotFound("program", program_id)
@@ -34,7 +34,5 @@ async def program_summary(
     return {
         "program_id": program_id,
         "period": period,
-        **summarize(
-            [asdict(a) for a in assessments], competencies=sorted(codes), min_cell=min_cell
-        ),
+        **summarize([asdict(a) for a in assessments], competencies=sorted(codes), rules=rules),
     }

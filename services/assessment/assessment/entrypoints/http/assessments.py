@@ -1,12 +1,13 @@
 """/assessments: employers assess the graduates they employ; institutions see summaries."""
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from assessment.adapters.repositories import AssessmentFilter
 from assessment.domain.model import Assessment, AssessmentRevision
+from assessment.domain.summary import SummaryRules
 from assessment.entrypoints.deps import PolicyDep, SettingsDep, UowFactoryDep
 from assessment.entrypoints.schemas import (
     AssessmentCreate,
@@ -94,18 +95,21 @@ async def list_assessments(
 @router.get(
     "/summary",
     response_model=ProgramSummary,
-    summary="A program's assessments, de-identified, where at least min_cell_size exist",
+    summary="A program's assessments of one period, de-identified, where enough stand behind",
 )
 async def summarize_program(
     program_id: str,
+    period: Annotated[int, Query(ge=2000, le=2100, description="one year: never pooled")],
     identity: CurrentIdentity,
     uow_factory: UowFactoryDep,
     settings: SettingsDep,
-    period: int | None = None,
 ) -> dict[str, Any]:
+    rules = SummaryRules(
+        min_assessments=settings.min_cell_size, min_employers=settings.min_employers
+    )
     async with uow_factory() as uow:
         return await program_summary(
-            uow, identity, program_id=program_id, period=period, min_cell=settings.min_cell_size
+            uow, identity, program_id=program_id, period=period, rules=rules
         )
 
 
