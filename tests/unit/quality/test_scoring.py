@@ -149,7 +149,7 @@ def test_a_competency_reports_mean_share_satisfied_and_distribution_with_not_rat
 def test_a_competency_rated_seven_times_is_suppressed_and_hides_its_only_sibling() -> None:
     card = scorecard()
     t2, t1 = card.competencies["T2"], card.competencies["T1"]
-    assert t2.mean == Figure.hidden(n=7, reason="fewer than 8 assessments")
+    assert t2.mean == Figure.hidden(n=7, reason="fewer than 10 assessments")
     assert t2.satisfied == Figure.hidden(n=7, reason="fewer than 10 assessments")
     assert t2.distribution is None
     # The technical domain is published, so T1 alone would give T2 away: domain − T1 = T2.
@@ -159,7 +159,7 @@ def test_a_competency_rated_seven_times_is_suppressed_and_hides_its_only_sibling
     assert not card.domains["technical"].mean.suppressed
 
 
-def test_a_mean_is_published_from_eight_ratings_and_suppressed_at_seven() -> None:
+def test_a_mean_is_never_published_where_the_share_of_the_same_ratings_is_hidden() -> None:
     def only_x(count: int) -> Scorecard:
         tally = ScopeTally.from_states(
             {**s, "ratings": {"X": 4 if i % 2 else 3} if i < count else {"X": None}}
@@ -167,10 +167,13 @@ def test_a_mean_is_published_from_eight_ratings_and_suppressed_at_seven() -> Non
         )
         return score(tally, outcomes=OUTCOMES, coverage=COVERAGE, domains={})
 
-    assert_mean(only_x(8).competencies["X"].mean, [3, 4] * 4)
-    assert only_x(8).competencies["X"].satisfied.reason == "fewer than 10 assessments"
-    assert only_x(7).competencies["X"].mean == Figure.hidden(n=7, reason="fewer than 8 assessments")
-    assert only_x(7).indicators["competency_mean"].reason == "fewer than 8 assessments"
+    for count in (8, 9):  # channel 7: the mean and its interval would give the ratings away
+        x = only_x(count).competencies["X"]
+        assert x.satisfied.reason == "fewer than 10 assessments"
+        assert x.mean == Figure.hidden(n=count, reason="fewer than 10 assessments")
+        assert only_x(count).indicators["competency_mean"].reason == "fewer than 10 assessments"
+    assert_mean(only_x(10).competencies["X"].mean, [3, 4] * 5)
+    assert not only_x(10).competencies["X"].satisfied.suppressed
 
 
 def test_four_distinct_employers_suppress_every_assessment_figure_but_not_the_outcomes() -> None:

@@ -42,7 +42,11 @@ def suppression_reason(
     outcome of unemployed graduates names no employer). The first failing rule is reported;
     `counted` names what `n` counts in that reason (employment outcomes count graduates).
     """
-    minimum = thresholds.min_share_n if kind is FigureKind.SHARE else thresholds.min_mean_n
+    minimum = thresholds.min_share_n
+    if kind is FigureKind.MEAN:
+        # One threshold for a cell's share and its mean: n, a mean and its interval give Σx
+        # and Σx², from which a few ratings' distribution (the hidden share) can be read back.
+        minimum = max(thresholds.min_mean_n, thresholds.min_share_n)
     if n < minimum:
         return f"fewer than {minimum} {counted}"
     if employers is not None and employers < thresholds.min_employers:
