@@ -3,6 +3,8 @@
 import math
 from statistics import NormalDist
 
+from quality.domain.suppression import DOMINANCE_REASON
+
 from tests.integration.assessment.world import PERIOD, World, default_framework, employ, settled
 from tests.integration.registry.conftest import (
     MINISTRY,
@@ -145,9 +147,14 @@ async def test_a_withdrawal_subtracts_exactly_and_small_cells_are_suppressed(ser
         program,
         until=lambda c: c["indicators"]["employer_satisfaction"]["n"] == 10,
     )
+    # 10 left by 5 employers, 2 each: without any one of them 8 would remain, below the 10 a
+    # share needs, so the figure is withheld (the dominance rule) while its n says 12 − 2.
     satisfaction = card["indicators"]["employer_satisfaction"]
-    assert satisfaction["value"] == 0.7  # 7 of the remaining 10
-    assert math.isclose(satisfaction["ci_low"], wilson(7, 10)[0], abs_tol=1e-9)
+    assert satisfaction["value"] is None and satisfaction["reason"] == DOMINANCE_REASON
+    ministry_view = await quality.get(
+        f"/api/v1/quality/program/{program}?period={PERIOD}", headers=MINISTRY
+    )
+    assert ministry_view.json()["indicators"]["employer_satisfaction"]["n"] == 10
 
     second = worlds[1]
     theirs = await assessment.get("/api/v1/assessments", headers=second.as_employer)

@@ -19,6 +19,7 @@ from quality.domain.scorecard import (
     Scorecard,
 )
 from quality.domain.scoring import score
+from quality.domain.suppression import DOMINANCE_REASON, SuppressionThresholds
 
 # Textbook critical values at 90%: z = Φ⁻¹(0.95); t(0.95; df) from printed tables.
 Z90 = 1.6448536269514722
@@ -26,6 +27,7 @@ T90 = {
     7: 1.894579,
     8: 1.859548,
     9: 1.833113,
+    10: 1.812461,
     18: 1.734064,
     19: 1.729133,
     21: 1.720743,
@@ -139,7 +141,11 @@ def test_competency_mean_pools_every_rating_of_every_competency() -> None:
 
 
 def test_a_competency_reports_mean_share_satisfied_and_distribution_with_not_rated() -> None:
-    f2 = scorecard().competencies["F2"]
+    # Ten ratings by six employers: with the default 10 the largest employer would dominate, so
+    # a methodology with a lower bar shows the figures this test computes by hand.
+    lower = SuppressionThresholds(min_share_n=8, min_mean_n=8)
+    methodology = Methodology(version=9, weights=DEFAULT_METHODOLOGY.weights, thresholds=lower)
+    f2 = scorecard(methodology=methodology).competencies["F2"]
     assert_mean(f2.mean, rated("F2"))
     assert_share(f2.satisfied, 8, 10)
     assert f2.distribution == {"1": 0, "2": 0, "3": 2, "4": 6, "5": 2, "not_rated": 2}
@@ -161,9 +167,9 @@ def test_a_competency_rated_seven_times_is_suppressed_and_hides_its_only_sibling
 
 def test_a_mean_is_never_published_where_the_share_of_the_same_ratings_is_hidden() -> None:
     def only_x(count: int) -> Scorecard:
-        tally = ScopeTally.from_states(
+        tally = ScopeTally.from_states(  # twelve employers, one assessment each
             {**s, "ratings": {"X": 4 if i % 2 else 3} if i < count else {"X": None}}
-            for i, s in enumerate(states())
+            for i, s in enumerate(states(employers=12))
         )
         return score(tally, outcomes=OUTCOMES, coverage=COVERAGE, domains={})
 
@@ -172,8 +178,9 @@ def test_a_mean_is_never_published_where_the_share_of_the_same_ratings_is_hidden
         assert x.satisfied.reason == "fewer than 10 assessments"
         assert x.mean == Figure.hidden(n=count, reason="fewer than 10 assessments")
         assert only_x(count).indicators["competency_mean"].reason == "fewer than 10 assessments"
-    assert_mean(only_x(10).competencies["X"].mean, [3, 4] * 5)
-    assert not only_x(10).competencies["X"].satisfied.suppressed
+    # Eleven: without any one employer, ten remain (the dominance rule).
+    assert_mean(only_x(11).competencies["X"].mean, [3, 4] * 5 + [3])
+    assert not only_x(11).competencies["X"].satisfied.suppressed
 
 
 def test_four_distinct_employers_suppress_every_assessment_figure_but_not_the_outcomes() -> None:
@@ -355,7 +362,7 @@ def card_of(tally: ScopeTally) -> Scorecard:
 
 
 def test_a_program_with_seven_assessments_takes_its_smallest_published_sibling_with_it() -> None:
-    small, medium, large = cell("s", 7), cell("m", 11), cell("l", 12)
+    small, medium, large = cell("s", 7), cell("m", 11, employers=11), cell("l", 12, employers=12)
     parent = card_of(ScopeTally.combine([small, medium, large]))
     children = {"small": card_of(small), "medium": card_of(medium), "large": card_of(large)}
     family = secondary_suppress(parent, children)
@@ -542,3 +549,26 @@ def test_no_suppressed_figure_is_the_parent_minus_its_published_children(childre
 def test_a_satisfied_threshold_outside_two_to_five_is_refused() -> None:
     with pytest.raises(ValueError, match="satisfied threshold"):
         Methodology(version=3, weights=DEFAULT_METHODOLOGY.weights, satisfied_threshold=6)
+
+
+def test_a_cell_one_employer_dominates_is_hidden_so_it_cannot_subtract_its_own() -> None:
+    # Channel 6 of the publication issue: one employer wrote 46 of 50 assessments.
+    dominated = ScopeTally.from_states(
+        {**s, "assessment_id": f"a{i}", "graduate_id": f"g{i}", "employer_id": "big"}
+        if i < 46
+        else {**s, "assessment_id": f"a{i}", "graduate_id": f"g{i}", "employer_id": f"e{i}"}
+        for i, s in enumerate(states(employers=1, count=12) * 5)
+        if i < 50
+    )
+    card = score(dominated, outcomes=OUTCOMES, coverage=COVERAGE, domains=DOMAINS)
+    assert card.indicators["employer_satisfaction"].reason == DOMINANCE_REASON
+    assert card.indicators["employer_satisfaction"].value is None
+    # Employment outcomes describe graduates, not employers: the rule does not apply to them.
+    assert not card.indicators["employed_12m"].suppressed
+    balanced = ScopeTally.from_states(
+        {**s, "assessment_id": f"a{i}", "graduate_id": f"g{i}", "employer_id": f"e{i % 10}"}
+        for i, s in enumerate(states(employers=1, count=12) * 5)
+        if i < 50
+    )
+    shown = score(balanced, outcomes=OUTCOMES, coverage=COVERAGE, domains=DOMAINS)
+    assert not shown.indicators["employer_satisfaction"].suppressed

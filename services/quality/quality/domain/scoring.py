@@ -32,23 +32,26 @@ from quality.domain.scorecard import (
     Scorecard,
     published_index,
 )
-from quality.domain.suppression import FigureKind, suppression_reason
+from quality.domain.suppression import FigureKind, dominance_reason, suppression_reason
 
 
 @dataclass(frozen=True)
 class _Rules:
     methodology: Methodology
-    employers: int  # distinct employers behind the figures judged
+    by_employer: Mapping[str, int]  # assessments per distinct employer behind the figures
     graduates: int  # distinct graduates behind them
 
     def counting(self, tally: ScopeTally, codes: Iterable[str]) -> "_Rules":
-        """The rules for a figure built on the ratings of `codes`: only who rated them counts."""
-        employers: set[str] = set()
+        """The rules for a figure built on the ratings of `codes`: only who rated them counts
+        (an employer's assessments: the most it rated any one of the codes, as the figure's n
+        counts the most-rated code's assessments)."""
+        by_employer: dict[str, int] = {}
         graduates: set[str] = set()
         for code in codes:
-            employers.update(tally.competency_employers.get(code, ()))
+            for employer, count in tally.competency_employers.get(code, {}).items():
+                by_employer[employer] = max(by_employer.get(employer, 0), count)
             graduates.update(tally.competency_graduates.get(code, ()))
-        return replace(self, employers=len(employers), graduates=len(graduates))
+        return replace(self, by_employer=by_employer, graduates=len(graduates))
 
     def share(self, tally: ProportionTally, *, assessments: int | None = None) -> Figure:
         # A pooled figure has more ratings than assessments; the rules count assessments.
@@ -69,13 +72,18 @@ class _Rules:
         return self.share(satisfied, assessments=assessments)
 
     def _reason(self, kind: FigureKind, n: int) -> str | None:
-        return suppression_reason(
-            kind=kind,
-            n=n,
-            employers=self.employers,
-            graduates=self.graduates,
-            thresholds=self.methodology.thresholds,
-        ) or ("no assessments" if n == 0 else None)
+        thresholds = self.methodology.thresholds
+        return (
+            suppression_reason(
+                kind=kind,
+                n=n,
+                employers=len(self.by_employer),
+                graduates=self.graduates,
+                thresholds=thresholds,
+            )
+            or ("no assessments" if n == 0 else None)
+            or dominance_reason(kind=kind, n=n, by_employer=self.by_employer, thresholds=thresholds)
+        )
 
 
 def score(
@@ -87,7 +95,7 @@ def score(
     methodology: Methodology = DEFAULT_METHODOLOGY,
 ) -> Scorecard:
     """Every figure of one scope; `domains` maps competency codes to domain codes."""
-    rules = _Rules(methodology, employers=len(tally.employers), graduates=len(tally.graduates))
+    rules = _Rules(methodology, by_employer=tally.employers, graduates=len(tally.graduates))
     competencies = sorted(set(tally.competencies) | set(tally.not_rated) | set(domains))
     ratings = {code: tally.competencies.get(code, MeanTally()) for code in competencies}
     # Rating figures count the distinct employers and graduates who rated them, not the scope's:

@@ -56,6 +56,29 @@ def suppression_reason(
     return None
 
 
+DOMINANCE_REASON = "one employer wrote most of these assessments"
+
+
+def dominance_reason(
+    *,
+    kind: FigureKind,
+    n: int,
+    by_employer: Mapping[str, int],
+    thresholds: SuppressionThresholds = DEFAULT_THRESHOLDS,
+) -> str | None:
+    """Why a figure that passes the small-cell rules is still hidden: with its largest
+    employer's assessments taken away, the rest would not pass them, so that employer could
+    subtract its own and learn the others'. ``by_employer``: assessments per employer."""
+    if not by_employer:
+        return None
+    rest = n - max(by_employer.values())
+    employers = len(by_employer) - 1
+    kept = suppression_reason(
+        kind=kind, n=rest, employers=employers, graduates=None, thresholds=thresholds
+    )
+    return DOMINANCE_REASON if kept is not None else None
+
+
 @dataclass(frozen=True)
 class SecondarySuppression:
     """Outcome for one parent cell and its children."""
