@@ -1,13 +1,15 @@
 """The quality use cases on the in-memory unit of work: assessment events into cell tallies,
 registry facts into dirty marks, methodology publication, alerts and a publication window."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from quality.adapters.repositories import AlertFilter
+from quality.domain.alerts import WITHHELD
 from quality.domain.cells import ScopeTally
-from quality.domain.model import COUNTRY
-from quality.service_layer import aggregation, methodology, registry_events
+from quality.domain.model import COUNTRY, StoredScore
+from quality.service_layer import aggregation, methodology, reading, registry_events
 from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.publisher import publish_changes
 
@@ -226,6 +228,40 @@ async def test_an_alert_is_raised_once_when_the_index_crosses_the_threshold(uow)
     assert raised.detail == {"index": 42.0, "threshold": 50, "previous_index": 61.0}
     assert raised.partition_key() == "p1"
     assert [a.id for a in uow.alerts.rows] == [raised.alert_id]
+
+
+async def test_an_alert_keeps_no_value_its_scorecard_no_longer_publishes(uow):
+    # Channel 8 of the publication issue: a value published once and hidden later.
+    key = ("program", "p1")
+    await raise_alerts(uow, key, period=PERIOD, card=card(42.0), before=card(61.0), threshold=50)
+
+    async def stored(index: float | None) -> None:
+        await uow.scores.save(
+            StoredScore(
+                scope="program",
+                scope_id="p1",
+                period=PERIOD,
+                pooled=False,
+                methodology_version=1,
+                card=card(index),
+                computed_at=datetime.now(UTC),
+            )
+        )
+
+    async def listed() -> dict[str, Any]:
+        page = await reading.published_alerts(uow, AlertFilter(), limit=10, cursor=None)
+        (alert,) = page.items
+        return alert["detail"]
+
+    await stored(42.0)
+    assert await listed() == {"index": 42.0, "threshold": 50, "previous_index": 61.0}
+    await stored(None)  # the index is withheld now
+    assert await listed() == {
+        "index": None,
+        "threshold": 50,
+        "previous_index": None,
+        "withheld": WITHHELD,
+    }
 
 
 async def test_a_window_announces_each_changed_scope_once_and_then_nothing(uow):

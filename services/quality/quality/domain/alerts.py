@@ -58,3 +58,50 @@ def gap_details(gaps: dict[str, Any], *, known: set[str]) -> list[Detail]:
         for code, gap in gaps.items()
         if gap["quadrant"] == "concentrate_here" and code not in known
     ]
+
+
+WITHHELD = "the figures this alert cited are no longer published"
+# The values each kind of alert cites: the detail keys, and where they stand in a scorecard.
+_CITED = {
+    "index_below_threshold": ("index", "previous_index"),
+    "significant_drop": (
+        "value",
+        "ci_low",
+        "ci_high",
+        "previous_value",
+        "previous_ci_low",
+        "previous_ci_high",
+    ),
+    "competency_gap": ("performance", "gap"),
+}
+
+
+def _published(figure: dict[str, Any] | None) -> bool:
+    return figure is not None and not figure.get("suppressed", True)
+
+
+def still_published(
+    kind: str, detail: Detail, *, card: Card | None, last_year: Card | None
+) -> bool:
+    """Whether every figure an alert cites is published in the scorecards as they are now."""
+    if card is None:
+        return False
+    if kind == "index_below_threshold":
+        return card["index"].get("value") is not None
+    if kind == "significant_drop":
+        return last_year is not None and all(
+            _published(c["indicators"].get("employer_satisfaction")) for c in (card, last_year)
+        )
+    if kind == "competency_gap":
+        competency = card["competencies"].get(detail.get("competency", ""))
+        return competency is not None and _published(competency.get("mean"))
+    return False
+
+
+def as_published(kind: str, detail: Detail, *, card: Card | None, last_year: Card | None) -> Detail:
+    """The alert's detail with the values it cites withheld where the scorecards no longer
+    publish them: an alert never keeps a value that was published once and is hidden now."""
+    if still_published(kind, detail, card=card, last_year=last_year):
+        return detail
+    cited = _CITED.get(kind, ())
+    return {**{k: (None if k in cited else v) for k, v in detail.items()}, "withheld": WITHHELD}

@@ -3,7 +3,8 @@
 from dataclasses import replace
 from typing import Any
 
-from quality.adapters.repositories import ScoreFilter
+from quality.adapters.repositories import AlertFilter, ScoreFilter
+from quality.domain.alerts import as_published
 from quality.domain.methodology import from_json
 from quality.domain.model import ScopeKey, StoredScore
 from quality.domain.ranking import rank
@@ -124,3 +125,23 @@ async def rankings(
         }
         for r in ranked
     ]
+
+
+async def published_alerts(
+    uow: AbstractQualityUnitOfWork, narrowed: AlertFilter, *, limit: int, cursor: str | None
+) -> Page[dict[str, Any]]:
+    """A page of alerts, each citing only values its scorecards still publish."""
+    page = await uow.alerts.page(narrowed, limit=limit, cursor=cursor)
+    items = []
+    for alert in page.items:
+        key = (alert["scope"], alert["scope_id"])
+        card = await uow.scores.get(key, period=alert["period"], pooled=False)
+        last_year = await uow.scores.get(key, period=alert["period"] - 1, pooled=False)
+        detail = as_published(
+            alert["kind"],
+            alert["detail"],
+            card=card.card if card else None,
+            last_year=last_year.card if last_year else None,
+        )
+        items.append({**alert, "detail": detail})
+    return Page(items=items, next_cursor=page.next_cursor)

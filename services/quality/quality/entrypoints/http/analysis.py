@@ -34,7 +34,7 @@ async def list_alerts(
 ) -> Page[dict[str, Any]]:
     narrowed = AlertFilter(scope=scope, scope_id=scope_id, period=period, kind=kind)
     async with uow_factory() as uow:
-        return await uow.alerts.page(narrowed, limit=limit, cursor=cursor)
+        return await reading.published_alerts(uow, narrowed, limit=limit, cursor=cursor)
 
 
 @router.get(
