@@ -32,6 +32,7 @@ from shared.platform.names import dead_letter_topic
 from shared.platform.settings import ServiceSettings
 from shared.platform.web.health import operations_router
 from shared.platform.web.middleware import (
+    ConditionalGetMiddleware,
     HttpMetricsMiddleware,
     RequestBudgetMiddleware,
     RequestIdMiddleware,
@@ -254,6 +255,7 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     app.state.metrics_registry = registry
     app.state.token_verifier = TokenVerifier(spec.settings.auth)
     install_problem_handlers(app)
+    app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(RequestBudgetMiddleware, budget_s=spec.settings.request_budget_s)
     app.add_middleware(HttpMetricsMiddleware, registry=registry)
     app.add_middleware(RequestIdMiddleware)

@@ -1,5 +1,6 @@
 """Pure ASGI middleware (cheap on the hot path): request ids, budgets and HTTP metrics."""
 
+import hashlib
 import logging
 import re
 import time
@@ -112,3 +113,70 @@ class HttpMetricsMiddleware:
             route = getattr(scope.get("route"), "path", "unmatched")
             self.requests.labels(scope["method"], route, str(status)).inc()
             self.latency.labels(scope["method"], route).observe(time.perf_counter() - started)
+
+
+class ConditionalGetMiddleware:
+    """ETag and If-None-Match for JSON reads: a client that has the current answer gets a 304
+    with no body. The tag is a hash of the body, so it changes exactly when the answer does.
+
+    Answers depend on who asks (roles see different figures), so they are ``private`` and vary
+    by ``Authorization``; ``no-cache`` makes every reuse a revalidation. Anything that is not a
+    200 JSON answer to GET or HEAD (streams, errors, writes) passes through untouched.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        wanted = dict(scope["headers"]).get(b"if-none-match", b"")
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def hold_json(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                # An answer tagged already (a service's, relayed by the gateway) passes as it is.
+                if message["status"] == 200 and _is_json(message) and not _tagged(message):
+                    start = message
+                    return
+            elif start is not None and message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await _send_tagged(send, start, b"".join(chunks), wanted)
+                return
+            await send(message)
+
+        await self.app(scope, receive, hold_json)
+
+
+def _tagged(start: Message) -> bool:
+    return any(name.lower() == b"etag" for name, _ in start.get("headers", []))
+
+
+def _is_json(start: Message) -> bool:
+    content_type = dict(start.get("headers", [])).get(b"content-type", b"")
+    return bool(content_type.split(b";")[0].strip() == b"application/json")
+
+
+async def _send_tagged(send: Send, start: Message, body: bytes, wanted: bytes) -> None:
+    tag = b'W/"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+    headers = [
+        (name, value)
+        for name, value in start.get("headers", [])
+        if name.lower() not in (b"etag", b"cache-control", b"vary", b"content-length")
+    ]
+    headers += [
+        (b"etag", tag),
+        (b"cache-control", b"private, no-cache"),
+        (b"vary", b"Authorization"),
+    ]
+    if tag in [t.strip() for t in wanted.split(b",")] or wanted.strip() == b"*":
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({**start, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
