@@ -161,8 +161,8 @@ async def test_an_overlapping_employment_with_the_same_employer_is_a_conflict(re
     await record(registry, graduate, employer, start_date="2024-01-01", end_date="2024-06-30")
     for start, end in (
         ("2024-06-30", None),
-        ("2023-01-01", "2024-01-01"),
-        ("2023-01-01", None),
+        ("2024-01-01", "2024-01-01"),
+        ("2024-01-01", None),
         ("2024-03-01", "2024-04-01"),
     ):
         clash = await registry.post(
@@ -331,3 +331,19 @@ async def test_employment_events_are_cloudevents_keyed_by_the_graduates_institut
     ended = json.loads(mine[1].value)
     assert ended["subject"] == f"employments/{job['id']}"
     assert ended["data"]["end_date"] == "2025-01-31"
+
+
+async def test_an_employment_starting_before_the_graduation_year_is_refused(registry):
+    # Found: an employer recorded an employment "from 2000-01-01" (201) and so became the
+    # employer of a graduate it never employed.
+    _, _, graduate, employer = await world(registry)
+    for start in ("2000-01-01", "2023-12-31"):
+        refused = await registry.post(
+            "/api/v1/employments",
+            headers=as_employer(employer),
+            json=employment_body(graduate, employer, start_date=start),
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.json()["errors"][0]["loc"] == ["body", "start_date"]
+        assert "graduat" in refused.json()["detail"]
+    assert await record(registry, graduate, employer, start_date="2024-01-01")

@@ -70,6 +70,9 @@ async def test_an_overlapping_period_at_the_same_employer_is_a_conflict():
     [
         ({"isco_code": "9999"}, "isco_code"),
         ({"end_date": date(2024, 8, 31)}, "end_date"),
+        # The trusted-inputs issue: an employer claimed a graduate "since 2000-01-01".
+        ({"start_date": date(2000, 1, 1)}, "start_date"),
+        ({"start_date": date(2023, 12, 31)}, "start_date"),
     ],
 )
 async def test_an_employment_breaking_a_rule_is_refused_naming_the_field(change, field):

@@ -93,6 +93,16 @@ def check_period(start_date: date, end_date: date | None) -> None:
         raise RuleViolation("end_date", "end_date may not be before start_date")
 
 
+def check_start_after_graduation(start_date: date, graduation_year: int) -> None:
+    """An employment counted for a graduate starts in the graduation year or later: an earlier
+    start (a claim "since 2000") would make anyone the employer of anyone."""
+    if start_date.year < graduation_year:
+        raise RuleViolation(
+            "start_date",
+            f"start_date is before the graduate's graduation year ({graduation_year})",
+        )
+
+
 def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:
     """Closed date ranges; an open end runs forever."""
     return start_a <= (end_b or date.max) and start_b <= (end_a or date.max)

@@ -45,6 +45,7 @@ async def record(
     rules.check_period(command.start_date, command.end_date)
     await require_organization(uow, command.employer_id, field="employer_id")
     graduate = await require_graduate(uow, command.graduate_id)
+    rules.check_start_after_graduation(command.start_date, graduate.graduation_year)
     await check_no_overlap(uow, command)
     at = now()
     employment = Employment(**asdict(command), id=new_id(), created_at=at, updated_at=at)
