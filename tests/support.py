@@ -35,6 +35,26 @@ async def eventually(
     return result
 
 
+async def stays(
+    probe: Callable[[], Awaitable[T]],
+    *,
+    holds: Callable[[T], bool],
+    for_s: float = 1.0,
+    interval_s: float = 0.1,
+    what: str = "condition",
+) -> T:
+    """Poll ``probe`` for ``for_s`` seconds and fail as soon as ``holds(result)`` does not: a
+    negative check ("nothing else arrives") that looks, rather than sleeping and hoping."""
+    deadline = time.monotonic() + for_s
+    while True:
+        result = await probe()
+        if not holds(result):
+            raise AssertionError(f"{what} stopped holding; now: {result!r}")
+        if time.monotonic() > deadline:
+            return result
+        await asyncio.sleep(interval_s)
+
+
 async def create_postgres_database() -> str:
     """A fresh, empty PostgreSQL database; returns its SQLAlchemy async URL."""
     name = f"ec_test_{uuid4().hex[:12]}"

@@ -20,7 +20,7 @@ from tests.integration.ledger import (
     world,
 )
 from tests.integration.topic_reader import read_topic
-from tests.support import eventually
+from tests.support import eventually, stays
 
 
 async def produce_raw(bootstrap_servers: str, *, value: bytes, key: bytes, headers=None) -> None:
@@ -49,8 +49,7 @@ async def test_each_committed_event_takes_effect_once_in_commit_order_per_key(
         applied = await eventually(
             w.applied, until=lambda rows: len(rows) >= 40, what="40 entries applied"
         )
-        await asyncio.sleep(0.5)
-        assert len(await w.applied()) == 40
+        await stays(w.applied, holds=lambda rows: len(rows) == 40, what="exactly 40 applied")
     for account in ("a", "b"):
         assert [seq for acc, seq, _ in applied if acc == account] == list(range(1, 21))
 
@@ -176,3 +175,35 @@ async def test_a_backlog_is_applied_in_batches_each_event_once_in_far_fewer_tran
     assert [seq for _, seq, _ in applied] == list(range(1, 201))
     assert processed == 200
     assert transactions <= 200 / 10  # batches of many events, not one commit per event
+
+
+async def test_two_replicas_share_the_partitions_and_apply_every_event_once_in_order(
+    make_database_url, broker
+):
+    async with world(make_database_url, broker) as w:
+        consumer_db = w.consumer.engine.url.render_as_string(hide_password=False)
+        replica = await start_consumer(consumer_db, broker.bootstrap_servers)
+        try:
+            both = await eventually(
+                lambda: asyncio.sleep(
+                    0, [r.consumers[0].assignment for r in (w.consumer, replica)]
+                ),
+                until=lambda parts: all(parts) and not parts[0] & parts[1],
+                what="both replicas assigned partitions",
+            )
+            assert len(both[0] | both[1]) == 3  # every partition, each to one replica
+            accounts = [f"acct-{n}" for n in range(12)]
+            for seq in range(1, 6):
+                await w.commit_entries(entries_of(accounts, seq))
+            applied = await eventually(
+                w.applied, until=lambda rows: len(rows) >= 60, what="60 entries applied"
+            )
+            await stays(w.applied, holds=lambda rows: len(rows) == 60, what="exactly 60")
+        finally:
+            await stop(replica)
+    for account in accounts:
+        assert [seq for acc, seq, _ in applied if acc == account] == [1, 2, 3, 4, 5]
+
+
+def entries_of(accounts: list[str], seq: int) -> list[EntryAdded]:
+    return [EntryAdded(account=account, seq=seq) for account in accounts]
