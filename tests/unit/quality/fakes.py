@@ -7,7 +7,8 @@ counted (``FakeScoringQueries.outcomes``).
 """
 
 import copy
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
@@ -110,6 +111,14 @@ class FakeScores(ScoreRepository):
 
     async def delete(self, key: ScopeKey, *, period: int, pooled: bool) -> None:
         self.rows.pop((*key, period, pooled), None)
+
+    async def save_ranks(
+        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, int | None]
+    ) -> None:
+        for (kind, scope_id, at, pool), score in list(self.rows.items()):
+            if (kind, at, pool) == (scope, period, pooled):
+                stored = replace(score, rank=ranks.get(scope_id))
+                self.rows[(kind, scope_id, at, pool)] = stored
 
     async def claim_publication(self) -> bool:
         return True

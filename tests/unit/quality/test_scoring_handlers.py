@@ -9,6 +9,7 @@ from quality.adapters.repositories import AlertFilter
 from quality.domain.alerts import WITHHELD
 from quality.domain.cells import ScopeTally
 from quality.domain.model import COUNTRY, StoredScore
+from quality.domain.ranking import RANK_LEVEL
 from quality.service_layer import aggregation, methodology, reading, registry_events
 from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.publisher import publish_changes
@@ -305,3 +306,52 @@ async def test_a_window_announces_each_changed_scope_once_and_then_nothing(uow):
     assert all(u.period == PERIOD and u.indicators["employer_satisfaction"].n == 1 for u in updates)
     assert await uow.marks.take() == []
     assert await publish_changes(lambda: uow, today=date(PERIOD, 6, 1)) == 0
+
+
+async def test_a_window_stores_the_ranks_that_reading_a_scorecard_then_shows(uow):
+    await registry_events.organization_changed(
+        uow,
+        registry.OrganizationRegistered(
+            organization_id="i1",
+            kind="education",
+            subtype="university",
+            name="Institute",
+            region_code="UZ-SA",
+            tax_id="123456789",
+            active=True,
+        ),
+    )
+    satisfied = {"good": 12, "fair": 7}  # of 12 assessments by 12 employers each
+    for program, count in satisfied.items():
+        await registry_events.program_changed(
+            uow,
+            registry.ProgramRegistered(
+                program_id=program,
+                institution_id="i1",
+                code=program,
+                name=program,
+                field_code="0613",
+                level="6",
+                language="uz",
+                active=True,
+            ),
+        )
+        for i in range(12):
+            one = state(assessment_id=f"{program}-{i}", program_id=program)
+            one |= {"employer_id": f"e{i}", "graduate_id": f"{program}-g{i}"}
+            one["overall_satisfaction"] = 5 if i < count else 2
+            await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**one))
+
+    await publish_changes(lambda: uow, today=date(PERIOD, 6, 1))
+
+    listed = await reading.rankings(
+        uow, scope="program", period=PERIOD, pooled=False, level=RANK_LEVEL
+    )
+    assert [(r["scope_id"], r["rank"]) for r in listed] == [("good", 1), ("fair", 2)]
+    for program, rank in (("good", 1), ("fair", 2)):
+        stored = await uow.scores.get(("program", program), period=PERIOD, pooled=False)
+        assert stored is not None and stored.rank == rank
+        shown = await reading.scorecard(
+            uow, ("program", program), period=PERIOD, pooled=False, level=None
+        )
+        assert shown["rank"] == rank

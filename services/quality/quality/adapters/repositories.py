@@ -7,7 +7,7 @@ Lists are keyset pages (shared.platform.db.keyset).
 """
 
 import abc
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -160,6 +160,12 @@ class ScoreRepository(abc.ABC):
 
     @abc.abstractmethod
     async def delete(self, key: ScopeKey, *, period: int, pooled: bool) -> None: ...
+
+    @abc.abstractmethod
+    async def save_ranks(
+        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, int | None]
+    ) -> None:
+        """Store each unit's rank (scope id → rank, None when not ranked)."""
 
     @abc.abstractmethod
     async def claim_publication(self) -> bool:

@@ -1,8 +1,9 @@
 """SQL implementations of what is published: the stored scorecards and the alerts."""
 
+from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, delete, func, select, text
+from sqlalchemy import ColumnElement, Table, bindparam, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quality.adapters.repositories import AlertFilter, AlertRepository, ScoreFilter, ScoreRepository
@@ -109,6 +110,26 @@ class SqlScoreRepository(ScoreRepository):
                 *_of(scores, key[0], period=period, pooled=pooled), scores.c.scope_id == key[1]
             )
         )
+
+    async def save_ranks(
+        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, int | None]
+    ) -> None:
+        of_scope = _of(scores, scope, period=period, pooled=pooled)
+        stored = await self._session.execute(
+            select(scores.c.scope_id, scores.c.rank).where(*of_scope)
+        )
+        changed = [
+            {"unit": scope_id, "new_rank": ranks.get(scope_id)}
+            for scope_id, rank in stored
+            if ranks.get(scope_id) != rank
+        ]
+        if changed:  # only the ranks that moved: one batched statement
+            await self._session.execute(
+                update(scores)
+                .where(*of_scope, scores.c.scope_id == bindparam("unit"))
+                .values(rank=bindparam("new_rank")),
+                changed,
+            )
 
     async def claim_publication(self) -> bool:
         # SQLite serialises writers already; PostgreSQL takes a transaction-scoped advisory lock.

@@ -150,6 +150,8 @@ scores = Table(
     Column("methodology_version", Integer, nullable=False),
     Column("card", JSON, nullable=False),
     Column("computed_at", UtcDateTime, nullable=False),
+    # Its rank among the scope's units of that period (None: not ranked), stored at publication.
+    Column("rank", Integer, nullable=True),
     PrimaryKeyConstraint("scope", "scope_id", "period", "pooled"),
 )
 

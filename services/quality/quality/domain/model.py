@@ -49,6 +49,7 @@ class StoredScore:
     methodology_version: int
     card: Card
     computed_at: datetime
+    rank: int | None = None  # among the scope's units of the period, stored at publication
 
     @property
     def key(self) -> ScopeKey:

@@ -7,6 +7,7 @@ A unit whose figure is suppressed is listed as "not enough data", never ranked.
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from quality.domain.intervals import wilson_interval
 from quality.domain.shrinkage import prior_strength, shrunk_rate
@@ -77,3 +78,22 @@ def _estimates(units: Mapping[str, tuple[int, int]]) -> dict[str, float]:
         unit: shrunk_rate(x, n, parent_rate=pooled, strength=strength)
         for unit, (x, n) in units.items()
     }
+
+
+RANKED_BY = "employer_satisfaction"
+# The interval level that breaks ties in the ranks stored with the scores.
+RANK_LEVEL = 0.90
+
+
+def rank_cards(
+    cards: Mapping[str, Mapping[str, Any]], *, level: float = RANK_LEVEL
+) -> list[Ranked]:
+    """Rank units (scope id → scorecard JSON) by their employer satisfaction."""
+    units, published = {}, set()
+    for unit_id, card in cards.items():
+        figure = card["indicators"][RANKED_BY]
+        successes = round(figure["value"] * figure["n"]) if figure["value"] is not None else 0
+        units[unit_id] = (successes, figure["n"])
+        if not figure["suppressed"]:
+            published.add(unit_id)
+    return rank(units, published=published, level=level)

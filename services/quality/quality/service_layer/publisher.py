@@ -13,6 +13,7 @@ from quality import events
 from quality.domain.methodology import from_json
 from quality.domain.model import ScopeKey, StoredScore
 from quality.domain.periods import periods_to_recompute
+from quality.domain.ranking import rank_cards
 from quality.domain.scorecard import Scorecard
 from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.methodology import current_content
@@ -58,7 +59,18 @@ async def _store_changes(
         changed += 1
     for key in stored.keys() - cards.keys():  # e.g. a program that moved to another institution
         await uow.scores.delete(key, period=period, pooled=pooled)
+    await _store_ranks(uow, cards, period=period, pooled=pooled)
     return changed
+
+
+async def _store_ranks(
+    uow: AbstractQualityUnitOfWork, cards: dict[ScopeKey, Scorecard], *, period: int, pooled: bool
+) -> None:
+    """Rank every scope's units once here, so that reading a scorecard ranks nothing."""
+    for scope in sorted({key[0] for key in cards}):
+        units = {key[1]: card.to_json() for key, card in cards.items() if key[0] == scope}
+        ranks = {r.unit_id: r.rank for r in rank_cards(units)}
+        await uow.scores.save_ranks(scope, period=period, pooled=pooled, ranks=ranks)
 
 
 async def publish_changes(uow_factory: UowFactory, *, today: date | None = None) -> int:

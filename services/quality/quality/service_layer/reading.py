@@ -7,22 +7,18 @@ from quality.adapters.repositories import AlertFilter, ScoreFilter
 from quality.domain.alerts import as_published
 from quality.domain.methodology import from_json
 from quality.domain.model import ScopeKey, StoredScore
-from quality.domain.ranking import rank
+from quality.domain.ranking import rank_cards
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import compute_scorecards
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.db.keyset import Page
 from shared.platform.errors import NotFound
 
-SHARE_RANKED_BY = "employer_satisfaction"
-# The interval level of the rank shown on a scorecard.
-RANK_LEVEL = 0.90
-
 Document = dict[str, Any]
 
 
-def document(score: StoredScore, *, rank_of: dict[str, int | None] | None = None) -> Document:
-    """A stored score as the API shows it."""
+def document(score: StoredScore) -> Document:
+    """A stored score as the API shows it, with the rank stored at publication."""
     card = score.card
     return {
         "scope": score.scope,
@@ -34,7 +30,7 @@ def document(score: StoredScore, *, rank_of: dict[str, int | None] | None = None
         "indicators": card["indicators"],
         "domains": card["domains"],
         "competencies": card["competencies"],
-        "rank": (rank_of or {}).get(score.scope_id),
+        "rank": score.rank,
         "computed_at": score.computed_at,
     }
 
@@ -72,8 +68,7 @@ async def scorecard(
         methodology = replace(from_json(await current_content(uow)), interval_level=level)
         cards = await compute_scorecards(uow, period=period, pooled=pooled, methodology=methodology)
         score = replace(score, card=cards[key].to_json())
-    ranked = await rankings(uow, scope=key[0], period=period, pooled=pooled, level=RANK_LEVEL)
-    return document(score, rank_of={r["scope_id"]: r["rank"] for r in ranked})
+    return document(score)
 
 
 async def history(uow: AbstractQualityUnitOfWork, key: ScopeKey, *, pooled: bool) -> list[Document]:
@@ -106,14 +101,8 @@ async def rankings(
     region: str | None = None,
 ) -> list[dict[str, Any]]:
     """Units of ``scope`` ranked by the empirical-Bayes estimate of employer satisfaction."""
-    units, published = {}, set()
-    for score in await uow.scores.of_scope(scope, period=period, pooled=pooled, region=region):
-        figure = score.card["indicators"][SHARE_RANKED_BY]
-        successes = round(figure["value"] * figure["n"]) if figure["value"] is not None else 0
-        units[score.scope_id] = (successes, figure["n"])
-        if not figure["suppressed"]:
-            published.add(score.scope_id)
-    ranked = rank(units, published=published, level=level)
+    stored = await uow.scores.of_scope(scope, period=period, pooled=pooled, region=region)
+    ranked = rank_cards({score.scope_id: score.card for score in stored}, level=level)
     return [
         {
             "scope_id": r.unit_id,

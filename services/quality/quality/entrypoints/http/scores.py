@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 
 from quality.adapters.repositories import ScoreFilter
 from quality.domain.model import Scope
+from quality.domain.ranking import RANKED_BY
 from quality.entrypoints.deps import Reader, UowFactoryDep
 from quality.entrypoints.schemas import Rankings, ScorePublic
 from quality.service_layer import reading
@@ -57,7 +58,7 @@ async def get_rankings(
         "scope": scope,
         "period": period,
         "pooled": pooled,
-        "ranked_by": f"{reading.SHARE_RANKED_BY} (empirical-Bayes estimate)",
+        "ranked_by": f"{RANKED_BY} (empirical-Bayes estimate)",
         "items": items,
     }
 
