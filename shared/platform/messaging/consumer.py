@@ -24,7 +24,7 @@ from shared.platform.messaging.epoch import EpochWatch
 from shared.platform.messaging.inbox_apply import EventHandler, apply_in, apply_once, is_outage
 
 __all__ = ["ConsumerRunner", "ConsumerSpec", "EventHandler"]
-from shared.platform.messaging.kafka import new_consumer, new_producer
+from shared.platform.messaging.kafka import new_consumer, new_producer, stop_client
 from shared.platform.messaging.metrics import MessagingMetrics
 from shared.platform.messaging.state import get_state, set_state
 from shared.platform.messaging.unit_of_work import UnitOfWork
@@ -310,7 +310,6 @@ class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka sh
 async def _stop_quietly(*clients: AIOKafkaConsumer | AIOKafkaProducer) -> None:
     for client in clients:
         try:
-            async with asyncio.timeout(10):
-                await client.stop()
+            await stop_client(client)
         except Exception:
             log.debug("client stop failed", exc_info=True)

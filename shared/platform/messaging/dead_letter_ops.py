@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from shared.platform.messaging import dead_letter as dl
-from shared.platform.messaging.kafka import new_consumer, new_producer
+from shared.platform.messaging.kafka import new_consumer, new_producer, stop_client
 from shared.platform.messaging.topic_reader import read_topic
 from shared.platform.names import dead_letter_topic
 from shared.platform.settings import KafkaSettings
@@ -75,8 +75,8 @@ async def redrive_dead_letters(settings: KafkaSettings, service: str) -> int:
                 await consumer.commit({tp: records[-1].offset + 1})
         return redriven
     finally:
-        await consumer.stop()
-        await producer.stop()
+        await stop_client(consumer)
+        await stop_client(producer)
 
 
 async def _republish(producer: AIOKafkaProducer, record: ConsumerRecord) -> None:
@@ -102,7 +102,7 @@ async def _committed(settings: KafkaSettings, service: str, topic: str) -> dict[
             committed[partition] = offset or 0
         return committed
     finally:
-        await consumer.stop()
+        await stop_client(consumer)
 
 
 def _describe(record: ConsumerRecord, *, pending: bool) -> DeadLetter:

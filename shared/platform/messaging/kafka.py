@@ -1,5 +1,6 @@
 """Kafka clients configured the way EduCluster needs them (see the handbook's KAFKA.md)."""
 
+import asyncio
 import logging
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -84,3 +85,19 @@ async def ensure_topics(settings: KafkaSettings, topics: list[str] | None = None
         return missing
     finally:
         await admin.close()
+
+
+async def stop_client(
+    client: AIOKafkaConsumer | AIOKafkaProducer, *, timeout_s: float = 10.0
+) -> None:
+    """Stop a client, bounded in time. aiokafka may raise the CancelledError of one of its own
+    background tasks from ``stop()`` (a consumer stopped right after it started): that one is
+    swallowed; a cancellation of the calling task itself still propagates."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            await client.stop()
+    except asyncio.CancelledError:
+        current = asyncio.current_task()
+        if current is not None and current.cancelling():
+            raise
+        log.debug("aiokafka raised its own task's cancellation while stopping")

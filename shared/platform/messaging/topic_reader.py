@@ -5,7 +5,7 @@ import asyncio
 from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
-from shared.platform.messaging.kafka import new_consumer
+from shared.platform.messaging.kafka import new_consumer, stop_client
 from shared.platform.settings import KafkaSettings
 
 
@@ -35,4 +35,4 @@ async def read_topic(
                 records.extend(batch)
         return sorted(records, key=lambda r: (r.partition, r.offset))
     finally:
-        await consumer.stop()
+        await stop_client(consumer)
