@@ -4,7 +4,9 @@ Members: the programs of institutions that were members of the cluster in the pe
 Non-members: the programs of the other education institutions of the cluster's region, in the
 fields (ISCED-F detailed) the members teach. The figure is the difference in employer
 satisfaction, members minus non-members, with Newcombe's interval; each group must pass the
-small-cell rules or the comparison is withheld with the reason.
+small-cell rules (dominance included) or the comparison is withheld with the reason. The
+members' figure is the cluster's own: where the cluster's scorecard withholds it (a small cell,
+or a complement protecting another), the comparison is withheld too, or it would re-publish it.
 """
 
 from typing import Any
@@ -12,19 +14,25 @@ from typing import Any
 from quality.domain.cells import ScopeTally
 from quality.domain.index import Methodology
 from quality.domain.intervals import difference_of_proportions_interval
-from quality.domain.suppression import FigureKind, suppression_reason
+from quality.domain.suppression import FigureKind, dominance_reason, suppression_reason
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.errors import NotFound
 
+CLUSTER_WITHHOLDS = "withheld in the cluster's own scorecard"
 
-def _group(tally: ScopeTally, methodology: Methodology) -> dict[str, Any]:
+
+def comparison_group(tally: ScopeTally, methodology: Methodology) -> dict[str, Any]:
+    """One group's employer satisfaction, or the rule that withholds it."""
     satisfied = tally.overall.satisfied(methodology.satisfied_threshold)
+    thresholds = methodology.thresholds
     reason = suppression_reason(
         kind=FigureKind.SHARE,
         n=satisfied.n,
         employers=len(tally.employers),
         graduates=len(tally.graduates),
-        thresholds=methodology.thresholds,
+        thresholds=thresholds,
+    ) or dominance_reason(
+        kind=FigureKind.SHARE, n=satisfied.n, by_employer=tally.employers, thresholds=thresholds
     )
     return {
         "n": satisfied.n,
@@ -45,9 +53,12 @@ async def compare_cluster(
         cluster_id, region_code=cluster["region_code"], years=years
     )
     groups = {
-        "members": _group(await uow.cells.combined(members, years), methodology),
-        "non_members": _group(await uow.cells.combined(others, years), methodology),
+        "members": comparison_group(await uow.cells.combined(members, years), methodology),
+        "non_members": comparison_group(await uow.cells.combined(others, years), methodology),
     }
+    own = await uow.scores.get(("cluster", cluster_id), period=years[-1], pooled=len(years) > 1)
+    if not published_in(own.card if own else None):
+        groups["members"] |= {"share": None, "reason": CLUSTER_WITHHOLDS}
     difference: dict[str, Any] = {"value": None, "ci_low": None, "ci_high": None}
     withheld = [g["reason"] for g in groups.values() if g["reason"]]
     if not withheld:
@@ -70,3 +81,9 @@ async def compare_cluster(
             "reason": "; ".join(withheld) or None,
         },
     }
+
+
+def published_in(card: dict[str, Any] | None) -> bool:
+    """Whether a scorecard publishes employer satisfaction (the compared figure)."""
+    figure = card["indicators"].get("employer_satisfaction") if card else None
+    return figure is not None and not figure["suppressed"]
