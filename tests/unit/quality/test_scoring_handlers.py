@@ -265,7 +265,7 @@ async def test_an_alert_keeps_no_value_its_scorecard_no_longer_publishes(uow):
     }
 
 
-async def test_a_window_announces_each_changed_scope_once_and_then_nothing(uow):
+async def institution_i1(uow: FakeQualityUnitOfWork) -> None:
     await registry_events.organization_changed(
         uow,
         registry.OrganizationRegistered(
@@ -278,12 +278,15 @@ async def test_a_window_announces_each_changed_scope_once_and_then_nothing(uow):
             active=True,
         ),
     )
+
+
+async def program_of_i1(uow: FakeQualityUnitOfWork, program_id: str) -> None:
     await registry_events.program_changed(
         uow,
         registry.ProgramRegistered(
-            program_id="p1",
+            program_id=program_id,
             institution_id="i1",
-            code="P1",
+            code=program_id.upper(),
             name="Program",
             field_code="0613",
             level="6",
@@ -291,6 +294,11 @@ async def test_a_window_announces_each_changed_scope_once_and_then_nothing(uow):
             active=True,
         ),
     )
+
+
+async def test_a_window_announces_each_changed_scope_once_and_then_nothing(uow):
+    await institution_i1(uow)
+    await program_of_i1(uow, "p1")
     await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state()))
 
     changed = await publish_changes(lambda: uow, today=date(PERIOD, 6, 1))
@@ -309,33 +317,10 @@ async def test_a_window_announces_each_changed_scope_once_and_then_nothing(uow):
 
 
 async def test_a_window_stores_the_ranks_that_reading_a_scorecard_then_shows(uow):
-    await registry_events.organization_changed(
-        uow,
-        registry.OrganizationRegistered(
-            organization_id="i1",
-            kind="education",
-            subtype="university",
-            name="Institute",
-            region_code="UZ-SA",
-            tax_id="123456789",
-            active=True,
-        ),
-    )
+    await institution_i1(uow)
     satisfied = {"good": 12, "fair": 7}  # of 12 assessments by 12 employers each
     for program, count in satisfied.items():
-        await registry_events.program_changed(
-            uow,
-            registry.ProgramRegistered(
-                program_id=program,
-                institution_id="i1",
-                code=program,
-                name=program,
-                field_code="0613",
-                level="6",
-                language="uz",
-                active=True,
-            ),
-        )
+        await program_of_i1(uow, program)
         for i in range(12):
             one = state(assessment_id=f"{program}-{i}", program_id=program)
             one |= {"employer_id": f"e{i}", "graduate_id": f"{program}-g{i}"}
