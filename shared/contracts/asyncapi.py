@@ -11,10 +11,22 @@ from typing import Any
 import yaml
 
 from shared.contracts.schema import catalogue, event_schema
-from shared.platform.names import ASSESSMENT_TOPIC, QUALITY_TOPIC, REGISTRY_TOPIC
+from shared.platform.names import (
+    ASSESSMENT_TOPIC,
+    QUALITY_LIVE_TOPIC,
+    QUALITY_TOPIC,
+    REGISTRY_TOPIC,
+)
 
 COMPONENT_REF = "#/components/schemas/{model}"
-PUBLISHERS = {REGISTRY_TOPIC: "registry", ASSESSMENT_TOPIC: "assessment", QUALITY_TOPIC: "quality"}
+PUBLISHERS = {
+    REGISTRY_TOPIC: "registry",
+    ASSESSMENT_TOPIC: "assessment",
+    QUALITY_TOPIC: "quality",
+    QUALITY_LIVE_TOPIC: "quality",
+}
+# The ministry-only live stream gets its own channel name (the quality service publishes both).
+CHANNELS = {QUALITY_LIVE_TOPIC: "quality-live"}
 
 
 def _message_name(event_type: str) -> str:
@@ -23,7 +35,7 @@ def _message_name(event_type: str) -> str:
 
 
 def _channel_name(topic: str) -> str:
-    return PUBLISHERS[topic]
+    return CHANNELS.get(topic, PUBLISHERS[topic])
 
 
 def build_asyncapi() -> dict[str, Any]:
@@ -58,7 +70,7 @@ def build_asyncapi() -> dict[str, Any]:
     operations = {
         f"publish-{name}": {
             "action": "send",
-            "title": f"The {name} service publishes",
+            "title": f"The {PUBLISHERS[channels[name]['address']]} service publishes",
             "channel": {"$ref": f"#/channels/{name}"},
             "messages": [
                 {"$ref": f"#/channels/{name}/messages/{m}"} for m in channels[name]["messages"]

@@ -22,6 +22,7 @@ Row = dict[str, Any]
 def organization_row(p: ev.OrganizationChange) -> Row:
     return {
         "id": p.organization_id,
+        "name": p.name,
         "kind": p.kind,
         "region_code": p.region_code,
         "active": p.active,
@@ -31,6 +32,7 @@ def organization_row(p: ev.OrganizationChange) -> Row:
 def cluster_row(p: ev.ClusterChange) -> Row:
     return {
         "id": p.cluster_id,
+        "name": p.name,
         "coordinator_id": p.coordinator_id,
         "region_code": p.region_code,
         "status": p.status,
@@ -40,6 +42,7 @@ def cluster_row(p: ev.ClusterChange) -> Row:
 def program_row(p: ev.ProgramChange) -> Row:
     return {
         "id": p.program_id,
+        "name": p.name,
         "institution_id": p.institution_id,
         "field_code": p.field_code,
         "level": p.level,

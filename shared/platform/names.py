@@ -11,8 +11,11 @@ API_PREFIX = "/api/v1"
 REGISTRY_TOPIC = "educluster.registry.v1"
 ASSESSMENT_TOPIC = "educluster.assessment.v1"
 QUALITY_TOPIC = "educluster.quality.v1"
+# The ministry's live figures (score.updated per window): only the ministry's systems may read it;
+# everyone else follows publications on QUALITY_TOPIC.
+QUALITY_LIVE_TOPIC = "educluster.quality.live.v1"
 EPOCH_TOPIC = "educluster.epoch.v1"
-EVENT_TOPICS = (REGISTRY_TOPIC, ASSESSMENT_TOPIC, QUALITY_TOPIC)
+EVENT_TOPICS = (REGISTRY_TOPIC, ASSESSMENT_TOPIC, QUALITY_TOPIC, QUALITY_LIVE_TOPIC)
 PUBLISHING_SERVICES = ("registry", "assessment", "quality")
 CONSUMING_SERVICES = ("assessment", "quality", "gateway")
 

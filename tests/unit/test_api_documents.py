@@ -11,6 +11,7 @@ from openapi_spec_validator import validate
 from educluster.documents import merged_openapi, service_apps
 from shared.contracts.asyncapi import render_asyncapi
 from shared.contracts.schema import catalogue
+from shared.platform.names import EVENT_TOPICS
 
 ROOT = Path(__file__).resolve().parents[2]
 ASYNCAPI_SCHEMA = ROOT / "tests" / "fixtures" / "asyncapi-3.0.0-schema.json.gz"
@@ -47,7 +48,7 @@ def test_the_asyncapi_document_parses_and_validates_against_the_asyncapi_3_schem
     names = {m["name"] for m in document["components"]["messages"].values()}
     assert names == set(catalogue())
     topics = {c["address"] for c in document["channels"].values()}
-    assert topics == {"educluster.registry.v1", "educluster.assessment.v1", "educluster.quality.v1"}
+    assert topics == set(EVENT_TOPICS)
 
 
 def test_a_message_payload_is_the_cloudevents_envelope_around_its_typed_data():

@@ -6,6 +6,7 @@ from quality.config import QualitySettings
 from quality.entrypoints.consumers import CONSUMERS
 from quality.entrypoints.http import ROUTERS
 from quality.service_layer.methodology import ensure_default
+from quality.service_layer.publications import run_interim_publisher
 from quality.service_layer.publisher import run_publisher
 from quality.service_layer.unit_of_work import SqlQualityUnitOfWork, quality_uow
 from shared.platform.runtime import Runtime, ServiceSpec, create_service_app
@@ -21,6 +22,12 @@ async def _publish_scores(runtime: Runtime[QualitySettings]) -> None:
     )
 
 
+async def _publish_interim(runtime: Runtime[QualitySettings]) -> None:
+    await run_interim_publisher(
+        lambda: quality_uow(runtime.uow_factory()), every_s=runtime.settings.interim_every_s
+    )
+
+
 def create_app(settings: QualitySettings | None = None) -> FastAPI:
     """The quality service's app, with ``settings`` or those of the environment."""
     return create_service_app(
@@ -32,6 +39,9 @@ def create_app(settings: QualitySettings | None = None) -> FastAPI:
             routers=ROUTERS,
             consumers=CONSUMERS,
             on_start=_publish_default_methodology,
-            loops=[("score-publisher", _publish_scores)],
+            loops=[
+                ("score-publisher", _publish_scores),
+                ("interim-publisher", _publish_interim),
+            ],
         )
     )

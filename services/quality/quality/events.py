@@ -4,24 +4,24 @@
 from typing import Any
 
 from quality.domain.model import Alert, Card, ScopeKey
+from quality.domain.publication import Publication
 from shared.contracts.catalogue.quality import (
     AlertRaised,
     Figure,
     MethodologyPublished,
+    ReleasePublished,
+    ReleaseRestated,
+    ScorePublished,
     ScoreUpdated,
 )
 
 
-def score_updated(key: ScopeKey, *, period: int, pooled: bool, card: Card) -> ScoreUpdated:
-    """A scope's stored scorecard changed (the index goes out without an interval)."""
+def _figures(card: Card) -> dict[str, Any]:
+    """A card's index (without an interval) and indicators, as events carry them."""
     index = card["index"]
-    return ScoreUpdated(
-        scope=key[0],
-        scope_id=key[1],
-        period=period,
-        pooled=pooled,
-        methodology_version=card["methodology_version"],
-        index=Figure(
+    return {
+        "methodology_version": card["methodology_version"],
+        "index": Figure(
             value=index["value"],
             ci_low=None,
             ci_high=None,
@@ -29,7 +29,57 @@ def score_updated(key: ScopeKey, *, period: int, pooled: bool, card: Card) -> Sc
             suppressed=index["suppressed"],
             reason=index["reason"],
         ),
-        indicators={name: Figure(**f) for name, f in card["indicators"].items()},
+        "indicators": {name: Figure(**f) for name, f in card["indicators"].items()},
+    }
+
+
+def score_updated(key: ScopeKey, *, period: int, pooled: bool, card: Card) -> ScoreUpdated:
+    """A scope's live scorecard changed (the ministry's live topic)."""
+    return ScoreUpdated(
+        scope=key[0], scope_id=key[1], period=period, pooled=pooled, **_figures(card)
+    )
+
+
+def score_published(
+    publication: Publication, key: ScopeKey, *, pooled: bool, card: Card
+) -> ScorePublished:
+    """A scope's scorecard as a publication states it."""
+    return ScorePublished(
+        publication=publication.number,
+        release=publication.release,
+        scope=key[0],
+        scope_id=key[1],
+        period=publication.period,
+        pooled=pooled,
+        **_figures(card),
+    )
+
+
+def _release(publication: Publication) -> dict[str, Any]:
+    summary = publication.summary
+    return {
+        "publication": publication.number,
+        "release": publication.release,
+        "period": publication.period,
+        "methodology_version": publication.methodology_version,
+        "figures": summary["figures"],
+        "suppressed_cells": summary["suppressed_cells"],
+        "held_back_cells": summary["held_back_cells"],
+        "audit": summary["audit"],
+    }
+
+
+def release_published(publication: Publication) -> ReleasePublished:
+    return ReleasePublished(**_release(publication))
+
+
+def release_restated(publication: Publication, *, changed: list[str]) -> ReleaseRestated:
+    assert publication.restates is not None and publication.reason is not None
+    return ReleaseRestated(
+        **_release(publication),
+        restates=publication.restates,
+        reason=publication.reason,
+        changed=changed,
     )
 
 

@@ -1,5 +1,8 @@
-"""Quality events (topic educluster.quality.v1), the ones ministry systems subscribe to.
+"""Quality events, the ones ministry systems subscribe to.
 
+educluster.quality.v1 carries what was *published* (releases, one score.published per scope and
+publication, alerts, methodology versions); educluster.quality.live.v1 carries the live
+per-window score.updated stream, for the ministry's systems only (docs/publication.md).
 Keyed by the scored entity's id (a program, organization or cluster id, a region code, or the
 country code for the national scope), so each scope's history stays in order.
 """
@@ -9,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from shared.platform.messaging.payloads import EventPayload
-from shared.platform.names import QUALITY_TOPIC
+from shared.platform.names import QUALITY_LIVE_TOPIC, QUALITY_TOPIC
 
 Scope = Literal["program", "organization", "cluster", "region", "national"]
 
@@ -31,8 +34,9 @@ class Figure(BaseModel):
 
 
 class ScoreUpdated(QualityEvent):
-    """A published figure of a scope changed (coalesced: at most one per scope per window)."""
+    """A live figure of a scope changed (at most one per scope per window; ministry only)."""
 
+    topic = QUALITY_LIVE_TOPIC
     event_type = "educluster.quality.score.updated.v1"
     scope: Scope
     scope_id: str
@@ -81,3 +85,53 @@ class MethodologyPublished(QualityEvent):
 
     def subject(self) -> str:
         return f"methodologies/{self.version}"
+
+
+class ScorePublished(QualityEvent):
+    """A scope's figures as one publication states them (one per scope and publication)."""
+
+    event_type = "educluster.quality.score.published.v1"
+    publication: int
+    release: Literal["official", "provisional"]
+    scope: Scope
+    scope_id: str
+    period: int
+    pooled: bool
+    methodology_version: int
+    index: Figure
+    indicators: dict[str, Figure]
+
+    def partition_key(self) -> str:
+        return self.scope_id
+
+    def subject(self) -> str:
+        return f"quality/{self.scope}/{self.scope_id}/publications/{self.publication}"
+
+
+class ReleasePublished(QualityEvent):
+    """A publication of a period's figures was made (an official release or an interim one)."""
+
+    event_type = "educluster.quality.release.published.v1"
+    publication: int
+    release: Literal["official", "provisional"]
+    period: int
+    methodology_version: int
+    figures: int  # scorecards published (every scope, the year and its 3-year pool)
+    suppressed_cells: int  # figures withheld (primary and secondary suppression)
+    held_back_cells: int  # cells whose latest changes wait for a larger batch
+    audit: dict[str, int | float | str | None]
+
+    def partition_key(self) -> str:
+        return f"period-{self.period}"
+
+    def subject(self) -> str:
+        return f"publications/{self.publication}"
+
+
+class ReleaseRestated(ReleasePublished):
+    """An official release was corrected by a new one for the same period (never edited)."""
+
+    event_type = "educluster.quality.release.restated.v1"
+    restates: int
+    reason: str
+    changed: list[str]  # "scope:scope_id:year|pool" of every scorecard that differs

@@ -43,7 +43,8 @@ async def write_lock_held(database_url: str) -> AsyncIterator[None]:
     """Another client holds the assessments table's write lock (readers still read)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        holder = sqlite3.connect(url.database, isolation_level=None)
+        # Waits for a write the service may be committing (a busy machine makes that slow).
+        holder = sqlite3.connect(url.database, isolation_level=None, timeout=30)
         holder.execute("BEGIN IMMEDIATE")
         try:
             yield

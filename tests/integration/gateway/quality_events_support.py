@@ -25,7 +25,7 @@ from shared.contracts.catalogue.quality import (
     Figure,
     MethodologyPublished,
     QualityEvent,
-    ScoreUpdated,
+    ScorePublished,
 )
 from shared.devtools.local_broker import free_port
 from shared.platform.auth import mint_token
@@ -138,11 +138,13 @@ async def running_gateway(
 # --- quality events on the topic -----------------------------------------------------------------
 
 
-def score(scope: str, scope_id: str, *, index: float = 71.5) -> ScoreUpdated:
+def score(scope: str, scope_id: str, *, index: float = 71.5) -> ScorePublished:
     figure = Figure(
         value=index, ci_low=index - 5, ci_high=index + 5, n=40, suppressed=False, reason=None
     )
-    return ScoreUpdated(
+    return ScorePublished(
+        publication=1,
+        release="provisional",
         scope=scope,  # type: ignore[arg-type]
         scope_id=scope_id,
         period=2025,

@@ -38,7 +38,7 @@ async def test_each_stream_gets_exactly_the_events_its_filters_ask_for_in_order(
     client = gateway.client
     everything = SseStream(client)
     region_scores = SseStream(
-        client, params={"scope": "region", "region": "UZ-SA", "type": "score.updated"}
+        client, params={"scope": "region", "region": "UZ-SA", "type": "score.published"}
     )
     alerts = SseStream(client, params={"type": "alert.raised"})
     methodologies = SseStream(

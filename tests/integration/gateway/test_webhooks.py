@@ -91,14 +91,14 @@ async def test_a_matching_event_reaches_the_receiver_signed_and_the_test_deliver
     client = gateway.client
     async with Receiver() as receiver:
         subscription = await subscribe(
-            client, receiver.url, scope="region", region="UZ-SA", types=["score.updated"]
+            client, receiver.url, scope="region", region="UZ-SA", types=["score.published"]
         )
         assert "secret" not in subscription
         assert subscription["status"] == "active"
         assert subscription["filters"] == {
             "scope": "region",
             "region": "UZ-SA",
-            "types": ["educluster.quality.score.updated.v1"],
+            "types": ["educluster.quality.score.published.v1"],
         }
 
         await topic.publish(score("region", "UZ-TO"))

@@ -10,7 +10,7 @@ from quality.config import QualitySettings
 from shared.platform.db.migrations import upgrade
 from tests.integration.assessment.conftest import running_assessment
 from tests.integration.ledger import kafka_settings
-from tests.integration.registry.conftest import auth_settings, running_registry
+from tests.integration.registry.conftest import MINISTRY, auth_settings, running_registry
 
 
 @asynccontextmanager
@@ -39,3 +39,13 @@ async def services(make_database_url, broker):
         async with running_assessment(await make_database_url("assessment"), servers) as assessment:
             async with running_quality(await make_database_url("quality"), servers) as quality:
                 yield registry, assessment, quality
+
+
+async def publish_interim(quality: httpx.AsyncClient, period: int) -> dict:
+    """The ministry makes an interim publication of ``period`` now (not waiting for the
+    hourly one)."""
+    response = await quality.post(
+        "/api/v1/quality/publications", headers=MINISTRY, json={"period": period, "kind": "interim"}
+    )
+    assert response.status_code == 201, response.text
+    return response.json()

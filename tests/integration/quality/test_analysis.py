@@ -7,7 +7,7 @@ from quality.adapters.tables import q_memberships, q_requirements
 from sqlalchemy import func, select
 
 from tests.integration.assessment.world import PERIOD, settled
-from tests.integration.quality.conftest import running_quality
+from tests.integration.quality.conftest import publish_interim, running_quality
 from tests.integration.quality.test_scores import (
     OVERALL,
     PREPARED,
@@ -144,6 +144,10 @@ async def test_a_cluster_against_its_region_with_gaps_rankings_and_alerts(servic
     assert elsewhere["items"] == []
     history = await get(quality, f"/api/v1/quality/program/{program}/history")
     assert [c["period"] for c in history][-2:] == [PERIOD - 1, PERIOD]
+
+    # Alerts are raised by publications, so that they only cite published figures.
+    await publish_interim(quality, PERIOD - 1)
+    await publish_interim(quality, PERIOD)
 
     async def alerts():
         return (await get(quality, "/api/v1/quality/alerts?limit=100"))["items"]

@@ -8,7 +8,7 @@ from quality.service_layer.publisher import publish_changes
 from sqlalchemy import func, select
 
 from shared.platform.messaging import outbox
-from shared.platform.names import QUALITY_TOPIC
+from shared.platform.names import QUALITY_LIVE_TOPIC, QUALITY_TOPIC
 from tests.integration.assessment.conftest import running_assessment
 from tests.integration.assessment.world import PERIOD
 from tests.integration.ledger import kafka_settings
@@ -30,13 +30,18 @@ async def counted(quality) -> tuple[int, int, int]:
         )
 
 
-async def quality_events(quality, broker) -> list[tuple[str, dict]]:
+async def quality_events(
+    quality, broker, topics=(QUALITY_TOPIC, QUALITY_LIVE_TOPIC)
+) -> list[tuple[str, dict]]:
+    """The events the quality service published on ``topics`` (the public and the live one)."""
+
     async def backlog() -> int:
         async with quality.app.state.runtime.engine.connect() as conn:
             return await outbox.backlog(conn)
 
     await eventually(backlog, until=lambda n: n == 0, what="quality outbox drained")
-    records = await read_topic(kafka_settings(broker.bootstrap_servers), QUALITY_TOPIC)
+    settings = kafka_settings(broker.bootstrap_servers)
+    records = [record for topic in topics for record in await read_topic(settings, topic)]
     return [(r.key.decode(), json.loads(r.value)) for r in records]
 
 

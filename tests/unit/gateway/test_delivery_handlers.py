@@ -18,7 +18,7 @@ from tests.unit.gateway.fakes import FakeGatewayUnitOfWork
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 AUTHORITY = Identity(sub="authority-sa", role="regional_authority", region="UZ-SA")
-SCORE, ALERT = QUALITY_TYPES["score.updated"], QUALITY_TYPES["alert.raised"]
+SCORE, ALERT = QUALITY_TYPES["score.published"], QUALITY_TYPES["alert.raised"]
 POLICY = RetryPolicy(
     max_attempts=3,
     backoff_base_s=10,
@@ -65,7 +65,7 @@ def event(
 async def test_a_consumed_event_is_queued_for_each_active_subscription_that_wants_it():
     uow = FakeGatewayUnitOfWork()
     subscribed(uow, "everything")
-    subscribed(uow, "sa-scores", scope="region", region="UZ-SA", types=["score.updated"])
+    subscribed(uow, "sa-scores", scope="region", region="UZ-SA", types=["score.published"])
     subscribed(uow, "to-region", region="UZ-TO")
     subscribed(uow, "alerts", types=["alert.raised"])
     subscribed(uow, "disabled", status=DISABLED)

@@ -15,13 +15,13 @@ from gateway.domain.signing import signature, verify
 from shared.platform.auth import Identity
 from shared.platform.errors import Forbidden
 
-SCORE = QUALITY_TYPES["score.updated"]
+SCORE = QUALITY_TYPES["score.published"]
 METHODOLOGY = QUALITY_TYPES["methodology.published"]
 
 
 def test_short_and_full_type_names_name_the_same_event_type():
-    assert full_type("score.updated") == full_type(SCORE) == SCORE
-    assert short_type(SCORE) == "score.updated"
+    assert full_type("score.published") == full_type(SCORE) == SCORE
+    assert short_type(SCORE) == "score.published"
     assert short_type("educluster.gateway.webhook.test.v1") == "educluster.gateway.webhook.test.v1"
     with pytest.raises(ValueError):
         full_type("score.deleted")
@@ -34,7 +34,7 @@ def test_only_a_region_scope_event_names_its_region():
 
 
 def test_a_filter_holds_every_criterion_it_names_and_an_empty_one_takes_everything():
-    wanted = EventFilter.of(scope="region", region="UZ-SA", types=["score.updated"])
+    wanted = EventFilter.of(scope="region", region="UZ-SA", types=["score.published"])
     assert wanted.types == frozenset({SCORE})
     assert wanted.matches(event_type=SCORE, scope="region", region_code="UZ-SA")
     assert not wanted.matches(event_type=SCORE, scope="region", region_code="UZ-TO")

@@ -41,7 +41,7 @@ async def subscribe(uow, identity=AUTHORITY, url: str = RECEIVER, **wanted):
 def stored_event(uow: FakeGatewayUnitOfWork, sequence: int) -> None:
     uow.store.events[sequence] = QualityEvent(
         event_id=f"event-{sequence}",
-        type="educluster.quality.score.updated.v1",
+        type="educluster.quality.score.published.v1",
         scope="region",
         scope_id="UZ-SA",
         payload={"id": f"event-{sequence}"},
@@ -51,7 +51,7 @@ def stored_event(uow: FakeGatewayUnitOfWork, sequence: int) -> None:
 
 async def test_an_authority_subscribes_a_public_receiver_and_the_subscription_is_active():
     uow = FakeGatewayUnitOfWork()
-    created = await subscribe(uow, scope="region", region="UZ-SA", types=["score.updated"])
+    created = await subscribe(uow, scope="region", region="UZ-SA", types=["score.published"])
 
     assert (created.owner, created.owner_role, created.status) == (
         "authority-sa",
@@ -59,7 +59,7 @@ async def test_an_authority_subscribes_a_public_receiver_and_the_subscription_is
         ACTIVE,
     )
     assert (created.url, created.secret) == (RECEIVER, SECRET)
-    assert created.types == ("educluster.quality.score.updated.v1",)
+    assert created.types == ("educluster.quality.score.published.v1",)
     assert (created.consecutive_failures, created.failing_since) == (0, None)
     assert uow.store.subscriptions == {created.id: created}
     # The idempotent create route commits, together with the remembered key.

@@ -20,10 +20,13 @@ from quality.adapters.repositories import (
     DirtyMarkRepository,
     FrameworkRepository,
     MethodologyRepository,
+    PublicationRepository,
     RegistryProjectionRepository,
+    ReleaseBacklogRepository,
     RequirementRepository,
     Row,
     ScoreFilter,
+    ScoreReader,
     ScoreRepository,
     ScoringQueries,
 )
@@ -36,6 +39,15 @@ from quality.domain.model import (
     Requirement,
     ScopeKey,
     StoredScore,
+)
+from quality.domain.publication import (
+    CellKey,
+    FigureKey,
+    FigureQuery,
+    Kind,
+    PendingChanges,
+    Publication,
+    ReleasedCell,
 )
 from quality.domain.scorecard import OutcomeCounts
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -80,6 +92,9 @@ class FakeCells(CellRepository):
     async def save(self, tally: ScopeTally, *, program_id: str, period: int) -> None:
         self.rows[(program_id, period)] = tally.to_json()
 
+    async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
+        return {k: ScopeTally.from_json(t) for k, t in self.rows.items() if k[1] in years}
+
     async def by_program(self, years: range) -> dict[str, ScopeTally]:
         programs = {p for (p, period) in self.rows if period in years}
         return {p: await self.combined({p}, years) for p in programs}
@@ -123,6 +138,9 @@ class FakeScores(ScoreRepository):
     async def claim_publication(self) -> bool:
         return True
 
+    async def periods(self) -> list[int]:
+        return sorted({s.period for s in self.rows.values()})
+
     async def latest_period(self, key: ScopeKey) -> int | None:
         return max((s.period for s in self.rows.values() if s.key == key), default=None)
 
@@ -155,6 +173,149 @@ class FakeScores(ScoreRepository):
             raise NotImplementedError("the fake does not narrow scores")
         items = await self.of_scope(scope, period=period, pooled=pooled)
         return _page(items, "scope_id", limit=limit, cursor=cursor)
+
+
+class FakeBacklog(ReleaseBacklogRepository):
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, int, str], str] = {}  # (program, period, assessment) → employer
+
+    async def record(
+        self, *, program_id: str, period: int, assessment_id: str, employer_id: str
+    ) -> None:
+        self.rows[(program_id, period, assessment_id)] = employer_id
+
+    async def pending(self, years: range | None = None) -> dict[CellKey, PendingChanges]:
+        cells: dict[CellKey, tuple[set[str], set[str]]] = {}
+        for (program_id, period, assessment_id), employer_id in self.rows.items():
+            if years is None or period in years:
+                ids, employers = cells.setdefault((program_id, period), (set(), set()))
+                ids.add(assessment_id)
+                employers.add(employer_id)
+        return {k: PendingChanges(frozenset(a), frozenset(e)) for k, (a, e) in cells.items()}
+
+    async def clear(self, cell: CellKey, assessment_ids: Collection[str]) -> None:
+        for assessment_id in assessment_ids:
+            self.rows.pop((*cell, assessment_id), None)
+
+
+class _FakePublishedScores(FakeScores):
+    """The figures of one publication, or of the latest published one of each period."""
+
+    def __init__(self, publications: "FakePublications", number: int | None) -> None:
+        self._publications = publications
+        self._number = number
+
+    @property  # type: ignore[override]
+    def rows(self) -> dict[tuple[str, str, int, bool], StoredScore]:
+        stored = self._publications.stored
+        if self._number is not None:
+            numbers = {self._number}
+        else:
+            latest: dict[int, int] = {}
+            for p in stored.values():
+                if p.status == "published":
+                    latest[p.period] = max(latest.get(p.period, 0), p.number)
+            numbers = set(latest.values())
+        return {
+            (f.scope, f.scope_id, f.period, f.pooled): replace(
+                f, publication=n, publication_kind=stored[n].kind
+            )
+            for n in numbers
+            for f in self._publications.figure_rows.get(n, [])
+        }
+
+
+class FakePublications(PublicationRepository):
+    def __init__(self) -> None:
+        self.stored: dict[int, Publication] = {}
+        self.figure_rows: dict[int, list[StoredScore]] = {}
+        self.cell_rows: dict[int, list[ReleasedCell]] = {}
+        self.query_rows: dict[str, FigureQuery] = {}
+
+    async def next_number(self) -> int:
+        return max(self.stored, default=0) + 1
+
+    async def add(self, publication: Publication) -> None:
+        self.stored[publication.number] = publication
+
+    async def update(self, publication: Publication) -> None:
+        self.stored[publication.number] = publication
+
+    async def get(self, number: int) -> Publication | None:
+        return self.stored.get(number)
+
+    async def draft_of(self, period: int) -> Publication | None:
+        drafts = [
+            p
+            for p in self.stored.values()
+            if (p.period, p.kind, p.status) == (period, "official", "draft")
+        ]
+        return drafts[0] if drafts else None
+
+    async def latest(
+        self, period: int, *, kind: Kind | None = None, before: int | None = None
+    ) -> Publication | None:
+        found = [
+            p
+            for p in self.stored.values()
+            if p.period == period
+            and p.status == "published"
+            and (kind is None or p.kind == kind)
+            and (before is None or p.number < before)
+        ]
+        return max(found, key=lambda p: p.number, default=None)
+
+    async def page(
+        self, *, period: int | None, with_drafts: bool, limit: int, cursor: str | None
+    ) -> Page[Publication]:
+        raise NotImplementedError("publication lists are tested against a database")
+
+    async def periods(self) -> list[int]:
+        return sorted({p.period for p in self.stored.values() if p.status == "published"})
+
+    async def published(self) -> list[Publication]:
+        return sorted(
+            (p for p in self.stored.values() if p.status == "published"), key=lambda p: p.number
+        )
+
+    async def release_history(self) -> dict[CellKey, list[int]]:
+        history: dict[CellKey, list[int]] = {}
+        for p in await self.published():
+            for cell in self.cell_rows.get(p.number, []):
+                history.setdefault((cell.program_id, cell.period), []).append(p.number)
+        return history
+
+    async def save_figures(self, number: int, figures: list[StoredScore]) -> None:
+        self.figure_rows[number] = list(figures)
+
+    async def cards(self, number: int) -> dict[FigureKey, Card]:
+        return {(f.key, f.pooled): copy.deepcopy(f.card) for f in self.figure_rows[number]}
+
+    def figures(self, number: int | None = None) -> ScoreReader:
+        return _FakePublishedScores(self, number)
+
+    async def save_cells(self, number: int, cells: list[ReleasedCell]) -> None:
+        self.cell_rows[number] = list(cells)
+
+    async def cells(self, number: int) -> list[ReleasedCell]:
+        return list(self.cell_rows.get(number, []))
+
+    async def add_query(self, query: FigureQuery) -> None:
+        self.query_rows[query.id] = query
+
+    async def get_query(self, number: int, query_id: str) -> FigureQuery | None:
+        query = self.query_rows.get(query_id)
+        return query if query is not None and query.publication == number else None
+
+    async def answer_query(self, query: FigureQuery) -> None:
+        self.query_rows[query.id] = query
+
+    async def queries(self, number: int, *, raised_by: str | None = None) -> list[FigureQuery]:
+        return [
+            q
+            for q in self.query_rows.values()
+            if q.publication == number and raised_by in (None, q.raised_by)
+        ]
 
 
 class FakeDirtyMarks(DirtyMarkRepository):
@@ -303,6 +464,17 @@ class FakeRegistryProjection(RegistryProjectionRepository):
 
 
 class FakeScoringQueries(ScoringQueries):
+    async def scope_names(self) -> dict[ScopeKey, str]:
+        p = self._projection
+        names: dict[ScopeKey, str] = {}
+        for scope, rows in (
+            ("organization", p.organizations),
+            ("cluster", p.clusters),
+            ("program", p.programs),
+        ):
+            names.update({(scope, i): r["name"] for i, r in rows.items() if r.get("name")})
+        return names
+
     def __init__(self, projection: FakeRegistryProjection) -> None:
         self._projection = projection
         self.outcomes: dict[str, OutcomeCounts] = {}
@@ -347,7 +519,10 @@ class FakeQualityUnitOfWork(FakeUnitOfWork, AbstractQualityUnitOfWork):
         self.projection = projection
         self.assessments = FakeAssessmentStates()
         self.cells = cells
+        self.released = FakeCells()
+        self.backlog = FakeBacklog()
         self.scores = scores
+        self.publications = FakePublications()
         self.marks = FakeDirtyMarks(cells, scores)
         self.frameworks = FakeFrameworks()
         self.requirements = FakeRequirements()

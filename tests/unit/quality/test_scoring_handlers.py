@@ -216,9 +216,13 @@ def card(index: float | None) -> dict[str, Any]:
 async def test_an_alert_is_raised_once_when_the_index_crosses_the_threshold(uow):
     key = ("program", "p1")
 
-    await raise_alerts(uow, key, period=PERIOD, card=card(42.0), before=card(61.0), threshold=50)
+    await raise_alerts(
+        uow, key, period=PERIOD, card=card(42.0), before=card(61.0), last_year=None, threshold=50
+    )
     # Still below on the next change: nothing new to say.
-    await raise_alerts(uow, key, period=PERIOD, card=card(40.0), before=card(42.0), threshold=50)
+    await raise_alerts(
+        uow, key, period=PERIOD, card=card(40.0), before=card(42.0), last_year=None, threshold=50
+    )
     await uow.commit()
 
     assert len(uow.published) == 1
@@ -234,7 +238,9 @@ async def test_an_alert_is_raised_once_when_the_index_crosses_the_threshold(uow)
 async def test_an_alert_keeps_no_value_its_scorecard_no_longer_publishes(uow):
     # Channel 8 of the publication issue: a value published once and hidden later.
     key = ("program", "p1")
-    await raise_alerts(uow, key, period=PERIOD, card=card(42.0), before=card(61.0), threshold=50)
+    await raise_alerts(
+        uow, key, period=PERIOD, card=card(42.0), before=card(61.0), last_year=None, threshold=50
+    )
 
     async def stored(index: float | None) -> None:
         await uow.scores.save(
@@ -250,7 +256,9 @@ async def test_an_alert_keeps_no_value_its_scorecard_no_longer_publishes(uow):
         )
 
     async def listed() -> dict[str, Any]:
-        page = await reading.published_alerts(uow, AlertFilter(), limit=10, cursor=None)
+        page = await reading.published_alerts(
+            uow, reading.LIVE, AlertFilter(), limit=10, cursor=None
+        )
         (alert,) = page.items
         return alert["detail"]
 
@@ -330,13 +338,13 @@ async def test_a_window_stores_the_ranks_that_reading_a_scorecard_then_shows(uow
     await publish_changes(lambda: uow, today=date(PERIOD, 6, 1))
 
     listed = await reading.rankings(
-        uow, scope="program", period=PERIOD, pooled=False, level=RANK_LEVEL
+        uow, reading.LIVE, scope="program", period=PERIOD, pooled=False, level=RANK_LEVEL
     )
     assert [(r["scope_id"], r["rank"]) for r in listed] == [("good", 1), ("fair", 2)]
     for program, rank in (("good", 1), ("fair", 2)):
         stored = await uow.scores.get(("program", program), period=PERIOD, pooled=False)
         assert stored is not None and stored.rank == rank
         shown = await reading.scorecard(
-            uow, ("program", program), period=PERIOD, pooled=False, level=None
+            uow, reading.LIVE, ("program", program), period=PERIOD, pooled=False, level=None
         )
         assert shown["rank"] == rank

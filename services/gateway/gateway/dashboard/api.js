@@ -18,6 +18,8 @@ export const session = {
   token: readToken(),
   publicScores: false,
   apiBase: "api/v1",
+  // Which figures scores are read from: "published" (everyone's) or "live" (the ministry's).
+  view: "published",
 };
 
 const cache = new Map();
@@ -40,6 +42,28 @@ export function setToken(token) {
   }
   cache.clear();
   for (const map of Object.values(names)) map.clear();
+}
+
+/** The role the pasted token claims (the services verify it; this only shapes the page). */
+export function tokenRole() {
+  try {
+    const payload = session.token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    return JSON.parse(atob(payload)).role || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Only the ministry reads live figures; everyone else reads publications. */
+export function mayReadLive() {
+  return tokenRole() === "ministry";
+}
+
+// Score reads name the view; the methodology and the publications are the same in both.
+function withView(path) {
+  if (!/^\/quality\/(?!methodology|publications)/.test(path)) return path;
+  const view = session.view === "live" && mayReadLive() ? "live" : "published";
+  return `${path}${path.includes("?") ? "&" : "?"}view=${view}`;
 }
 
 /** Whether the page may call the API now: with a token, or anonymously when scores are public. */
@@ -78,14 +102,21 @@ async function request(path) {
   return response.json();
 }
 
-/** GET an API path (under /api/v1), once per session. */
+/** GET an API path (under /api/v1), once per session and view. */
 export function get(path) {
-  if (!cache.has(path)) {
-    const pending = request(path);
-    cache.set(path, pending);
-    pending.catch(() => cache.delete(path));
+  const url = withView(path);
+  if (!cache.has(url)) {
+    const pending = request(url);
+    cache.set(url, pending);
+    pending.catch(() => cache.delete(url));
   }
-  return cache.get(path);
+  return cache.get(url);
+}
+
+/** The latest published publication of a period, or null. */
+export async function latestPublication(period) {
+  const page = await get(`/quality/publications?period=${period}&limit=20`);
+  return page.items.find((publication) => publication.status === "published") || null;
 }
 
 /** Every item of a paginated list (`{items, next_cursor}`). */

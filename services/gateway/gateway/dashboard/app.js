@@ -2,9 +2,19 @@
 // Routes: #/ (national; ?show=institutions), #/region/<code>, #/institution/<id>,
 // #/cluster/<id>, #/alerts (?kind=).
 
-import { ApiError, canRead, get, loadConfig, loadNames, session, setToken } from "./api.js";
+import {
+  ApiError,
+  canRead,
+  get,
+  latestPublication,
+  loadConfig,
+  loadNames,
+  mayReadLive,
+  session,
+  setToken,
+} from "./api.js";
 import { h, intervalLevel, message } from "./components.js";
-import { LANGUAGES, applyTranslations, language, setLanguage, t } from "./i18n.js";
+import { LANGUAGES, applyTranslations, formatDateTime, language, setLanguage, t } from "./i18n.js";
 import { alertsView } from "./alerts.js";
 import { clusterView } from "./cluster.js";
 import { institutionView } from "./institution.js";
@@ -68,11 +78,32 @@ async function loadMethodology() {
   });
 }
 
+/** Which figures the page shows: the publication they come from, or live (the ministry). */
+async function showPublication() {
+  const note = $("publication-note");
+  const live = session.view === "live" && mayReadLive();
+  note.classList.toggle("live", live);
+  if (live) {
+    note.textContent = t("publication.live");
+    return;
+  }
+  const publication = await latestPublication(ctx.period);
+  note.dataset.publication = publication ? publication.number : "";
+  note.textContent = publication
+    ? t(`publication.${publication.release}`, {
+        number: publication.number,
+        date: formatDateTime(publication.published_at),
+      })
+    : t("publication.none");
+}
+
 function showAccess() {
   const needToken = !canRead();
   $("token-panel").hidden = !needToken;
   $("sign-out").hidden = !session.token;
   $("sign-in").hidden = Boolean(session.token) || !session.publicScores;
+  $("live-control").hidden = !mayReadLive();
+  $("live").checked = session.view === "live" && mayReadLive();
   const badge = $("access-state");
   badge.textContent = session.token ? t("auth.signed_in") : session.publicScores ? t("auth.public") : "";
   badge.hidden = !badge.textContent;
@@ -100,6 +131,7 @@ async function render() {
   view.replaceChildren(message(t("status.loading"), "message loading"));
   try {
     await Promise.all([loadNames(), ctx.periods.length ? null : loadPeriods(), ctx.methodology ? null : loadMethodology()]);
+    await showPublication();
     const content = route.view ? await route.view(route.params, ctx) : [message(t("status.not_found"))];
     if (id !== renders) return; // a newer navigation has taken over
     view.replaceChildren(...[content].flat(Infinity).filter(Boolean));
@@ -156,6 +188,11 @@ function wireControls() {
   });
   $("pooled").addEventListener("change", (event) => {
     ctx.pooled = event.target.checked;
+    ctx.periods = [];
+    render();
+  });
+  $("live").addEventListener("change", (event) => {
+    session.view = event.target.checked ? "live" : "published";
     ctx.periods = [];
     render();
   });

@@ -5,11 +5,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.contracts.catalogue.quality import AlertRaised, MethodologyPublished, ScoreUpdated
+from shared.contracts.catalogue.quality import (
+    AlertRaised,
+    MethodologyPublished,
+    ReleasePublished,
+    ReleaseRestated,
+    ScorePublished,
+)
 
-# Short names (as in the docs and the SSE ``event:`` field) → full CloudEvents types.
+# Short names (as in the docs and the SSE ``event:`` field) → full CloudEvents types: what the
+# public quality topic carries (publications; the live score.updated stream is the ministry's).
 QUALITY_TYPES: dict[str, str] = {
-    "score.updated": ScoreUpdated.event_type,
+    "score.published": ScorePublished.event_type,
+    "release.published": ReleasePublished.event_type,
+    "release.restated": ReleaseRestated.event_type,
     "alert.raised": AlertRaised.event_type,
     "methodology.published": MethodologyPublished.event_type,
 }
@@ -17,7 +26,7 @@ _SHORT = {full: short for short, full in QUALITY_TYPES.items()}
 
 
 def full_type(name: str) -> str:
-    """The CloudEvents type for a short (``score.updated``) or full name; ValueError if none."""
+    """The CloudEvents type for a short (``score.published``) or full name; ValueError if none."""
     if name in _SHORT:
         return name
     if name in QUALITY_TYPES:
@@ -26,7 +35,7 @@ def full_type(name: str) -> str:
 
 
 def short_type(event_type: str) -> str:
-    """The short name of a quality event type (``score.updated``); other types unchanged."""
+    """The short name of a quality event type (``score.published``); other types unchanged."""
     return _SHORT.get(event_type, event_type)
 
 

@@ -14,6 +14,8 @@ from shared.platform.names import ROLES
 
 READERS = frozenset({"ministry", "regional_authority", "institution", "employer"})
 MINISTRY = frozenset({"ministry"})
+INSTITUTIONS = frozenset({"institution"})
+REVIEWERS = MINISTRY | INSTITUTIONS  # of a draft release
 PUBLIC = "anonymous"  # an unauthenticated caller, where public scores are enabled
 
 
@@ -88,7 +90,23 @@ RULES: tuple[Rule, ...] = (
     *_r("GET PUT DELETE", "/api/v1/assessments/*", frozenset({"employer"}), "own assessments"),
     *_r("GET", "/api/v1/assessments/*/history", frozenset({"employer"}), "own assessments"),
     # quality (aggregates with small cells suppressed)
-    *_r("GET", "/api/v1/quality/scores", READERS | {PUBLIC}),
+    *_r("GET", "/api/v1/quality/publications", READERS | {PUBLIC}, "drafts: reviewers only"),
+    *_r("POST", "/api/v1/quality/publications", MINISTRY),
+    *_r("GET", "/api/v1/quality/publications/*", READERS | {PUBLIC}, "drafts: reviewers only"),
+    *_r(
+        "GET",
+        "/api/v1/quality/publications/*/figures",
+        READERS | {PUBLIC},
+        "a draft: the ministry, and each institution for its own figures",
+    ),
+    *_r("POST", "/api/v1/quality/publications/*/publish", MINISTRY),
+    *_r("GET", "/api/v1/quality/publications/*/data.csv", READERS | {PUBLIC}, "open data"),
+    *_r("GET", "/api/v1/quality/publications/*/data.json", READERS | {PUBLIC}, "open data"),
+    *_r("GET", "/api/v1/quality/publications/*/datapackage.json", READERS | {PUBLIC}),
+    *_r("GET", "/api/v1/quality/publications/*/queries", REVIEWERS, "institutions: their own"),
+    *_r("POST", "/api/v1/quality/publications/*/queries", INSTITUTIONS, "own figures, a draft"),
+    *_r("POST", "/api/v1/quality/publications/*/queries/*/answer", MINISTRY),
+    *_r("GET", "/api/v1/quality/scores", READERS | {PUBLIC}, "view=live: the ministry only"),
     *_r("GET", "/api/v1/quality/rankings", READERS | {PUBLIC}),
     *_r("GET", "/api/v1/quality/alerts", READERS),
     *_r("GET", "/api/v1/quality/methodology", READERS | {PUBLIC}),

@@ -11,7 +11,7 @@ from shared.platform.names import QUALITY_TOPIC
 
 
 async def store_quality_event(event: CloudEvent, uow: UnitOfWork) -> None:
-    """Handler of score.updated, alert.raised and methodology.published."""
+    """Handler of the public quality events (publications, alerts, methodology versions)."""
     await quality_events.store_quality_event(gateway_uow(uow), quality_events.received(event))
 
 

@@ -10,10 +10,14 @@ from gateway.domain.subscriptions import Subscription
 
 Scope = Literal["program", "organization", "cluster", "region", "national"]
 EventTypeName = Literal[
-    "score.updated",
+    "score.published",
+    "release.published",
+    "release.restated",
     "alert.raised",
     "methodology.published",
-    "educluster.quality.score.updated.v1",
+    "educluster.quality.score.published.v1",
+    "educluster.quality.release.published.v1",
+    "educluster.quality.release.restated.v1",
     "educluster.quality.alert.raised.v1",
     "educluster.quality.methodology.published.v1",
 ]
@@ -31,7 +35,7 @@ class SubscriptionFilters(BaseModel):
         default=None, description="only events naming this region (region-scope events)"
     )
     types: list[EventTypeName] | None = Field(
-        default=None, min_length=1, description="short (score.updated) or full CloudEvents types"
+        default=None, min_length=1, description="short (score.published) or full CloudEvents types"
     )
 
 

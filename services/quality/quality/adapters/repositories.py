@@ -22,6 +22,15 @@ from quality.domain.model import (
     ScopeKey,
     StoredScore,
 )
+from quality.domain.publication import (
+    CellKey,
+    FigureKey,
+    FigureQuery,
+    Kind,
+    PendingChanges,
+    Publication,
+    ReleasedCell,
+)
 from quality.domain.scorecard import OutcomeCounts
 from shared.platform.db.keyset import Page
 
@@ -56,14 +65,8 @@ class AssessmentStateRepository(abc.ABC):
     async def save(self, counted: CountedAssessment) -> None: ...
 
 
-class CellRepository(abc.ABC):
-    """One running tally per (program, period) cell."""
-
-    @abc.abstractmethod
-    async def get(self, program_id: str, period: int) -> ScopeTally | None: ...
-
-    @abc.abstractmethod
-    async def save(self, tally: ScopeTally, *, program_id: str, period: int) -> None: ...
+class CellReader(abc.ABC):
+    """Cell tallies summed for scoring: the live cells, or the cells as released."""
 
     @abc.abstractmethod
     async def by_program(self, years: range) -> dict[str, ScopeTally]:
@@ -72,6 +75,37 @@ class CellRepository(abc.ABC):
     @abc.abstractmethod
     async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:
         """The sum of the cells of ``program_ids`` in ``years``."""
+
+
+class CellRepository(CellReader):
+    """One tally per (program, period) cell."""
+
+    @abc.abstractmethod
+    async def get(self, program_id: str, period: int) -> ScopeTally | None: ...
+
+    @abc.abstractmethod
+    async def save(self, tally: ScopeTally, *, program_id: str, period: int) -> None: ...
+
+    @abc.abstractmethod
+    async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
+        """Every cell of ``years``, one by one."""
+
+
+class ReleaseBacklogRepository(abc.ABC):
+    """The assessments changed in each cell since the cell was last released."""
+
+    @abc.abstractmethod
+    async def record(
+        self, *, program_id: str, period: int, assessment_id: str, employer_id: str
+    ) -> None: ...
+
+    @abc.abstractmethod
+    async def pending(self, years: range | None = None) -> dict[CellKey, PendingChanges]:
+        """Every cell with waiting changes (in ``years``, or in any year)."""
+
+    @abc.abstractmethod
+    async def clear(self, cell: CellKey, assessment_ids: Collection[str]) -> None:
+        """Forget the changes a release took in."""
 
 
 class DirtyMarkRepository(abc.ABC):
@@ -144,33 +178,11 @@ class MethodologyRepository(abc.ABC):
     async def add(self, content: dict[str, Any], *, published_at: datetime) -> None: ...
 
 
-class ScoreRepository(abc.ABC):
-    """The stored scorecards."""
+class ScoreReader(abc.ABC):
+    """Scorecards to read: the live ones (the ministry's), or those of publications."""
 
     @abc.abstractmethod
     async def get(self, key: ScopeKey, *, period: int, pooled: bool) -> StoredScore | None: ...
-
-    @abc.abstractmethod
-    async def cards(self, *, period: int, pooled: bool) -> dict[ScopeKey, Card]:
-        """Every stored card of one period (or pool)."""
-
-    @abc.abstractmethod
-    async def save(self, score: StoredScore) -> None:
-        """Insert or overwrite the score of its scope, period and pool."""
-
-    @abc.abstractmethod
-    async def delete(self, key: ScopeKey, *, period: int, pooled: bool) -> None: ...
-
-    @abc.abstractmethod
-    async def save_ranks(
-        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, int | None]
-    ) -> None:
-        """Store each unit's rank (scope id → rank, None when not ranked)."""
-
-    @abc.abstractmethod
-    async def claim_publication(self) -> bool:
-        """Whether this transaction may publish scores: one publisher at a time across
-        replicas (two would announce the same change twice)."""
 
     @abc.abstractmethod
     async def latest_period(self, key: ScopeKey) -> int | None: ...
@@ -197,6 +209,113 @@ class ScoreRepository(abc.ABC):
         cursor: str | None,
     ) -> Page[StoredScore]:
         """A keyset page of one kind of scope's scores, ordered by scope id."""
+
+
+class ScoreRepository(ScoreReader):
+    """The live scorecards, kept by the scoring windows."""
+
+    @abc.abstractmethod
+    async def cards(self, *, period: int, pooled: bool) -> dict[ScopeKey, Card]:
+        """Every stored card of one period (or pool)."""
+
+    @abc.abstractmethod
+    async def save(self, score: StoredScore) -> None:
+        """Insert or overwrite the score of its scope, period and pool."""
+
+    @abc.abstractmethod
+    async def delete(self, key: ScopeKey, *, period: int, pooled: bool) -> None: ...
+
+    @abc.abstractmethod
+    async def save_ranks(
+        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, int | None]
+    ) -> None:
+        """Store each unit's rank (scope id → rank, None when not ranked)."""
+
+    @abc.abstractmethod
+    async def claim_publication(self) -> bool:
+        """Whether this transaction may publish scores: one publisher at a time across
+        replicas (two would announce the same change twice)."""
+
+    @abc.abstractmethod
+    async def periods(self) -> list[int]:
+        """The periods with live scores."""
+
+
+class PublicationRepository(abc.ABC):
+    """Publications, their figures, the cells they release and the queries on them."""
+
+    @abc.abstractmethod
+    async def next_number(self) -> int: ...
+
+    @abc.abstractmethod
+    async def add(self, publication: Publication) -> None: ...
+
+    @abc.abstractmethod
+    async def update(self, publication: Publication) -> None:
+        """Store a draft's new status (a published publication is never updated)."""
+
+    @abc.abstractmethod
+    async def get(self, number: int) -> Publication | None: ...
+
+    @abc.abstractmethod
+    async def draft_of(self, period: int) -> Publication | None:
+        """The official release of ``period`` under review, if any."""
+
+    @abc.abstractmethod
+    async def latest(
+        self, period: int, *, kind: Kind | None = None, before: int | None = None
+    ) -> Publication | None:
+        """The latest published publication of ``period`` (of ``kind``; numbered below
+        ``before``)."""
+
+    @abc.abstractmethod
+    async def page(
+        self, *, period: int | None, with_drafts: bool, limit: int, cursor: str | None
+    ) -> Page[Publication]:
+        """Publications, newest first."""
+
+    @abc.abstractmethod
+    async def periods(self) -> list[int]:
+        """The periods with a published publication."""
+
+    @abc.abstractmethod
+    async def published(self) -> list[Publication]:
+        """Every published publication, oldest first."""
+
+    @abc.abstractmethod
+    async def release_history(self) -> dict[CellKey, list[int]]:
+        """Each cell → the published publications that released it, in order."""
+
+    @abc.abstractmethod
+    async def save_figures(self, number: int, figures: list[StoredScore]) -> None: ...
+
+    @abc.abstractmethod
+    async def cards(self, number: int) -> dict[FigureKey, Card]:
+        """Every scorecard of a publication."""
+
+    @abc.abstractmethod
+    def figures(self, number: int | None = None) -> ScoreReader:
+        """The scorecards of publication ``number``; by default, of the latest published
+        publication of each period."""
+
+    @abc.abstractmethod
+    async def save_cells(self, number: int, cells: list[ReleasedCell]) -> None: ...
+
+    @abc.abstractmethod
+    async def cells(self, number: int) -> list[ReleasedCell]: ...
+
+    @abc.abstractmethod
+    async def add_query(self, query: FigureQuery) -> None: ...
+
+    @abc.abstractmethod
+    async def get_query(self, number: int, query_id: str) -> FigureQuery | None: ...
+
+    @abc.abstractmethod
+    async def answer_query(self, query: FigureQuery) -> None: ...
+
+    @abc.abstractmethod
+    async def queries(self, number: int, *, raised_by: str | None = None) -> list[FigureQuery]:
+        """The queries on a publication (of one institution), oldest first."""
 
 
 class AlertRepository(abc.ABC):
@@ -249,6 +368,10 @@ class RegistryProjectionRepository(abc.ABC):
 
 class ScoringQueries(abc.ABC):
     """The read side of scoring: facts about many scopes at once, counted by the database."""
+
+    @abc.abstractmethod
+    async def scope_names(self) -> dict[ScopeKey, str]:
+        """The registered name of every organization, cluster and program (where known)."""
 
     @abc.abstractmethod
     async def cohort_outcomes(self, cohorts: range) -> dict[str, OutcomeCounts]:

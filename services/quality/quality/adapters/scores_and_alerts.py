@@ -3,13 +3,31 @@
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, func, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from quality.adapters.repositories import AlertFilter, AlertRepository, ScoreFilter, ScoreRepository
+from quality.adapters.repositories import (
+    AlertFilter,
+    AlertRepository,
+    ScoreFilter,
+    ScoreReader,
+    ScoreRepository,
+)
 from quality.adapters.scoring_queries import member_during
 from quality.adapters.tables import (
     alerts,
+    publication_figures,
+    publications,
     q_clusters,
     q_memberships,
     q_organizations,
@@ -20,6 +38,17 @@ from quality.domain.model import Alert, Card, ScopeKey, StoredScore
 from shared.platform.db.keyset import Page, fetch_page
 from shared.platform.db.queries import upsert
 from shared.platform.messaging.leadership import lock_id
+
+SCORE_COLUMNS = (
+    "scope",
+    "scope_id",
+    "period",
+    "pooled",
+    "methodology_version",
+    "card",
+    "computed_at",
+    "rank",
+)
 
 
 def _in_region(table: Table, scope: str, region: str) -> ColumnElement[bool]:
@@ -70,16 +99,121 @@ def _of(table: Table, scope: str, *, period: int, pooled: bool) -> list[ColumnEl
     return [table.c.scope == scope, table.c.period == period, table.c.pooled.is_(pooled)]
 
 
-class SqlScoreRepository(ScoreRepository):
-    def __init__(self, session: AsyncSession) -> None:
+class _SqlScoreReader(ScoreReader):
+    """The read queries over a table of scorecards (``scores`` or ``publication_figures``),
+    restricted by ``_restrict`` and selected by ``_select``."""
+
+    def __init__(self, session: AsyncSession, table: Table) -> None:
         self._session = session
+        self._table = table
+
+    def _select(self) -> Select[Any]:
+        return select(*(self._table.c[name] for name in SCORE_COLUMNS))
+
+    def _restrict(self) -> list[ColumnElement[bool]]:
+        return []
+
+    async def _scores(self, *filters: ColumnElement[bool], order: Any = None) -> list[StoredScore]:
+        statement = self._select().where(*self._restrict(), *filters)
+        if order is not None:
+            statement = statement.order_by(order)
+        rows = (await self._session.execute(statement)).mappings()
+        return [StoredScore(**row) for row in rows]
 
     async def get(self, key: ScopeKey, *, period: int, pooled: bool) -> StoredScore | None:
-        statement = select(scores).where(
-            *_of(scores, key[0], period=period, pooled=pooled), scores.c.scope_id == key[1]
+        found = await self._scores(
+            *_of(self._table, key[0], period=period, pooled=pooled),
+            self._table.c.scope_id == key[1],
         )
-        row = (await self._session.execute(statement)).mappings().first()
-        return None if row is None else StoredScore(**row)
+        return found[0] if found else None
+
+    async def latest_period(self, key: ScopeKey) -> int | None:
+        table = self._table
+        period: int | None = await self._session.scalar(
+            select(func.max(table.c.period)).where(
+                *self._restrict(), table.c.scope == key[0], table.c.scope_id == key[1]
+            )
+        )
+        return period
+
+    async def history(self, key: ScopeKey, *, pooled: bool) -> list[StoredScore]:
+        table = self._table
+        return await self._scores(
+            table.c.scope == key[0],
+            table.c.scope_id == key[1],
+            table.c.pooled.is_(pooled),
+            order=table.c.period,
+        )
+
+    async def of_scope(
+        self, scope: str, *, period: int, pooled: bool, region: str | None = None
+    ) -> list[StoredScore]:
+        filters = _of(self._table, scope, period=period, pooled=pooled)
+        if region is not None:
+            filters.append(_in_region(self._table, scope, region))
+        return await self._scores(*filters)
+
+    async def page(
+        self,
+        scope: str,
+        *,
+        period: int,
+        pooled: bool,
+        narrowed: ScoreFilter,
+        limit: int,
+        cursor: str | None,
+    ) -> Page[StoredScore]:
+        filters = [
+            *self._restrict(),
+            *_of(self._table, scope, period=period, pooled=pooled),
+            *_narrowed(self._table, scope, period, narrowed),
+        ]
+        # One scope and period: the scope id alone orders and identifies the rows.
+        page = await fetch_page(
+            self._session,
+            self._table,
+            filters=filters,
+            limit=limit,
+            cursor=cursor,
+            statement=self._select(),
+            key=self._table.c.scope_id,
+        )
+        return Page(items=[StoredScore(**row) for row in page.items], next_cursor=page.next_cursor)
+
+
+class SqlPublishedScores(_SqlScoreReader):
+    """The scorecards of one publication, or of the latest published one of each period."""
+
+    def __init__(self, session: AsyncSession, number: int | None = None) -> None:
+        super().__init__(session, publication_figures)
+        self._number = number
+
+    def _select(self) -> Select[Any]:
+        figures = publication_figures
+        return (
+            select(
+                *(figures.c[name] for name in SCORE_COLUMNS),
+                figures.c.publication,
+                publications.c.kind.label("publication_kind"),
+            )
+            .select_from(figures)
+            .join(publications, publications.c.number == figures.c.publication)
+        )
+
+    def _restrict(self) -> list[ColumnElement[bool]]:
+        if self._number is not None:
+            return [publication_figures.c.publication == self._number]
+        latest = (
+            select(func.max(publications.c.number))
+            .where(publications.c.status == "published")
+            .group_by(publications.c.period)
+        )
+        return [publication_figures.c.publication.in_(latest)]
+
+
+class SqlScoreRepository(_SqlScoreReader, ScoreRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session, scores)
 
     async def cards(self, *, period: int, pooled: bool) -> dict[ScopeKey, Card]:
         result = await self._session.execute(
@@ -131,6 +265,9 @@ class SqlScoreRepository(ScoreRepository):
                 changed,
             )
 
+    async def periods(self) -> list[int]:
+        return list(await self._session.scalars(select(scores.c.period).distinct()))
+
     async def claim_publication(self) -> bool:
         # SQLite serialises writers already; PostgreSQL takes a transaction-scoped advisory lock.
         if self._session.get_bind().dialect.name == "sqlite":
@@ -141,58 +278,6 @@ class SqlScoreRepository(ScoreRepository):
                 {"key": lock_id("quality-publisher")},
             )
         )
-
-    async def latest_period(self, key: ScopeKey) -> int | None:
-        period: int | None = await self._session.scalar(
-            select(func.max(scores.c.period)).where(
-                scores.c.scope == key[0], scores.c.scope_id == key[1]
-            )
-        )
-        return period
-
-    async def history(self, key: ScopeKey, *, pooled: bool) -> list[StoredScore]:
-        statement = (
-            select(scores)
-            .where(
-                scores.c.scope == key[0], scores.c.scope_id == key[1], scores.c.pooled.is_(pooled)
-            )
-            .order_by(scores.c.period)
-        )
-        return [StoredScore(**row) for row in (await self._session.execute(statement)).mappings()]
-
-    async def of_scope(
-        self, scope: str, *, period: int, pooled: bool, region: str | None = None
-    ) -> list[StoredScore]:
-        filters = _of(scores, scope, period=period, pooled=pooled)
-        if region is not None:
-            filters.append(_in_region(scores, scope, region))
-        rows = (await self._session.execute(select(scores).where(*filters))).mappings()
-        return [StoredScore(**row) for row in rows]
-
-    async def page(
-        self,
-        scope: str,
-        *,
-        period: int,
-        pooled: bool,
-        narrowed: ScoreFilter,
-        limit: int,
-        cursor: str | None,
-    ) -> Page[StoredScore]:
-        filters = [
-            *_of(scores, scope, period=period, pooled=pooled),
-            *_narrowed(scores, scope, period, narrowed),
-        ]
-        # One scope and period: the scope id alone orders and identifies the rows.
-        page = await fetch_page(
-            self._session,
-            scores,
-            filters=filters,
-            limit=limit,
-            cursor=cursor,
-            key=scores.c.scope_id,
-        )
-        return Page(items=[StoredScore(**row) for row in page.items], next_cursor=page.next_cursor)
 
 
 class SqlAlertRepository(AlertRepository):

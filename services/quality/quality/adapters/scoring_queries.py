@@ -14,17 +14,19 @@ their employments started by 30 June of the next year and had not ended before g
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quality.adapters.repositories import ScoringQueries
 from quality.adapters.tables import (
+    q_clusters,
     q_employments,
     q_graduates,
     q_memberships,
     q_organizations,
     q_programs,
 )
+from quality.domain.model import Scope, ScopeKey
 from quality.domain.scorecard import OutcomeCounts
 
 
@@ -72,6 +74,20 @@ def _employed_within_a_year(cohort: int, *, in_field: bool) -> ColumnElement[boo
 class SqlScoringQueries(ScoringQueries):
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def scope_names(self) -> dict[ScopeKey, str]:
+        names: dict[ScopeKey, str] = {}
+        scopes: tuple[tuple[Scope, Table], ...] = (
+            ("organization", q_organizations),
+            ("cluster", q_clusters),
+            ("program", q_programs),
+        )
+        for scope, table in scopes:
+            result = await self._session.execute(
+                select(table.c.id, table.c.name).where(table.c.name.is_not(None))
+            )
+            names.update({(scope, scope_id): name for scope_id, name in result})
+        return names
 
     async def cohort_outcomes(self, cohorts: range) -> dict[str, OutcomeCounts]:
         totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])

@@ -5,7 +5,17 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, CursorResult, and_, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    Table,
+    and_,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quality.adapters.repositories import (
@@ -29,6 +39,7 @@ from quality.adapters.tables import (
 )
 from quality.domain.cells import ScopeTally
 from quality.domain.model import CountedAssessment, Mark, Requirement
+from quality.domain.publication import CellKey
 from shared.platform.db.queries import upsert
 
 _CLEAR_BATCH = 200  # marks per DELETE: bounded statements
@@ -66,40 +77,53 @@ class SqlAssessmentStateRepository(AssessmentStateRepository):
 
 
 class SqlCellRepository(CellRepository):
-    def __init__(self, session: AsyncSession) -> None:
+    """The tallies of ``table``: the live ``cells`` (default) or the ``released_cells``."""
+
+    def __init__(self, session: AsyncSession, table: Table = cells) -> None:
         self._session = session
+        self._table = table
 
     async def get(self, program_id: str, period: int) -> ScopeTally | None:
+        t = self._table
         stored = await self._session.scalar(
-            select(cells.c.tally).where(cells.c.program_id == program_id, cells.c.period == period)
+            select(t.c.tally).where(t.c.program_id == program_id, t.c.period == period)
         )
         return None if stored is None else ScopeTally.from_json(stored)
 
     async def save(self, tally: ScopeTally, *, program_id: str, period: int) -> None:
         await upsert(
             self._session,
-            cells,
+            self._table,
             {"program_id": program_id, "period": period, "tally": tally.to_json()},
         )
 
+    async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
+        t = self._table
+        result = await self._session.execute(
+            select(t.c.program_id, t.c.period, t.c.tally).where(
+                t.c.period.between(years[0], years[-1])
+            )
+        )
+        return {(p, y): ScopeTally.from_json(tally) for p, y, tally in result}
+
     async def by_program(self, years: range) -> dict[str, ScopeTally]:
+        t = self._table
         by_program: dict[str, list[ScopeTally]] = {}
         result = await self._session.execute(
-            select(cells.c.program_id, cells.c.tally).where(
-                cells.c.period.between(years[0], years[-1])
-            )
+            select(t.c.program_id, t.c.tally).where(t.c.period.between(years[0], years[-1]))
         )
         for program_id, tally in result:
             by_program.setdefault(program_id, []).append(ScopeTally.from_json(tally))
         return {p: ScopeTally.combine(ts) for p, ts in by_program.items()}
 
     async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:
+        t = self._table
         result = await self._session.execute(
-            select(cells.c.tally).where(
-                cells.c.program_id.in_(program_ids), cells.c.period.between(years[0], years[-1])
+            select(t.c.tally).where(
+                t.c.program_id.in_(program_ids), t.c.period.between(years[0], years[-1])
             )
         )
-        return ScopeTally.combine(ScopeTally.from_json(t) for (t,) in result)
+        return ScopeTally.combine(ScopeTally.from_json(tally) for (tally,) in result)
 
 
 class SqlDirtyMarkRepository(DirtyMarkRepository):

@@ -26,6 +26,7 @@ q_organizations = Table(
     "q_organizations",
     metadata,
     Column("id", String(36), primary_key=True),
+    Column("name", String(300), nullable=True),  # as registered (open data)
     Column("kind", String(20), nullable=False),
     Column("region_code", String(10), nullable=False, index=True),
     Column("active", Boolean, nullable=False),
@@ -35,6 +36,7 @@ q_clusters = Table(
     "q_clusters",
     metadata,
     Column("id", String(36), primary_key=True),
+    Column("name", String(300), nullable=True),
     Column("region_code", String(10), nullable=False),
     Column("status", String(20), nullable=False),
 )
@@ -53,6 +55,7 @@ q_programs = Table(
     "q_programs",
     metadata,
     Column("id", String(36), primary_key=True),
+    Column("name", String(300), nullable=True),
     Column("institution_id", String(36), nullable=False, index=True),
     Column("field_code", String(4), nullable=False),
     Column("level", String(2), nullable=False),
@@ -165,4 +168,89 @@ alerts = Table(
     Column("kind", String(40), nullable=False),
     Column("detail", JSON, nullable=False),
     Column("raised_at", UtcDateTime, nullable=False),
+)
+
+# --- publications (docs/publication.md) -------------------------------------------------------
+# Each cell as the publications state it: it moves only when a batch of changes large enough to
+# protect each of them is released (domain/publication.py).
+released_cells = Table(
+    "released_cells",
+    metadata,
+    Column("program_id", String(36), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("tally", JSON, nullable=False),
+    PrimaryKeyConstraint("program_id", "period"),
+)
+
+# The assessments changed (submitted, revised, withdrawn) in a cell since it was last released.
+unreleased_changes = Table(
+    "unreleased_changes",
+    metadata,
+    Column("program_id", String(36), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("assessment_id", String(36), nullable=False),
+    Column("employer_id", String(36), nullable=False),
+    PrimaryKeyConstraint("program_id", "period", "assessment_id"),
+)
+
+publications = Table(
+    "publications",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("period", Integer, nullable=False, index=True),
+    Column("kind", String(10), nullable=False),  # official | interim
+    Column("status", String(10), nullable=False),  # draft | published
+    Column("methodology_version", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("review_until", UtcDateTime, nullable=True),
+    Column("published_at", UtcDateTime, nullable=True),
+    Column("restates", Integer, nullable=True),
+    Column("reason", String(2000), nullable=True),
+    Column("summary", JSON, nullable=False),
+)
+
+# Every scorecard of a publication (the year and its pool), with its rank; never updated.
+publication_figures = Table(
+    "publication_figures",
+    metadata,
+    Column("publication", Integer, nullable=False),
+    Column("scope", String(20), nullable=False),
+    Column("scope_id", String(36), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("pooled", Boolean, nullable=False),
+    Column("methodology_version", Integer, nullable=False),
+    Column("card", JSON, nullable=False),
+    Column("computed_at", UtcDateTime, nullable=False),
+    Column("rank", Integer, nullable=True),
+    PrimaryKeyConstraint("publication", "scope", "scope_id", "pooled"),
+)
+
+# The cells a publication releases (their new state and the changes it takes in), applied to
+# released_cells when it is published.
+publication_cells = Table(
+    "publication_cells",
+    metadata,
+    Column("publication", Integer, nullable=False),
+    Column("program_id", String(36), nullable=False),
+    Column("period", Integer, nullable=False),
+    Column("tally", JSON, nullable=False),
+    Column("changes", JSON, nullable=False),  # assessment ids
+    PrimaryKeyConstraint("publication", "program_id", "period"),
+)
+
+# An institution's query on one of its draft figures, and the ministry's answer.
+publication_queries = Table(
+    "publication_queries",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("publication", Integer, nullable=False, index=True),
+    Column("scope", String(20), nullable=False),
+    Column("scope_id", String(36), nullable=False),
+    Column("pooled", Boolean, nullable=False),
+    Column("indicator", String(60), nullable=False),
+    Column("reason", String(2000), nullable=False),
+    Column("raised_by", String(36), nullable=False),  # the institution
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("answer", String(2000), nullable=True),
+    Column("answered_at", UtcDateTime, nullable=True),
 )

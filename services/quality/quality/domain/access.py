@@ -24,3 +24,29 @@ def ensure_may_publish_methodology(identity: Identity) -> None:
     """Forbidden for everyone but the ministry."""
     if not identity.is_("ministry"):
         raise Forbidden("only the ministry publishes the methodology")
+
+
+def ensure_may_publish(identity: Identity) -> None:
+    """Forbidden for everyone but the ministry: it opens, answers and publishes releases."""
+    if not identity.is_("ministry"):
+        raise Forbidden("only the ministry opens and publishes releases")
+
+
+def ensure_may_review(identity: Identity) -> None:
+    """A draft release is seen by the ministry and, for their own figures, by institutions."""
+    if not (identity.is_("ministry") or identity.is_("institution")):
+        raise Forbidden("only the ministry and institutions see draft releases")
+
+
+def ensure_may_query(identity: Identity, *, own: bool) -> None:
+    """An institution queries figures of its own organization and programs."""
+    if not identity.is_("institution"):
+        raise Forbidden("institutions query draft figures; the ministry answers")
+    if not own:
+        raise Forbidden("an institution queries only its own figures")
+
+
+def ensure_may_read_live(identity: Identity | None) -> None:
+    """Live figures move with every assessment; only the ministry reads them."""
+    if identity is None or not identity.is_("ministry"):
+        raise Forbidden("only the ministry reads live figures; others read publications")

@@ -56,6 +56,11 @@ def suppress_within(card: Scorecard) -> Scorecard:
     return _solve({_PARENT: _hide(card, set())})[_PARENT]
 
 
+def hide_figures(card: Scorecard, keys: set[FigureKey]) -> Scorecard:
+    """``card`` with the figures ``keys`` hidden as complements (index recomputed)."""
+    return _hide(card, keys)
+
+
 def _solve(cards: dict[str, Scorecard]) -> dict[str, Scorecard]:
     # Hiding only ever grows, so this stops after at most as many rounds as there are figures.
     cards = dict(cards)

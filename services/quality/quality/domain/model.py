@@ -50,6 +50,8 @@ class StoredScore:
     card: Card
     computed_at: datetime
     rank: int | None = None  # among the scope's units of the period, stored at publication
+    publication: int | None = None  # the publication that states it (None: a live figure)
+    publication_kind: str | None = None  # official | interim
 
     @property
     def key(self) -> ScopeKey:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quality.domain.intervals import wilson_interval
+from quality.domain.model import ScopeKey
 from quality.domain.shrinkage import prior_strength, shrunk_rate
 
 NOT_ENOUGH_DATA = "not enough data"
@@ -97,3 +98,12 @@ def rank_cards(
         if not figure["suppressed"]:
             published.add(unit_id)
     return rank(units, published=published, level=level)
+
+
+def ranks_by_scope(cards: Mapping[ScopeKey, Mapping[str, Any]]) -> dict[ScopeKey, int | None]:
+    """Each scope key's rank among the units of its kind of scope (None: not ranked)."""
+    ranks: dict[ScopeKey, int | None] = {}
+    for scope in sorted({key[0] for key in cards}):
+        units = {key[1]: card for key, card in cards.items() if key[0] == scope}
+        ranks.update({(scope, r.unit_id): r.rank for r in rank_cards(units)})
+    return ranks

@@ -21,6 +21,13 @@ class SuppressionThresholds:
     min_mean_n: int = 8
     min_employers: int = 5
     min_graduates: int = 5
+    # How far, below and above, the range of a hidden share that anyone can infer from every
+    # publication must reach (the disclosure audit; docs/methodology.md).
+    protection_width: float = 0.10
+
+    def __post_init__(self) -> None:
+        if not 0 < self.protection_width < 0.5:
+            raise ValueError("protection_width is a share width between 0 and 0.5")
 
 
 DEFAULT_THRESHOLDS = SuppressionThresholds()

@@ -1,14 +1,16 @@
 """Dependencies the quality routers share: typed settings, the quality unit of work, readers."""
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request
 
 from quality.config import QualitySettings
-from quality.domain.access import ensure_may_read_scores, reads_without_token
+from quality.domain.access import ensure_may_read_live, ensure_may_read_scores, reads_without_token
+from quality.service_layer.reading import LIVE, View
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork, quality_uow
 from shared.platform.auth import Identity
+from shared.platform.errors import InvalidQuery
 from shared.platform.web.deps import UnitOfWorkFactory, service_settings
 from shared.platform.web.identity import current_identity
 
@@ -41,3 +43,25 @@ async def _reader(request: Request, settings: SettingsDep) -> Identity | None:
 
 
 Reader = Annotated[Identity | None, Depends(_reader)]
+
+
+async def _view(
+    reader: Reader,
+    view: Literal["published", "live"] | None = Query(
+        default=None,
+        description="published: the latest publication of each period (everyone's default); "
+        "live: the figures as they move (the ministry only, and its default)",
+    ),
+    publication: int | None = Query(default=None, ge=1, description="one publication's figures"),
+) -> View:
+    """Which figures the caller reads (reading.View)."""
+    ministry = reader is not None and reader.is_("ministry")
+    if view == "live" or (view is None and publication is None and ministry):
+        ensure_may_read_live(reader)
+        if publication is not None:
+            raise InvalidQuery(("query", "publication"), "a live read names no publication")
+        return LIVE
+    return View(publication=publication)
+
+
+ViewDep = Annotated[View, Depends(_view)]

@@ -1,6 +1,7 @@
 """The quality API's request and response models."""
 
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -25,6 +26,11 @@ class FigurePublic(BaseModel):
     reason: str | None
 
 
+class PublicationRef(BaseModel):
+    number: int
+    release: Literal["official", "provisional"]
+
+
 class ScorePublic(BaseModel):
     scope: Scope
     scope_id: str
@@ -37,6 +43,68 @@ class ScorePublic(BaseModel):
     competencies: dict[str, Any]
     rank: int | None
     computed_at: Any
+    view: Literal["live", "published"]
+    publication: PublicationRef | None
+
+
+class OpenPublication(BaseModel):
+    """A publication to make: an official release (a draft for review) or an interim one."""
+
+    model_config = ConfigDict(extra="forbid")
+    period: int = Field(ge=2000, le=2100)
+    kind: Literal["official", "interim"] = "official"
+    restate: bool = Field(default=False, description="correct a published official release")
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class PublishDraft(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    close_review: bool = Field(default=False, description="publish before the review window ends")
+
+
+class PublicationPublic(BaseModel):
+    number: int
+    period: int
+    kind: Literal["official", "interim"]
+    release: Literal["official", "provisional"]
+    status: Literal["draft", "published"]
+    methodology_version: int
+    created_at: datetime
+    review_until: datetime | None
+    published_at: datetime | None
+    restates: int | None
+    reason: str | None
+    summary: dict[str, Any]
+
+
+class NewQuery(BaseModel):
+    """A query on one figure of a draft release."""
+
+    model_config = ConfigDict(extra="forbid")
+    scope: Scope
+    scope_id: str = Field(min_length=1, max_length=36)
+    pooled: bool = False
+    indicator: str = Field(min_length=1, max_length=60, description="an indicator, or index")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class QueryAnswer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    answer: str = Field(min_length=1, max_length=2000)
+
+
+class QueryPublic(BaseModel):
+    id: str
+    publication: int
+    scope: Scope
+    scope_id: str
+    pooled: bool
+    indicator: str
+    reason: str
+    raised_by: str
+    raised_at: datetime
+    answer: str | None
+    answered_at: datetime | None
 
 
 class RankedPublic(BaseModel):

@@ -27,6 +27,13 @@ async def _change_cell(uow: AbstractQualityUnitOfWork, state: dict[str, Any], *,
         tally.remove(state)
     await uow.cells.save(tally, program_id=program_id, period=period)
     await uow.marks.mark(program_id=program_id, period=period)
+    # Waits there until its cell's changes are many enough to be published together.
+    await uow.backlog.record(
+        program_id=program_id,
+        period=period,
+        assessment_id=state["assessment_id"],
+        employer_id=state["employer_id"],
+    )
 
 
 async def apply_assessment(uow: AbstractQualityUnitOfWork, change: AssessmentChange) -> None:

@@ -1,5 +1,6 @@
-"""Alerts ministries act on, raised once each when a published yearly scorecard changes (the
-rules: domain/alerts.py). Each alert is stored and announced (alert.raised) together."""
+"""Alerts ministries act on, raised once each when a publication changes a yearly scorecard
+(the rules: domain/alerts.py), so an alert only ever cites published figures. Each alert is
+stored and announced (alert.raised) together."""
 
 from typing import Any
 
@@ -40,14 +41,15 @@ async def raise_alerts(
     period: int,
     card: Card,
     before: Card | None,
+    last_year: Card | None,
     threshold: float,
 ) -> None:
-    """Check one changed yearly scorecard (``before``: its previous version, if any)."""
+    """Check one published yearly scorecard (``before``: as the previous publication of the
+    period stated it; ``last_year``: the previous period's, as published)."""
     low = index_crossed(card, before, threshold)
     if low is not None:
         await _raise(uow, key, period=period, kind="index_below_threshold", detail=low)
-    last_year = await uow.scores.get(key, period=period - 1, pooled=False)
-    drop = dropped(card, last_year.card if last_year else None)
+    drop = dropped(card, last_year)
     if drop is not None:
         if not await uow.alerts.details(key, period=period, kind="significant_drop"):
             await _raise(uow, key, period=period, kind="significant_drop", detail=drop)

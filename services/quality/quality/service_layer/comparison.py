@@ -11,6 +11,7 @@ or a complement protecting another), the comparison is withheld too, or it would
 
 from typing import Any
 
+from quality.adapters.repositories import CellReader, ScoreReader
 from quality.domain.cells import ScopeTally
 from quality.domain.index import Methodology
 from quality.domain.intervals import difference_of_proportions_interval
@@ -43,9 +44,17 @@ def comparison_group(tally: ScopeTally, methodology: Methodology) -> dict[str, A
 
 
 async def compare_cluster(
-    uow: AbstractQualityUnitOfWork, cluster_id: str, *, years: range, methodology: Methodology
+    uow: AbstractQualityUnitOfWork,
+    cluster_id: str,
+    *,
+    years: range,
+    methodology: Methodology,
+    cells: CellReader,
+    scores: ScoreReader,
 ) -> dict[str, Any]:
-    """Employer satisfaction of the cluster's members against comparable non-members."""
+    """Employer satisfaction of the cluster's members against comparable non-members, from
+    ``cells`` and checked against the cluster's scorecard in ``scores`` (live, or as
+    published)."""
     cluster = await uow.projection.cluster(cluster_id)
     if cluster is None:
         raise NotFound("cluster", cluster_id)
@@ -53,10 +62,10 @@ async def compare_cluster(
         cluster_id, region_code=cluster["region_code"], years=years
     )
     groups = {
-        "members": comparison_group(await uow.cells.combined(members, years), methodology),
-        "non_members": comparison_group(await uow.cells.combined(others, years), methodology),
+        "members": comparison_group(await cells.combined(members, years), methodology),
+        "non_members": comparison_group(await cells.combined(others, years), methodology),
     }
-    own = await uow.scores.get(("cluster", cluster_id), period=years[-1], pooled=len(years) > 1)
+    own = await scores.get(("cluster", cluster_id), period=years[-1], pooled=len(years) > 1)
     if not published_in(own.card if own else None):
         groups["members"] |= {"share": None, "reason": CLUSTER_WITHHOLDS}
     difference: dict[str, Any] = {"value": None, "ci_low": None, "ci_high": None}

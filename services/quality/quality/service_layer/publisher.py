@@ -1,7 +1,9 @@
 """Each window: recompute the periods whose cells changed, store what changed, announce it.
 
-At most one score.updated per scope, period and pool per window, keyed by the scope's id, in
-the same transaction as the stored score (the outbox carries it out).
+These are the *live* figures, the ministry's alone: at most one score.updated per scope, period
+and pool per window on the ministry-only live topic, keyed by the scope's id, in the same
+transaction as the stored score (the outbox carries it out). Everyone else reads publications
+(service_layer/publications.py), which also raise the alerts.
 """
 
 import asyncio
@@ -13,9 +15,8 @@ from quality import events
 from quality.domain.methodology import from_json
 from quality.domain.model import ScopeKey, StoredScore
 from quality.domain.periods import periods_to_recompute
-from quality.domain.ranking import rank_cards
+from quality.domain.ranking import ranks_by_scope
 from quality.domain.scorecard import Scorecard
-from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import compute_scorecards
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -32,7 +33,6 @@ async def _store_changes(
     *,
     period: int,
     pooled: bool,
-    alert_below: float,
 ) -> int:
     stored = await uow.scores.cards(period=period, pooled=pooled)
     changed = 0
@@ -52,10 +52,6 @@ async def _store_changes(
             )
         )
         uow.publish(events.score_updated(key, period=period, pooled=pooled, card=content))
-        if not pooled:
-            await raise_alerts(
-                uow, key, period=period, card=content, before=stored.get(key), threshold=alert_below
-            )
         changed += 1
     for key in stored.keys() - cards.keys():  # e.g. a program that moved to another institution
         await uow.scores.delete(key, period=period, pooled=pooled)
@@ -67,10 +63,10 @@ async def _store_ranks(
     uow: AbstractQualityUnitOfWork, cards: dict[ScopeKey, Scorecard], *, period: int, pooled: bool
 ) -> None:
     """Rank every scope's units once here, so that reading a scorecard ranks nothing."""
+    ranks = ranks_by_scope({key: card.to_json() for key, card in cards.items()})
     for scope in sorted({key[0] for key in cards}):
-        units = {key[1]: card.to_json() for key, card in cards.items() if key[0] == scope}
-        ranks = {r.unit_id: r.rank for r in rank_cards(units)}
-        await uow.scores.save_ranks(scope, period=period, pooled=pooled, ranks=ranks)
+        of_scope = {key[1]: rank for key, rank in ranks.items() if key[0] == scope}
+        await uow.scores.save_ranks(scope, period=period, pooled=pooled, ranks=of_scope)
 
 
 async def publish_changes(uow_factory: UowFactory, *, today: date | None = None) -> int:
@@ -95,7 +91,6 @@ async def publish_changes(uow_factory: UowFactory, *, today: date | None = None)
                 cards,
                 period=period,
                 pooled=pooled,
-                alert_below=content["alert_index_below"],
             )
         await uow.marks.clear(marks)
         await uow.commit()

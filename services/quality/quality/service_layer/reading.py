@@ -1,9 +1,10 @@
-"""Read published scores: one scope, its history, lists with filters, and rankings."""
+"""Read scores: one scope, its history, lists with filters, rankings and alerts — from the
+publications, or live (the ministry's view)."""
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
-from quality.adapters.repositories import AlertFilter, ScoreFilter
+from quality.adapters.repositories import AlertFilter, CellReader, ScoreFilter, ScoreReader
 from quality.domain.alerts import as_published
 from quality.domain.methodology import from_json
 from quality.domain.model import ScopeKey, StoredScore
@@ -17,9 +18,44 @@ from shared.platform.errors import NotFound
 Document = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class View:
+    """Which figures a read shows: the live ones (the ministry's alone), those of one
+    publication, or (by default) those of the latest publication of each period."""
+
+    live: bool = False
+    publication: int | None = None
+
+    def scores(self, uow: AbstractQualityUnitOfWork) -> ScoreReader:
+        return uow.scores if self.live else uow.publications.figures(self.publication)
+
+    def cells(self, uow: AbstractQualityUnitOfWork) -> CellReader:
+        """The cells analyses are computed from: live, or as released."""
+        return uow.cells if self.live else uow.released
+
+
+LIVE = View(live=True)
+PUBLISHED = View()
+
+
+async def checked(uow: AbstractQualityUnitOfWork, view: View) -> View:
+    """``view``, once its publication is known to be published (drafts are read through the
+    publication's own figures, by its reviewers)."""
+    if view.publication is not None:
+        publication = await uow.publications.get(view.publication)
+        if publication is None or publication.status != "published":
+            raise NotFound("publication", str(view.publication))
+    return view
+
+
 def document(score: StoredScore) -> Document:
-    """A stored score as the API shows it, with the rank stored at publication."""
+    """A stored score as the API shows it, with the rank stored at publication and the
+    publication that states it (None for a live figure)."""
     card = score.card
+    publication = None
+    if score.publication is not None:
+        release = "official" if score.publication_kind == "official" else "provisional"
+        publication = {"number": score.publication, "release": release}
     return {
         "scope": score.scope,
         "scope_id": score.scope_id,
@@ -32,21 +68,23 @@ def document(score: StoredScore) -> Document:
         "competencies": card["competencies"],
         "rank": score.rank,
         "computed_at": score.computed_at,
+        "view": "live" if publication is None else "published",
+        "publication": publication,
     }
 
 
 async def one_score(
-    uow: AbstractQualityUnitOfWork, key: ScopeKey, *, period: int, pooled: bool
+    uow: AbstractQualityUnitOfWork, view: View, key: ScopeKey, *, period: int, pooled: bool
 ) -> StoredScore:
-    """The stored score of a scope; NotFound when it has none for ``period``."""
-    score = await uow.scores.get(key, period=period, pooled=pooled)
+    """The score of a scope in ``view``; NotFound when it has none for ``period``."""
+    score = await (await checked(uow, view)).scores(uow).get(key, period=period, pooled=pooled)
     if score is None:
         raise NotFound(f"no {period} score for {key[0]}", key[1])
     return score
 
 
-async def latest_period(uow: AbstractQualityUnitOfWork, key: ScopeKey) -> int:
-    period = await uow.scores.latest_period(key)
+async def latest_period(uow: AbstractQualityUnitOfWork, view: View, key: ScopeKey) -> int:
+    period = await view.scores(uow).latest_period(key)
     if period is None:
         raise NotFound(f"no score yet for {key[0]}", key[1])
     return period
@@ -54,6 +92,7 @@ async def latest_period(uow: AbstractQualityUnitOfWork, key: ScopeKey) -> int:
 
 async def scorecard(
     uow: AbstractQualityUnitOfWork,
+    view: View,
     key: ScopeKey,
     *,
     period: int | None,
@@ -62,21 +101,27 @@ async def scorecard(
 ) -> Document:
     """A scope's scorecard (the latest period unless one is named) with its rank; with
     ``level``, its intervals recomputed at that level (same counts, same rules)."""
-    period = period or await latest_period(uow, key)
-    score = await one_score(uow, key, period=period, pooled=pooled)
+    period = period or await latest_period(uow, await checked(uow, view), key)
+    score = await one_score(uow, view, key, period=period, pooled=pooled)
     if level is not None:
         methodology = replace(from_json(await current_content(uow)), interval_level=level)
-        cards = await compute_scorecards(uow, period=period, pooled=pooled, methodology=methodology)
+        cards = await compute_scorecards(
+            uow, period=period, pooled=pooled, methodology=methodology, cells=view.cells(uow)
+        )
         score = replace(score, card=cards[key].to_json())
     return document(score)
 
 
-async def history(uow: AbstractQualityUnitOfWork, key: ScopeKey, *, pooled: bool) -> list[Document]:
-    return [document(score) for score in await uow.scores.history(key, pooled=pooled)]
+async def history(
+    uow: AbstractQualityUnitOfWork, view: View, key: ScopeKey, *, pooled: bool
+) -> list[Document]:
+    scores = (await checked(uow, view)).scores(uow)
+    return [document(score) for score in await scores.history(key, pooled=pooled)]
 
 
 async def listing(
     uow: AbstractQualityUnitOfWork,
+    view: View,
     scope: str,
     *,
     period: int,
@@ -85,14 +130,17 @@ async def listing(
     limit: int,
     cursor: str | None,
 ) -> Page[Document]:
-    page = await uow.scores.page(
-        scope, period=period, pooled=pooled, narrowed=narrowed, limit=limit, cursor=cursor
+    page = (
+        await (await checked(uow, view))
+        .scores(uow)
+        .page(scope, period=period, pooled=pooled, narrowed=narrowed, limit=limit, cursor=cursor)
     )
     return Page(items=[document(score) for score in page.items], next_cursor=page.next_cursor)
 
 
 async def rankings(
     uow: AbstractQualityUnitOfWork,
+    view: View,
     *,
     scope: str,
     period: int,
@@ -101,7 +149,8 @@ async def rankings(
     region: str | None = None,
 ) -> list[dict[str, Any]]:
     """Units of ``scope`` ranked by the empirical-Bayes estimate of employer satisfaction."""
-    stored = await uow.scores.of_scope(scope, period=period, pooled=pooled, region=region)
+    scores = (await checked(uow, view)).scores(uow)
+    stored = await scores.of_scope(scope, period=period, pooled=pooled, region=region)
     ranked = rank_cards({score.scope_id: score.card for score in stored}, level=level)
     return [
         {
@@ -117,15 +166,21 @@ async def rankings(
 
 
 async def published_alerts(
-    uow: AbstractQualityUnitOfWork, narrowed: AlertFilter, *, limit: int, cursor: str | None
+    uow: AbstractQualityUnitOfWork,
+    view: View,
+    narrowed: AlertFilter,
+    *,
+    limit: int,
+    cursor: str | None,
 ) -> Page[dict[str, Any]]:
-    """A page of alerts, each citing only values its scorecards still publish."""
+    """A page of alerts, each citing only values its scorecards (in ``view``) still publish."""
+    scores = (await checked(uow, view)).scores(uow)
     page = await uow.alerts.page(narrowed, limit=limit, cursor=cursor)
     items = []
     for alert in page.items:
         key = (alert["scope"], alert["scope_id"])
-        card = await uow.scores.get(key, period=alert["period"], pooled=False)
-        last_year = await uow.scores.get(key, period=alert["period"] - 1, pooled=False)
+        card = await scores.get(key, period=alert["period"], pooled=False)
+        last_year = await scores.get(key, period=alert["period"] - 1, pooled=False)
         detail = as_published(
             alert["kind"],
             alert["detail"],

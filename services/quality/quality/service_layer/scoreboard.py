@@ -10,6 +10,7 @@ sibling in another.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from quality.adapters.repositories import CellReader
 from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import secondary_suppress
 from quality.domain.index import Methodology
@@ -29,8 +30,10 @@ class _Program:
     coverage: CoverageCounts
 
 
-async def _programs(uow: AbstractQualityUnitOfWork, years: range) -> dict[str, _Program]:
-    tallies = await uow.cells.by_program(years)
+async def _programs(
+    uow: AbstractQualityUnitOfWork, years: range, cells: CellReader
+) -> dict[str, _Program]:
+    tallies = await cells.by_program(years)
     # The outcome of year P is that of the cohort graduating in P − 1: its 12 months end in P.
     outcomes = await uow.queries.cohort_outcomes(range(years[0] - 1, years[-1]))
     last = years[-1]
@@ -93,12 +96,51 @@ def _merge(key: ScopeKey, families: Families, programs: dict[str, _Program]) -> 
     )
 
 
+@dataclass
+class Scoreboard:
+    """Every scope's scorecard of one period (or pool), and the families that build them."""
+
+    cards: dict[ScopeKey, Scorecard]
+    families: Families
+
+    def programs(self, key: ScopeKey) -> set[str]:
+        """The programs whose cells a scope's figures sum."""
+        if key[0] == "program":
+            return {key[1]}
+        return set().union(*(self.programs(child) for child in self.families[key]))
+
+    def protect(self) -> None:
+        """Secondary suppression again, after more figures were hidden (a complement)."""
+        self.cards = _protect_families(self.cards, self.families)
+
+
 async def compute_scorecards(
-    uow: AbstractQualityUnitOfWork, *, period: int, pooled: bool, methodology: Methodology
+    uow: AbstractQualityUnitOfWork,
+    *,
+    period: int,
+    pooled: bool,
+    methodology: Methodology,
+    cells: CellReader | None = None,
 ) -> dict[ScopeKey, Scorecard]:
-    """Every scope's scorecard for ``period`` (or its 3-year pool), suppression applied."""
+    """Every scope's scorecard for ``period`` (or its 3-year pool), suppression applied, from
+    ``cells`` (default: the live cells; a publication passes the cells it releases)."""
+    board = await compute_scoreboard(
+        uow, period=period, pooled=pooled, methodology=methodology, cells=cells
+    )
+    return board.cards
+
+
+async def compute_scoreboard(
+    uow: AbstractQualityUnitOfWork,
+    *,
+    period: int,
+    pooled: bool,
+    methodology: Methodology,
+    cells: CellReader | None = None,
+) -> Scoreboard:
+    """compute_scorecards, keeping the families (which programs each scope sums)."""
     years = years_of(period, pooled=pooled)
-    programs = await _programs(uow, years)
+    programs = await _programs(uow, years, cells or uow.cells)
     families = await _families(uow, set(programs), years)
     domains = await uow.frameworks.domains()
     keys: set[ScopeKey] = {("program", p) for p in programs} | set(families)
@@ -112,7 +154,7 @@ async def compute_scorecards(
             domains=domains,
             methodology=methodology,
         )
-    return _protect_families(cards, families)
+    return Scoreboard(cards=_protect_families(cards, families), families=families)
 
 
 def _protect_families(

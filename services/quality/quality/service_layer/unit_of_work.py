@@ -1,5 +1,6 @@
 """The quality service's unit of work: one transaction, its repositories and its events."""
 
+from quality.adapters.publications import SqlPublicationRepository, SqlReleaseBacklogRepository
 from quality.adapters.registry_projection import SqlRegistryProjection
 from quality.adapters.repositories import (
     AlertRepository,
@@ -8,7 +9,9 @@ from quality.adapters.repositories import (
     DirtyMarkRepository,
     FrameworkRepository,
     MethodologyRepository,
+    PublicationRepository,
     RegistryProjectionRepository,
+    ReleaseBacklogRepository,
     RequirementRepository,
     ScoreRepository,
     ScoringQueries,
@@ -23,6 +26,7 @@ from quality.adapters.sql_repositories import (
     SqlMethodologyRepository,
     SqlRequirementRepository,
 )
+from quality.adapters.tables import released_cells
 from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork, narrowed
 
 
@@ -31,12 +35,15 @@ class AbstractQualityUnitOfWork(AbstractUnitOfWork):
 
     projection: RegistryProjectionRepository
     assessments: AssessmentStateRepository
-    cells: CellRepository
+    cells: CellRepository  # live
+    released: CellRepository  # as the publications state them
+    backlog: ReleaseBacklogRepository
     marks: DirtyMarkRepository
     frameworks: FrameworkRepository
     requirements: RequirementRepository
     methodologies: MethodologyRepository
-    scores: ScoreRepository
+    scores: ScoreRepository  # live
+    publications: PublicationRepository
     alerts: AlertRepository
     queries: ScoringQueries
 
@@ -48,11 +55,14 @@ class SqlQualityUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
         self.projection = SqlRegistryProjection(self.session)
         self.assessments = SqlAssessmentStateRepository(self.session)
         self.cells = SqlCellRepository(self.session)
+        self.released = SqlCellRepository(self.session, released_cells)
+        self.backlog = SqlReleaseBacklogRepository(self.session)
         self.marks = SqlDirtyMarkRepository(self.session)
         self.frameworks = SqlFrameworkRepository(self.session)
         self.requirements = SqlRequirementRepository(self.session)
         self.methodologies = SqlMethodologyRepository(self.session)
         self.scores = SqlScoreRepository(self.session)
+        self.publications = SqlPublicationRepository(self.session)
         self.alerts = SqlAlertRepository(self.session)
         self.queries = SqlScoringQueries(self.session)
 

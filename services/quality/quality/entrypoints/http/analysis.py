@@ -9,7 +9,7 @@ from quality.adapters.repositories import AlertFilter
 from quality.domain.methodology import from_json
 from quality.domain.model import AlertKind, Scope
 from quality.domain.periods import years_of
-from quality.entrypoints.deps import Reader, UowFactoryDep
+from quality.entrypoints.deps import Reader, UowFactoryDep, ViewDep
 from quality.entrypoints.schemas import AlertPublic
 from quality.service_layer import reading
 from quality.service_layer.comparison import compare_cluster
@@ -24,6 +24,7 @@ router = APIRouter(prefix=f"{API_PREFIX}/quality", tags=["quality"])
 @router.get("/alerts", response_model=Page[AlertPublic], summary="Alerts, newest last")
 async def list_alerts(
     _: Reader,
+    view: ViewDep,
     uow_factory: UowFactoryDep,
     scope: Scope | None = None,
     scope_id: str | None = None,
@@ -34,7 +35,7 @@ async def list_alerts(
 ) -> Page[dict[str, Any]]:
     narrowed = AlertFilter(scope=scope, scope_id=scope_id, period=period, kind=kind)
     async with uow_factory() as uow:
-        return await reading.published_alerts(uow, narrowed, limit=limit, cursor=cursor)
+        return await reading.published_alerts(uow, view, narrowed, limit=limit, cursor=cursor)
 
 
 @router.get(
@@ -47,11 +48,12 @@ async def get_competency_gaps(
     scope_id: str,
     period: int,
     _: Reader,
+    view: ViewDep,
     uow_factory: UowFactoryDep,
     pooled: bool = False,
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
-        score = await reading.one_score(uow, (scope, scope_id), period=period, pooled=pooled)
+        score = await reading.one_score(uow, view, (scope, scope_id), period=period, pooled=pooled)
         importance = await stated_importance(
             uow, scope=scope, scope_id=scope_id, years=years_of(period, pooled=pooled)
         )
@@ -73,6 +75,7 @@ async def compare(
     cluster_id: str,
     period: int,
     _: Reader,
+    view: ViewDep,
     uow_factory: UowFactoryDep,
     pooled: bool = False,
     level: float | None = Query(default=None, ge=0.5, le=0.999),
@@ -81,7 +84,13 @@ async def compare(
         methodology = from_json(await current_content(uow))
         if level is not None:
             methodology = replace(methodology, interval_level=level)
+        view = await reading.checked(uow, view)
         result = await compare_cluster(
-            uow, cluster_id, years=years_of(period, pooled=pooled), methodology=methodology
+            uow,
+            cluster_id,
+            years=years_of(period, pooled=pooled),
+            methodology=methodology,
+            cells=view.cells(uow),
+            scores=view.scores(uow),
         )
     return {"period": period, "pooled": pooled, **result}

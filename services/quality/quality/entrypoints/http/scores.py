@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from quality.adapters.repositories import ScoreFilter
 from quality.domain.model import Scope
 from quality.domain.ranking import RANKED_BY
-from quality.entrypoints.deps import Reader, UowFactoryDep
+from quality.entrypoints.deps import Reader, UowFactoryDep, ViewDep
 from quality.entrypoints.schemas import Rankings, ScorePublic
 from quality.service_layer import reading
 from quality.service_layer.reading import Document
@@ -22,6 +22,7 @@ Level = Annotated[float, Query(description="interval level of rankings", ge=0.5,
 @router.get("/scores", response_model=Page[ScorePublic], summary="Scores of one kind of scope")
 async def list_scores(
     _: Reader,
+    view: ViewDep,
     uow_factory: UowFactoryDep,
     scope: Scope,
     period: int,
@@ -36,13 +37,21 @@ async def list_scores(
     narrowed = ScoreFilter(region=region, cluster=cluster, field=field, level=level)
     async with uow_factory() as uow:
         return await reading.listing(
-            uow, scope, period=period, pooled=pooled, narrowed=narrowed, limit=limit, cursor=cursor
+            uow,
+            view,
+            scope,
+            period=period,
+            pooled=pooled,
+            narrowed=narrowed,
+            limit=limit,
+            cursor=cursor,
         )
 
 
 @router.get("/rankings", response_model=Rankings, summary="A league table that is honest")
 async def get_rankings(
     _: Reader,
+    view: ViewDep,
     uow_factory: UowFactoryDep,
     scope: Scope,
     period: int,
@@ -52,7 +61,7 @@ async def get_rankings(
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
         items = await reading.rankings(
-            uow, scope=scope, period=period, pooled=pooled, region=region, level=level
+            uow, view, scope=scope, period=period, pooled=pooled, region=region, level=level
         )
     return {
         "scope": scope,
@@ -68,6 +77,7 @@ async def get_score(
     scope: Scope,
     scope_id: str,
     _: Reader,
+    view: ViewDep,
     uow_factory: UowFactoryDep,
     period: int | None = None,
     pooled: bool = False,
@@ -77,7 +87,7 @@ async def get_score(
 ) -> Document:
     async with uow_factory() as uow:
         return await reading.scorecard(
-            uow, (scope, scope_id), period=period, pooled=pooled, level=level
+            uow, view, (scope, scope_id), period=period, pooled=pooled, level=level
         )
 
 
@@ -87,7 +97,12 @@ async def get_score(
     summary="A scope's scorecards over the years",
 )
 async def get_history(
-    scope: Scope, scope_id: str, _: Reader, uow_factory: UowFactoryDep, pooled: bool = False
+    scope: Scope,
+    scope_id: str,
+    _: Reader,
+    view: ViewDep,
+    uow_factory: UowFactoryDep,
+    pooled: bool = False,
 ) -> list[Document]:
     async with uow_factory() as uow:
-        return await reading.history(uow, (scope, scope_id), pooled=pooled)
+        return await reading.history(uow, view, (scope, scope_id), pooled=pooled)

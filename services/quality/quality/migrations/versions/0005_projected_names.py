@@ -1,0 +1,33 @@
+"""Names of organizations, clusters and programs in the projection (open-data exports).
+
+Revision ID: quality_0005
+Revises: quality_0004
+Create Date: 2026-12-04
+
+Nullable: rows projected before this revision get their name with the next event about them
+(or at once from `educluster quality rebuild`); exports leave a missing name empty.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "quality_0005"
+down_revision: str | Sequence[str] | None = "quality_0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TABLES = ("q_organizations", "q_clusters", "q_programs")
+
+
+def upgrade() -> None:
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("name", sa.String(length=300), nullable=True))
+
+
+def downgrade() -> None:
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("name")

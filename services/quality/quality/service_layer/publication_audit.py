@@ -1,0 +1,195 @@
+"""The disclosure audit of a publication before it is made, and the complements it adds.
+
+domain/audit.py does the inference; this module states what a reader holds. Figures are
+employer satisfaction — the headline share — of every scope, year and pool. Their atoms are
+batches: ``program|year|publication``, the changes a publication released into one cell, so a
+figure of publication t sums the batches of its cells released up to t (the batch rule makes
+every difference between publications a whole batch). Every earlier publication's figures and
+the new one's are the constraints; each figure the new publication hides is checked; where its
+inferable share range is narrower than the methodology's protection width, the smallest
+published figure of the new publication connected to it is hidden too, secondary suppression
+runs again, and the audit repeats. The figures checked are those hidden by a primary rule (too
+few assessments, employers or graduates, one employer dominating): complements hide nothing of
+their own, and what they would let anyone infer of a primary cell is what is checked.
+"""
+
+import logging
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from quality.domain.audit import Hidden, Published, audit
+from quality.domain.cells import ScopeTally
+from quality.domain.disclosure import hide_figures
+from quality.domain.index import Methodology
+from quality.domain.model import ScopeKey
+from quality.domain.periods import years_of
+from quality.domain.publication import CellKey, Publication
+from quality.domain.scorecard import SECONDARY_REASON
+from quality.service_layer.scoreboard import Scoreboard
+from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
+
+log = logging.getLogger(__name__)
+
+AUDITED = "employer_satisfaction"
+MAX_ROUNDS = 20  # complements added per round: one per exposed figure
+
+History = Mapping[CellKey, list[int]]
+
+
+def _name(key: ScopeKey, pooled: bool, publication: int) -> str:
+    return f"{publication}/{key[0]}:{key[1]}:{'pool' if pooled else 'year'}"
+
+
+def _atoms(programs: set[str], years: range, history: History, upto: int) -> frozenset[str]:
+    return frozenset(
+        f"{program}|{year}|{batch}"
+        for program in programs
+        for year in years
+        for batch in history.get((program, year), ())
+        if batch <= upto
+    )
+
+
+def _constraint(atoms: frozenset[str], figure: dict[str, Any]) -> Published:
+    """What a figure states: always its n; its count of successes when it is published."""
+    n = figure["n"]
+    if figure["suppressed"] or figure["value"] is None:
+        return Published(atoms, n=(n, n))
+    k = round(figure["value"] * n)
+    return Published(atoms, n=(n, n), k=(k, k))
+
+
+async def _earlier(
+    uow: AbstractQualityUnitOfWork,
+    history: History,
+    boards: Mapping[tuple[int, bool], Scoreboard],
+    publications: list[Publication],
+) -> dict[str, Published]:
+    """Every figure of the earlier publications, as constraints (repeats stated once)."""
+    constraints: dict[tuple[frozenset[str], Any, Any], str] = {}
+    for publication in publications:
+        for (key, pooled), card in (await uow.publications.cards(publication.number)).items():
+            board = boards.get((publication.period, pooled))
+            if board is None or key not in board.families and key[0] != "program":
+                continue  # a scope that no longer exists: nothing to tie it to
+            atoms = _atoms(
+                board.programs(key),
+                years_of(publication.period, pooled=pooled),
+                history,
+                publication.number,
+            )
+            figure = _constraint(atoms, card["indicators"][AUDITED])
+            constraints.setdefault(
+                (atoms, figure.n, figure.k), _name(key, pooled, publication.number)
+            )
+    return {name: Published(atoms, n=n, k=k) for (atoms, n, k), name in constraints.items()}
+
+
+class CellStates(Protocol):
+    """The cells as a publication states them, one by one."""
+
+    async def in_years(self, years: range) -> dict[CellKey, ScopeTally]: ...
+
+
+async def _true_counts(
+    cells: CellStates, programs: set[str], years: range, threshold: int
+) -> tuple[int, int]:
+    tallies = await cells.in_years(years)
+    n = k = 0
+    for (program, _), tally in tallies.items():
+        if program in programs:
+            n += tally.overall.n
+            k += tally.overall.satisfied(threshold).successes
+    return n, k
+
+
+async def audit_publication(
+    uow: AbstractQualityUnitOfWork,
+    *,
+    number: int,
+    period: int,
+    boards: dict[bool, Scoreboard],
+    other_boards: Mapping[tuple[int, bool], Scoreboard],
+    releasing: set[CellKey],
+    cells: CellStates,
+    methodology: Methodology,
+) -> dict[str, Any]:
+    """Audit the new publication ``number`` (its scoreboards ``boards``: year and pool), hiding
+    complements in them until every hidden figure is protected; returns the audit summary.
+    ``other_boards``: the structure of the earlier publications' periods; ``cells``: the cells
+    as this publication releases them."""
+    width = methodology.thresholds.protection_width
+    history: dict[CellKey, list[int]] = {
+        k: list(v) for k, v in (await uow.publications.release_history()).items()
+    }
+    for cell in releasing:
+        history.setdefault(cell, []).append(number)
+    publications = await uow.publications.published()
+    earlier: dict[str, Published] = {}
+    try:
+        earlier = await _earlier(uow, history, {**other_boards}, publications)
+    except KeyError:  # a program no longer in the structure: audit this publication alone
+        log.warning("earlier publications left out of the audit: the structure changed")
+    complements = 0
+    exposed: list[str] = []
+    hidden: dict[str, Hidden] = {}
+    for _ in range(MAX_ROUNDS):
+        now: dict[str, Published] = {}
+        hidden = {}
+        for pooled, board in boards.items():
+            years = years_of(period, pooled=pooled)
+            for key, card in board.cards.items():
+                name = _name(key, pooled, number)
+                atoms = _atoms(board.programs(key), years, history, number)
+                figure = card.indicators[AUDITED]
+                now[name] = _constraint(atoms, figure.to_json())
+                if figure.suppressed and figure.n > 0 and figure.reason != SECONDARY_REASON:
+                    n, k = await _true_counts(
+                        cells, board.programs(key), years, methodology.satisfied_threshold
+                    )
+                    hidden[name] = Hidden(atoms, n=n, k=k)
+        try:
+            findings = audit({**earlier, **now}, hidden, protection=width)
+        except ValueError:  # earlier figures do not fit today's structure: this one alone
+            earlier = {}
+            findings = audit(now, hidden, protection=width)
+        exposed = [f.figure for f in findings if not f.protected]
+        chosen = {c for name in exposed if (c := _complement(now, hidden[name])) is not None}
+        if not chosen:
+            break
+        for name in chosen:
+            _hide(boards, name)
+        for board in boards.values():
+            board.protect()
+        complements += len(chosen)
+    if exposed:
+        log.warning("figures the audit could not protect", extra={"figures": exposed[:20]})
+    return {
+        "audited_figures": len(hidden),
+        "complements": complements,
+        "unprotected": len(exposed),
+        "protection_width": width,
+        "earlier_publications": len(publications) if earlier else 0,
+    }
+
+
+def _complement(published: Mapping[str, Published], figure: Hidden) -> str | None:
+    """The smallest published figure tied to ``figure``: sharing batches with it, or with a
+    published figure that shares batches with it (a sibling under a common parent)."""
+    near = {name for name, p in published.items() if p.atoms & figure.atoms}
+    reach = set().union(*(published[name].atoms for name in near)) if near else set()
+    candidates = [
+        (p.n[0], not p.atoms.isdisjoint(figure.atoms), name)
+        for name, p in published.items()
+        if p.k is not None and p.n[0] > 0 and (name in near or p.atoms <= reach)
+    ]
+    # Prefer a figure apart from the hidden one (a sibling), then the fewest assessments.
+    return min(candidates, key=lambda c: (c[1], c[0], c[2]))[2] if candidates else None
+
+
+def _hide(boards: dict[bool, Scoreboard], name: str) -> None:
+    _, figure = name.split("/", 1)
+    scope, scope_id, span = figure.rsplit(":", 2)
+    board = boards[span == "pool"]
+    key: ScopeKey = (scope, scope_id)  # type: ignore[assignment]
+    board.cards[key] = hide_figures(board.cards[key], {("indicator", AUDITED)})

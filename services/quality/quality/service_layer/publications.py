@@ -1,0 +1,400 @@
+"""Publications: open one (an official draft, or an interim publication published at once),
+review it, publish it, and publish interim ones on a cadence (docs/publication.md).
+
+A publication of period P releases the cells of year P whose waiting changes are a large enough
+batch (domain/publication.py), scores every scope of P and of the pool ending in P from the
+released cells, and stores those scorecards, never to change. Publishing it makes its cells the
+released ones and announces it: one score.published per scope and scorecard, then
+release.published (or release.restated), and the alerts its yearly scorecards raise.
+"""
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import replace
+from datetime import timedelta
+
+from quality import events
+from quality.adapters.repositories import CellReader, CellRepository
+from quality.domain.access import ensure_may_publish, ensure_may_query, ensure_may_review
+from quality.domain.cells import ScopeTally
+from quality.domain.index import Methodology
+from quality.domain.methodology import from_json
+from quality.domain.model import ScopeKey, StoredScore
+from quality.domain.publication import (
+    CellKey,
+    FigureQuery,
+    Kind,
+    Publication,
+    ReleasedCell,
+    changed_figures,
+    ensure_figure,
+    ensure_may_open_release,
+    releasable,
+    suppressed_count,
+)
+from quality.domain.ranking import ranks_by_scope
+from quality.service_layer.alerts import raise_alerts
+from quality.service_layer.methodology import current_content
+from quality.service_layer.publication_audit import audit_publication
+from quality.service_layer.scoreboard import Scoreboard, compute_scoreboard
+from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
+from shared.platform.auth import Identity
+from shared.platform.db.queries import now
+from shared.platform.errors import Conflict, NotFound
+from shared.platform.ids import new_id
+
+log = logging.getLogger(__name__)
+
+UowFactory = Callable[[], AbstractQualityUnitOfWork]
+
+# How soon an interim round retries while the live scoring window holds the publisher lock.
+_LOCK_RETRY_S = 2.0
+
+
+class CellsWithRelease(CellReader):
+    """The released cells, with the cells a publication releases in their new state."""
+
+    def __init__(self, released: CellRepository, releasing: Mapping[CellKey, ScopeTally]) -> None:
+        self._released = released
+        self._releasing = releasing
+
+    async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
+        cells = await self._released.in_years(years)
+        cells.update({key: t for key, t in self._releasing.items() if key[1] in years})
+        return cells
+
+    async def by_program(self, years: range) -> dict[str, ScopeTally]:
+        grouped: dict[str, list[ScopeTally]] = defaultdict(list)
+        for (program_id, _), tally in (await self.in_years(years)).items():
+            grouped[program_id].append(tally)
+        return {program_id: ScopeTally.combine(ts) for program_id, ts in grouped.items()}
+
+    async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:
+        wanted = set(program_ids)
+        cells = await self.in_years(years)
+        return ScopeTally.combine(t for (program_id, _), t in cells.items() if program_id in wanted)
+
+
+async def _open(
+    uow: AbstractQualityUnitOfWork,
+    *,
+    period: int,
+    kind: Kind,
+    review_s: float = 0.0,
+    restates: int | None = None,
+    reason: str | None = None,
+) -> Publication:
+    """Compute and store a draft of ``period``'s publication."""
+    methodology = from_json(await current_content(uow))
+    pending = await uow.backlog.pending(range(period, period + 1))
+    releasing = {
+        cell: await uow.cells.get(*cell) or ScopeTally()
+        for cell in sorted(releasable(pending, methodology.thresholds))
+    }
+    cells = CellsWithRelease(uow.released, releasing)
+    number = await uow.publications.next_number()
+    computed_at = now()
+    boards = {
+        pooled: await compute_scoreboard(
+            uow, period=period, pooled=pooled, methodology=methodology, cells=cells
+        )
+        for pooled in (False, True)
+    }
+    structures = await _structures_of_earlier(uow, methodology, besides=period)
+    structures |= {(period, pooled): board for pooled, board in boards.items()}
+    audited = await audit_publication(
+        uow,
+        number=number,
+        period=period,
+        boards=boards,
+        other_boards=structures,
+        releasing=set(releasing),
+        cells=cells,
+        methodology=methodology,
+    )
+    figures: list[StoredScore] = []
+    for pooled, board in boards.items():
+        content = {key: card.to_json() for key, card in board.cards.items()}
+        ranks = ranks_by_scope(content)
+        figures += [
+            StoredScore(
+                scope=key[0],
+                scope_id=key[1],
+                period=period,
+                pooled=pooled,
+                methodology_version=methodology.version,
+                card=card,
+                computed_at=computed_at,
+                rank=ranks.get(key),
+            )
+            for key, card in sorted(content.items())
+        ]
+    publication = Publication(
+        number=number,
+        period=period,
+        kind=kind,
+        status="draft",
+        methodology_version=methodology.version,
+        created_at=computed_at,
+        review_until=computed_at + timedelta(seconds=review_s) if kind == "official" else None,
+        restates=restates,
+        reason=reason,
+        summary={
+            "figures": len(figures),
+            "suppressed_cells": suppressed_count({(f.key, f.pooled): f.card for f in figures}),
+            "released_cells": len(releasing),
+            "held_back_cells": len(pending) - len(releasing),
+            "audit": {
+                "rule": "each released cell takes in at least min_batch changed assessments "
+                "from at least min_employers employers; hidden employer satisfaction audited "
+                "against every publication",
+                "min_batch": max(
+                    methodology.thresholds.min_share_n, methodology.thresholds.min_mean_n
+                ),
+                "min_employers": methodology.thresholds.min_employers,
+                **audited,
+            },
+        },
+    )
+    await uow.publications.add(publication)
+    await uow.publications.save_figures(number, figures)
+    await uow.publications.save_cells(
+        number,
+        [
+            ReleasedCell(cell[0], cell[1], tally.to_json(), pending[cell].assessments)
+            for cell, tally in releasing.items()
+        ],
+    )
+    return publication
+
+
+async def _structures_of_earlier(
+    uow: AbstractQualityUnitOfWork, methodology: Methodology, *, besides: int
+) -> dict[tuple[int, bool], Scoreboard]:
+    """Which programs each scope sums, in the periods of earlier publications (the audit ties
+    their figures to cells)."""
+    periods = {p.period for p in await uow.publications.published()} - {besides}
+    return {
+        (period, pooled): await compute_scoreboard(
+            uow, period=period, pooled=pooled, methodology=methodology, cells=uow.released
+        )
+        for period in sorted(periods)
+        for pooled in (False, True)
+    }
+
+
+async def _publish(uow: AbstractQualityUnitOfWork, draft: Publication) -> Publication:
+    """Make a draft's cells the released ones, store it as published and announce it."""
+    for cell in await uow.publications.cells(draft.number):
+        tally = ScopeTally.from_json(cell.tally)
+        await uow.released.save(tally, program_id=cell.program_id, period=cell.period)
+        await uow.backlog.clear((cell.program_id, cell.period), cell.changes)
+    previous = await uow.publications.latest(draft.period, before=draft.number)
+    published = replace(draft, status="published", published_at=now())
+    await uow.publications.update(published)
+    cards = await uow.publications.cards(draft.number)
+    for (key, pooled), card in sorted(cards.items()):
+        uow.publish(events.score_published(published, key, pooled=pooled, card=card))
+    if published.restates is not None:
+        restated = await uow.publications.cards(published.restates)
+        uow.publish(events.release_restated(published, changed=changed_figures(restated, cards)))
+    else:
+        uow.publish(events.release_published(published))
+    await _raise_alerts(uow, published, cards, previous)
+    log.info(
+        "publication made",
+        extra={"publication": published.number, "period": published.period, **published.summary},
+    )
+    return published
+
+
+async def _raise_alerts(
+    uow: AbstractQualityUnitOfWork,
+    publication: Publication,
+    cards: Mapping[tuple[ScopeKey, bool], dict[str, object]],
+    previous: Publication | None,
+) -> None:
+    before = await uow.publications.cards(previous.number) if previous else {}
+    last = await uow.publications.latest(publication.period - 1)
+    last_year = await uow.publications.cards(last.number) if last else {}
+    threshold = float((await current_content(uow))["alert_index_below"])
+    for (key, pooled), card in sorted(cards.items()):
+        if pooled or before.get((key, False)) == card:
+            continue
+        await raise_alerts(
+            uow,
+            key,
+            period=publication.period,
+            card=card,
+            before=before.get((key, False)),
+            last_year=last_year.get((key, False)),
+            threshold=threshold,
+        )
+
+
+async def open_release(
+    uow: AbstractQualityUnitOfWork,
+    identity: Identity,
+    *,
+    period: int,
+    kind: Kind,
+    restate: bool,
+    reason: str | None,
+    review_s: float,
+) -> Publication:
+    """The ministry opens an official release of ``period`` (a draft under review), or makes an
+    interim publication at once."""
+    ensure_may_publish(identity)
+    draft = await uow.publications.draft_of(period)
+    if kind == "interim":
+        if draft is not None:
+            raise Conflict(f"publication {draft.number} of {period} is under review")
+        return await _publish(uow, await _open(uow, period=period, kind="interim"))
+    published = await uow.publications.latest(period, kind="official")
+    ensure_may_open_release(
+        period, published=published, draft=draft, restate=restate, reason=reason
+    )
+    return await _open(
+        uow,
+        period=period,
+        kind="official",
+        review_s=review_s,
+        restates=published.number if restate and published else None,
+        reason=reason,
+    )
+
+
+async def publish_release(
+    uow: AbstractQualityUnitOfWork, identity: Identity, number: int, *, close_review: bool
+) -> Publication:
+    """The ministry publishes a draft once every query is answered and its review window has
+    closed (or the ministry closes it early)."""
+    ensure_may_publish(identity)
+    draft = await get_publication(uow, number)
+    draft.ensure_draft()
+    open_queries = [q.id for q in await uow.publications.queries(number) if q.answer is None]
+    if open_queries:
+        raise Conflict(f"{len(open_queries)} queries on publication {number} await an answer")
+    if draft.review_until and now() < draft.review_until and not close_review:
+        raise Conflict(
+            f"the review of publication {number} is open until {draft.review_until.isoformat()}; "
+            "publish with close_review: true to close it early"
+        )
+    return await _publish(uow, draft)
+
+
+async def get_publication(uow: AbstractQualityUnitOfWork, number: int) -> Publication:
+    publication = await uow.publications.get(number)
+    if publication is None:
+        raise NotFound("publication", str(number))
+    return publication
+
+
+async def readable_publication(
+    uow: AbstractQualityUnitOfWork, identity: Identity | None, number: int
+) -> Publication:
+    """A publication the caller may see: published ones by every reader, drafts by reviewers."""
+    publication = await get_publication(uow, number)
+    if publication.status == "draft":
+        if identity is None:
+            raise NotFound("publication", str(number))
+        ensure_may_review(identity)
+    return publication
+
+
+async def own_scopes(uow: AbstractQualityUnitOfWork, identity: Identity) -> set[ScopeKey] | None:
+    """The scopes whose draft figures the caller may see (None: all of them)."""
+    if identity.is_("ministry") or identity.org is None:
+        return None
+    programs = await uow.projection.programs_of(identity.org)
+    return {("organization", identity.org), *(("program", p) for p in programs)}
+
+
+async def file_query(
+    uow: AbstractQualityUnitOfWork,
+    identity: Identity,
+    number: int,
+    *,
+    key: ScopeKey,
+    pooled: bool,
+    indicator: str,
+    reason: str,
+) -> FigureQuery:
+    """An institution queries one of its own figures in a draft under review."""
+    publication = await readable_publication(uow, identity, number)
+    ensure_may_query(identity, own=key in (await own_scopes(uow, identity) or set()))
+    filed_at = now()
+    publication.ensure_open_for_queries(filed_at)
+    ensure_figure(await uow.publications.cards(number), (key, pooled), indicator)
+    query = FigureQuery(
+        id=new_id(),
+        publication=number,
+        scope=key[0],
+        scope_id=key[1],
+        pooled=pooled,
+        indicator=indicator,
+        reason=reason,
+        raised_by=identity.org or "",
+        raised_at=filed_at,
+    )
+    await uow.publications.add_query(query)
+    return query
+
+
+async def answer_query(
+    uow: AbstractQualityUnitOfWork, identity: Identity, number: int, query_id: str, answer: str
+) -> FigureQuery:
+    ensure_may_publish(identity)
+    (await get_publication(uow, number)).ensure_draft()
+    query = await uow.publications.get_query(number, query_id)
+    if query is None:
+        raise NotFound("query", query_id)
+    if query.answer is not None:
+        raise Conflict(f"query {query_id} was answered at {query.answered_at}")
+    answered = replace(query, answer=answer, answered_at=now())
+    await uow.publications.answer_query(answered)
+    return answered
+
+
+async def queries_seen_by(
+    uow: AbstractQualityUnitOfWork, identity: Identity, number: int
+) -> list[FigureQuery]:
+    await readable_publication(uow, identity, number)
+    ensure_may_review(identity)
+    raised_by = None if identity.is_("ministry") else identity.org
+    return await uow.publications.queries(number, raised_by=raised_by)
+
+
+async def _due_periods(uow: AbstractQualityUnitOfWork) -> list[int]:
+    """The periods an interim publication would change: waiting batches large enough to
+    release, or live scores never published."""
+    methodology = from_json(await current_content(uow))
+    ready = {cell[1] for cell in releasable(await uow.backlog.pending(), methodology.thresholds)}
+    unpublished = set(await uow.scores.periods()) - set(await uow.publications.periods())
+    return sorted(ready | unpublished)
+
+
+async def publish_interim(uow_factory: UowFactory) -> list[int] | None:
+    """One interim round: a publication of every due period without a draft under review;
+    returns their numbers, or None when another publisher holds the lock."""
+    made = []
+    async with uow_factory() as uow:
+        if not await uow.scores.claim_publication():
+            return None
+        for period in await _due_periods(uow):
+            if await uow.publications.draft_of(period) is not None:
+                continue  # the official release under review speaks for it
+            made.append(await _publish(uow, await _open(uow, period=period, kind="interim")))
+        await uow.commit()
+    return [p.number for p in made]
+
+
+async def run_interim_publisher(uow_factory: UowFactory, *, every_s: float) -> None:
+    """Interim publications every ``every_s`` seconds, for as long as the service runs."""
+    delay = every_s
+    while True:
+        await asyncio.sleep(delay)
+        claimed = await publish_interim(uow_factory) is not None
+        delay = every_s if claimed else min(every_s, _LOCK_RETRY_S)
