@@ -6,11 +6,18 @@ import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from shared.platform.names import CONSUMING_SERVICES, PUBLISHING_SERVICES, ROLES, SERVICES
+from shared.devtools.generator.sizes import SIZES
+from shared.platform.names import (
+    CONSUMING_SERVICES,
+    DEFAULT_PORTS,
+    PUBLISHING_SERVICES,
+    ROLES,
+    SERVICES,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--data-dir", default="var", help="SQLite files and logs (default: var)")
     up.add_argument(
-        "--demo", action="store_true", help="also load a synthetic region set through the API"
+        "--demo",
+        action="store_true",
+        help="also load a synthetic region through the API (educluster generate --size region)",
     )
     up.add_argument(
         "--port",
@@ -45,6 +54,36 @@ def _parser() -> argparse.ArgumentParser:
         help="run a service on another port than its default (repeatable)",
     )
     up.set_defaults(handler=_up)
+
+    generate = commands.add_parser(
+        "generate",
+        help="load a seeded synthetic world through the gateway (progress on stderr)",
+        description="Draws a reproducible world (regions, institutions, programs, employers, "
+        "clusters, five graduate cohorts, employments, requirements, assessments) and loads "
+        "it through the gateway's public API; a rerun with the same size and seed creates "
+        "nothing twice. See docs/generator.md.",
+    )
+    generate.add_argument("--size", choices=tuple(SIZES), default="region")
+    generate.add_argument(
+        "--scale", type=_positive, default=1.0, help="multiply the size's counts (default: 1)"
+    )
+    generate.add_argument("--seed", type=int, default=2026, help="the same seed, the same world")
+    generate.add_argument(
+        "--publish",
+        action="store_true",
+        help="then, once scored, make an interim publication of each assessed year",
+    )
+    generate.add_argument("--year", type=int, help="the world's current year (default: this year)")
+    generate.add_argument(
+        "--url", default=f"http://127.0.0.1:{DEFAULT_PORTS['gateway']}", help="the gateway"
+    )
+    generate.add_argument(
+        "--concurrency", type=_positive_int, default=8, help="requests at once (default: 8)"
+    )
+    generate.add_argument(
+        "--data-dir", default="var", help="where `educluster up` keeps its secret"
+    )
+    generate.set_defaults(handler=_generate)
 
     migrate = commands.add_parser("migrate", help="apply database migrations")
     migrate.add_argument("--service", choices=SERVICES, help="one service (default: all four)")
@@ -105,6 +144,14 @@ def _parser() -> argparse.ArgumentParser:
     rebuild.add_argument("--into", help="an empty database URL (default: a temporary SQLite file)")
     rebuild.add_argument("--keep", action="store_true", help="keep the temporary database")
     rebuild.set_defaults(handler=_quality_rebuild)
+    audit = quality.add_parser(
+        "audit",
+        help="what anyone holding the publications can infer of each figure a publication hides",
+    )
+    audit.add_argument(
+        "--publication", type=_positive_int, help="its number (default: the latest published)"
+    )
+    audit.set_defaults(handler=_quality_audit)
 
     events = commands.add_parser("events", help="the event catalogue").add_subparsers(
         title="actions"
@@ -128,6 +175,58 @@ def _service_port(text: str) -> tuple[str, int]:
             f"expected SERVICE=PORT with SERVICE one of {', '.join(SERVICES)}, got {text!r}"
         )
     return service, int(port)
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number from 1, got {text!r}")
+    return int(text)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from shared.devtools.dev_secret import dev_secret
+    from shared.devtools.generator import GenerationError, generate, size_named
+    from shared.devtools.generator.run import publish
+
+    secret = dev_secret(args.data_dir, create=False)
+    if not secret:
+        print(
+            "educluster: no secret: set EDUCLUSTER_JWT_SECRET or run `educluster up` first",
+            file=sys.stderr,
+        )
+        return 2
+    size = size_named(args.size, scale=args.scale)
+    try:
+        report = asyncio.run(
+            generate(
+                args.url,
+                size=size,
+                seed=args.seed,
+                secret=secret,
+                year=args.year,
+                concurrency=args.concurrency,
+            )
+        )
+    except GenerationError as error:
+        print(f"educluster: {error}", file=sys.stderr)
+        return 2
+    for line in report.lines():
+        print(f"generate: {line}")
+    if args.publish:
+        periods = report.world.calendar.periods
+        numbers = asyncio.run(publish(args.url, secret=secret, periods=periods))
+        print(f"generate: published interim publications {numbers} of {list(periods)}")
+    return 0 if report.clean else 1
 
 
 def _migrate(args: argparse.Namespace) -> None:
@@ -248,6 +347,50 @@ def _load_regions(args: argparse.Namespace) -> int:
         "(their events go out with the registry's relay)"
     )
     return 0
+
+
+def _quality_audit(args: argparse.Namespace) -> int:
+    from quality.service_layer.publication_audit import audit_report
+    from quality.service_layer.unit_of_work import SqlQualityUnitOfWork
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from educluster.services import load_settings
+    from shared.platform.db.engine import create_engine, session_factory
+    from shared.platform.errors import NotFound
+
+    settings = load_settings("quality")
+
+    async def run() -> dict[str, Any]:
+        engine = create_engine(settings.resolved_database_url())
+        try:
+            async with SqlQualityUnitOfWork(session_factory(engine), service="quality") as uow:
+                number = args.publication
+                if number is None:
+                    published = await uow.publications.published()
+                    if not published:
+                        raise NotFound("published publication", "(none yet)")
+                    number = published[-1].number
+                return await audit_report(uow, number)
+        finally:
+            await engine.dispose()
+
+    try:
+        report = asyncio.run(run())
+    except (NotFound, SQLAlchemyError, OSError) as error:
+        print(f"educluster: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"quality: publication {report['publication']} ({report['period']}): "
+        f"{len(report['figures'])} hidden figures of {report['indicator']} checked against "
+        f"{report['earlier_publications']} earlier publications "
+        f"(protection width ±{report['protection_width']:.2f})"
+    )
+    for figure in report["figures"]:
+        low, high = figure["share_range"]
+        state = "protected" if figure["protected"] else "EXPOSED"
+        print(f"  {figure['figure']:<60} share {low:.3f}–{high:.3f}  {state}")
+    print("quality: every hidden figure protected" if report["protected"] else "quality: EXPOSED")
+    return 0 if report["protected"] else 1
 
 
 def _quality_rebuild(args: argparse.Namespace) -> int:

@@ -1,21 +1,29 @@
-"""`educluster up` on a fresh data directory: the README's run command."""
+"""`educluster up` on a fresh data directory: the README's run command, and with `--demo`."""
 
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import httpx
 import pytest
 
 from shared.devtools.local_broker import free_port
+from shared.platform.auth import mint_token
+from shared.platform.auth_settings import AuthSettings
 from shared.platform.names import SERVICES
 
 pytestmark = pytest.mark.slow
 
 READY_WITHIN_S = 60
+# The issue asks for the demo ready within a minute (measured: about 50 s on two idle cores);
+# the test allows a busy CI machine some more.
+DEMO_READY_WITHIN_S = 90
+NO_ERRORS = "demo: errors: 0 (0 non-2xx answers, 0 transport errors); 0 requests given up"
 
 
 def _children(pid: int) -> list[int]:
@@ -39,19 +47,26 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigterm(tmp_path):
+def _up(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], dict[str, int], dict]:
+    """`educluster up` in a child process on free ports; (process, ports, environment)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDUCLUSTER_")}
     env["EDUCLUSTER_LOCAL_BROKER_PORT"] = str(free_port())
     # Free ports, never the fixed ones a developer's running platform uses.
     ports = {service: free_port() for service in SERVICES}
     launcher = subprocess.Popen(
         [sys.executable, "-m", "educluster.main", "up", "--data-dir", str(tmp_path / "var")]
-        + [f"--port={service}={port}" for service, port in ports.items()],
+        + [f"--port={service}={port}" for service, port in ports.items()]
+        + list(options),
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+    return launcher, ports, env
+
+
+def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigterm(tmp_path):
+    launcher, ports, env = _up(tmp_path)
     try:
         started = time.monotonic()
         pending = set(ports.values())
@@ -111,3 +126,46 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
         "quality.db",
         "registry.db",
     ]
+
+
+def test_educluster_up_demo_loads_the_region_world_without_an_error_within_its_time(tmp_path):
+    started = time.monotonic()
+    launcher, ports, _ = _up(tmp_path, "--demo")
+    lines: list[str] = []
+
+    def read() -> None:
+        for line in launcher.stdout:
+            lines.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        while not any("EduCluster is running" in line for line in lines):
+            assert launcher.poll() is None, "".join(lines)
+            assert time.monotonic() - started < DEMO_READY_WITHIN_S, "".join(lines)
+            time.sleep(0.2)
+        output = "".join(lines)
+        assert NO_ERRORS in output, output
+        assert "demo: created: 3 universities, 3 colleges, 2 technikums, 60 employers" in output
+        assert "demo: not sent" not in output
+
+        token = mint_token(
+            AuthSettings(secret=(tmp_path / "var/jwt-secret").read_text().strip()), role="ministry"
+        )
+        gateway = f"http://127.0.0.1:{ports['gateway']}"
+        last_year = date.today().year - 1
+        ranked = []
+        with httpx.Client(base_url=gateway, headers={"Authorization": f"Bearer {token}"}) as api:
+            # The quality service scores what the demo sent within seconds.
+            deadline = time.monotonic() + 60
+            while not ranked and time.monotonic() < deadline:
+                page = api.get(f"/api/v1/quality/rankings?scope=organization&period={last_year}")
+                ranked = [i for i in page.json()["items"] if i["rank"]] if page.is_success else []
+                time.sleep(0.5)
+        assert ranked, "no institution was scored"
+        launcher.send_signal(signal.SIGTERM)
+        assert launcher.wait(timeout=40) == 0
+    finally:
+        if launcher.poll() is None:
+            launcher.kill()
+    reader.join(timeout=5)

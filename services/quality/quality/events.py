@@ -106,4 +106,5 @@ def methodology_published(content: dict[str, Any]) -> MethodologyPublished:
             "satisfied_threshold": content["satisfied_threshold"],
             "alert_index_below": content["alert_index_below"],
         },
+        rounding=content.get("rounding", {}),
     )

@@ -9,7 +9,7 @@ country code for the national scope), so each scope's history stays in order.
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.platform.messaging.payloads import EventPayload
 from shared.platform.names import QUALITY_LIVE_TOPIC, QUALITY_TOPIC
@@ -79,6 +79,8 @@ class MethodologyPublished(QualityEvent):
     weights: dict[str, float]
     interval_level: float
     thresholds: dict[str, int | float]
+    # Decimals publications state (share_decimals, mean_decimals, index_decimals).
+    rounding: dict[str, int] = Field(default_factory=dict)
 
     def partition_key(self) -> str:
         return "methodology"

@@ -11,6 +11,7 @@ from quality.service_layer.unit_of_work import quality_uow
 from shared.platform.names import QUALITY_TOPIC
 from tests.integration.assessment.world import PERIOD, World, employ, settled
 from tests.integration.quality.conftest import publish_interim
+from tests.integration.quality.test_rebuild import url_of
 from tests.integration.quality.test_score_events import quality_events
 from tests.integration.quality.test_scores import assessed_program, scorecard
 from tests.integration.registry.conftest import (
@@ -21,6 +22,7 @@ from tests.integration.registry.conftest import (
     create_program,
     headers,
 )
+from tests.support import educluster
 
 REGIONAL = headers("regional_authority", region="UZ-SA")
 
@@ -301,3 +303,29 @@ async def test_a_publication_downloads_as_a_valid_frictionless_package_matching_
         await read(quality, f"publications/{draft.json()['number']}/data.csv")
     ).status_code == 404
     assert (await read(quality, "publications/999/datapackage.json")).status_code == 404
+
+    # The ministry's audit of the publication: nothing hidden here, so nothing to check.
+    audit = await read(quality, f"{base}/audit", auth=MINISTRY)
+    assert audit.status_code == 200, audit.text
+    assert audit.json()["protected"] is True and audit.json()["figures"] == []
+    assert (await read(quality, f"{base}/audit")).status_code == 403
+    assert (await read(quality, "publications/999/audit", auth=MINISTRY)).status_code == 404
+
+
+async def test_the_audit_command_reports_the_latest_publication_and_refuses_without_one(services):
+    registry, assessment, quality = services
+    env = {"EDUCLUSTER_QUALITY_DATABASE_URL": url_of(quality)}
+    code, out, err = await educluster("quality", "audit", env=env)
+    assert code == 2 and "published publication" in err  # none yet: nothing to audit
+
+    world, _ = await assessed_program(registry, assessment)
+    await scorecard(
+        quality, "program", world.program["id"], until=lambda c: satisfaction(c)["n"] == 12
+    )
+    made = await publish_interim(quality, PERIOD)
+    code, out, err = await educluster("quality", "audit", env=env)
+    assert code == 0, out + err
+    assert f"publication {made['number']} ({PERIOD})" in out
+    assert out.splitlines()[-1] == "quality: every hidden figure protected"
+    code, out, err = await educluster("quality", "audit", "--publication", "99", env=env)
+    assert code == 2 and "99" in err

@@ -72,10 +72,10 @@ async def assessed_program(registry, assessment) -> tuple[World, list[World]]:
     return worlds[0], worlds
 
 
-async def scorecard(quality, scope: str, scope_id: str, *, until):
+async def scorecard(quality, scope: str, scope_id: str, *, until, period: int = PERIOD):
     async def probe():
         return await quality.get(
-            f"/api/v1/quality/{scope}/{scope_id}?period={PERIOD}", headers=MINISTRY
+            f"/api/v1/quality/{scope}/{scope_id}?period={period}", headers=MINISTRY
         )
 
     response = await eventually(

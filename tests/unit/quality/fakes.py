@@ -230,6 +230,7 @@ class FakePublications(PublicationRepository):
         self.stored: dict[int, Publication] = {}
         self.figure_rows: dict[int, list[StoredScore]] = {}
         self.cell_rows: dict[int, list[ReleasedCell]] = {}
+        self.comparison_rows: dict[int, dict[tuple[str, bool], dict[str, Any]]] = {}
         self.query_rows: dict[str, FigureQuery] = {}
 
     async def next_number(self) -> int:
@@ -285,6 +286,14 @@ class FakePublications(PublicationRepository):
                 history.setdefault((cell.program_id, cell.period), []).append(p.number)
         return history
 
+    async def cell_states(self, upto: int) -> dict[CellKey, dict[str, Any]]:
+        states: dict[CellKey, dict[str, Any]] = {}
+        for p in await self.published():
+            if p.number <= upto:
+                for cell in self.cell_rows.get(p.number, []):
+                    states[(cell.program_id, cell.period)] = cell.tally
+        return states
+
     async def save_figures(self, number: int, figures: list[StoredScore]) -> None:
         self.figure_rows[number] = list(figures)
 
@@ -293,6 +302,14 @@ class FakePublications(PublicationRepository):
 
     def figures(self, number: int | None = None) -> ScoreReader:
         return _FakePublishedScores(self, number)
+
+    async def save_comparisons(
+        self, number: int, comparisons: Mapping[tuple[str, bool], dict[str, Any]]
+    ) -> None:
+        self.comparison_rows[number] = dict(comparisons)
+
+    async def comparison(self, number: int, cluster_id: str, *, pooled: bool) -> Row | None:
+        return self.comparison_rows.get(number, {}).get((cluster_id, pooled))
 
     async def save_cells(self, number: int, cells: list[ReleasedCell]) -> None:
         self.cell_rows[number] = list(cells)
@@ -506,7 +523,21 @@ class FakeScoringQueries(ScoringQueries):
     async def comparison_groups(
         self, cluster_id: str, *, region_code: str, years: range
     ) -> tuple[set[str], set[str]]:
-        raise NotImplementedError("the cluster comparison is tested against a database")
+        p = self._projection
+        member_orgs = {o for c, o in await self.cluster_members(years) if c == cluster_id}
+        members = {i for i, r in p.programs.items() if r["institution_id"] in member_orgs}
+        fields = {p.programs[i]["field_code"] for i in members}
+        region = {
+            i
+            for i, r in p.organizations.items()
+            if r["region_code"] == region_code and r["kind"] == "education"
+        }
+        others = {
+            i
+            for i, r in p.programs.items()
+            if r["institution_id"] in region - member_orgs and r["field_code"] in fields
+        }
+        return members, others
 
 
 class FakeQualityUnitOfWork(FakeUnitOfWork, AbstractQualityUnitOfWork):

@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 from quality.domain.publication import PendingChanges, releasable
 from quality.domain.suppression import DEFAULT_THRESHOLDS
 from quality.service_layer import aggregation, publications, registry_events
+from quality.service_layer.publication_audit import audit_report
 
 from shared.contracts.catalogue import assessment as ev
 from shared.contracts.catalogue import registry
 from shared.platform.auth import Identity
-from shared.platform.errors import Conflict, Forbidden, RuleViolation
+from shared.platform.errors import Conflict, Forbidden, NotFound, RuleViolation
 from tests.unit.quality.fakes import FakeQualityUnitOfWork
 from tests.unit.quality.test_scoring_handlers import PERIOD, institution_i1, program_of_i1, state
 
@@ -192,6 +193,15 @@ async def test_the_audit_adds_a_complement_where_secondary_suppression_pins_a_hi
     assert audit["complements"] >= 1 and audit["unprotected"] == 0
     assert audit["protection_width"] == DEFAULT_THRESHOLDS.protection_width
 
+    # The audit of the publication as it stands says the same, figure by figure.
+    report = await audit_report(uow, made.number)
+    assert report["protected"] is True
+    (p1,) = [f for f in report["figures"] if f["figure"] == "program:p1:year"]
+    low, high = p1["share_range"]
+    assert low <= 0.3 - 0.1 + 1e-9 and high >= 0.3 + 0.1 - 1e-9  # true 3/10, width 0.10
+    with pytest.raises(NotFound):
+        await audit_report(uow, made.number + 1)
+
 
 async def test_a_hidden_year_is_not_its_pool_less_the_years_published_before(uow):
     # Channel 2: pool − the published years = the hidden year. p1's year is hidden (one
@@ -216,7 +226,7 @@ async def test_a_hidden_year_is_not_its_pool_less_the_years_published_before(uow
     assert made.summary["audit"]["unprotected"] == 0
 
 
-async def institution(uow, org: str, program: str) -> None:
+async def institution(uow, org: str, program: str, *, field: str = "0613") -> None:
     await registry_events.organization_changed(
         uow,
         registry.OrganizationRegistered(
@@ -236,7 +246,7 @@ async def institution(uow, org: str, program: str) -> None:
             institution_id=org,
             code=program.upper(),
             name="Program",
-            field_code="0613",
+            field_code=field,
             level="6",
             language="uz",
             active=True,
@@ -373,3 +383,30 @@ async def _attack(sizes: list[int], satisfied: list[float], dominated: list[bool
         share = k / n
         assert share - low / n >= min(width, share) - 1e-9, (program, low, high, truth)
         assert high / n - share >= min(width, 1 - share) - 1e-9, (program, low, high, truth)
+
+
+async def test_a_comparison_that_would_reveal_a_hidden_member_of_the_region_is_withheld(uow):
+    # Channel 4: members + non-members are one more grouping of the region. C is hidden
+    # (dominance); secondary suppression picks D (another field) as its complement, so only
+    # C + D is known. Non-members of K = {A} in A's field are B + C: less B, C exactly.
+    for org, field in (("A", "0613"), ("B", "0613"), ("C", "0613"), ("D", "0413")):
+        await institution(uow, org, f"p{org}", field=field)
+    await cluster(uow, "K", ["A"])
+    await assessed(uow, "pA", employers=list(range(30)), satisfied=24)
+    await assessed(uow, "pB", employers=list(range(100, 130)), satisfied=15)
+    await assessed(uow, "pC", employers=[200] * 6 + [201, 202, 203, 204], satisfied=2)
+    await assessed(uow, "pD", employers=list(range(300, 311)), satisfied=6)
+
+    made = await interim(uow)
+
+    cards = await uow.publications.cards(made.number)
+    hidden = {
+        scope_id
+        for (scope, scope_id), pooled in cards
+        if scope == "program" and not pooled and shown(cards, scope_id)["suppressed"]
+    }
+    assert hidden == {"pC", "pD"}  # the complement is in another field
+    stored = await uow.publications.comparison(made.number, "K", pooled=False)
+    assert stored is not None
+    assert stored["non_members"]["share"] is None and stored["difference"]["suppressed"]
+    assert made.summary["audit"]["comparisons_withheld"] >= 1

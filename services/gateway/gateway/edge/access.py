@@ -100,6 +100,7 @@ RULES: tuple[Rule, ...] = (
         "a draft: the ministry, and each institution for its own figures",
     ),
     *_r("POST", "/api/v1/quality/publications/*/publish", MINISTRY),
+    *_r("GET", "/api/v1/quality/publications/*/audit", MINISTRY),
     *_r("GET", "/api/v1/quality/publications/*/data.csv", READERS | {PUBLIC}, "open data"),
     *_r("GET", "/api/v1/quality/publications/*/data.json", READERS | {PUBLIC}, "open data"),
     *_r("GET", "/api/v1/quality/publications/*/datapackage.json", READERS | {PUBLIC}),

@@ -1,6 +1,6 @@
 """SQL implementations of the publication side: the release backlog and the publications."""
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import asdict
 from typing import Any
 
@@ -10,11 +10,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from quality.adapters.repositories import (
     PublicationRepository,
     ReleaseBacklogRepository,
+    Row,
     ScoreReader,
 )
 from quality.adapters.scores_and_alerts import SqlPublishedScores
 from quality.adapters.tables import (
     publication_cells,
+    publication_comparisons,
     publication_figures,
     publication_queries,
     publications,
@@ -192,6 +194,19 @@ class SqlPublicationRepository(PublicationRepository):
             history.setdefault((program_id, period), []).append(number)
         return history
 
+    async def cell_states(self, upto: int) -> dict[CellKey, dict[str, Any]]:
+        c = publication_cells
+        statement = (
+            select(c.c.program_id, c.c.period, c.c.tally)
+            .join(publications, publications.c.number == c.c.publication)
+            .where(publications.c.status == "published", c.c.publication <= upto)
+            .order_by(c.c.publication)
+        )
+        return {
+            (program_id, period): tally  # later releases overwrite earlier ones
+            for program_id, period, tally in await self._session.execute(statement)
+        }
+
     async def save_figures(self, number: int, figures: list[StoredScore]) -> None:
         if figures:
             await self._session.execute(
@@ -221,6 +236,27 @@ class SqlPublicationRepository(PublicationRepository):
 
     def figures(self, number: int | None = None) -> ScoreReader:
         return SqlPublishedScores(self._session, number)
+
+    async def save_comparisons(
+        self, number: int, comparisons: Mapping[tuple[str, bool], dict[str, Any]]
+    ) -> None:
+        if comparisons:
+            await self._session.execute(
+                publication_comparisons.insert(),
+                [
+                    {"publication": number, "cluster_id": c, "pooled": pooled, "content": doc}
+                    for (c, pooled), doc in comparisons.items()
+                ],
+            )
+
+    async def comparison(self, number: int, cluster_id: str, *, pooled: bool) -> Row | None:
+        t = publication_comparisons
+        content: Row | None = await self._session.scalar(
+            select(t.c.content).where(
+                t.c.publication == number, t.c.cluster_id == cluster_id, t.c.pooled.is_(pooled)
+            )
+        )
+        return content
 
     async def save_cells(self, number: int, cells: list[ReleasedCell]) -> None:
         if cells:

@@ -287,6 +287,10 @@ class PublicationRepository(abc.ABC):
         """Each cell → the published publications that released it, in order."""
 
     @abc.abstractmethod
+    async def cell_states(self, upto: int) -> dict[CellKey, dict[str, Any]]:
+        """Each cell's tally (JSON) as the published publications up to ``upto`` left it."""
+
+    @abc.abstractmethod
     async def save_figures(self, number: int, figures: list[StoredScore]) -> None: ...
 
     @abc.abstractmethod
@@ -297,6 +301,15 @@ class PublicationRepository(abc.ABC):
     def figures(self, number: int | None = None) -> ScoreReader:
         """The scorecards of publication ``number``; by default, of the latest published
         publication of each period."""
+
+    @abc.abstractmethod
+    async def save_comparisons(
+        self, number: int, comparisons: Mapping[tuple[str, bool], dict[str, Any]]
+    ) -> None:
+        """Store each cluster's comparison ((cluster id, pooled) → content)."""
+
+    @abc.abstractmethod
+    async def comparison(self, number: int, cluster_id: str, *, pooled: bool) -> Row | None: ...
 
     @abc.abstractmethod
     async def save_cells(self, number: int, cells: list[ReleasedCell]) -> None: ...

@@ -225,6 +225,17 @@ publication_figures = Table(
     PrimaryKeyConstraint("publication", "scope", "scope_id", "pooled"),
 )
 
+# Each cluster's comparison with comparable non-members, as a publication states it.
+publication_comparisons = Table(
+    "publication_comparisons",
+    metadata,
+    Column("publication", Integer, nullable=False),
+    Column("cluster_id", String(36), nullable=False),
+    Column("pooled", Boolean, nullable=False),
+    Column("content", JSON, nullable=False),
+    PrimaryKeyConstraint("publication", "cluster_id", "pooled"),
+)
+
 # The cells a publication releases (their new state and the changes it takes in), applied to
 # released_cells when it is published.
 publication_cells = Table(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
+from quality.domain.rounding import Rounding
 from quality.domain.running import RATING_MAX, RATING_MIN, SATISFIED_FROM
 from quality.domain.suppression import DEFAULT_THRESHOLDS, SuppressionThresholds
 
@@ -35,6 +36,8 @@ class Methodology:
     # A rating at or above this counts as satisfied (employer satisfaction, preparedness, the
     # share satisfied per domain and competency): 4 = "agree" on the 1..5 scale.
     satisfied_threshold: int = SATISFIED_FROM
+    # How publications round what they state (live figures are not rounded).
+    rounding: Rounding = Rounding()
 
     def __post_init__(self) -> None:
         if any(w < 0 for w in self.weights.values()) or math.fsum(self.weights.values()) <= 0:

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
+from quality.domain.rounding import Rounding
 from quality.domain.suppression import SuppressionThresholds
 from shared.platform.errors import RuleViolation
 
@@ -26,6 +27,7 @@ def to_json(methodology: Methodology, *, alert_index_below: float) -> Content:
         "thresholds": asdict(methodology.thresholds),
         "min_published_weight_share": methodology.min_published_weight_share,
         "satisfied_threshold": methodology.satisfied_threshold,
+        "rounding": asdict(methodology.rounding),
         "alert_index_below": alert_index_below,
     }
 
@@ -39,6 +41,8 @@ def from_json(content: Content) -> Methodology:
         thresholds=SuppressionThresholds(**content["thresholds"]),
         min_published_weight_share=content["min_published_weight_share"],
         satisfied_threshold=content["satisfied_threshold"],
+        # Versions stored before rounding was declared round as the default does.
+        rounding=Rounding(**content.get("rounding", {})),
     )
 
 

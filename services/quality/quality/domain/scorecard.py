@@ -5,11 +5,14 @@ cards) so both can share these types without importing each other. docs/methodol
 every definition.
 """
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from quality.domain.index import IndexResult, IndicatorValue, Methodology, Scale, composite_index
+from quality.domain.model import Card
+from quality.domain.rounding import Rounding
 
 SECONDARY_REASON = "suppressed to protect a smaller group (secondary suppression)"
 NO_GRADUATES_REASON = "no graduates in scope"
@@ -144,3 +147,43 @@ def published_index(indicators: Mapping[str, Figure], methodology: Methodology) 
         for name, figure in indicators.items()
     }
     return composite_index(values, methodology)
+
+
+_NUDGE = 1e-9  # floating-point slack, so 0.29 × 100 floors to 29, not 28
+
+
+def rounded_card(card: Card, rounding: Rounding) -> Card:
+    """A scorecard as a publication states it."""
+    share, mean = rounding.share_decimals, rounding.mean_decimals
+    indicators = {
+        name: round_figure(f, mean if name == COMPETENCY_MEAN else share)
+        for name, f in card["indicators"].items()
+    }
+    groups = {
+        group: {
+            code: {
+                **item,
+                "mean": round_figure(item["mean"], mean),
+                "satisfied": round_figure(item["satisfied"], share),
+            }
+            for code, item in card[group].items()
+        }
+        for group in ("domains", "competencies")
+    }
+    index = dict(card["index"])
+    if index.get("value") is not None:
+        index["value"] = round(index["value"], rounding.index_decimals)
+    return {**card, "indicators": indicators, **groups, "index": index}
+
+
+def round_figure(figure: Mapping[str, Any], decimals: int) -> dict[str, Any]:
+    """A published figure's value to ``decimals``, its interval rounded outward."""
+    scale = 10.0**decimals
+    rounded = dict(figure)
+    if figure.get("value") is not None:
+        rounded["value"] = round(figure["value"], decimals)
+    if figure.get("ci_low") is not None:
+        rounded["ci_low"] = math.floor(figure["ci_low"] * scale + _NUDGE) / scale
+    if figure.get("ci_high") is not None:
+        rounded["ci_high"] = math.ceil(figure["ci_high"] * scale - _NUDGE) / scale
+    return rounded

@@ -140,6 +140,18 @@ class Thresholds(BaseModel):
     min_mean_n: int = Field(ge=2)
     min_employers: int = Field(ge=1)
     min_graduates: int = Field(ge=1)
+    protection_width: float = Field(
+        default=0.10, gt=0, lt=0.5, description="the disclosure audit's width of a hidden share"
+    )
+
+
+class RoundingChange(BaseModel):
+    """Decimals publications state (live figures are not rounded)."""
+
+    model_config = ConfigDict(extra="forbid")
+    share_decimals: int = Field(default=2, ge=0, le=6, description="2: whole percent")
+    mean_decimals: int = Field(default=2, ge=0, le=6)
+    index_decimals: int = Field(default=1, ge=0, le=6)
 
 
 class MethodologyChange(BaseModel):
@@ -151,6 +163,7 @@ class MethodologyChange(BaseModel):
     thresholds: Thresholds | None = None
     min_published_weight_share: float | None = Field(default=None, ge=0, le=1)
     satisfied_threshold: int | None = Field(default=None, ge=2, le=5)
+    rounding: RoundingChange | None = None
     alert_index_below: float | None = Field(default=None, ge=0, le=100)
 
 
@@ -161,4 +174,5 @@ class MethodologyPublic(BaseModel):
     thresholds: dict[str, Any]
     min_published_weight_share: float
     satisfied_threshold: int
+    rounding: dict[str, int] = Field(default_factory=dict)
     alert_index_below: float

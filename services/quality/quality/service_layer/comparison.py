@@ -11,10 +11,12 @@ or a complement protecting another), the comparison is withheld too, or it would
 
 from typing import Any
 
-from quality.adapters.repositories import CellReader, ScoreReader
+from quality.adapters.repositories import CellReader
 from quality.domain.cells import ScopeTally
 from quality.domain.index import Methodology
 from quality.domain.intervals import difference_of_proportions_interval
+from quality.domain.rounding import Rounding
+from quality.domain.scorecard import round_figure
 from quality.domain.suppression import FigureKind, dominance_reason, suppression_reason
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.errors import NotFound
@@ -43,6 +45,19 @@ def comparison_group(tally: ScopeTally, methodology: Methodology) -> dict[str, A
     }
 
 
+async def comparison_programs(
+    uow: AbstractQualityUnitOfWork, cluster_id: str, *, years: range
+) -> tuple[dict[str, Any], set[str], set[str]]:
+    """The cluster, its members' programs and the comparable non-members' programs."""
+    cluster = await uow.projection.cluster(cluster_id)
+    if cluster is None:
+        raise NotFound("cluster", cluster_id)
+    members, others = await uow.queries.comparison_groups(
+        cluster_id, region_code=cluster["region_code"], years=years
+    )
+    return cluster, members, others
+
+
 async def compare_cluster(
     uow: AbstractQualityUnitOfWork,
     cluster_id: str,
@@ -50,23 +65,18 @@ async def compare_cluster(
     years: range,
     methodology: Methodology,
     cells: CellReader,
-    scores: ScoreReader,
+    own_card: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """Employer satisfaction of the cluster's members against comparable non-members, from
-    ``cells`` and checked against the cluster's scorecard in ``scores`` (live, or as
-    published)."""
-    cluster = await uow.projection.cluster(cluster_id)
-    if cluster is None:
-        raise NotFound("cluster", cluster_id)
-    members, others = await uow.queries.comparison_groups(
-        cluster_id, region_code=cluster["region_code"], years=years
-    )
+    ``cells`` (live, or as a publication releases them); ``own_card``: the cluster's
+    scorecard in the same view, whose employer satisfaction the members' figure must not
+    re-publish."""
+    cluster, members, others = await comparison_programs(uow, cluster_id, years=years)
     groups = {
         "members": comparison_group(await cells.combined(members, years), methodology),
         "non_members": comparison_group(await cells.combined(others, years), methodology),
     }
-    own = await scores.get(("cluster", cluster_id), period=years[-1], pooled=len(years) > 1)
-    if not published_in(own.card if own else None):
+    if not published_in(own_card):
         groups["members"] |= {"share": None, "reason": CLUSTER_WITHHOLDS}
     difference: dict[str, Any] = {"value": None, "ci_low": None, "ci_high": None}
     withheld = [g["reason"] for g in groups.values() if g["reason"]]
@@ -96,3 +106,32 @@ def published_in(card: dict[str, Any] | None) -> bool:
     """Whether a scorecard publishes employer satisfaction (the compared figure)."""
     figure = card["indicators"].get("employer_satisfaction") if card else None
     return figure is not None and not figure["suppressed"]
+
+
+EXPOSES = "withheld: with the publication's other figures it would reveal a hidden one"
+
+
+def withheld(comparison: dict[str, Any], reason: str) -> dict[str, Any]:
+    """The comparison with both groups' shares and the difference withheld for ``reason``."""
+    groups = {
+        name: {**comparison[name], "share": None, "reason": comparison[name]["reason"] or reason}
+        for name in ("members", "non_members")
+    }
+    difference = {"value": None, "ci_low": None, "ci_high": None, "suppressed": True}
+    return {**comparison, **groups, "difference": {**difference, "reason": reason}}
+
+
+def rounded_comparison(comparison: dict[str, Any], rounding: Rounding) -> dict[str, Any]:
+    """A comparison as a publication states it (shares and the difference rounded)."""
+    decimals = rounding.share_decimals
+    groups = {
+        name: {
+            **comparison[name],
+            "share": None
+            if comparison[name]["share"] is None
+            else round(comparison[name]["share"], decimals),
+        }
+        for name in ("members", "non_members")
+    }
+    difference = round_figure(comparison["difference"], decimals)
+    return {**comparison, **groups, "difference": difference}

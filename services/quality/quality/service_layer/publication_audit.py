@@ -14,23 +14,29 @@ their own, and what they would let anyone infer of a primary cell is what is che
 """
 
 import logging
+import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from quality.domain.audit import Hidden, Published, audit
 from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import hide_figures
 from quality.domain.index import Methodology
-from quality.domain.model import ScopeKey
+from quality.domain.methodology import from_json
+from quality.domain.model import Card, ScopeKey
 from quality.domain.periods import years_of
-from quality.domain.publication import CellKey, Publication
-from quality.domain.scorecard import SECONDARY_REASON
-from quality.service_layer.scoreboard import Scoreboard
+from quality.domain.publication import CellKey, FigureKey, Publication
+from quality.domain.scorecard import SECONDARY_REASON, rounded_card
+from quality.service_layer.methodology import current_content
+from quality.service_layer.scoreboard import Scoreboard, compute_scoreboard
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
+from shared.platform.errors import NotFound
 
 log = logging.getLogger(__name__)
 
 AUDITED = "employer_satisfaction"
+_SLACK = 1e-9  # floating-point slack when turning a rounded share back into counts
 MAX_ROUNDS = 20  # complements added per round: one per exposed figure
 
 History = Mapping[CellKey, list[int]]
@@ -50,13 +56,15 @@ def _atoms(programs: set[str], years: range, history: History, upto: int) -> fro
     )
 
 
-def _constraint(atoms: frozenset[str], figure: dict[str, Any]) -> Published:
-    """What a figure states: always its n; its count of successes when it is published."""
+def _constraint(atoms: frozenset[str], figure: dict[str, Any], half_width: float) -> Published:
+    """What a figure states: always its n; where its share is published (rounded to within
+    ``half_width``), the counts of successes that round to it."""
     n = figure["n"]
     if figure["suppressed"] or figure["value"] is None:
         return Published(atoms, n=(n, n))
-    k = round(figure["value"] * n)
-    return Published(atoms, n=(n, n), k=(k, k))
+    low = max(0, math.ceil(n * (figure["value"] - half_width) - _SLACK))
+    high = min(n, math.floor(n * (figure["value"] + half_width) + _SLACK))
+    return Published(atoms, n=(n, n), k=(low, high))
 
 
 async def _earlier(
@@ -64,6 +72,7 @@ async def _earlier(
     history: History,
     boards: Mapping[tuple[int, bool], Scoreboard],
     publications: list[Publication],
+    half_width: float,
 ) -> dict[str, Published]:
     """Every figure of the earlier publications, as constraints (repeats stated once)."""
     constraints: dict[tuple[frozenset[str], Any, Any], str] = {}
@@ -78,7 +87,7 @@ async def _earlier(
                 history,
                 publication.number,
             )
-            figure = _constraint(atoms, card["indicators"][AUDITED])
+            figure = _constraint(atoms, card["indicators"][AUDITED], half_width)
             constraints.setdefault(
                 (atoms, figure.n, figure.k), _name(key, pooled, publication.number)
             )
@@ -103,6 +112,37 @@ async def _true_counts(
     return n, k
 
 
+async def _stated(
+    cards: Mapping[FigureKey, Card],
+    *,
+    period: int,
+    number: int,
+    structure: Mapping[bool, Scoreboard],
+    history: History,
+    cells: CellStates,
+    methodology: Methodology,
+) -> tuple[dict[str, Published], dict[str, Hidden]]:
+    """What publication ``number`` states (its constraints, rounded as published) and the
+    figures it hides by a primary rule, with their true counts from ``cells``."""
+    half_width = methodology.rounding.share_half_width()
+    threshold = methodology.satisfied_threshold
+    stated: dict[str, Published] = {}
+    hidden: dict[str, Hidden] = {}
+    for (key, pooled), card in cards.items():
+        board = structure[pooled]
+        if key not in board.families and key[0] != "program":
+            continue
+        years = years_of(period, pooled=pooled)
+        name = _name(key, pooled, number)
+        atoms = _atoms(board.programs(key), years, history, number)
+        figure = rounded_card(card, methodology.rounding)["indicators"][AUDITED]
+        stated[name] = _constraint(atoms, figure, half_width)
+        if figure["suppressed"] and figure["n"] > 0 and figure["reason"] != SECONDARY_REASON:
+            n, k = await _true_counts(cells, board.programs(key), years, threshold)
+            hidden[name] = Hidden(atoms, n=n, k=k)
+    return stated, hidden
+
+
 async def audit_publication(
     uow: AbstractQualityUnitOfWork,
     *,
@@ -113,9 +153,9 @@ async def audit_publication(
     releasing: set[CellKey],
     cells: CellStates,
     methodology: Methodology,
-) -> dict[str, Any]:
+) -> "Audited":
     """Audit the new publication ``number`` (its scoreboards ``boards``: year and pool), hiding
-    complements in them until every hidden figure is protected; returns the audit summary.
+    complements in them until every hidden figure is protected.
     ``other_boards``: the structure of the earlier publications' periods; ``cells``: the cells
     as this publication releases them."""
     width = methodology.thresholds.protection_width
@@ -127,27 +167,29 @@ async def audit_publication(
     publications = await uow.publications.published()
     earlier: dict[str, Published] = {}
     try:
-        earlier = await _earlier(uow, history, {**other_boards}, publications)
+        earlier = await _earlier(
+            uow, history, other_boards, publications, methodology.rounding.share_half_width()
+        )
     except KeyError:  # a program no longer in the structure: audit this publication alone
         log.warning("earlier publications left out of the audit: the structure changed")
     complements = 0
     exposed: list[str] = []
     hidden: dict[str, Hidden] = {}
     for _ in range(MAX_ROUNDS):
-        now: dict[str, Published] = {}
-        hidden = {}
-        for pooled, board in boards.items():
-            years = years_of(period, pooled=pooled)
-            for key, card in board.cards.items():
-                name = _name(key, pooled, number)
-                atoms = _atoms(board.programs(key), years, history, number)
-                figure = card.indicators[AUDITED]
-                now[name] = _constraint(atoms, figure.to_json())
-                if figure.suppressed and figure.n > 0 and figure.reason != SECONDARY_REASON:
-                    n, k = await _true_counts(
-                        cells, board.programs(key), years, methodology.satisfied_threshold
-                    )
-                    hidden[name] = Hidden(atoms, n=n, k=k)
+        cards = {
+            (key, pooled): card.to_json()
+            for pooled, board in boards.items()
+            for key, card in board.cards.items()
+        }
+        now, hidden = await _stated(
+            cards,
+            period=period,
+            number=number,
+            structure=boards,
+            history=history,
+            cells=cells,
+            methodology=methodology,
+        )
         try:
             findings = audit({**earlier, **now}, hidden, protection=width)
         except ValueError:  # earlier figures do not fit today's structure: this one alone
@@ -164,13 +206,52 @@ async def audit_publication(
         complements += len(chosen)
     if exposed:
         log.warning("figures the audit could not protect", extra={"figures": exposed[:20]})
-    return {
-        "audited_figures": len(hidden),
-        "complements": complements,
-        "unprotected": len(exposed),
-        "protection_width": width,
-        "earlier_publications": len(publications) if earlier else 0,
+    return Audited(
+        summary={
+            "audited_figures": len(hidden),
+            "complements": complements,
+            "unprotected": len(exposed),
+            "protection_width": width,
+            "earlier_publications": len(publications) if earlier else 0,
+        },
+        constraints={**earlier, **now},
+        hidden=hidden,
+        history=history,
+        width=width,
+    )
+
+
+@dataclass
+class Audited:
+    """An audited publication: its summary, and what the audit held, for further groupings."""
+
+    summary: dict[str, Any]
+    constraints: dict[str, Published]
+    hidden: dict[str, Hidden]
+    history: History
+    width: float
+
+
+Group = tuple[dict[str, Any], set[str]]  # a comparison group's figure and its programs
+
+
+def exposing(
+    audited: Audited, groups: list[Group], *, years: range, number: int, half_width: float
+) -> bool:
+    """Whether publishing these comparison groups alongside the publication would leave a
+    hidden figure narrower than the protection width."""
+    if not audited.hidden:
+        return False
+    extra = {
+        f"group-{i}": _constraint(
+            _atoms(programs, years, audited.history, number),
+            {"n": figure["n"], "value": figure["share"], "suppressed": figure["share"] is None},
+            half_width,
+        )
+        for i, (figure, programs) in enumerate(groups)
     }
+    findings = audit({**audited.constraints, **extra}, audited.hidden, protection=audited.width)
+    return not all(f.protected for f in findings)
 
 
 def _complement(published: Mapping[str, Published], figure: Hidden) -> str | None:
@@ -193,3 +274,72 @@ def _hide(boards: dict[bool, Scoreboard], name: str) -> None:
     board = boards[span == "pool"]
     key: ScopeKey = (scope, scope_id)  # type: ignore[assignment]
     board.cards[key] = hide_figures(board.cards[key], {("indicator", AUDITED)})
+
+
+class _CellsAt(CellStates):
+    """The cells as one publication left them."""
+
+    def __init__(self, states: Mapping[CellKey, ScopeTally]) -> None:
+        self._states = states
+
+    async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
+        return {cell: t for cell, t in self._states.items() if cell[1] in years}
+
+
+async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str, Any]:
+    """The audit of published publication ``number`` as it stands (against every publication
+    before it): for each figure it hides by a primary rule, the range of its n and share that
+    anyone holding those publications can infer, and whether that keeps the protection width.
+    NotFound when there is no such publication."""
+    publication = await uow.publications.get(number)
+    if publication is None or publication.status != "published":
+        raise NotFound("published publication", str(number))
+    methodology = from_json(await current_content(uow))
+    width = methodology.thresholds.protection_width
+    history = {
+        cell: [s for s in numbers if s <= number]
+        for cell, numbers in (await uow.publications.release_history()).items()
+    }
+    earlier_ones = [p for p in await uow.publications.published() if p.number < number]
+    structures = {
+        (period, pooled): await compute_scoreboard(
+            uow, period=period, pooled=pooled, methodology=methodology, cells=uow.released
+        )
+        for period in sorted({p.period for p in earlier_ones} | {publication.period})
+        for pooled in (False, True)
+    }
+    earlier = await _earlier(
+        uow, history, structures, earlier_ones, methodology.rounding.share_half_width()
+    )
+    states = {
+        cell: ScopeTally.from_json(tally)
+        for cell, tally in (await uow.publications.cell_states(number)).items()
+    }
+    stated, hidden = await _stated(
+        await uow.publications.cards(number),
+        period=publication.period,
+        number=number,
+        structure={pooled: structures[(publication.period, pooled)] for pooled in (False, True)},
+        history=history,
+        cells=_CellsAt(states),
+        methodology=methodology,
+    )
+    findings = audit({**earlier, **stated}, hidden, protection=width)
+    return {
+        "publication": number,
+        "period": publication.period,
+        "indicator": AUDITED,
+        "protection_width": width,
+        "earlier_publications": len(earlier_ones),
+        "constraints": len(earlier) + len(stated),
+        "figures": [
+            {
+                "figure": f.figure.split("/", 1)[1],
+                "n_range": list(f.n_range),
+                "share_range": list(f.share_range),
+                "protected": f.protected,
+            }
+            for f in findings
+        ],
+        "protected": all(f.protected for f in findings),
+    }

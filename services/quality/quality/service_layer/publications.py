@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import timedelta
+from typing import Any
 
 from quality import events
 from quality.adapters.repositories import CellReader, CellRepository
@@ -22,6 +23,7 @@ from quality.domain.cells import ScopeTally
 from quality.domain.index import Methodology
 from quality.domain.methodology import from_json
 from quality.domain.model import ScopeKey, StoredScore
+from quality.domain.periods import years_of
 from quality.domain.publication import (
     CellKey,
     FigureQuery,
@@ -35,9 +37,17 @@ from quality.domain.publication import (
     suppressed_count,
 )
 from quality.domain.ranking import ranks_by_scope
+from quality.domain.scorecard import rounded_card
 from quality.service_layer.alerts import raise_alerts
+from quality.service_layer.comparison import (
+    EXPOSES,
+    compare_cluster,
+    comparison_programs,
+    rounded_comparison,
+    withheld,
+)
 from quality.service_layer.methodology import current_content
-from quality.service_layer.publication_audit import audit_publication
+from quality.service_layer.publication_audit import Audited, audit_publication, exposing
 from quality.service_layer.scoreboard import Scoreboard, compute_scoreboard
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.auth import Identity
@@ -114,6 +124,15 @@ async def _open(
         cells=cells,
         methodology=methodology,
     )
+    comparisons = await _comparisons(
+        uow,
+        number=number,
+        period=period,
+        boards=boards,
+        cells=cells,
+        audited=audited,
+        methodology=methodology,
+    )
     figures: list[StoredScore] = []
     for pooled, board in boards.items():
         content = {key: card.to_json() for key, card in board.cards.items()}
@@ -125,7 +144,7 @@ async def _open(
                 period=period,
                 pooled=pooled,
                 methodology_version=methodology.version,
-                card=card,
+                card=rounded_card(card, methodology.rounding),
                 computed_at=computed_at,
                 rank=ranks.get(key),
             )
@@ -154,12 +173,16 @@ async def _open(
                     methodology.thresholds.min_share_n, methodology.thresholds.min_mean_n
                 ),
                 "min_employers": methodology.thresholds.min_employers,
-                **audited,
+                **audited.summary,
+                "comparisons_withheld": sum(
+                    1 for c in comparisons.values() if c["difference"]["reason"] == EXPOSES
+                ),
             },
         },
     )
     await uow.publications.add(publication)
     await uow.publications.save_figures(number, figures)
+    await uow.publications.save_comparisons(number, comparisons)
     await uow.publications.save_cells(
         number,
         [
@@ -168,6 +191,39 @@ async def _open(
         ],
     )
     return publication
+
+
+async def _comparisons(
+    uow: AbstractQualityUnitOfWork,
+    *,
+    number: int,
+    period: int,
+    boards: Mapping[bool, Scoreboard],
+    cells: CellsWithRelease,
+    audited: Audited,
+    methodology: Methodology,
+) -> dict[tuple[str, bool], dict[str, Any]]:
+    """Every cluster's comparison with comparable non-members, as the publication states it:
+    withheld where its two groups, added to the publication's figures, would reveal a hidden
+    one (the members and non-members together form one more grouping of the region)."""
+    comparisons: dict[tuple[str, bool], dict[str, Any]] = {}
+    for pooled, board in boards.items():
+        years = years_of(period, pooled=pooled)
+        for key, card in sorted(board.cards.items()):
+            if key[0] != "cluster":
+                continue
+            own = rounded_card(card.to_json(), methodology.rounding)
+            comparison = await compare_cluster(
+                uow, key[1], years=years, methodology=methodology, cells=cells, own_card=own
+            )
+            comparison = rounded_comparison(comparison, methodology.rounding)
+            _, members, others = await comparison_programs(uow, key[1], years=years)
+            groups = [(comparison["members"], members), (comparison["non_members"], others)]
+            half_width = methodology.rounding.share_half_width()
+            if exposing(audited, groups, years=years, number=number, half_width=half_width):
+                comparison = withheld(comparison, EXPOSES)
+            comparisons[(key[1], pooled)] = comparison
+    return comparisons
 
 
 async def _structures_of_earlier(

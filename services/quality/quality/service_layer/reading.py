@@ -8,7 +8,9 @@ from quality.adapters.repositories import AlertFilter, CellReader, ScoreFilter, 
 from quality.domain.alerts import as_published
 from quality.domain.methodology import from_json
 from quality.domain.model import ScopeKey, StoredScore
+from quality.domain.periods import years_of
 from quality.domain.ranking import rank_cards
+from quality.service_layer.comparison import compare_cluster
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import compute_scorecards
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -189,3 +191,40 @@ async def published_alerts(
         )
         items.append({**alert, "detail": detail})
     return Page(items=items, next_cursor=page.next_cursor)
+
+
+async def comparison(
+    uow: AbstractQualityUnitOfWork,
+    view: View,
+    cluster_id: str,
+    *,
+    period: int,
+    pooled: bool,
+    level: float | None,
+) -> dict[str, Any]:
+    """A cluster's comparison: live (computed now, at ``level`` if given), or as a publication
+    states it (at the methodology's level: ``level`` applies to live figures only)."""
+    if view.live:
+        methodology = from_json(await current_content(uow))
+        if level is not None:
+            methodology = replace(methodology, interval_level=level)
+        own = await uow.scores.get(("cluster", cluster_id), period=period, pooled=pooled)
+        return await compare_cluster(
+            uow,
+            cluster_id,
+            years=years_of(period, pooled=pooled),
+            methodology=methodology,
+            cells=uow.cells,
+            own_card=own.card if own else None,
+        )
+    view = await checked(uow, view)
+    number = view.publication
+    if number is None:
+        latest = await uow.publications.latest(period)
+        number = latest.number if latest else None
+    stored = None
+    if number is not None:
+        stored = await uow.publications.comparison(number, cluster_id, pooled=pooled)
+    if stored is None:
+        raise NotFound(f"published {period} comparison of cluster", cluster_id)
+    return stored

@@ -1,20 +1,16 @@
 """Analyses on top of the scores: alerts, competency gaps, the cluster comparison."""
 
-from dataclasses import replace
 from typing import Any
 
 from fastapi import APIRouter, Query
 
 from quality.adapters.repositories import AlertFilter
-from quality.domain.methodology import from_json
 from quality.domain.model import AlertKind, Scope
 from quality.domain.periods import years_of
 from quality.entrypoints.deps import Reader, UowFactoryDep, ViewDep
 from quality.entrypoints.schemas import AlertPublic
 from quality.service_layer import reading
-from quality.service_layer.comparison import compare_cluster
 from quality.service_layer.gaps import competency_gaps, stated_importance
-from quality.service_layer.methodology import current_content
 from shared.platform.names import API_PREFIX
 from shared.platform.web.pagination import Cursor, Limit, Page
 
@@ -81,16 +77,7 @@ async def compare(
     level: float | None = Query(default=None, ge=0.5, le=0.999),
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
-        methodology = from_json(await current_content(uow))
-        if level is not None:
-            methodology = replace(methodology, interval_level=level)
-        view = await reading.checked(uow, view)
-        result = await compare_cluster(
-            uow,
-            cluster_id,
-            years=years_of(period, pooled=pooled),
-            methodology=methodology,
-            cells=view.cells(uow),
-            scores=view.scores(uow),
+        result = await reading.comparison(
+            uow, view, cluster_id, period=period, pooled=pooled, level=level
         )
     return {"period": period, "pooled": pooled, **result}

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse
 
+from quality.domain.access import ensure_may_publish
 from quality.domain.model import Scope
 from quality.domain.open_data import COLUMNS, datapackage, to_csv
 from quality.domain.publication import FigureQuery, Publication
@@ -22,6 +23,7 @@ from quality.entrypoints.schemas import (
 )
 from quality.service_layer import open_data
 from quality.service_layer import publications as handlers
+from quality.service_layer.publication_audit import audit_report
 from quality.service_layer.reading import Document, document
 from shared.platform.names import API_PREFIX
 from shared.platform.web.identity import CurrentIdentity
@@ -210,3 +212,15 @@ async def data_package(number: int, _: Reader, uow_factory: UowFactoryDep) -> di
     async with uow_factory() as uow:
         publication = await open_data.published(uow, number)
     return datapackage(publication, csv_path="data.csv")
+
+
+@router.get(
+    "/{number}/audit",
+    summary="The disclosure audit of a published publication (ministry)",
+)
+async def get_audit(
+    number: int, identity: CurrentIdentity, uow_factory: UowFactoryDep
+) -> dict[str, Any]:
+    ensure_may_publish(identity)
+    async with uow_factory() as uow:
+        return await audit_report(uow, number)

@@ -1,4 +1,5 @@
-"""Names of organizations, clusters and programs in the projection (open-data exports).
+"""Names of organizations, clusters and programs in the projection (open-data exports), and
+each publication's cluster comparisons.
 
 Revision ID: quality_0005
 Revises: quality_0004
@@ -25,9 +26,18 @@ def upgrade() -> None:
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
             batch.add_column(sa.Column("name", sa.String(length=300), nullable=True))
+    op.create_table(
+        "publication_comparisons",
+        sa.Column("publication", sa.Integer(), nullable=False),
+        sa.Column("cluster_id", sa.String(length=36), nullable=False),
+        sa.Column("pooled", sa.Boolean(), nullable=False),
+        sa.Column("content", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("publication", "cluster_id", "pooled"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("publication_comparisons")
     for table in TABLES:
         with op.batch_alter_table(table) as batch:
             batch.drop_column("name")
