@@ -148,6 +148,8 @@ def test_educluster_up_demo_loads_the_region_world_without_an_error_within_its_t
         assert NO_ERRORS in output, output
         assert "demo: created: 3 universities, 3 colleges, 2 technikums, 60 employers" in output
         assert "demo: not sent" not in output
+        # What everyone but the ministry reads: a publication of each assessed year.
+        assert "demo: published 5 interim publications (1, 2, 3, 4, 5)" in output, output
 
         token = mint_token(
             AuthSettings(secret=(tmp_path / "var/jwt-secret").read_text().strip()), role="ministry"

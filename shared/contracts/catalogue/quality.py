@@ -33,11 +33,9 @@ class Figure(BaseModel):
     reason: str | None
 
 
-class ScoreUpdated(QualityEvent):
-    """A live figure of a scope changed (at most one per scope per window; ministry only)."""
+class _ScopeFigures(QualityEvent):
+    """One scope's figures of a period (or the 3-year pool ending there)."""
 
-    topic = QUALITY_LIVE_TOPIC
-    event_type = "educluster.quality.score.updated.v1"
     scope: Scope
     scope_id: str
     period: int
@@ -48,6 +46,13 @@ class ScoreUpdated(QualityEvent):
 
     def partition_key(self) -> str:
         return self.scope_id
+
+
+class ScoreUpdated(_ScopeFigures):
+    """A live figure of a scope changed (at most one per scope per window; ministry only)."""
+
+    topic = QUALITY_LIVE_TOPIC
+    event_type = "educluster.quality.score.updated.v1"
 
     def subject(self) -> str:
         return f"quality/{self.scope}/{self.scope_id}"
@@ -89,22 +94,12 @@ class MethodologyPublished(QualityEvent):
         return f"methodologies/{self.version}"
 
 
-class ScorePublished(QualityEvent):
+class ScorePublished(_ScopeFigures):
     """A scope's figures as one publication states them (one per scope and publication)."""
 
     event_type = "educluster.quality.score.published.v1"
     publication: int
     release: Literal["official", "provisional"]
-    scope: Scope
-    scope_id: str
-    period: int
-    pooled: bool
-    methodology_version: int
-    index: Figure
-    indicators: dict[str, Figure]
-
-    def partition_key(self) -> str:
-        return self.scope_id
 
     def subject(self) -> str:
         return f"quality/{self.scope}/{self.scope_id}/publications/{self.publication}"

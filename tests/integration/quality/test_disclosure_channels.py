@@ -121,17 +121,6 @@ async def test_a_complement_that_protects_only_counts_no_longer_pins_a_hidden_sh
     assert high / 10 - share >= min(WIDTH, 1 - share) - 1e-9, (low, high)
 
 
-async def submit_for(assessment, worlds: list[World], satisfied: int, *, period: int) -> None:
-    for i, world in enumerate(worlds):
-        body = world.assessment_body(
-            world.graduates[0], overall_satisfaction=5 if i < satisfied else 2, period=period
-        )
-        response = await assessment.post(
-            "/api/v1/assessments", headers=world.as_employer, json=body
-        )
-        assert response.status_code == 201, response.text
-
-
 async def test_a_hidden_year_is_not_its_pool_less_the_year_published_before(services):
     # Channel 2. Last year p1 (12 of 12 employers, 8 satisfied) and p2 were published. This
     # year p1 has 10 assessments, one employer wrote 6 (hidden); its pool (22) meets every
@@ -172,8 +161,8 @@ async def test_a_hidden_year_is_not_its_pool_less_the_year_published_before(serv
         world.graduates.append(graduate)
         now_1.append(world)
     await settled(before_1[0], employments=34)
-    await submit_for(assessment, before_1, 8, period=last)
-    await submit_for(assessment, both_2, 5, period=last)
+    await submit(assessment, before_1, 8, period=last)
+    await submit(assessment, both_2, 5, period=last)
     await scorecard(
         quality,
         "organization",
@@ -182,8 +171,8 @@ async def test_a_hidden_year_is_not_its_pool_less_the_year_published_before(serv
         period=last,
     )
     first = await publish_interim(quality, last)
-    await submit_for(assessment, now_1, 1, period=PERIOD)
-    await submit_for(assessment, both_2, 5, period=PERIOD)
+    await submit(assessment, now_1, 1, period=PERIOD)
+    await submit(assessment, both_2, 5, period=PERIOD)
     await scorecard(
         quality, "organization", institution["id"], until=lambda c: satisfaction(c)["n"] == 22
     )

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from quality.domain.publication import PendingChanges, releasable
+from quality.domain.scorecard import ONE_CATEGORY_REASON
 from quality.domain.suppression import DEFAULT_THRESHOLDS
 from quality.service_layer import aggregation, publications, registry_events
 from quality.service_layer.publication_audit import audit_report
@@ -410,3 +411,36 @@ async def test_a_comparison_that_would_reveal_a_hidden_member_of_the_region_is_w
     assert stored is not None
     assert stored["non_members"]["share"] is None and stored["difference"]["suppressed"]
     assert made.summary["audit"]["comparisons_withheld"] >= 1
+
+
+async def test_a_cell_where_every_answer_agrees_is_published_only_as_a_bound(uow):
+    # 12 of 12 satisfied says how each of the 12 employers answered: only its interval is
+    # published. p2 is hidden (one employer wrote 6 of 10) and p3, the smaller sibling, is its
+    # complement, so nothing pins p1 and its bound stands.
+    for program in ("p2", "p3"):
+        await program_of_i1(uow, program)
+    await assessed(uow, "p1", employers=list(range(12)), satisfied=12)
+    await assessed(uow, "p2", employers=[20] * 6 + [21, 22, 23, 24], satisfied=4)
+    await assessed(uow, "p3", employers=list(range(30, 41)), satisfied=7)
+
+    made = await interim(uow)
+
+    cards = await uow.publications.cards(made.number)
+    bound = shown(cards, "p1")
+    assert bound["value"] is None and bound["reason"] == ONE_CATEGORY_REASON
+    assert 0.7 < bound["ci_low"] < 0.9 and bound["ci_high"] == 1.0
+    assert made.summary["audit"]["unprotected"] == 0
+
+
+async def test_a_bound_is_not_undone_by_subtraction(uow):
+    # With the institution (18 of 24) and p2 (6 of 12) published, p1 would be 12 of 12 again.
+    await program_of_i1(uow, "p2")
+    await assessed(uow, "p1", employers=list(range(12)), satisfied=12)
+    await assessed(uow, "p2", employers=list(range(20, 32)), satisfied=6)
+
+    made = await interim(uow)
+
+    cards = await uow.publications.cards(made.number)
+    assert shown(cards, "p1")["value"] is None and shown(cards, "p2")["value"] is None
+    assert not shown(cards, "i1")["suppressed"]
+    assert made.summary["audit"]["unprotected"] == 0

@@ -11,6 +11,7 @@ from typing import Any
 
 from quality.domain.intervals import intervals_overlap
 from quality.domain.model import Card
+from quality.domain.scorecard import ONE_CATEGORY_REASON
 
 Detail = dict[str, Any]
 
@@ -24,17 +25,25 @@ def index_crossed(card: Card, before: Card | None, threshold: float) -> Detail |
     return {"index": value, "threshold": threshold, "previous_index": previous}
 
 
+def _interval_stated(figure: Detail | None) -> bool:
+    """Published, or stated as a bound (its interval only: all answers in one category)."""
+    return figure is not None and (
+        not figure["suppressed"] or figure["reason"] == ONE_CATEGORY_REASON
+    )
+
+
 def dropped(card: Card, last_year: Card | None) -> Detail | None:
     """The alert detail when employer satisfaction dropped significantly since last year."""
     now_, then = (
         c["indicators"]["employer_satisfaction"] if c else None for c in (card, last_year)
     )
-    if now_ is None or then is None or now_["suppressed"] or then["suppressed"]:
+    if not (_interval_stated(now_) and _interval_stated(then)):
         return None
-    if now_["value"] >= then["value"] or intervals_overlap(
-        (now_["ci_low"], now_["ci_high"]), (then["ci_low"], then["ci_high"])
-    ):
+    assert now_ is not None and then is not None
+    if intervals_overlap((now_["ci_low"], now_["ci_high"]), (then["ci_low"], then["ci_high"])):
         return None
+    if now_["ci_high"] > then["ci_low"]:
+        return None  # apart, but higher: a rise
     return {
         "indicator": "employer_satisfaction",
         "value": now_["value"],

@@ -153,23 +153,33 @@ _NUDGE = 1e-9  # floating-point slack, so 0.29 × 100 floors to 29, not 28
 
 
 def rounded_card(card: Card, rounding: Rounding) -> Card:
-    """A scorecard as a publication states it."""
+    """A scorecard as a publication states it: rounded, and with a share of answers that all
+    fell in one category (0 % or 100 %) stated only as its interval, a bound, and a mean of
+    identical ratings withheld: either would tell each respondent's answer."""
     share, mean = rounding.share_decimals, rounding.mean_decimals
-    indicators = {
-        name: round_figure(f, mean if name == COMPETENCY_MEAN else share)
-        for name, f in card["indicators"].items()
-    }
-    groups = {
-        group: {
-            code: {
+
+    def indicator(name: str, figure: Mapping[str, Any]) -> dict[str, Any]:
+        if name == COMPETENCY_MEAN:
+            return _unless_identical(round_figure(figure, mean))
+        if name in ANSWER_SHARES:
+            return _as_bound(round_figure(figure, share))
+        return round_figure(figure, share)
+
+    indicators = {name: indicator(name, f) for name, f in card["indicators"].items()}
+    groups: dict[str, Any] = {}
+    for group in ("domains", "competencies"):
+        groups[group] = {}
+        for code, item in card[group].items():
+            stated = {
                 **item,
-                "mean": round_figure(item["mean"], mean),
-                "satisfied": round_figure(item["satisfied"], share),
+                "mean": _unless_identical(round_figure(item["mean"], mean)),
+                "satisfied": _as_bound(round_figure(item["satisfied"], share)),
             }
-            for code, item in card[group].items()
-        }
-        for group in ("domains", "competencies")
-    }
+            if "distribution" in item and (
+                stated["mean"]["suppressed"] or stated["satisfied"]["suppressed"]
+            ):
+                stated["distribution"] = None
+            groups[group][code] = stated
     index = dict(card["index"])
     if index.get("value") is not None:
         index["value"] = round(index["value"], rounding.index_decimals)
@@ -187,3 +197,29 @@ def round_figure(figure: Mapping[str, Any], decimals: int) -> dict[str, Any]:
     if figure.get("ci_high") is not None:
         rounded["ci_high"] = math.ceil(figure["ci_high"] * scale - _NUDGE) / scale
     return rounded
+
+
+# Shares of assessment answers (the ones ``rounded_card`` states as a bound at 0 % or 100 %).
+ANSWER_SHARES = (EMPLOYER_SATISFACTION, PREPAREDNESS, WOULD_HIRE_AGAIN)
+ONE_CATEGORY_REASON = "all answers in one category: only the interval is published"
+
+
+def _as_bound(figure: dict[str, Any]) -> dict[str, Any]:
+    if figure["suppressed"] or figure.get("value") not in (0.0, 1.0) or not figure["n"]:
+        return figure
+    return {**figure, "value": None, "suppressed": True, "reason": ONE_CATEGORY_REASON}
+
+
+def _unless_identical(figure: dict[str, Any]) -> dict[str, Any]:
+    if figure["suppressed"] or figure.get("value") is None:
+        return figure
+    if figure.get("ci_low") != figure.get("ci_high"):
+        return figure
+    return {
+        **figure,
+        "value": None,
+        "ci_low": None,
+        "ci_high": None,
+        "suppressed": True,
+        "reason": ONE_CATEGORY_REASON,
+    }

@@ -27,7 +27,7 @@ from quality.domain.methodology import from_json
 from quality.domain.model import Card, ScopeKey
 from quality.domain.periods import years_of
 from quality.domain.publication import CellKey, FigureKey, Publication
-from quality.domain.scorecard import SECONDARY_REASON, rounded_card
+from quality.domain.scorecard import ONE_CATEGORY_REASON, SECONDARY_REASON, rounded_card
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import Scoreboard, compute_scoreboard
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -60,6 +60,8 @@ def _constraint(atoms: frozenset[str], figure: dict[str, Any], half_width: float
     """What a figure states: always its n; where its share is published (rounded to within
     ``half_width``), the counts of successes that round to it."""
     n = figure["n"]
+    if figure.get("reason") == ONE_CATEGORY_REASON:  # stated as its interval only
+        return Published(atoms, n=(n, n), share=(figure["ci_low"], figure["ci_high"]))
     if figure["suppressed"] or figure["value"] is None:
         return Published(atoms, n=(n, n))
     low = max(0, math.ceil(n * (figure["value"] - half_width) - _SLACK))
