@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-fast lint schemas clean bench bench-sqlite
+.PHONY: up test test-fast lint schemas clean bench bench-sqlite bench-publication
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ bench: $(VENV)/.installed
 # Reads alone and during concurrent bulk assessment writes on SQLite (whole platform, ~2-3 min).
 bench-sqlite: $(VENV)/.installed
 	$(BIN)/python -m bench.sqlite_contention
+
+# One interim round of audited publications on a synthetic history (sizes: --help; a minute or
+# two at the default size, far more at the whole country's: see bench/README.md).
+bench-publication: $(VENV)/.installed
+	$(BIN)/python -m bench.publication $(ARGS)
 
 schemas: $(VENV)/.installed
 	$(BIN)/educluster events schema --out docs/events

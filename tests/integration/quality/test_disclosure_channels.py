@@ -56,10 +56,11 @@ async def assessed_program(
     return program, worlds
 
 
-async def submit(assessment, worlds: list[World], satisfied: int) -> None:
+async def submit(assessment, worlds: list[World], satisfied: int, *, period=PERIOD) -> None:
+    """Each world's employer assesses its graduate: the first ``satisfied`` a 5, others a 2."""
     for i, world in enumerate(worlds):
         body = world.assessment_body(
-            world.graduates[0], overall_satisfaction=5 if i < satisfied else 2
+            world.graduates[0], overall_satisfaction=5 if i < satisfied else 2, period=period
         )
         response = await assessment.post(
             "/api/v1/assessments", headers=world.as_employer, json=body

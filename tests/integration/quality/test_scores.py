@@ -52,11 +52,17 @@ async def employed_cohort(registry, assessment, *, tax_digit: int = 1) -> list[W
     return worlds
 
 
-async def assess_all(assessment, worlds, *, overall=OVERALL, prepared=PREPARED, period=PERIOD):
+async def assess_all(
+    assessment, worlds, *, overall=OVERALL, prepared=PREPARED, period=PERIOD, ratings=None
+):
+    """Each world's graduates assessed in turn (``ratings``: per assessment, else RATINGS)."""
     pairs = [(w, g) for w in worlds for g in w.graduates]
-    for (world, graduate), score_, ready in zip(pairs, overall, prepared, strict=True):
+    for i, ((world, graduate), score_, ready) in enumerate(
+        zip(pairs, overall, prepared, strict=True)
+    ):
+        extra = {"ratings": ratings[i]} if ratings else {}
         body = world.assessment_body(
-            graduate, overall_satisfaction=score_, preparedness=ready, period=period
+            graduate, overall_satisfaction=score_, preparedness=ready, period=period, **extra
         )
         response = await assessment.post(
             "/api/v1/assessments", headers=world.as_employer, json=body

@@ -13,13 +13,14 @@ few assessments, employers or graduates, one employer dominating): complements h
 their own, and what they would let anyone infer of a primary cell is what is checked.
 """
 
+import asyncio
 import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from quality.domain.audit import Hidden, Published, audit
+from quality.domain.audit import Finding, Hidden, Published, audit
 from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import hide_figures
 from quality.domain.index import Methodology
@@ -40,6 +41,13 @@ _SLACK = 1e-9  # floating-point slack when turning a rounded share back into cou
 MAX_ROUNDS = 20  # complements added per round: one per exposed figure
 
 History = Mapping[CellKey, list[int]]
+
+
+async def _solved(
+    published: Mapping[str, Published], hidden: Mapping[str, Hidden], width: float
+) -> list[Finding]:
+    """The audit's integer programs, off the event loop: requests and consumers go on."""
+    return await asyncio.to_thread(audit, published, hidden, protection=width)
 
 
 def _name(key: ScopeKey, pooled: bool, publication: int) -> str:
@@ -193,10 +201,10 @@ async def audit_publication(
             methodology=methodology,
         )
         try:
-            findings = audit({**earlier, **now}, hidden, protection=width)
+            findings = await _solved({**earlier, **now}, hidden, width)
         except ValueError:  # earlier figures do not fit today's structure: this one alone
             earlier = {}
-            findings = audit(now, hidden, protection=width)
+            findings = await _solved(now, hidden, width)
         exposed = [f.figure for f in findings if not f.protected]
         chosen = {c for name in exposed if (c := _complement(now, hidden[name])) is not None}
         if not chosen:
@@ -237,7 +245,7 @@ class Audited:
 Group = tuple[dict[str, Any], set[str]]  # a comparison group's figure and its programs
 
 
-def exposing(
+async def exposing(
     audited: Audited, groups: list[Group], *, years: range, number: int, half_width: float
 ) -> bool:
     """Whether publishing these comparison groups alongside the publication would leave a
@@ -252,22 +260,26 @@ def exposing(
         )
         for i, (figure, programs) in enumerate(groups)
     }
-    findings = audit({**audited.constraints, **extra}, audited.hidden, protection=audited.width)
+    findings = await _solved({**audited.constraints, **extra}, audited.hidden, audited.width)
     return not all(f.protected for f in findings)
 
 
 def _complement(published: Mapping[str, Published], figure: Hidden) -> str | None:
-    """The smallest published figure tied to ``figure``: sharing batches with it, or with a
-    published figure that shares batches with it (a sibling under a common parent)."""
-    near = {name for name, p in published.items() if p.atoms & figure.atoms}
-    reach = set().union(*(published[name].atoms for name in near)) if near else set()
-    candidates = [
-        (p.n[0], not p.atoms.isdisjoint(figure.atoms), name)
-        for name, p in published.items()
-        if p.k is not None and p.n[0] > 0 and (name in near or p.atoms <= reach)
-    ]
-    # Prefer a figure apart from the hidden one (a sibling), then the fewest assessments.
-    return min(candidates, key=lambda c: (c[1], c[0], c[2]))[2] if candidates else None
+    """The published figure to hide next for ``figure``: the smallest published sibling under
+    its tightest published parent (the parent itself when it has none), else the smallest
+    published figure overlapping it."""
+    shown = {name: p for name, p in published.items() if p.k is not None and p.n[0] > 0}
+    parents = [(len(p.atoms), name) for name, p in shown.items() if figure.atoms < p.atoms]
+    if parents:
+        parent = min(parents)[1]
+        siblings = [
+            (p.n[0], name)
+            for name, p in shown.items()
+            if p.atoms <= shown[parent].atoms and p.atoms.isdisjoint(figure.atoms)
+        ]
+        return min(siblings)[1] if siblings else parent
+    overlapping = [(p.n[0], name) for name, p in shown.items() if p.atoms & figure.atoms]
+    return min(overlapping)[1] if overlapping else None
 
 
 def _hide(boards: dict[bool, Scoreboard], name: str) -> None:
@@ -326,7 +338,7 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
         cells=_CellsAt(states),
         methodology=methodology,
     )
-    findings = audit({**earlier, **stated}, hidden, protection=width)
+    findings = await _solved({**earlier, **stated}, hidden, width)
     return {
         "publication": number,
         "period": publication.period,

@@ -220,7 +220,7 @@ async def _comparisons(
             _, members, others = await comparison_programs(uow, key[1], years=years)
             groups = [(comparison["members"], members), (comparison["non_members"], others)]
             half_width = methodology.rounding.share_half_width()
-            if exposing(audited, groups, years=years, number=number, half_width=half_width):
+            if await exposing(audited, groups, years=years, number=number, half_width=half_width):
                 comparison = withheld(comparison, EXPOSES)
             comparisons[(key[1], pooled)] = comparison
     return comparisons
