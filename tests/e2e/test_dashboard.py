@@ -101,7 +101,9 @@ class Institution:
 
 INSTITUTIONS = (
     Institution("big", "Samarqand davlat universiteti", "UZ-SA", 33, 30, (24, 25)),
-    Institution("falling", "Samarqand iqtisodiyot instituti", "UZ-SA", 14, 12, (12, 3), (0, -1)),
+    # 11 of 12 last year, not 12 of 12: a publication states 100 % only as a bound, which the
+    # audit then protects by hiding its neighbours (tests/unit/quality/test_publications.py).
+    Institution("falling", "Samarqand iqtisodiyot instituti", "UZ-SA", 14, 12, (11, 3), (0, -1)),
     Institution("small1", "Kattaqoʻrgʻon texnikumi", "UZ-SA", 6, 6, (5, 4)),
     Institution("small2", "Urgut kolleji", "UZ-SA", 6, 6, (4, 5)),
     Institution(
