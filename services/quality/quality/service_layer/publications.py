@@ -362,8 +362,10 @@ async def readable_publication(
 
 async def own_scopes(uow: AbstractQualityUnitOfWork, identity: Identity) -> set[ScopeKey] | None:
     """The scopes whose draft figures the caller may see (None: all of them)."""
-    if identity.is_("ministry") or identity.org is None:
+    if identity.is_("ministry"):
         return None
+    if identity.org is None:
+        return set()
     programs = await uow.projection.programs_of(identity.org)
     return {("organization", identity.org), *(("program", p) for p in programs)}
 
