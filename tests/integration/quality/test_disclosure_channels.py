@@ -281,3 +281,55 @@ async def test_a_cluster_less_a_nested_one_does_not_give_a_member_away(services)
     share = 2 / 10
     assert share - low / 10 >= min(WIDTH, share) - 1e-9, (low, high)
     assert high / 10 - share >= min(WIDTH, 1 - share) - 1e-9, (low, high)
+
+
+async def test_a_comparison_that_would_reveal_a_non_member_is_withheld(services):
+    # Channel 4: members + non-members are one more grouping of the region. C is hidden (one
+    # employer wrote 6 of 10) and D, in another field, is its complement: only C + D is known.
+    # The non-members of K = {A} in A's field are B + C, so less B they would give C away.
+    registry, assessment, quality = services
+    framework = await default_framework(assessment)
+    employers = Employers(registry)
+    plan = {
+        "A": ("201234561", "0613", list(range(100, 112)), 9),
+        "B": ("201234562", "0613", list(range(200, 212)), 6),
+        "C": ("201234563", "0613", [0] * 6 + [1, 2, 3, 4], 2),
+        "D": ("201234564", "0413", list(range(300, 311)), 6),
+    }
+    institutions, worlds = {}, {}
+    for n, (name, (tax_id, field, by, _)) in enumerate(plan.items()):
+        institutions[name] = await create_organization(registry, tax_id=tax_id)
+        program = await create_program(
+            registry, institutions[name], code=f"6061010{n}", field_code=field
+        )
+        worlds[name] = []
+        for g, e in enumerate(by):
+            world = World(
+                registry,
+                assessment,
+                institutions[name],
+                program,
+                await employers.get(e),
+                framework,
+            )
+            graduate = await create_graduate(registry, program, student_ref=f"{name}-{g}")
+            await employ(world, graduate)
+            world.graduates.append(graduate)
+            worlds[name].append(world)
+    cluster = await cluster_of(registry, [institutions["A"]], "K")
+    await settled(worlds["A"][0], employments=45)
+    for name, (_, _, _, satisfied) in plan.items():
+        await submit(assessment, worlds[name], satisfied)
+    await scorecard(quality, "region", "UZ-SA", until=lambda c: satisfaction(c)["n"] == 45)
+    path = f"/api/v1/quality/clusters/{cluster['id']}/comparison?period={PERIOD}"
+    live = await quality.get(path, headers=MINISTRY)
+    assert live.status_code == 200 and live.json()["non_members"]["n"] == 22
+
+    await publish_interim(quality, PERIOD)
+
+    published = await quality.get(path, headers=REGIONAL)
+    assert published.status_code == 200, published.text
+    comparison = published.json()
+    assert comparison["non_members"]["share"] is None
+    assert comparison["difference"]["suppressed"] is True
+    assert "reveal a hidden one" in comparison["difference"]["reason"]
