@@ -348,7 +348,8 @@ class FakeDirtyMarks(DirtyMarkRepository):
         scored = {
             (s.scope_id, s.period) for s in self._scores.rows.values() if s.scope == "program"
         }
-        for program_id, period in sorted(set(self._cells.rows) | scored):
+        pending = set(self.generations)
+        for program_id, period in sorted(set(self._cells.rows) | scored | pending):
             if program_ids is None or program_id in program_ids:
                 await self.mark(program_id=program_id, period=period)
 

@@ -52,6 +52,25 @@ def tally_json(*states: dict[str, Any]) -> dict[str, Any]:
     return ScopeTally.from_states(states).to_json()
 
 
+FRAMEWORK = ev.FrameworkPublished(
+    framework_id="f1",
+    code="ess",
+    version=1,
+    scale_min=1,
+    scale_max=5,
+    domains=[
+        ev.FrameworkDomain(
+            code="D1",
+            name_en="Domain",
+            competencies=[
+                ev.FrameworkCompetency(code="F1", name_en="F"),
+                ev.FrameworkCompetency(code="T1", name_en="T"),
+            ],
+        )
+    ],
+)
+
+
 @pytest.fixture
 def uow() -> FakeQualityUnitOfWork:
     return FakeQualityUnitOfWork()
@@ -102,29 +121,23 @@ async def test_a_published_framework_maps_competencies_and_marks_every_scored_ce
     await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state()))
     await uow.marks.clear(await uow.marks.take())
 
-    await aggregation.apply_framework(
-        uow,
-        ev.FrameworkPublished(
-            framework_id="f1",
-            code="ess",
-            version=1,
-            scale_min=1,
-            scale_max=5,
-            domains=[
-                ev.FrameworkDomain(
-                    code="D1",
-                    name_en="Domain",
-                    competencies=[
-                        ev.FrameworkCompetency(code="F1", name_en="F"),
-                        ev.FrameworkCompetency(code="T1", name_en="T"),
-                    ],
-                )
-            ],
-        ),
-    )
+    await aggregation.apply_framework(uow, FRAMEWORK)
 
     assert await uow.frameworks.domains() == {"F1": "D1", "T1": "D1"}
     assert await uow.marks.take() == [("p1", PERIOD, 1)]
+
+
+async def test_a_framework_arriving_while_a_window_computes_a_marked_cell_keeps_it_marked(uow):
+    # A cell marked (a graduate's cohort) with no tally and no scorecard yet is being computed
+    # by a window that read the frameworks before this one arrived: the window must not clear
+    # its mark, or the scorecard would keep lacking the framework's competencies for good.
+    await uow.marks.mark(program_id="p1", period=PERIOD - 2)
+    taken = await uow.marks.take()
+
+    await aggregation.apply_framework(uow, FRAMEWORK)
+    await uow.marks.clear(taken)
+
+    assert [m[:2] for m in await uow.marks.take()] == [("p1", PERIOD - 2)]
 
 
 async def test_only_the_latest_version_of_a_requirement_series_is_kept(uow):

@@ -120,8 +120,8 @@ class DirtyMarkRepository(abc.ABC):
 
     @abc.abstractmethod
     async def mark_scored(self, program_ids: Collection[str] | None = None) -> None:
-        """Mark every period in which ``program_ids`` (default: all programs) have a tally or a
-        scorecard."""
+        """Mark every period in which ``program_ids`` (default: all programs) have a tally, a
+        scorecard or a mark already (bumped, so a window computing it now does not clear it)."""
 
     @abc.abstractmethod
     async def take(self) -> list[Mark]:

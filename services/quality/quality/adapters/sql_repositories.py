@@ -144,12 +144,17 @@ class SqlDirtyMarkRepository(DirtyMarkRepository):
     async def mark_scored(self, program_ids: Collection[str] | None = None) -> None:
         tallied = select(cells.c.program_id, cells.c.period)
         scored = select(scores.c.scope_id, scores.c.period).where(scores.c.scope == "program")
+        # Marked already: a window may be computing them right now, with what it read before
+        # this change; bumping their generation keeps them marked for the next window.
+        pending = select(dirty_cells.c.program_id, dirty_cells.c.period)
         if program_ids is not None:
             if not program_ids:
                 return
             tallied = tallied.where(cells.c.program_id.in_(program_ids))
             scored = scored.where(scores.c.scope_id.in_(program_ids))
-        for program_id, period in (await self._session.execute(tallied.union(scored))).all():
+            pending = pending.where(dirty_cells.c.program_id.in_(program_ids))
+        every = tallied.union(scored, pending)
+        for program_id, period in (await self._session.execute(every)).all():
             await self.mark(program_id=program_id, period=period)
 
     async def take(self) -> list[Mark]:
