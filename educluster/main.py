@@ -193,17 +193,25 @@ def _positive_int(text: str) -> int:
     return int(text)
 
 
-def _generate(args: argparse.Namespace) -> int:
+def _existing_secret(data_dir: str) -> str | None:
+    """The development secret already in use; None (said on stderr) when there is none."""
     from shared.devtools.dev_secret import dev_secret
-    from shared.devtools.generator import GenerationError, generate, size_named
-    from shared.devtools.generator.run import publish
 
-    secret = dev_secret(args.data_dir, create=False)
+    secret = dev_secret(data_dir, create=False)
     if not secret:
         print(
             "educluster: no secret: set EDUCLUSTER_JWT_SECRET or run `educluster up` first",
             file=sys.stderr,
         )
+    return secret or None
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from shared.devtools.generator import GenerationError, generate, size_named
+    from shared.devtools.generator.run import publish
+
+    secret = _existing_secret(args.data_dir)
+    if not secret:
         return 2
     size = size_named(args.size, scale=args.scale)
     try:
@@ -291,16 +299,11 @@ def _dlq_redrive(args: argparse.Namespace) -> None:
 
 
 def _token(args: argparse.Namespace) -> int:
-    from shared.devtools.dev_secret import dev_secret
     from shared.platform.auth import mint_token
     from shared.platform.auth_settings import AuthSettings
 
-    secret = dev_secret(args.data_dir, create=False)
+    secret = _existing_secret(args.data_dir)
     if not secret:
-        print(
-            "educluster: no secret: set EDUCLUSTER_JWT_SECRET or run `educluster up` first",
-            file=sys.stderr,
-        )
         return 2
     if args.role in ("institution", "employer") and not args.org:
         print(f"educluster: --org is required for role {args.role}", file=sys.stderr)

@@ -72,6 +72,28 @@ async def compare_cluster(
     scorecard in the same view, whose employer satisfaction the members' figure must not
     re-publish."""
     cluster, members, others = await comparison_programs(uow, cluster_id, years=years)
+    return await comparison_of(
+        cluster,
+        members,
+        others,
+        years=years,
+        methodology=methodology,
+        cells=cells,
+        own_card=own_card,
+    )
+
+
+async def comparison_of(
+    cluster: dict[str, Any],
+    members: set[str],
+    others: set[str],
+    *,
+    years: range,
+    methodology: Methodology,
+    cells: CellReader,
+    own_card: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """The comparison of a cluster's members' programs with ``others`` (compare_cluster)."""
     groups = {
         "members": comparison_group(await cells.combined(members, years), methodology),
         "non_members": comparison_group(await cells.combined(others, years), methodology),
@@ -89,7 +111,7 @@ async def compare_cluster(
     for group in groups.values():
         del group["_counts"]
     return {
-        "cluster_id": cluster_id,
+        "cluster_id": cluster["id"],
         "region_code": cluster["region_code"],
         "indicator": "employer_satisfaction",
         "interval_level": methodology.interval_level,

@@ -122,6 +122,20 @@ async def _true_counts(
     return n, k
 
 
+async def structures_of(
+    uow: AbstractQualityUnitOfWork, methodology: Methodology, periods: set[int]
+) -> dict[tuple[int, bool], Scoreboard]:
+    """Which programs each scope sums in ``periods`` (year and pool), from the released cells:
+    what ties publications' figures to their batches."""
+    return {
+        (period, pooled): await compute_scoreboard(
+            uow, period=period, pooled=pooled, methodology=methodology, cells=uow.released
+        )
+        for period in sorted(periods)
+        for pooled in (False, True)
+    }
+
+
 async def _stated(
     cards: Mapping[FigureKey, Card],
     *,
@@ -315,13 +329,8 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
         for cell, numbers in (await uow.publications.release_history()).items()
     }
     earlier_ones = [p for p in await uow.publications.published() if p.number < number]
-    structures = {
-        (period, pooled): await compute_scoreboard(
-            uow, period=period, pooled=pooled, methodology=methodology, cells=uow.released
-        )
-        for period in sorted({p.period for p in earlier_ones} | {publication.period})
-        for pooled in (False, True)
-    }
+    periods = {p.period for p in earlier_ones} | {publication.period}
+    structures = await structures_of(uow, methodology, periods)
     earlier = await _earlier(
         uow, history, structures, earlier_ones, methodology.rounding.share_half_width()
     )

@@ -41,13 +41,18 @@ from quality.domain.scorecard import rounded_card
 from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.comparison import (
     EXPOSES,
-    compare_cluster,
+    comparison_of,
     comparison_programs,
     rounded_comparison,
     withheld,
 )
 from quality.service_layer.methodology import current_content
-from quality.service_layer.publication_audit import Audited, audit_publication, exposing
+from quality.service_layer.publication_audit import (
+    Audited,
+    audit_publication,
+    exposing,
+    structures_of,
+)
 from quality.service_layer.scoreboard import Scoreboard, compute_scoreboard
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.auth import Identity
@@ -112,7 +117,8 @@ async def _open(
         )
         for pooled in (False, True)
     }
-    structures = await _structures_of_earlier(uow, methodology, besides=period)
+    earlier_periods = {p.period for p in await uow.publications.published()} - {period}
+    structures = await structures_of(uow, methodology, earlier_periods)
     structures |= {(period, pooled): board for pooled, board in boards.items()}
     audited = await audit_publication(
         uow,
@@ -213,32 +219,23 @@ async def _comparisons(
             if key[0] != "cluster":
                 continue
             own = rounded_card(card.to_json(), methodology.rounding)
-            comparison = await compare_cluster(
-                uow, key[1], years=years, methodology=methodology, cells=cells, own_card=own
+            cluster, members, others = await comparison_programs(uow, key[1], years=years)
+            comparison = await comparison_of(
+                cluster,
+                members,
+                others,
+                years=years,
+                methodology=methodology,
+                cells=cells,
+                own_card=own,
             )
             comparison = rounded_comparison(comparison, methodology.rounding)
-            _, members, others = await comparison_programs(uow, key[1], years=years)
             groups = [(comparison["members"], members), (comparison["non_members"], others)]
             half_width = methodology.rounding.share_half_width()
             if await exposing(audited, groups, years=years, number=number, half_width=half_width):
                 comparison = withheld(comparison, EXPOSES)
             comparisons[(key[1], pooled)] = comparison
     return comparisons
-
-
-async def _structures_of_earlier(
-    uow: AbstractQualityUnitOfWork, methodology: Methodology, *, besides: int
-) -> dict[tuple[int, bool], Scoreboard]:
-    """Which programs each scope sums, in the periods of earlier publications (the audit ties
-    their figures to cells)."""
-    periods = {p.period for p in await uow.publications.published()} - {besides}
-    return {
-        (period, pooled): await compute_scoreboard(
-            uow, period=period, pooled=pooled, methodology=methodology, cells=uow.released
-        )
-        for period in sorted(periods)
-        for pooled in (False, True)
-    }
 
 
 async def _publish(uow: AbstractQualityUnitOfWork, draft: Publication) -> Publication:
