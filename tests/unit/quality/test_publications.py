@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from quality.domain.publication import PendingChanges, releasable
 from quality.domain.scorecard import ONE_CATEGORY_REASON
 from quality.domain.suppression import DEFAULT_THRESHOLDS
-from quality.service_layer import aggregation, publications, registry_events
+from quality.service_layer import aggregation, publication_audit, publications, registry_events
 from quality.service_layer.publication_audit import audit_report
 
 from shared.contracts.catalogue import assessment as ev
@@ -202,6 +202,29 @@ async def test_the_audit_adds_a_complement_where_secondary_suppression_pins_a_hi
     assert low <= 0.3 - 0.1 + 1e-9 and high >= 0.3 + 0.1 - 1e-9  # true 3/10, width 0.10
     with pytest.raises(NotFound):
         await audit_report(uow, made.number + 1)
+
+
+async def test_when_complements_run_out_the_figures_around_an_exposed_one_are_withheld(
+    uow, monkeypatch
+):
+    # The same pinned p1 as above, with no complement round allowed: the publication must not
+    # go out with p1 exposed. The fallback hides every figure sharing p1's assessments.
+    monkeypatch.setattr(publication_audit, "MAX_ROUNDS", 0)
+    for program in ("p2", "p3"):
+        await program_of_i1(uow, program)
+    await assessed(uow, "p1", employers=[0] * 6 + [1, 2, 3, 4], satisfied=3)
+    await assessed(uow, "p2", employers=list(range(10, 21)), satisfied=11)
+    await assessed(uow, "p3", employers=list(range(20, 50)), satisfied=20)
+
+    made = await interim(uow)
+
+    audit = made.summary["audit"]
+    assert audit["complements"] == 0 and audit["withheld_by_fallback"] >= 1
+    assert audit["unprotected"] == 0
+    cards = await uow.publications.cards(made.number)
+    assert shown(cards, "i1")["suppressed"], "i1 − p2 − p3 would be p1"
+    assert not shown(cards, "p3")["suppressed"], "p3 shares no assessment with p1"
+    assert (await audit_report(uow, made.number))["protected"] is True
 
 
 async def test_a_hidden_year_is_not_its_pool_less_the_years_published_before(uow):

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from math import inf
 
 import numpy as np
+from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 Atom = str
@@ -65,68 +66,75 @@ class Finding:
 
 
 class _Model:
-    """Integer variables n_a, k_a per atom (0 ≤ k_a ≤ n_a) under the published constraints."""
+    """Integer variables n_a, k_a per atom (0 ≤ k_a ≤ n_a) under the published constraints.
+
+    Rows are sparse: a figure touches only its own atoms, and the country has thousands."""
 
     def __init__(self, atoms: Iterable[Atom], published: Iterable[Published]) -> None:
         self.atoms = sorted(set(atoms))
         self.index = {atom: i for i, atom in enumerate(self.atoms)}
-        self.width = width = 2 * len(self.atoms)  # [n_0 … n_m, k_0 … k_m]
-        rows: list[np.ndarray] = []
-        low: list[float] = []
-        high: list[float] = []
-        for i in range(len(self.atoms)):  # k_a − n_a ≤ 0
-            rows.append(self._row({i: -1.0, len(self.atoms) + i: 1.0}, width))
-            low.append(-inf)
-            high.append(0.0)
+        m = len(self.atoms)
+        self.width = 2 * m  # [n_0 … n_m, k_0 … k_m]
+        # The matrix as (row, column, value) triplets, built once.
+        entries: list[tuple[int, int, float]] = []
+        self.low: list[float] = []
+        self.high: list[float] = []
+
+        def add(coefficients: Iterable[tuple[int, float]], low: float, high: float) -> None:
+            row = len(self.low)
+            entries.extend((row, column, value) for column, value in coefficients)
+            self.low.append(low)
+            self.high.append(high)
+
+        for i in range(m):  # k_a − n_a ≤ 0
+            add(((i, -1.0), (m + i, 1.0)), -inf, 0.0)
         for figure in published:
-            n_row = self.sum_row(figure.atoms, part="n")
-            k_row = self.sum_row(figure.atoms, part="k")
-            rows.append(n_row)
-            low.append(figure.n[0])
-            high.append(figure.n[1])
+            columns = [self.index[a] for a in figure.atoms]
+            add(((c, 1.0) for c in columns), *figure.n)
             if figure.k is not None:
-                rows.append(k_row)
-                low.append(figure.k[0])
-                high.append(figure.k[1])
+                add(((m + c, 1.0) for c in columns), *figure.k)
             if figure.share is not None:  # s_lo·n ≤ k ≤ s_hi·n, linear in (n, k)
-                rows.append(k_row - figure.share[0] * n_row)
-                low.append(0.0)
-                high.append(inf)
-                rows.append(k_row - figure.share[1] * n_row)
-                low.append(-inf)
-                high.append(0.0)
-        self.rows, self.low, self.high = rows, low, high
+                for share, low, high in ((figure.share[0], 0.0, inf), (figure.share[1], -inf, 0.0)):
+                    add(
+                        [*((c, -share) for c in columns), *((m + c, 1.0) for c in columns)],
+                        low,
+                        high,
+                    )
+        rows, cols, values = zip(*entries, strict=True) if entries else ((), (), ())
+        self.matrix = (
+            sparse.csr_array((values, (rows, cols)), shape=(len(self.low), self.width))
+            if self.low
+            else None
+        )
 
-    @staticmethod
-    def _row(coefficients: Mapping[int, float], width: int) -> np.ndarray:
-        row = np.zeros(width)
-        for column, value in coefficients.items():
-            row[column] = value
-        return row
-
-    def sum_row(self, atoms: Iterable[Atom], *, part: str) -> np.ndarray:
+    def sum_row(self, atoms: Iterable[Atom], *, part: str) -> sparse.csr_array:
         offset = 0 if part == "n" else len(self.atoms)
-        return self._row({offset + self.index[a]: 1.0 for a in atoms}, self.width)
+        columns = sorted(offset + self.index[a] for a in atoms)
+        values = np.ones(len(columns))
+        return sparse.csr_array(
+            (values, (np.zeros(len(columns), dtype=int), columns)), shape=(1, self.width)
+        )
 
     def extreme(
         self,
-        objective: np.ndarray,
+        objective: sparse.csr_array,
         *,
         maximise: bool,
-        extra: Sequence[tuple[np.ndarray, float]] = (),
+        extra: Sequence[tuple[sparse.csr_array, float]] = (),
     ) -> float | None:
         """The min (or max) of objective·x over the integer points; None if there are none,
         ±inf when unbounded."""
-        rows = [*self.rows, *(row for row, _ in extra)]
+        blocks = ([self.matrix] if self.matrix is not None else []) + [row for row, _ in extra]
         low = [*self.low, *(value for _, value in extra)]
         high = [*self.high, *(value for _, value in extra)]
-        constraints = [LinearConstraint(np.array(rows), low, high)] if rows else []
+        constraints = (
+            [LinearConstraint(sparse.vstack(blocks, format="csr"), low, high)] if blocks else []
+        )
         integrality = np.ones(self.width)
         bounds = Bounds(0, inf)
         sign = -1.0 if maximise else 1.0
-        result = milp(
-            sign * objective, constraints=constraints, integrality=integrality, bounds=bounds
-        )
+        cost = sign * objective.toarray().ravel()
+        result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds)
         if result.status == 0:
             return float(sign * result.fun)
         # Unbounded or infeasible: a feasibility check tells them apart.
@@ -153,7 +161,18 @@ def _share_range(model: _Model, figure: Hidden, n_range: Interval) -> Interval:
         k_high = model.extreme(k_row, maximise=True, extra=fixed)
         assert k_high is not None
         shares += [k_low / n, k_high / n]
-    return (min(shares), max(shares)) if shares else (0.0, 1.0)
+    if not shares:  # not even the true counts fit
+        raise ValueError("the published figures contradict each other")
+    return (min(shares), max(shares))
+
+
+def _n_range(model: _Model, figure: Hidden) -> Interval:
+    n_row = model.sum_row(figure.atoms, part="n")
+    n_low = model.extreme(n_row, maximise=False)
+    n_high = model.extreme(n_row, maximise=True)
+    if n_low is None or n_high is None:
+        raise ValueError("the published figures contradict each other")
+    return (n_low, n_high)
 
 
 def audit(
@@ -167,14 +186,11 @@ def audit(
     atoms = {a for p in published.values() for a in p.atoms}
     atoms |= {a for h in hidden.values() for a in h.atoms}
     model = _Model(atoms, published.values())
+    # A figure whose own n is stated exactly needs no program for its n range.
+    stated_n = {p.atoms: p.n for p in published.values() if p.n[0] == p.n[1]}
     findings = []
     for name, figure in sorted(hidden.items()):
-        n_row = model.sum_row(figure.atoms, part="n")
-        n_low = model.extreme(n_row, maximise=False)
-        n_high = model.extreme(n_row, maximise=True)
-        if n_low is None or n_high is None:
-            raise ValueError("the published figures contradict each other")
-        n_range = (n_low, n_high)
+        n_range = stated_n.get(figure.atoms) or _n_range(model, figure)
         low, high = _share_range(model, figure, n_range)
         true = figure.share
         below, above = min(protection, true), min(protection, 1.0 - true)

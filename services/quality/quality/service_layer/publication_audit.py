@@ -16,8 +16,8 @@ their own, and what they would let anyone infer of a primary cell is what is che
 import asyncio
 import logging
 import math
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from quality.domain.audit import Finding, Hidden, Published, audit
@@ -110,10 +110,9 @@ class CellStates(Protocol):
     async def in_years(self, years: range) -> dict[CellKey, ScopeTally]: ...
 
 
-async def _true_counts(
-    cells: CellStates, programs: set[str], years: range, threshold: int
+def _true_counts(
+    tallies: Mapping[CellKey, ScopeTally], programs: set[str], threshold: int
 ) -> tuple[int, int]:
-    tallies = await cells.in_years(years)
     n = k = 0
     for (program, _), tally in tallies.items():
         if program in programs:
@@ -152,6 +151,9 @@ async def _stated(
     threshold = methodology.satisfied_threshold
     stated: dict[str, Published] = {}
     hidden: dict[str, Hidden] = {}
+    tallies = {
+        pooled: await cells.in_years(years_of(period, pooled=pooled)) for pooled in (False, True)
+    }
     for (key, pooled), card in cards.items():
         board = structure[pooled]
         if key not in board.families and key[0] != "program":
@@ -162,7 +164,7 @@ async def _stated(
         figure = rounded_card(card, methodology.rounding)["indicators"][AUDITED]
         stated[name] = _constraint(atoms, figure, half_width)
         if figure["suppressed"] and figure["n"] > 0 and figure["reason"] != SECONDARY_REASON:
-            n, k = await _true_counts(cells, board.programs(key), years, threshold)
+            n, k = _true_counts(tallies[pooled], board.programs(key), threshold)
             hidden[name] = Hidden(atoms, n=n, k=k)
     return stated, hidden
 
@@ -196,53 +198,87 @@ async def audit_publication(
         )
     except KeyError:  # a program no longer in the structure: audit this publication alone
         log.warning("earlier publications left out of the audit: the structure changed")
+    rounds = _Rounds(boards, earlier, number, period, history, cells, methodology)
     complements = 0
-    exposed: list[str] = []
-    hidden: dict[str, Hidden] = {}
+    now, hidden, exposed = await rounds.run()
     for _ in range(MAX_ROUNDS):
-        cards = {
-            (key, pooled): card.to_json()
-            for pooled, board in boards.items()
-            for key, card in board.cards.items()
-        }
-        now, hidden = await _stated(
-            cards,
-            period=period,
-            number=number,
-            structure=boards,
-            history=history,
-            cells=cells,
-            methodology=methodology,
-        )
-        try:
-            findings = await _solved({**earlier, **now}, hidden, width)
-        except ValueError:  # earlier figures do not fit today's structure: this one alone
-            earlier = {}
-            findings = await _solved(now, hidden, width)
-        exposed = [f.figure for f in findings if not f.protected]
         chosen = {c for name in exposed if (c := _complement(now, hidden[name])) is not None}
         if not chosen:
             break
-        for name in chosen:
-            _hide(boards, name)
-        for board in boards.values():
-            board.protect()
+        rounds.hide(chosen)
         complements += len(chosen)
-    if exposed:
-        log.warning("figures the audit could not protect", extra={"figures": exposed[:20]})
+        now, hidden, exposed = await rounds.run()
+    withheld = 0
+    for widen in (_overlapping, _everything):  # the fallbacks, mildest first
+        if not exposed:
+            break
+        names = widen(now, [hidden[name] for name in exposed])
+        rounds.hide(names)
+        withheld += len(names)
+        now, hidden, exposed = await rounds.run()
+    if exposed:  # earlier publications alone pin them: nothing this one hides can help
+        log.error("figures exposed by earlier publications", extra={"figures": exposed[:20]})
     return Audited(
         summary={
             "audited_figures": len(hidden),
             "complements": complements,
+            "withheld_by_fallback": withheld,
             "unprotected": len(exposed),
             "protection_width": width,
-            "earlier_publications": len(publications) if earlier else 0,
+            "earlier_publications": len(publications) if rounds.earlier else 0,
         },
-        constraints={**earlier, **now},
+        constraints={**rounds.earlier, **now},
         hidden=hidden,
         history=history,
         width=width,
     )
+
+
+@dataclass
+class _Rounds:
+    """A publication's audit rounds: what it states, re-checked after each hiding."""
+
+    boards: dict[bool, Scoreboard]
+    earlier: dict[str, Published]
+    number: int
+    period: int
+    history: History
+    cells: CellStates
+    methodology: Methodology
+    # Hiding more only widens what can be inferred: a figure once protected stays protected.
+    cleared: set[str] = field(default_factory=set)
+
+    async def run(self) -> tuple[dict[str, Published], dict[str, Hidden], list[str]]:
+        """What the publication states now, the figures it hides, and those still exposed."""
+        cards = {
+            (key, pooled): card.to_json()
+            for pooled, board in self.boards.items()
+            for key, card in board.cards.items()
+        }
+        now, hidden = await _stated(
+            cards,
+            period=self.period,
+            number=self.number,
+            structure=self.boards,
+            history=self.history,
+            cells=self.cells,
+            methodology=self.methodology,
+        )
+        pending = {name: h for name, h in hidden.items() if name not in self.cleared}
+        width = self.methodology.thresholds.protection_width
+        try:
+            findings = await _solved({**self.earlier, **now}, pending, width)
+        except ValueError:  # earlier figures do not fit today's structure: this one alone
+            self.earlier = {}
+            findings = await _solved(now, pending, width)
+        self.cleared |= {f.figure for f in findings if f.protected}
+        return now, hidden, [f.figure for f in findings if not f.protected]
+
+    def hide(self, names: Collection[str]) -> None:
+        for name in names:
+            _hide(self.boards, name)
+        for board in self.boards.values():
+            board.protect()
 
 
 @dataclass
@@ -294,6 +330,29 @@ def _complement(published: Mapping[str, Published], figure: Hidden) -> str | Non
         return min(siblings)[1] if siblings else parent
     overlapping = [(p.n[0], name) for name, p in shown.items() if p.atoms & figure.atoms]
     return min(overlapping)[1] if overlapping else None
+
+
+def _shown(published: Mapping[str, Published]) -> dict[str, Published]:
+    """The figures whose share is published (exactly, rounded or as an interval)."""
+    return {
+        name: p
+        for name, p in published.items()
+        if (p.k is not None or p.share is not None) and p.n[0] > 0
+    }
+
+
+def _overlapping(published: Mapping[str, Published], figures: list[Hidden]) -> list[str]:
+    """Every published figure sharing atoms with ``figures``: the first fallback."""
+    return [
+        name
+        for name, p in _shown(published).items()
+        if any(p.atoms & figure.atoms for figure in figures)
+    ]
+
+
+def _everything(published: Mapping[str, Published], figures: list[Hidden]) -> list[str]:
+    """Every published figure of the audited indicator: the last fallback."""
+    return list(_shown(published))
 
 
 def _hide(boards: dict[bool, Scoreboard], name: str) -> None:
