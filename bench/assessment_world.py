@@ -96,7 +96,9 @@ async def _employ(registry: httpx.AsyncClient, employer_id: str, graduate_ids: l
     async def employ(graduate_id: str) -> None:
         async with slots:
             body = job | {"graduate_id": graduate_id}
-            await _call(registry, "POST", "/api/v1/employments", json=body)
+            employment = await _call(registry, "POST", "/api/v1/employments", json=body)
+            # Only a confirmed employment makes its employer eligible to assess.
+            await _call(registry, "POST", f"/api/v1/employments/{employment['id']}/confirm")
 
     await asyncio.gather(*(employ(graduate_id) for graduate_id in graduate_ids))
 
@@ -129,7 +131,7 @@ async def seed(launcher: Launcher, secret: str, *, graduates: int, bulk: int) ->
         _step(f"1 institution, 1 program, 1 employer, {len(graduate_ids):,} graduates", started)
         started = time.perf_counter()
         await _employ(registry, employer["id"], graduate_ids)
-        _step(f"{len(graduate_ids):,} employments, {SEED_CONCURRENCY} at a time", started)
+        _step(f"{len(graduate_ids):,} confirmed employments, {SEED_CONCURRENCY} at a time", started)
         framework_id, codes = await _framework(assessment)
         token = mint_token(auth, role="employer", org=employer["id"], sub="bench-employer")
         seeded = Seeded(

@@ -70,6 +70,7 @@ def employment_row(p: ev.EmploymentChange) -> Row:
         "start_date": p.start_date,
         "end_date": p.end_date,
         "in_field": p.in_field,
+        "state": p.state,
     }
 
 

@@ -175,7 +175,8 @@ async def _post(api: httpx.AsyncClient, path: str, body: dict, headers=MINISTRY)
 
 async def _post_once_known(api: httpx.AsyncClient, path: str, body: dict, headers) -> dict:
     """POST to the assessment service, which answers 409 while the registry facts the request
-    names have not reached its projection yet: retried until they have."""
+    names (an employment's confirmation among them) have not reached its projection yet:
+    retried until they have."""
     response = await eventually(
         lambda: api.post(path, json=body, headers=headers),
         until=lambda r: r.status_code != 409,
@@ -226,7 +227,7 @@ async def _institution(api, seeded: Seeded, number: int, spec: Institution) -> N
         )
         if g < spec.employed:
             employer = g % len(seeded.employers)
-            await _post(
+            employment = await _post(
                 api,
                 "/api/v1/employments",
                 {
@@ -238,6 +239,10 @@ async def _institution(api, seeded: Seeded, number: int, spec: Institution) -> N
                     "in_field": g % 4 != 3,
                 },
             )
+            # Only a confirmed employment makes its employer eligible to assess.
+            confirm = f"/api/v1/employments/{employment['id']}/confirm"
+            confirmed = await api.post(confirm, headers=MINISTRY)
+            assert confirmed.status_code == 200, confirmed.text
             employed.append((graduate, employer))
     seeded.employed[spec.key] = employed
 

@@ -3,6 +3,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
+from shared.contracts.assessment_window import DEFAULT_WINDOW_MONTHS
 from shared.platform.settings import ServiceSettings
 
 
@@ -11,7 +12,7 @@ class AssessmentSettings(ServiceSettings):
 
     service_name: str = "assessment"
     # An employer may assess a graduate whose employment ended at most this long ago.
-    employment_window_months: int = Field(default=12, ge=0, le=120)
+    employment_window_months: int = Field(default=DEFAULT_WINDOW_MONTHS, ge=0, le=120)
     # Institutions see a program's assessments of a period only where at least this many exist,
     # of as many graduates, by at least min_employers employers, none dominant (docs/assessment.md).
     min_cell_size: int = Field(default=5, ge=2)

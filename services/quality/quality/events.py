@@ -14,6 +14,7 @@ from shared.contracts.catalogue.quality import (
     ScorePublished,
     ScoreUpdated,
 )
+from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES
 
 
 def _figures(card: Card) -> dict[str, Any]:
@@ -107,4 +108,7 @@ def methodology_published(content: dict[str, Any]) -> MethodologyPublished:
             "alert_index_below": content["alert_index_below"],
         },
         rounding=content.get("rounding", {}),
+        counting_employment_states=content.get(
+            "counting_employment_states", list(COUNTING_EMPLOYMENT_STATES)
+        ),
     )

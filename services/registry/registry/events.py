@@ -87,6 +87,21 @@ def employment_ended(employment: Employment, graduate: Graduate) -> ev.Employmen
     return ev.EmploymentEnded(**_employment(employment, graduate))
 
 
+def employment_state_changed(
+    employment: Employment,
+    graduate: Graduate,
+    *,
+    previous: ev.EmploymentStatus,
+    changed_by: ev.EmploymentChanger,
+) -> ev.EmploymentStateChanged:
+    return ev.EmploymentStateChanged(
+        **_employment(employment, graduate),
+        previous_state=previous,
+        changed_by=changed_by,
+        reason=employment.state_reason,
+    )
+
+
 # The state each pair of "created"/"changed" events shares.
 
 
@@ -147,4 +162,6 @@ def _employment(employment: Employment, graduate: Graduate) -> dict[str, Any]:
         "end_date": employment.end_date,
         "isco_code": employment.isco_code,
         "in_field": employment.in_field,
+        "state": employment.state,
+        "source": employment.source,
     }

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES, EmploymentStatus
 from shared.platform.messaging.payloads import EventPayload
 from shared.platform.names import QUALITY_LIVE_TOPIC, QUALITY_TOPIC
 
@@ -86,6 +87,11 @@ class MethodologyPublished(QualityEvent):
     thresholds: dict[str, int | float]
     # Decimals publications state (share_decimals, mean_decimals, index_decimals).
     rounding: dict[str, int] = Field(default_factory=dict)
+    # The registry states of the employments counted in employment outcomes (events published
+    # before employment states existed: the default, confirmed and verified).
+    counting_employment_states: list[EmploymentStatus] = Field(
+        default_factory=lambda: list(COUNTING_EMPLOYMENT_STATES)
+    )
 
     def partition_key(self) -> str:
         return "methodology"

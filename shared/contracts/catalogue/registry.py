@@ -14,6 +14,16 @@ from shared.platform.names import REGISTRY_TOPIC
 
 OrganizationKind = Literal["education", "employer", "research", "private", "government"]
 MemberRole = Literal["coordinator", "education", "employer", "research", "private_partner"]
+# An employment's provenance: claimed by its employer; confirmed by the graduate's institution
+# or by the graduate (a one-time code); verified in a register import; disputed; rejected.
+EmploymentStatus = Literal["claimed", "confirmed", "verified", "disputed", "rejected"]
+EmploymentSource = Literal["employer", "register"]
+# Who moved an employment to its state: the graduate's institution, the ministry, the graduate
+# (with a code) or a register import.
+EmploymentChanger = Literal["institution", "ministry", "graduate", "register"]
+# The states that make an employer eligible to assess a graduate (docs/registry.md); which
+# count in employment outcomes is the quality methodology's to say (the same by default).
+COUNTING_EMPLOYMENT_STATES: tuple[EmploymentStatus, ...] = ("confirmed", "verified")
 
 
 class RegistryEvent(EventPayload):
@@ -190,6 +200,9 @@ class _EmploymentState(RegistryEvent):
     end_date: date | None
     isco_code: str
     in_field: bool
+    # Events written before provenance existed carry neither: they were employers' claims.
+    state: EmploymentStatus = "claimed"
+    source: EmploymentSource = "employer"
 
     def partition_key(self) -> str:
         return self.institution_id
@@ -210,10 +223,20 @@ class EmploymentEnded(_EmploymentState):
     event_type = "educluster.registry.employment.ended.v1"
 
 
+class EmploymentStateChanged(_EmploymentState):
+    """An employment was confirmed, verified, disputed or rejected (``state``, from
+    ``previous_state``; ``reason`` when one was given; ``changed_by``: who moved it)."""
+
+    event_type = "educluster.registry.employment.state_changed.v1"
+    previous_state: EmploymentStatus
+    changed_by: EmploymentChanger
+    reason: str | None = None
+
+
 # Each pair carries the same full state: consumers keeping a projection handle either alike.
 OrganizationChange = OrganizationRegistered | OrganizationUpdated
 ClusterChange = ClusterCreated | ClusterUpdated
 MembershipChange = ClusterMemberJoined | ClusterMemberLeft
 ProgramChange = ProgramRegistered | ProgramUpdated
 GraduateChange = GraduateRegistered | GraduateUpdated
-EmploymentChange = EmploymentRecorded | EmploymentEnded
+EmploymentChange = EmploymentRecorded | EmploymentEnded | EmploymentStateChanged

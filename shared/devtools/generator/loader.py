@@ -189,7 +189,7 @@ class Loader:
                 if graduate.student_ref in known:
                     graduate_ids[graduate.key] = known[graduate.student_ref]
             await _all(
-                self._employment(g, graduate_ids[g.key])
+                self._employment(g, graduate_ids[g.key], institution_id)
                 for g in graduates
                 if g.employment is not None and g.key in graduate_ids
             )
@@ -226,7 +226,9 @@ class Loader:
         )
         return {g["student_ref"]: g["id"] for g in listed or []}
 
-    async def _employment(self, graduate: Graduate, graduate_id: str) -> None:
+    async def _employment(self, graduate: Graduate, graduate_id: str, institution_id: str) -> None:
+        """The employer records the employment, then the institution confirms it (a claim alone
+        counts nowhere); confirming again on a re-run changes nothing."""
         job = graduate.employment
         assert job is not None
         employer_id = self.ids.get(job.employer_key)
@@ -249,7 +251,15 @@ class Loader:
             key=self.key("employment", graduate.key),
             json=body,
         )
-        self._count("employments", answer)
+        if answer is None:
+            return
+        confirmed = await self.api.send(
+            "POST",
+            f"/api/v1/employments/{answer.body['id']}/confirm",
+            role="institution",
+            org=institution_id,
+        )
+        self._count("employments", confirmed and answer)
 
     # --- assessment: requirements and assessments ---------------------------------------------
 

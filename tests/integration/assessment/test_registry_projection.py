@@ -97,8 +97,8 @@ async def test_redelivered_registry_events_change_nothing_in_the_projection(plat
     async with registry.app.state.runtime.engine.begin() as conn:
         republished = await outbox.mark_for_republish(conn)
     # Besides the seeded regions (which this projection ignores): 2 organizations, a program,
-    # 2 graduates and 2 employments.
-    projected_events = 7
+    # 2 graduates, 2 employments and their 2 confirmations.
+    projected_events = 9
     assert republished > projected_events
 
     async def duplicates() -> float:

@@ -7,8 +7,10 @@ from datetime import date
 from assessment.adapters.tables import projected_employments, projected_organizations
 from sqlalchemy import func, select
 
+from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES
 from tests.integration.registry.conftest import (
     MINISTRY,
+    as_institution,
     create_graduate,
     create_organization,
     headers,
@@ -62,7 +64,11 @@ async def default_framework(assessment) -> dict:
     return listed.json()["items"][0]
 
 
-async def employ(world: World, graduate: dict, *, start="2024-09-01", end=None) -> dict:
+async def employ(
+    world: World, graduate: dict, *, start="2024-09-01", end=None, confirm=True
+) -> dict:
+    """The employer records (claims) the employment; the graduate's institution confirms it
+    unless ``confirm`` is false (a claim alone makes the employer eligible for nothing)."""
     response = await world.registry.post(
         "/api/v1/employments",
         headers=world.as_employer,
@@ -77,11 +83,18 @@ async def employ(world: World, graduate: dict, *, start="2024-09-01", end=None) 
         },
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    if not confirm:
+        return response.json()
+    confirmed = await world.registry.post(
+        f"/api/v1/employments/{response.json()['id']}/confirm",
+        headers=as_institution(world.institution),
+    )
+    assert confirmed.status_code == 200, confirmed.text
+    return confirmed.json()
 
 
 async def projected_employment_count(assessment) -> int:
-    """Employments projected whose employer is projected too.
+    """Confirmed or verified employments projected whose employer is projected too.
 
     Organizations are keyed by their own id, employments by the institution: the two reach the
     projection on different partitions, in either order.
@@ -91,7 +104,10 @@ async def projected_employment_count(assessment) -> int:
         return await conn.scalar(
             select(func.count())
             .select_from(projected_employments)
-            .where(projected_employments.c.employer_id.in_(known_employers))
+            .where(
+                projected_employments.c.employer_id.in_(known_employers),
+                projected_employments.c.state.in_(COUNTING_EMPLOYMENT_STATES),
+            )
         )
 
 

@@ -327,6 +327,8 @@ async def test_employment_events_are_cloudevents_keyed_by_the_graduates_institut
         "end_date": None,
         "isco_code": "2512",
         "in_field": True,
+        "state": "claimed",
+        "source": "employer",
     }
     ended = json.loads(mine[1].value)
     assert ended["subject"] == f"employments/{job['id']}"

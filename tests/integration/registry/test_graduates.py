@@ -215,6 +215,9 @@ async def test_an_employer_reads_only_the_graduates_it_employs_and_operators_non
         },
     )
     assert recorded.status_code == 201, recorded.text
+    confirm = f"/api/v1/employments/{recorded.json()['id']}/confirm"
+    institution = {"id": program["institution_id"]}
+    assert (await registry.post(confirm, headers=as_institution(institution))).status_code == 200
     listed = await registry.get("/api/v1/graduates", headers=as_employer)
     assert [g["id"] for g in listed.json()["items"]] == [employed["id"]]
     assert (

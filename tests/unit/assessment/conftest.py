@@ -11,6 +11,7 @@ from assessment.service_layer.assessments import AssessmentPolicy
 from assessment.service_layer.commands import SubmitAssessment
 from assessment.service_layer.frameworks import default_framework
 
+from shared.contracts.catalogue.registry import EmploymentStatus
 from shared.platform.auth import Identity
 from tests.unit.assessment.fakes import FakeAssessmentUnitOfWork
 
@@ -41,6 +42,11 @@ MINISTRY = Identity(sub="ministry", role="ministry")
 OPERATOR = Identity(sub="ops", role="operator")
 
 
+def employment_id(employer_id: str, graduate_id: str) -> str:
+    """The id ``World.graduate`` gives the employment it records."""
+    return f"employment-{employer_id}-{graduate_id}"
+
+
 @dataclass
 class World:
     uow: FakeAssessmentUnitOfWork
@@ -52,8 +58,10 @@ class World:
         *,
         employed: tuple[date, date | None] | None = (date(2024, 9, 1), None),
         by: str = EMPLOYER.id,
+        state: EmploymentStatus = "confirmed",
     ) -> Graduate:
-        """A projected graduate of PROGRAM (class of 2024), employed by ``by`` unless not."""
+        """A projected graduate of PROGRAM (class of 2024), employed by ``by`` unless not
+        (under an employment in ``state``: confirmed by its institution unless said)."""
         graduate = Graduate(
             id=graduate_id,
             institution_id=INSTITUTION.id,
@@ -64,8 +72,10 @@ class World:
         self.uow.facts.graduates[graduate_id] = graduate
         if employed is not None:
             start, end = employed
-            self.uow.facts.employment_rows.append(
-                (by, graduate_id, Employment(start_date=start, end_date=end))
+            self.uow.facts.employment_rows[employment_id(by, graduate_id)] = (
+                by,
+                graduate_id,
+                Employment(start_date=start, end_date=end, state=state),
             )
         self.graduates.append(graduate)
         return graduate

@@ -172,6 +172,13 @@ class FakeAssessmentRepository(AssessmentRepository):
             if a.program_id == program_id and a.status == "active" and period in (None, a.period)
         ]
 
+    async def active_of_employee(self, *, employer_id: str, graduate_id: str) -> list[Assessment]:
+        return [
+            a
+            for a in self.rows.values()
+            if (a.employer_id, a.graduate_id, a.status) == (employer_id, graduate_id, "active")
+        ]
+
     async def add_revisions(self, revisions: Sequence[AssessmentRevision]) -> None:
         self.revisions.extend(revisions)
 
@@ -191,7 +198,8 @@ class FakeRegistryFacts(RegistryFactsRepository):
     programs: dict[str, Program] = field(default_factory=dict)
     graduates: dict[str, Graduate] = field(default_factory=dict)
     clusters: dict[str, Cluster] = field(default_factory=dict)
-    employment_rows: list[tuple[str, str, Employment]] = field(default_factory=list)
+    # Employment id → (employer id, graduate id, employment): the latest state of each id.
+    employment_rows: dict[str, tuple[str, str, Employment]] = field(default_factory=dict)
 
     async def organization(self, organization_id: str) -> Organization | None:
         return self.organizations.get(organization_id)
@@ -212,7 +220,9 @@ class FakeRegistryFacts(RegistryFactsRepository):
 
     async def employments(self, *, employer_id: str, graduate_id: str) -> list[Employment]:
         return [
-            e for who, whom, e in self.employment_rows if (who, whom) == (employer_id, graduate_id)
+            e
+            for who, whom, e in self.employment_rows.values()
+            if (who, whom) == (employer_id, graduate_id)
         ]
 
 

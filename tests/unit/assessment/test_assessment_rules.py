@@ -3,10 +3,11 @@
 from datetime import date
 
 import pytest
-from assessment.domain.eligibility import Employment, covers_period, months_before
+from assessment.domain.eligibility import Employment, covers_period
 from assessment.domain.framework_rules import check_codes_unique, check_known_codes
 from assessment.domain.summary import SummaryRules, distribution, summarize
 
+from shared.contracts.assessment_window import months_before
 from shared.platform.errors import RuleViolation
 
 TODAY = date(2026, 11, 27)

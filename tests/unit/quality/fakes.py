@@ -3,7 +3,8 @@
 Each fake subclasses the real port; stored values are copied in and out (tallies as JSON), so
 a use case that mutates what it read changes nothing until it saves, as with the database.
 The read-side fake answers from the fake projection; employment outcomes are given, not
-counted (``FakeScoringQueries.outcomes``).
+counted (``FakeScoringQueries.outcomes``; the counting states asked for are kept in
+``counted_states``).
 """
 
 import copy
@@ -496,8 +497,12 @@ class FakeScoringQueries(ScoringQueries):
     def __init__(self, projection: FakeRegistryProjection) -> None:
         self._projection = projection
         self.outcomes: dict[str, OutcomeCounts] = {}
+        self.counted_states: list[tuple[str, ...]] = []
 
-    async def cohort_outcomes(self, cohorts: range) -> dict[str, OutcomeCounts]:
+    async def cohort_outcomes(
+        self, cohorts: range, *, counting: Collection[str]
+    ) -> dict[str, OutcomeCounts]:
+        self.counted_states.append(tuple(counting))
         return dict(self.outcomes)
 
     async def covered_graduates(self, cohorts: range) -> dict[str, set[str]]:

@@ -7,6 +7,7 @@ one joins tables. Nothing here is transactional: a test commits as a route would
 
 from collections.abc import AsyncIterator, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from registry.adapters.repositories import (
@@ -172,6 +173,20 @@ class FakeGraduateRepository(InMemoryVisibleRepository[Graduate], GraduateReposi
 
 
 class FakeEmploymentRepository(InMemoryVisibleRepository[Employment], EmploymentRepository):
+    def __init__(self, items: dict[str, Employment], **kwargs: Any) -> None:
+        super().__init__(items, **kwargs)
+        self.codes: dict[str, list[Any]] = {}  # hash → [employment id, expires at, used at]
+
+    async def save_code(self, employment_id: str, code_hash: str, expires_at: datetime) -> None:
+        self.codes[code_hash] = [employment_id, expires_at, None]
+
+    async def redeem_code(self, code_hash: str, at: datetime) -> str | None:
+        code = self.codes.get(code_hash)
+        if code is None or code[2] is not None or code[1] <= at:
+            return None
+        code[2] = at
+        return str(code[0])
+
     async def between(self, graduate_id: str, employer_id: str) -> list[Employment]:
         where = {"graduate_id": graduate_id, "employer_id": employer_id}
         return [e for e in self.items.values() if _matches(e, where)]
@@ -185,7 +200,11 @@ def _graduate_covered(state: RegistryState) -> Callable[[Graduate, ReadScope], b
             institution = state.organizations.get(graduate.institution_id)
             return institution is not None and institution.region_code == scope.key
         employers = {
-            e.employer_id for e in state.employments.values() if e.graduate_id == graduate.id
+            e.employer_id
+            for e in state.employments.values()
+            if e.graduate_id == graduate.id
+            and e.counts
+            and (e.end_date is None or e.end_date >= scope.since)
         }
         return scope.key in employers
 

@@ -141,3 +141,108 @@ async def test_each_role_sees_only_the_employments_in_its_scope():
     assert await employments.get_visible(uow, as_employer(other_employer), theirs.id) == theirs
     with pytest.raises(Forbidden):
         await employments.get_visible(uow, as_employer(employer), theirs.id)
+
+
+# Provenance (the trusted-inputs issue): an employer's record is a claim until the graduate's
+# institution, or the graduate with a one-time code, confirms it.
+
+
+async def employer_reads(world: World, employer, graduate) -> bool:
+    try:
+        await graduates.get_visible(world.uow(), as_employer(employer), graduate.id)
+    except Forbidden:
+        return False
+    return True
+
+
+async def test_a_claimed_employment_shows_its_employer_nothing_of_the_graduate():
+    # Observed: E records an employment and then reads the graduate's name and reference.
+    world, _, _, graduate, employer = await a_world()
+    claimed = await world.employment(graduate, employer)
+    assert claimed.state == "claimed" and claimed.source == "employer"
+    assert not claimed.counts
+    assert not await employer_reads(world, employer, graduate)
+
+
+async def test_the_institution_confirms_and_the_employer_then_reads_the_minimum():
+    world, institution, _, graduate, employer = await a_world()
+    claimed = await world.employment(graduate, employer)
+    uow = world.uow()
+    confirmed = await employments.move(uow, as_institution(institution), claimed.id, move="confirm")
+    await uow.commit()
+    assert (confirmed.state, confirmed.state_by) == ("confirmed", institution.id)
+    [event] = uow.published
+    assert isinstance(event, ev.EmploymentStateChanged)
+    assert (event.previous_state, event.state) == ("claimed", "confirmed")
+    assert await employer_reads(world, employer, graduate)
+    seen = graduates.view_of(as_employer(employer), graduate)
+    assert seen["full_name"] == graduate.full_name and seen["student_ref"] is None
+
+
+async def test_only_the_graduates_institution_or_the_ministry_moves_an_employment():
+    world, _, _, graduate, employer = await a_world()
+    claimed = await world.employment(graduate, employer)
+    other = await world.organization()
+    for identity in (as_employer(employer), as_institution(other)):
+        with pytest.raises(Forbidden):
+            await employments.move(world.uow(), identity, claimed.id, move="confirm")
+
+
+async def test_the_graduate_confirms_once_with_the_code_its_institution_issued():
+    world, institution, _, graduate, employer = await a_world()
+    claimed = await world.employment(graduate, employer)
+    uow = world.uow()
+    code, expires_at = await employments.issue_code(uow, as_institution(institution), claimed.id)
+    assert len(code) == 14 and expires_at > claimed.created_at
+    with pytest.raises(RuleViolation) as refused:
+        await employments.confirm_with_code(uow, "0000-0000-0000")
+    assert refused.value.field == "code"
+    confirmed = await employments.confirm_with_code(uow, code.lower().replace("-", " "))
+    assert (confirmed.state, confirmed.state_by) == ("confirmed", "graduate")
+    with pytest.raises(RuleViolation):
+        await employments.confirm_with_code(uow, code)  # spent
+
+
+async def test_disputes_and_rejections_need_a_reason_and_a_rejection_is_final():
+    world, institution, _, graduate, employer = await a_world()
+    claimed = await world.employment(graduate, employer, confirmed=True)
+    uow = world.uow()
+    school = as_institution(institution)
+    with pytest.raises(RuleViolation) as refused:
+        await employments.move(uow, school, claimed.id, move="dispute", reason=" ")
+    assert refused.value.field == "reason"
+    disputed = await employments.move(uow, school, claimed.id, move="dispute", reason="unknown")
+    assert disputed.state == "disputed" and not disputed.counts
+    assert not await employer_reads(world, employer, graduate)
+    rejected = await employments.move(uow, MINISTRY, claimed.id, move="reject", reason="no job")
+    assert rejected.state_reason == "no job"
+    for move in ("confirm", "dispute"):
+        with pytest.raises(Conflict):
+            await employments.move(uow, school, claimed.id, move=move, reason="again")
+    with pytest.raises(Conflict):
+        await employments.issue_code(uow, school, claimed.id)
+
+
+async def test_an_employer_reads_its_graduate_only_within_the_window_after_the_job_ends():
+    world, _, _, graduate, employer = await a_world()
+    await world.employment(graduate, employer, end_date=date(2025, 6, 30), confirmed=True)
+    uow = world.uow()
+    window = (date.today().year - 2025) * 12 + 24  # the end is well inside it
+    assert await graduates.get_visible(
+        uow, as_employer(employer), graduate.id, window_months=window
+    )
+    with pytest.raises(Forbidden):
+        await graduates.get_visible(uow, as_employer(employer), graduate.id, window_months=0)
+
+
+async def test_a_repeated_move_changes_nothing_and_announces_nothing():
+    world, institution, _, graduate, employer = await a_world()
+    claimed = await world.employment(graduate, employer, confirmed=True)
+    uow = world.uow()
+    announced = len(uow.published)
+    again = await employments.move(uow, as_institution(institution), claimed.id, move="confirm")
+    await uow.commit()
+    assert again.state == "confirmed" and again.updated_at == claimed.updated_at
+    assert len(uow.published) == announced
+    with pytest.raises(Conflict):
+        await employments.issue_code(uow, as_institution(institution), claimed.id)

@@ -126,7 +126,7 @@ async def test_each_role_sees_only_its_own_graduates():
     mine = await world.graduate(await world.program(here))
     theirs = await world.graduate(await world.program(there))
     employer = await world.employer()
-    await world.employment(theirs, employer)
+    await world.employment(theirs, employer, confirmed=True)
     uow = world.uow()
 
     async def visible(identity) -> set[str]:

@@ -94,11 +94,15 @@ class World:
         *,
         start_date: date = date(2024, 9, 1),
         end_date: date | None = None,
+        confirmed: bool = False,
     ) -> Employment:
+        """An employment the employer claims (confirmed by the ministry when ``confirmed``)."""
         uow = self.uow()
         employment = await employments.record(
             uow, MINISTRY, hiring(graduate, employer, start_date=start_date, end_date=end_date)
         )
+        if confirmed:
+            employment = await employments.move(uow, MINISTRY, employment.id, move="confirm")
         await uow.commit()
         return employment
 

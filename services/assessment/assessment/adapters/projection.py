@@ -31,7 +31,11 @@ PROJECTIONS = (
     (projected_clusters, cluster_row, (ev.ClusterCreated, ev.ClusterUpdated)),
     (projected_programs, program_row, (ev.ProgramRegistered, ev.ProgramUpdated)),
     (projected_graduates, graduate_row, (ev.GraduateRegistered, ev.GraduateUpdated)),
-    (projected_employments, employment_row, (ev.EmploymentRecorded, ev.EmploymentEnded)),
+    (
+        projected_employments,
+        employment_row,
+        (ev.EmploymentRecorded, ev.EmploymentEnded, ev.EmploymentStateChanged),
+    ),
 )
 
 REGISTRY_HANDLERS: dict[str, EventHandler] = {

@@ -112,6 +112,10 @@ class AssessmentRepository(abc.ABC):
         """Every active assessment of graduates of the program (of one period, if given)."""
 
     @abc.abstractmethod
+    async def active_of_employee(self, *, employer_id: str, graduate_id: str) -> list[Assessment]:
+        """Every active assessment of the graduate by the employer (any period)."""
+
+    @abc.abstractmethod
     async def add_revisions(self, revisions: Sequence[AssessmentRevision]) -> None: ...
 
     @abc.abstractmethod
@@ -139,4 +143,5 @@ class RegistryFactsRepository(abc.ABC):
 
     @abc.abstractmethod
     async def employments(self, *, employer_id: str, graduate_id: str) -> list[Employment]:
-        """The known employments of the graduate by the employer (current and ended)."""
+        """The known employments of the graduate by the employer (current and ended, in every
+        state)."""

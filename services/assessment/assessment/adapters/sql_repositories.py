@@ -180,6 +180,14 @@ class SqlAssessmentRepository(AssessmentRepository):
             query = query.where(assessments.c.period == period)
         return [Assessment(**r) for r in (await self.session.execute(query)).mappings()]
 
+    async def active_of_employee(self, *, employer_id: str, graduate_id: str) -> list[Assessment]:
+        query = select(assessments).where(
+            assessments.c.employer_id == employer_id,
+            assessments.c.graduate_id == graduate_id,
+            assessments.c.status == "active",
+        )
+        return [Assessment(**r) for r in (await self.session.execute(query)).mappings()]
+
     async def add_revisions(self, revisions: Sequence[AssessmentRevision]) -> None:
         if revisions:
             await self.session.execute(
@@ -224,10 +232,12 @@ class SqlRegistryFactsRepository(RegistryFactsRepository):
         return frozenset(result)
 
     async def employments(self, *, employer_id: str, graduate_id: str) -> list[Employment]:
+        c = projected_employments.c
         result = await self.session.execute(
-            select(projected_employments.c.start_date, projected_employments.c.end_date).where(
-                projected_employments.c.employer_id == employer_id,
-                projected_employments.c.graduate_id == graduate_id,
+            select(c.start_date, c.end_date, c.state).where(
+                c.employer_id == employer_id, c.graduate_id == graduate_id
             )
         )
-        return [Employment(start_date=r.start_date, end_date=r.end_date) for r in result]
+        return [
+            Employment(start_date=r.start_date, end_date=r.end_date, state=r.state) for r in result
+        ]

@@ -73,6 +73,8 @@ projected_employments = Table(
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=True),
     Column("in_field", Boolean, nullable=False),
+    # Provenance (claimed, confirmed, verified, disputed, rejected): only some make eligible.
+    Column("state", String(16), nullable=False, server_default="claimed"),
 )
 
 projected_clusters = Table(

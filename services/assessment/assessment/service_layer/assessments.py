@@ -8,7 +8,13 @@ from typing import Any
 from assessment import events
 from assessment.adapters.repositories import AssessmentFilter
 from assessment.domain.access import acts_for, may_list_assessments
-from assessment.domain.eligibility import covers_period
+from assessment.domain.eligibility import (
+    Employment,
+    counting,
+    covers_period,
+    not_eligible,
+    overlaps_period,
+)
 from assessment.domain.model import Action, Assessment, AssessmentRevision, Graduate
 from assessment.service_layer import known_facts
 from assessment.service_layer.commands import ReviseAssessment, SubmitAssessment
@@ -16,7 +22,7 @@ from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
 from shared.platform.auth import Identity
 from shared.platform.db.keyset import Page
 from shared.platform.db.queries import now
-from shared.platform.errors import Conflict, Loc, NotFound, RuleViolation
+from shared.platform.errors import Conflict, Loc, NotFound, NotKnownYet, RuleViolation
 from shared.platform.ids import new_id
 from shared.platform.messaging.payloads import EventPayload
 
@@ -77,14 +83,44 @@ async def _check_employed(
             (*at, "graduate_id"),
             f"an employment of graduate {command.graduate_id} by employer {command.employer_id}",
         )
-    if not covers_period(
-        known, period=command.period, today=policy.today(), window_months=policy.window_months
-    ):
+
+    def covered(employments: list[Employment]) -> bool:
+        return covers_period(
+            employments,
+            period=command.period,
+            today=policy.today(),
+            window_months=policy.window_months,
+        )
+
+    if not covered(known):
         raise RuleViolation(
             (*at, "graduate_id"),
             f"this employer did not employ the graduate in {command.period}, or the employment "
             f"ended more than {policy.window_months} months ago",
         )
+    if not covered(counting(known)):
+        covering = [e for e in known if covered([e])]
+        reason = not_eligible(covering, period=command.period)
+        if any(e.state == "claimed" for e in covering):
+            # A confirmation may be on its way to the projection: a refusal that may pass.
+            raise NotKnownYet(
+                (*at, "graduate_id"),
+                f"{reason} (if it was confirmed moments ago, retry shortly)",
+                retry_after=known_facts.RETRY_AFTER_S,
+            )
+        raise RuleViolation((*at, "graduate_id"), reason)
+
+
+async def _check_still_eligible(uow: AbstractAssessmentUnitOfWork, assessment: Assessment) -> None:
+    """A revision needs a confirmed or verified employment overlapping the assessment's period
+    (the window bounds new submissions only); a disputed one conflicts until it is settled."""
+    known = await uow.facts.employments(
+        employer_id=assessment.employer_id, graduate_id=assessment.graduate_id
+    )
+    period = assessment.period
+    if not overlaps_period(counting(known), period=period):
+        overlapping = [e for e in known if overlaps_period([e], period=period)]
+        raise Conflict(not_eligible(overlapping, period=period))
 
 
 async def _check_no_active_twin(
@@ -111,13 +147,16 @@ class NewAssessment:
     announcement: EventPayload
 
 
-def _revision(assessment: Assessment, *, action: Action, by: Identity) -> AssessmentRevision:
+def _revision(
+    assessment: Assessment, *, action: Action, by: str, reason: str | None = None
+) -> AssessmentRevision:
+    state = assessment.state()
     return AssessmentRevision(
         assessment_id=assessment.id,
         revision=assessment.revision,
         action=action,
-        state=assessment.state(),
-        recorded_by=by.sub,
+        state=state if reason is None else {**state, "reason": reason},
+        recorded_by=by,
         recorded_at=assessment.updated_at,
     )
 
@@ -141,10 +180,17 @@ async def _announcement(
 
 
 async def _record(
-    uow: AbstractAssessmentUnitOfWork, assessment: Assessment, *, action: Action, by: Identity
+    uow: AbstractAssessmentUnitOfWork,
+    assessment: Assessment,
+    *,
+    action: Action,
+    by: str,
+    reason: str | None = None,
 ) -> None:
     """Keep this state in the history and announce it."""
-    await uow.assessments.add_revisions([_revision(assessment, action=action, by=by)])
+    await uow.assessments.add_revisions(
+        [_revision(assessment, action=action, by=by, reason=reason)]
+    )
     uow.publish(await _announcement(uow, assessment, action=action))
 
 
@@ -172,7 +218,7 @@ async def prepare(
     )
     return NewAssessment(
         assessment=assessment,
-        revision=_revision(assessment, action="submitted", by=identity),
+        revision=_revision(assessment, action="submitted", by=identity.sub),
         announcement=await _announcement(uow, assessment, action="submitted", at=at),
     )
 
@@ -235,8 +281,9 @@ async def revise(
     content = {k: v for k, v in asdict(command).items() if k != "assessment_id"}
     if assessment.content() == content:
         return assessment
+    await _check_still_eligible(uow, assessment)
     updated = await _save(uow, assessment, **content)
-    await _record(uow, updated, action="revised", by=identity)
+    await _record(uow, updated, action="revised", by=identity.sub)
     await uow.commit()
     return updated
 
@@ -248,9 +295,22 @@ async def withdraw(
     assessment = await own(uow, identity, assessment_id)
     if assessment.status == "withdrawn":
         return assessment
-    updated = await _save(uow, assessment, status="withdrawn")
-    await _record(uow, updated, action="withdrawn", by=identity)
+    updated = await withdrawn(uow, assessment, by=identity.sub)
     await uow.commit()
+    return updated
+
+
+async def withdrawn(
+    uow: AbstractAssessmentUnitOfWork,
+    assessment: Assessment,
+    *,
+    by: str,
+    reason: str | None = None,
+) -> Assessment:
+    """An active assessment withdrawn as its next revision, kept in the history (with
+    ``reason``, if given) and announced; the caller commits. Every withdrawal goes this way."""
+    updated = await _save(uow, assessment, status="withdrawn")
+    await _record(uow, updated, action="withdrawn", by=by, reason=reason)
     return updated
 
 

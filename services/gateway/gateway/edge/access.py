@@ -16,7 +16,11 @@ READERS = frozenset({"ministry", "regional_authority", "institution", "employer"
 MINISTRY = frozenset({"ministry"})
 INSTITUTIONS = frozenset({"institution"})
 REVIEWERS = MINISTRY | INSTITUTIONS  # of a draft release
+CHECKERS = MINISTRY | INSTITUTIONS  # of an employer's claim to employ a graduate
 PUBLIC = "anonymous"  # an unauthenticated caller, where public scores are enabled
+# An unauthenticated caller holding a one-time code (a graduate confirming an employment): the
+# code is the credential, so these routes need no token whatever the public-scores setting.
+CODE_HOLDER = "code holder"
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,16 @@ RULES: tuple[Rule, ...] = (
     *_r("GET", "/api/v1/employments/*", READERS, "those the caller may see"),
     *_r("POST", "/api/v1/employments", frozenset({"ministry", "employer"}), "own employees"),
     *_r("POST", "/api/v1/employments/*/end", frozenset({"ministry", "employer"})),
+    *_r(
+        "POST",
+        "/api/v1/employments/confirmations",
+        frozenset({*ROLES, CODE_HOLDER}),
+        "the code confirms one employment, once",
+    ),
+    *_r("POST", "/api/v1/employments/*/confirm", CHECKERS, "the graduate's institution"),
+    *_r("POST", "/api/v1/employments/*/dispute", CHECKERS, "the graduate's institution"),
+    *_r("POST", "/api/v1/employments/*/reject", CHECKERS, "the graduate's institution"),
+    *_r("POST", "/api/v1/employments/*/confirmation-code", CHECKERS, "the graduate's institution"),
     # assessment
     *_r("GET", "/api/v1/frameworks", READERS),
     *_r("GET", "/api/v1/frameworks/*", READERS),
@@ -139,7 +153,7 @@ def allowed(role: str, method: str, path: str) -> bool:
 
 def matrix_markdown() -> str:
     """docs/access.md: one row per route, one column per role."""
-    roles = (*ROLES, PUBLIC)
+    roles = (*ROLES, PUBLIC, CODE_HOLDER)
     lines = [
         "# Access: role × route (generated from services/gateway/gateway/edge/access.py)",
         "",
@@ -147,7 +161,8 @@ def matrix_markdown() -> str:
         "route a role may never call (403) before forwarding; each service then checks",
         "object-level rules on the verified identity (the note column). `anonymous` (no token)",
         "applies only when public scores are enabled (`EDUCLUSTER_GATEWAY_PUBLIC_SCORES=true`,",
-        "and `EDUCLUSTER_QUALITY_PUBLIC_SCORES=true` for the quality service itself). A route not",
+        "and `EDUCLUSTER_QUALITY_PUBLIC_SCORES=true` for the quality service itself);",
+        "`code holder` (no token, a one-time code in the body) always. A route not",
         "listed passes any valid token to its service, which answers 404. How the gateway enforces",
         "it, and its rate and body limits: docs/gateway.md.",
         "",

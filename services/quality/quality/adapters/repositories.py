@@ -387,8 +387,11 @@ class ScoringQueries(abc.ABC):
         """The registered name of every organization, cluster and program (where known)."""
 
     @abc.abstractmethod
-    async def cohort_outcomes(self, cohorts: range) -> dict[str, OutcomeCounts]:
-        """Program → employment outcomes of its graduates of ``cohorts``."""
+    async def cohort_outcomes(
+        self, cohorts: range, *, counting: Collection[str]
+    ) -> dict[str, OutcomeCounts]:
+        """Program → employment outcomes of its graduates of ``cohorts``, counting only the
+        employments whose state is in ``counting`` (the methodology's counting states)."""
 
     @abc.abstractmethod
     async def covered_graduates(self, cohorts: range) -> dict[str, set[str]]:

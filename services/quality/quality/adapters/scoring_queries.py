@@ -8,10 +8,13 @@ not left before 1 January).
 A cohort is the active graduates of one graduation year; graduation is taken as 30 June of that
 year (the registry keeps the year only). A graduate is "employed within 12 months" when one of
 their employments started by 30 June of the next year and had not ended before graduation;
-"in field" when such an employment is marked as in the graduate's field.
+"in field" when such an employment is marked as in the graduate's field. Only employments in
+the methodology's counting states count (by default confirmed and verified; never a claim
+alone, a disputed or a rejected one).
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import ColumnElement, Select, Table, and_, exists, func, or_, select
@@ -60,9 +63,12 @@ def programs_in(
     raise ValueError(f"unknown scope {scope!r}")
 
 
-def _employed_within_a_year(cohort: int, *, in_field: bool) -> ColumnElement[bool]:
+def _employed_within_a_year(
+    cohort: int, *, in_field: bool, counting: Collection[str]
+) -> ColumnElement[bool]:
     conditions = [
         q_employments.c.graduate_id == q_graduates.c.id,
+        q_employments.c.state.in_(counting),
         q_employments.c.start_date <= date(cohort + 1, 6, 30),
         or_(q_employments.c.end_date.is_(None), q_employments.c.end_date >= date(cohort, 6, 30)),
     ]
@@ -89,15 +95,19 @@ class SqlScoringQueries(ScoringQueries):
             names.update({(scope, scope_id): name for scope_id, name in result})
         return names
 
-    async def cohort_outcomes(self, cohorts: range) -> dict[str, OutcomeCounts]:
+    async def cohort_outcomes(
+        self, cohorts: range, *, counting: Collection[str]
+    ) -> dict[str, OutcomeCounts]:
         totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
         for cohort in cohorts:  # each cohort has its own 12-month window
+            employed = _employed_within_a_year(cohort, in_field=False, counting=counting)
+            in_field = _employed_within_a_year(cohort, in_field=True, counting=counting)
             result = await self._session.execute(
                 select(
                     q_graduates.c.program_id,
                     func.count(),
-                    func.count().filter(_employed_within_a_year(cohort, in_field=False)),
-                    func.count().filter(_employed_within_a_year(cohort, in_field=True)),
+                    func.count().filter(employed),
+                    func.count().filter(in_field),
                 )
                 .where(q_graduates.c.graduation_year == cohort, q_graduates.c.active.is_(True))
                 .group_by(q_graduates.c.program_id)

@@ -79,6 +79,8 @@ q_employments = Table(
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=True),
     Column("in_field", Boolean, nullable=False),
+    # The registry's provenance state (EmploymentStatus); the methodology says which count.
+    Column("state", String(16), nullable=False, server_default="claimed"),
 )
 
 # --- projection of assessment events ----------------------------------------------------------

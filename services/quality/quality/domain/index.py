@@ -9,10 +9,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import get_args
 
 from quality.domain.rounding import Rounding
 from quality.domain.running import RATING_MAX, RATING_MIN, SATISFIED_FROM
 from quality.domain.suppression import DEFAULT_THRESHOLDS, SuppressionThresholds
+from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES, EmploymentStatus
 
 # Rounding slack when comparing weight shares: 0.3 + 0.2 must count as reaching 0.5.
 _SHARE_TOLERANCE = 1e-9
@@ -38,6 +40,9 @@ class Methodology:
     satisfied_threshold: int = SATISFIED_FROM
     # How publications round what they state (live figures are not rounded).
     rounding: Rounding = Rounding()
+    # The registry states of the employments that count in the employment outcomes
+    # (employed_12m, employed_in_field); a rejected employment never counts.
+    counting_employment_states: tuple[EmploymentStatus, ...] = COUNTING_EMPLOYMENT_STATES
 
     def __post_init__(self) -> None:
         if any(w < 0 for w in self.weights.values()) or math.fsum(self.weights.values()) <= 0:
@@ -49,6 +54,32 @@ class Methodology:
         if not RATING_MIN < self.satisfied_threshold <= RATING_MAX:
             raise ValueError(f"the satisfied threshold lies in {RATING_MIN + 1}..{RATING_MAX}")
         object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
+        states = tuple(self.counting_employment_states)
+        _check_counting_states(states)
+        object.__setattr__(self, "counting_employment_states", states)
+
+
+class MethodologyFieldError(ValueError):
+    """A methodology value wrong in itself: ``field`` names it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+def _check_counting_states(states: tuple[str, ...]) -> None:
+    field, known = "counting_employment_states", get_args(EmploymentStatus)
+    if not states:
+        raise MethodologyFieldError(field, "name at least one employment state")
+    unknown = [s for s in states if s not in known]
+    if unknown:
+        raise MethodologyFieldError(
+            field, f"unknown state {unknown[0]!r}; the states are {', '.join(known)}"
+        )
+    if len(set(states)) != len(states):
+        raise MethodologyFieldError(field, "a state is named more than once")
+    if "rejected" in states:
+        raise MethodologyFieldError(field, "a rejected employment never counts")
 
 
 DEFAULT_METHODOLOGY = Methodology(

@@ -7,9 +7,10 @@ ministry's changes applied, refused when its weights, levels or thresholds do no
 from dataclasses import asdict
 from typing import Any
 
-from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
+from quality.domain.index import DEFAULT_METHODOLOGY, Methodology, MethodologyFieldError
 from quality.domain.rounding import Rounding
 from quality.domain.suppression import SuppressionThresholds
+from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES
 from shared.platform.errors import RuleViolation
 
 Content = dict[str, Any]
@@ -28,6 +29,7 @@ def to_json(methodology: Methodology, *, alert_index_below: float) -> Content:
         "min_published_weight_share": methodology.min_published_weight_share,
         "satisfied_threshold": methodology.satisfied_threshold,
         "rounding": asdict(methodology.rounding),
+        "counting_employment_states": list(methodology.counting_employment_states),
         "alert_index_below": alert_index_below,
     }
 
@@ -43,6 +45,10 @@ def from_json(content: Content) -> Methodology:
         satisfied_threshold=content["satisfied_threshold"],
         # Versions stored before rounding was declared round as the default does.
         rounding=Rounding(**content.get("rounding", {})),
+        # Versions stored before employment states existed count the default ones.
+        counting_employment_states=tuple(
+            content.get("counting_employment_states", COUNTING_EMPLOYMENT_STATES)
+        ),
     )
 
 
@@ -50,11 +56,14 @@ DEFAULT_CONTENT = to_json(DEFAULT_METHODOLOGY, alert_index_below=DEFAULT_ALERT_I
 
 
 def next_version(current: Content, changes: Content, *, latest: int) -> Content:
-    """Version ``latest + 1``: ``current`` with ``changes`` applied; RuleViolation (field
-    ``methodology``) when the result is inconsistent."""
+    """Version ``latest + 1``: ``current`` with ``changes`` applied; RuleViolation when the
+    result is inconsistent (naming the field when one value is wrong in itself, else
+    ``methodology``)."""
     content = {**current, **changes, "version": latest + 1}
     try:
         from_json(content)  # refuses inconsistent weights, levels and thresholds
+    except MethodologyFieldError as error:
+        raise RuleViolation(error.field, str(error)) from error
     except ValueError as error:
         raise RuleViolation("methodology", str(error)) from error
     return content

@@ -45,6 +45,7 @@ HANDLERS: dict[str, EventHandler] = dict(
         _on(registry.GraduateUpdated, registry_events.graduate_changed),
         _on(registry.EmploymentRecorded, registry_events.employment_changed),
         _on(registry.EmploymentEnded, registry_events.employment_changed),
+        _on(registry.EmploymentStateChanged, registry_events.employment_changed),
         _on(assessment.FrameworkPublished, aggregation.apply_framework),
         _on(assessment.RequirementPublished, aggregation.apply_requirement),
         _on(assessment.AssessmentSubmitted, aggregation.apply_assessment),

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from quality.domain.model import AlertKind, Scope
+from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES, EmploymentStatus
 
 Weight = Annotated[float, Field(ge=0, le=1)]
 IndicatorName = Annotated[
@@ -164,6 +165,13 @@ class MethodologyChange(BaseModel):
     min_published_weight_share: float | None = Field(default=None, ge=0, le=1)
     satisfied_threshold: int | None = Field(default=None, ge=2, le=5)
     rounding: RoundingChange | None = None
+    counting_employment_states: list[EmploymentStatus] | None = Field(
+        default=None,
+        min_length=1,
+        description="The registry states of the employments counted in employment outcomes "
+        "(employed_12m, employed_in_field), each named once; never rejected. Version 1 counts "
+        "confirmed and verified.",
+    )
     alert_index_below: float | None = Field(default=None, ge=0, le=100)
 
 
@@ -175,4 +183,8 @@ class MethodologyPublic(BaseModel):
     min_published_weight_share: float
     satisfied_threshold: int
     rounding: dict[str, int] = Field(default_factory=dict)
+    # Versions published before employment states existed count the default ones.
+    counting_employment_states: list[EmploymentStatus] = Field(
+        default_factory=lambda: list(COUNTING_EMPLOYMENT_STATES)
+    )
     alert_index_below: float

@@ -31,11 +31,13 @@ class _Program:
 
 
 async def _programs(
-    uow: AbstractQualityUnitOfWork, years: range, cells: CellReader
+    uow: AbstractQualityUnitOfWork, years: range, cells: CellReader, methodology: Methodology
 ) -> dict[str, _Program]:
     tallies = await cells.by_program(years)
     # The outcome of year P is that of the cohort graduating in P − 1: its 12 months end in P.
-    outcomes = await uow.queries.cohort_outcomes(range(years[0] - 1, years[-1]))
+    outcomes = await uow.queries.cohort_outcomes(
+        range(years[0] - 1, years[-1]), counting=methodology.counting_employment_states
+    )
     last = years[-1]
     covered = await uow.queries.covered_graduates(range(last - COVERAGE_COHORTS + 1, last + 1))
     programs = {}
@@ -140,7 +142,7 @@ async def compute_scoreboard(
 ) -> Scoreboard:
     """compute_scorecards, keeping the families (which programs each scope sums)."""
     years = years_of(period, pooled=pooled)
-    programs = await _programs(uow, years, cells or uow.cells)
+    programs = await _programs(uow, years, cells or uow.cells, methodology)
     families = await _families(uow, set(programs), years)
     domains = await uow.frameworks.domains()
     keys: set[ScopeKey] = {("program", p) for p in programs} | set(families)

@@ -8,6 +8,7 @@ must have (None: the field is empty). Pages come in id order after a cursor, lik
 
 import abc
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from registry.domain.access import ReadScope
@@ -123,6 +124,15 @@ class GraduateRepository(VisibleRepository[Graduate]):
 
 
 class EmploymentRepository(VisibleRepository[Employment]):
+    @abc.abstractmethod
+    async def save_code(self, employment_id: str, code_hash: str, expires_at: datetime) -> None:
+        """Keep a confirmation code's hash for the employment (earlier codes stay valid)."""
+
+    @abc.abstractmethod
+    async def redeem_code(self, code_hash: str, at: datetime) -> str | None:
+        """Spend the code: the employment it confirms, or None when the code is unknown,
+        spent or expired at ``at``."""
+
     @abc.abstractmethod
     async def between(self, graduate_id: str, employer_id: str) -> list[Employment]:
         """Every employment of the graduate by the employer, past and current."""

@@ -6,9 +6,10 @@ graduates' bulk methods use executemany, the fast path of the CSV import.
 
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import fields
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, select
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.adapters import tables
@@ -32,6 +33,7 @@ from registry.domain.model import (
     Organization,
     Program,
 )
+from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES
 from shared.contracts.reference import Region
 from shared.platform.db.keyset import Page, fetch_page
 from shared.platform.db.queries import find_one, now
@@ -210,7 +212,9 @@ class SqlGraduateRepository(SqlVisibleRepository[Graduate], GraduateRepository):
             return [graduates.c.institution_id.in_(_institutions_in(scope.key))]
         if scope.by == "employer":
             employed = select(employments.c.graduate_id).where(
-                employments.c.employer_id == scope.key
+                employments.c.employer_id == scope.key,
+                employments.c.state.in_(COUNTING_EMPLOYMENT_STATES),
+                or_(employments.c.end_date.is_(None), employments.c.end_date >= scope.since),
             )
             return [graduates.c.id.in_(employed)]
         return []
@@ -275,6 +279,27 @@ class SqlEmploymentRepository(SqlVisibleRepository[Employment], EmploymentReposi
             )
             return [employments.c.graduate_id.in_(own)]
         return []
+
+    async def save_code(self, employment_id: str, code_hash: str, expires_at: datetime) -> None:
+        await self.session.execute(
+            tables.employment_codes.insert().values(
+                code_hash=code_hash, employment_id=employment_id, expires_at=expires_at
+            )
+        )
+
+    async def redeem_code(self, code_hash: str, at: datetime) -> str | None:
+        codes = tables.employment_codes
+        # One statement: of two requests spending the same code, only one updates its row.
+        spent = await self.session.execute(
+            codes.update()
+            .where(
+                codes.c.code_hash == code_hash, codes.c.used_at.is_(None), codes.c.expires_at > at
+            )
+            .values(used_at=at)
+            .returning(codes.c.employment_id)
+        )
+        employment_id: str | None = spent.scalar_one_or_none()
+        return employment_id
 
     async def between(self, graduate_id: str, employer_id: str) -> list[Employment]:
         where = {"graduate_id": graduate_id, "employer_id": employer_id}

@@ -129,7 +129,23 @@ employments = Table(
     Column("position", String(200), nullable=False),
     Column("isco_code", String(4), nullable=False),
     Column("in_field", Boolean, nullable=False),
+    Column("state", String(16), nullable=False, server_default="claimed"),
+    Column("source", String(16), nullable=False, server_default="employer"),
+    Column("state_by", String(36), nullable=True),
+    Column("state_reason", String(500), nullable=True),
     *_timestamps(),
     Index("ix_employments_graduate", "graduate_id"),
     Index("ix_employments_employer", "employer_id"),
+)
+
+# One-time codes an institution issues for a graduate to confirm an employment: only the
+# code's hash is kept; a code is spent once used.
+employment_codes = Table(
+    "employment_codes",
+    metadata,
+    Column("code_hash", String(64), primary_key=True),
+    Column("employment_id", String(36), ForeignKey("employments.id"), nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("used_at", UtcDateTime, nullable=True),
+    Index("ix_employment_codes_employment", "employment_id"),
 )

@@ -1,13 +1,16 @@
 """Object-level access rules of the registry (the gateway already refused what is out of role).
 
 ministry: everything. regional_authority: organizations and clusters of its own region.
-institution: its own organization, programs and graduates. employer: its own organization and
-the employments it records. operator: no registry data.
+institution: its own organization, programs and graduates. employer: its own organization, the
+employments it records, and the graduates it employs under a confirmed or verified employment
+(current, or ended within the assessment window). operator: no registry data. Which fields of a
+graduate each role reads is ``GRADUATE_FIELDS`` (docs/registry.md has the matrix).
 
 Pure: a refusal is the framework-free ``Forbidden`` (the web edge answers it with a 403).
 """
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from shared.platform.auth import Identity, forbidden
@@ -67,14 +70,17 @@ class ReadScope:
 
     by: Literal["everything", "institution", "region", "employer"]
     key: str = ""
+    # An employer's graduates: those under a counting employment that ends on or after this.
+    since: date = date.min
 
     @property
     def everything(self) -> bool:
         return self.by == "everything"
 
 
-def read_scope(identity: Identity, what: str) -> ReadScope:
-    """The part of ``what`` (graduates, employments) ``identity`` may read; Forbidden if none."""
+def read_scope(identity: Identity, what: str, *, since: date = date.min) -> ReadScope:
+    """The part of ``what`` (graduates, employments) ``identity`` may read; Forbidden if none.
+    ``since``: the earliest end of an employment that still shows an employer its graduate."""
     can_read_registry(identity)
     if identity.is_("ministry"):
         return ReadScope("everything")
@@ -83,5 +89,25 @@ def read_scope(identity: Identity, what: str) -> ReadScope:
     if identity.is_("regional_authority"):
         return ReadScope("region", identity.region or "")
     if identity.is_("employer"):
-        return ReadScope("employer", identity.org or "")
+        return ReadScope("employer", identity.org or "", since)
     raise forbidden(f"the {identity.role} role has no access to {what}")
+
+
+_GRADUATE_BASICS = frozenset({"id", "institution_id", "program_id", "graduation_year", "active"})
+_RECORD_TIMES = frozenset({"created_at", "updated_at"})
+# What of a graduate each role reads: the institution everything of its own; an employer the
+# least that identifies its employee (never the student reference); a region the structure it
+# oversees, no person; the ministry everything, as it registers and corrects any graduate and
+# matches register imports by the reference.
+_EVERYTHING = _GRADUATE_BASICS | _RECORD_TIMES | {"full_name", "student_ref"}
+GRADUATE_FIELDS: dict[str, frozenset[str]] = {
+    "institution": _EVERYTHING,
+    "employer": _GRADUATE_BASICS | {"full_name"},
+    "regional_authority": _GRADUATE_BASICS | _RECORD_TIMES,
+    "ministry": _EVERYTHING,
+}
+
+
+def graduate_fields(identity: Identity) -> frozenset[str]:
+    """The fields of a graduate ``identity`` reads (the others are withheld)."""
+    return GRADUATE_FIELDS.get(identity.role, frozenset())

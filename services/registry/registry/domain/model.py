@@ -7,6 +7,12 @@ A change makes a new value (``dataclasses.replace``): an unchanged entity compar
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from shared.contracts.catalogue.registry import (
+    COUNTING_EMPLOYMENT_STATES,
+    EmploymentSource,
+    EmploymentStatus,
+)
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Organization:
@@ -84,5 +90,16 @@ class Employment:
     position: str
     isco_code: str
     in_field: bool
+    state: EmploymentStatus = "claimed"
+    source: EmploymentSource = "employer"
+    # Who moved it to its state (an organization id, or "graduate" for a confirmation code)
+    # and why (disputes and rejections need a reason).
+    state_by: str | None = None
+    state_reason: str | None = None
     created_at: datetime
     updated_at: datetime
+
+    @property
+    def counts(self) -> bool:
+        """Whether it makes its employer eligible to assess the graduate."""
+        return self.state in COUNTING_EMPLOYMENT_STATES

@@ -5,7 +5,8 @@ from datetime import date
 
 from registry.domain.model import Program
 from shared.contracts import reference
-from shared.platform.errors import RuleViolation
+from shared.contracts.catalogue.registry import EmploymentStatus
+from shared.platform.errors import Conflict, RuleViolation
 
 # Which kind of organization may take which cluster role (the coordinator may be any kind).
 ROLE_KINDS = {
@@ -116,3 +117,26 @@ def check_program_fits(program: Program, institution_id: str) -> None:
         )
     if not program.active:
         raise RuleViolation("program_id", f"program {program.id} is not active")
+
+
+# An employment's moves: the state each leads to and the states it may be made from. Rejected
+# is final; verified comes only from a register import.
+EMPLOYMENT_MOVES: dict[str, tuple[EmploymentStatus, frozenset[EmploymentStatus]]] = {
+    "confirm": ("confirmed", frozenset({"claimed", "disputed"})),
+    "verify": ("verified", frozenset({"claimed", "confirmed", "disputed"})),
+    "dispute": ("disputed", frozenset({"claimed", "confirmed", "verified"})),
+    "reject": ("rejected", frozenset({"claimed", "confirmed", "verified", "disputed"})),
+}
+MOVES_NEEDING_A_REASON = frozenset({"dispute", "reject"})
+
+
+def employment_move(state: EmploymentStatus, move: str, reason: str | None) -> EmploymentStatus:
+    """The state ``move`` takes an employment in ``state`` to (Conflict when it cannot be made
+    from there; RuleViolation on ``reason`` when the move needs one). Repeating a move is no
+    error: the employment stays where it is."""
+    target, sources = EMPLOYMENT_MOVES[move]
+    if move in MOVES_NEEDING_A_REASON and not (reason and reason.strip()):
+        raise RuleViolation("reason", f"say why the employment is to be {target}")
+    if state not in sources and state != target:
+        raise Conflict(f"an employment that is {state} cannot be {target}")
+    return target

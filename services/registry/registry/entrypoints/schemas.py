@@ -13,6 +13,8 @@ from pydantic import (
     field_validator,
 )
 
+from shared.contracts.catalogue.registry import EmploymentSource, EmploymentStatus
+
 Kind = Literal["education", "employer", "research", "private", "government"]
 MemberRole = Literal["coordinator", "education", "employer", "research", "private_partner"]
 ClusterStatus = Literal["active", "suspended", "closed"]
@@ -189,15 +191,17 @@ class GraduateUpdate(Patch):
 
 
 class GraduatePublic(Public):
+    """A graduate as the caller's role reads it: null where the role may not read a field."""
+
     id: str
     institution_id: str
     program_id: str
     graduation_year: int
-    student_ref: str
-    full_name: str
+    student_ref: str | None = Field(description="the graduate's institution only")
+    full_name: str | None = Field(description="not for regional authorities")
     active: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: datetime | None
+    updated_at: datetime | None
 
 
 class GraduateImportSummary(BaseModel):
@@ -230,5 +234,26 @@ class EmploymentPublic(Public):
     position: str
     isco_code: str
     in_field: bool
+    state: EmploymentStatus = Field(
+        description="claimed (by the employer), confirmed (by the institution or the "
+        "graduate), verified (in a register import), disputed or rejected; only confirmed and "
+        "verified employments let the employer assess the graduate"
+    )
+    source: EmploymentSource
+    state_by: str | None = Field(description="who set the state: an organization, or graduate")
+    state_reason: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class EmploymentReason(Body):
+    reason: str = Field(min_length=1, max_length=500, description="why, for the record")
+
+
+class ConfirmationCode(BaseModel):
+    code: str = Field(description="hand it to the graduate; it confirms once")
+    expires_at: datetime
+
+
+class CodeConfirmation(Body):
+    code: str = Field(min_length=1, max_length=40, description="the code the institution issued")

@@ -1,14 +1,18 @@
-"""Use cases for employments: an employer records that it employs a graduate, and its end."""
+"""Use cases for employments: an employer records (claims) that it employs a graduate, and its
+end; the graduate's institution, or the graduate with a one-time code, confirms it; the
+institution or the ministry disputes or rejects it (domain/rules.py has the moves)."""
 
 from dataclasses import asdict, replace
+from datetime import datetime, timedelta
 
 from registry import events
-from registry.domain import access, rules
+from registry.domain import access, confirmation_code, rules
 from registry.domain.commands import EndEmployment, RecordEmployment
 from registry.domain.model import Employment, Graduate
 from registry.service_layer import visibility
 from registry.service_layer.common import fetch, given, require_organization
 from registry.service_layer.unit_of_work import AbstractRegistryUnitOfWork
+from shared.contracts.catalogue.registry import EmploymentChanger
 from shared.platform.auth import Identity
 from shared.platform.db.keyset import Page
 from shared.platform.db.queries import now
@@ -67,6 +71,73 @@ async def end(
     graduate = await fetch(uow.graduates, current.graduate_id, "graduate")
     uow.publish(events.employment_ended(ended, graduate))
     return ended
+
+
+async def move(
+    uow: AbstractRegistryUnitOfWork,
+    identity: Identity,
+    employment_id: str,
+    *,
+    move: str,
+    reason: str | None = None,
+) -> Employment:
+    """The graduate's institution (or the ministry) confirms, disputes or rejects an
+    employment."""
+    current = await fetch(uow.employments, employment_id, "employment")
+    graduate = await fetch(uow.graduates, current.graduate_id, "graduate")
+    access.acts_for_institution(identity, graduate.institution_id)
+    changer: EmploymentChanger = "ministry" if identity.is_("ministry") else "institution"
+    return await _moved(
+        uow, current, graduate, move, reason, by=identity.org or identity.role, changer=changer
+    )
+
+
+async def issue_code(
+    uow: AbstractRegistryUnitOfWork, identity: Identity, employment_id: str
+) -> tuple[str, datetime]:
+    """A one-time code (and its expiry) the institution hands its graduate to confirm the
+    employment with; only its hash is kept."""
+    current = await fetch(uow.employments, employment_id, "employment")
+    graduate = await fetch(uow.graduates, current.graduate_id, "graduate")
+    access.acts_for_institution(identity, graduate.institution_id)
+    if current.state not in rules.EMPLOYMENT_MOVES["confirm"][1]:
+        raise Conflict(f"an employment that is {current.state} needs no confirmation code")
+    code = confirmation_code.new_code()
+    expires_at = now() + timedelta(days=confirmation_code.VALID_DAYS)
+    await uow.employments.save_code(employment_id, confirmation_code.code_hash(code), expires_at)
+    return code, expires_at
+
+
+async def confirm_with_code(uow: AbstractRegistryUnitOfWork, code: str) -> Employment:
+    """The graduate confirms an employment with the code its institution issued (once)."""
+    employment_id = await uow.employments.redeem_code(confirmation_code.code_hash(code), now())
+    if employment_id is None:
+        raise RuleViolation("code", "not a valid confirmation code (unknown, used or expired)")
+    current = await fetch(uow.employments, employment_id, "employment")
+    graduate = await fetch(uow.graduates, current.graduate_id, "graduate")
+    return await _moved(uow, current, graduate, "confirm", None, by="graduate", changer="graduate")
+
+
+async def _moved(
+    uow: AbstractRegistryUnitOfWork,
+    current: Employment,
+    graduate: Graduate,
+    move: str,
+    reason: str | None,
+    *,
+    by: str,
+    changer: EmploymentChanger,
+) -> Employment:
+    """``by``: who is recorded (an organization id, the ministry or the graduate)."""
+    state = rules.employment_move(current.state, move, reason)
+    if state == current.state:
+        return current  # a repeated move: nothing changes, nothing is announced
+    moved = replace(current, state=state, state_by=by, state_reason=reason, updated_at=now())
+    await uow.employments.update(moved, fields=["state", "state_by", "state_reason", "updated_at"])
+    uow.publish(
+        events.employment_state_changed(moved, graduate, previous=current.state, changed_by=changer)
+    )
+    return moved
 
 
 async def list_visible(

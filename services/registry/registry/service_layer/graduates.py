@@ -1,6 +1,8 @@
 """Use cases for graduates: register, change (never deleted: deactivated), and who sees whom."""
 
 from collections.abc import Mapping
+from dataclasses import fields
+from datetime import date
 from typing import Any
 
 from registry import events
@@ -10,6 +12,7 @@ from registry.domain.model import Graduate, Program
 from registry.service_layer import visibility
 from registry.service_layer.common import fetch, given, require_organization, save_changes
 from registry.service_layer.unit_of_work import AbstractRegistryUnitOfWork
+from shared.contracts.assessment_window import DEFAULT_WINDOW_MONTHS, months_before
 from shared.platform.auth import Identity
 from shared.platform.db.keyset import Page
 from shared.platform.db.queries import now
@@ -83,6 +86,7 @@ async def list_visible(
     active: bool | None = None,
     limit: int,
     cursor: str | None,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
 ) -> Page[Graduate]:
     """The graduates ``identity`` may read, filtered (Forbidden for roles that see none)."""
     where = given(
@@ -92,12 +96,37 @@ async def list_visible(
         active=active,
     )
     return await visibility.list_visible(
-        uow.graduates, identity, what="graduate", where=where, limit=limit, cursor=cursor
+        uow.graduates,
+        identity,
+        what="graduate",
+        where=where,
+        limit=limit,
+        cursor=cursor,
+        since=_window_start(window_months),
     )
 
 
 async def get_visible(
-    uow: AbstractRegistryUnitOfWork, identity: Identity, graduate_id: str
+    uow: AbstractRegistryUnitOfWork,
+    identity: Identity,
+    graduate_id: str,
+    *,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
 ) -> Graduate:
     """One graduate: NotFound if it does not exist, Forbidden if out of the caller's reach."""
-    return await visibility.get_visible(uow.graduates, identity, graduate_id, what="graduate")
+    return await visibility.get_visible(
+        uow.graduates, identity, graduate_id, what="graduate", since=_window_start(window_months)
+    )
+
+
+def _window_start(window_months: int) -> date:
+    """An employer reads the graduates of its employments that end on or after this day."""
+    return months_before(now().date(), window_months)
+
+
+def view_of(identity: Identity, graduate: Graduate) -> dict[str, Any]:
+    """``graduate`` as ``identity``'s role reads it: the fields it may not read are None."""
+    readable = access.graduate_fields(identity)
+    return {
+        f.name: getattr(graduate, f.name) if f.name in readable else None for f in fields(graduate)
+    }

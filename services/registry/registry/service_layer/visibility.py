@@ -4,6 +4,7 @@ Who sees what is ``domain/access.read_scope``; which rows a scope covers is each
 """
 
 from collections.abc import Mapping
+from datetime import date
 from typing import TypeVar
 
 from registry.adapters.repositories import VisibleRepository
@@ -23,15 +24,19 @@ async def list_visible(
     where: Mapping[str, object],
     limit: int,
     cursor: str | None,
+    since: date = date.min,
 ) -> Page[E]:
-    """One page of the rows matching ``where`` that ``identity`` may read (Forbidden if none)."""
-    scope = access.read_scope(identity, f"{what}s")
+    """One page of the rows matching ``where`` that ``identity`` may read (Forbidden if none);
+    ``since``: the earliest end of an employment that still shows an employer its graduate."""
+    scope = access.read_scope(identity, f"{what}s", since=since)
     return await rows.page_within(scope, where=where, limit=limit, cursor=cursor)
 
 
-async def get_visible(rows: VisibleRepository[E], identity: Identity, key: str, *, what: str) -> E:
+async def get_visible(
+    rows: VisibleRepository[E], identity: Identity, key: str, *, what: str, since: date = date.min
+) -> E:
     """One row: NotFound if it does not exist, Forbidden if it is out of the caller's reach."""
-    scope = access.read_scope(identity, f"{what}s")
+    scope = access.read_scope(identity, f"{what}s", since=since)
     item = await rows.get(key)
     if item is None:
         raise NotFound(what, key)

@@ -5,8 +5,16 @@ from fastapi.responses import JSONResponse
 
 from registry.domain.commands import EndEmployment, RecordEmployment
 from registry.domain.model import Employment
+from registry.domain.rules import MOVES_NEEDING_A_REASON
 from registry.entrypoints.deps import UnitsOfWork
-from registry.entrypoints.schemas import EmploymentCreate, EmploymentEnd, EmploymentPublic
+from registry.entrypoints.schemas import (
+    CodeConfirmation,
+    ConfirmationCode,
+    EmploymentCreate,
+    EmploymentEnd,
+    EmploymentPublic,
+    EmploymentReason,
+)
 from registry.service_layer import employments as handlers
 from registry.service_layer.unit_of_work import registry_unit_of_work
 from shared.platform.names import API_PREFIX
@@ -36,6 +44,84 @@ async def end_employment(
     command = EndEmployment(employment_id=employment_id, end_date=body.end_date)
     async with units() as uow:
         employment = await handlers.end(uow, identity, command)
+        await uow.commit()
+        return employment
+
+
+def _mover(move: str, summary: str, description: str) -> None:
+    """A route moving an employment to another state (domain/rules.py has the moves)."""
+
+    async def run(
+        employment_id: str, body: EmploymentReason, identity: CurrentIdentity, units: UnitsOfWork
+    ) -> Employment:
+        async with units() as uow:
+            employment = await handlers.move(
+                uow, identity, employment_id, move=move, reason=body.reason
+            )
+            await uow.commit()
+            return employment
+
+    async def run_without_reason(
+        employment_id: str, identity: CurrentIdentity, units: UnitsOfWork
+    ) -> Employment:
+        async with units() as uow:
+            employment = await handlers.move(uow, identity, employment_id, move=move)
+            await uow.commit()
+            return employment
+
+    router.add_api_route(
+        f"/{{employment_id}}/{move}",
+        run if move in MOVES_NEEDING_A_REASON else run_without_reason,
+        methods=["POST"],
+        response_model=EmploymentPublic,
+        summary=summary,
+        description=description,
+    )
+
+
+_mover(
+    "confirm",
+    "Confirm an employment (the graduate's institution)",
+    "A claimed or disputed employment becomes confirmed: its employer may assess the graduate "
+    "and it counts in employment outcomes.",
+)
+_mover(
+    "dispute",
+    "Dispute an employment (the graduate's institution)",
+    "The employer may no longer assess the graduate until it is confirmed again; assessments "
+    "already made stay counted meanwhile.",
+)
+_mover(
+    "reject",
+    "Reject an employment (the graduate's institution or the ministry)",
+    "Final: the employer's assessments of the graduate that it alone made eligible are "
+    "withdrawn and leave the figures.",
+)
+
+
+@router.post(
+    "/{employment_id}/confirmation-code",
+    status_code=201,
+    response_model=ConfirmationCode,
+    summary="Issue a one-time code for the graduate to confirm the employment",
+)
+async def issue_confirmation_code(
+    employment_id: str, identity: CurrentIdentity, units: UnitsOfWork
+) -> ConfirmationCode:
+    async with units() as uow:
+        code, expires_at = await handlers.issue_code(uow, identity, employment_id)
+        await uow.commit()
+    return ConfirmationCode(code=code, expires_at=expires_at)
+
+
+@router.post(
+    "/confirmations",
+    response_model=EmploymentPublic,
+    summary="Confirm an employment with a code (the graduate; no account needed)",
+)
+async def confirm_with_code(body: CodeConfirmation, units: UnitsOfWork) -> Employment:
+    async with units() as uow:
+        employment = await handlers.confirm_with_code(uow, body.code)
         await uow.commit()
         return employment
 

@@ -1,13 +1,13 @@
 """/graduates: register, import from CSV, list, read and change graduates."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from registry.domain.commands import RegisterGraduate
 from registry.domain.model import Graduate
-from registry.entrypoints.deps import UnitsOfWork
+from registry.entrypoints.deps import SettingsDep, UnitsOfWork
 from registry.entrypoints.schemas import (
     GraduateCreate,
     GraduateImportSummary,
@@ -78,19 +78,28 @@ async def import_graduates(
     return GraduateImportSummary(**vars(counts))
 
 
-@router.get("", response_model=Page[GraduatePublic], summary="List graduates (those you may see)")
+VIEW_NOTE = "Fields your role may not read are null (docs/registry.md has the matrix)."
+
+
+@router.get(
+    "",
+    response_model=Page[GraduatePublic],
+    summary="List graduates (those you may see)",
+    description=VIEW_NOTE,
+)
 async def list_graduates(
     identity: CurrentIdentity,
     units: UnitsOfWork,
+    settings: SettingsDep,
     program_id: str | None = None,
     graduation_year: int | None = None,
     institution_id: str | None = None,
     active: bool | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[Graduate]:
+) -> dict[str, Any]:
     async with units() as uow:
-        return await handlers.list_visible(
+        page = await handlers.list_visible(
             uow,
             identity,
             program_id=program_id,
@@ -99,13 +108,25 @@ async def list_graduates(
             active=active,
             limit=limit,
             cursor=cursor,
+            window_months=settings.employment_window_months,
         )
+    return {
+        "items": [handlers.view_of(identity, g) for g in page.items],
+        "next_cursor": page.next_cursor,
+    }
 
 
-@router.get("/{graduate_id}", response_model=GraduatePublic, summary="One graduate")
-async def get_graduate(graduate_id: str, identity: CurrentIdentity, units: UnitsOfWork) -> Graduate:
+@router.get(
+    "/{graduate_id}", response_model=GraduatePublic, summary="One graduate", description=VIEW_NOTE
+)
+async def get_graduate(
+    graduate_id: str, identity: CurrentIdentity, units: UnitsOfWork, settings: SettingsDep
+) -> dict[str, Any]:
     async with units() as uow:
-        return await handlers.get_visible(uow, identity, graduate_id)
+        graduate = await handlers.get_visible(
+            uow, identity, graduate_id, window_months=settings.employment_window_months
+        )
+    return handlers.view_of(identity, graduate)
 
 
 @router.patch(
