@@ -61,7 +61,11 @@ def graduate_row(p: ev.GraduateChange) -> Row:
 
 
 def employment_row(p: ev.EmploymentChange) -> Row:
+    """The employment's state; who moved it there only from a state change, so that a later
+    record or end (which do not say) keeps it."""
+    who = {"changed_by": p.changed_by} if isinstance(p, ev.EmploymentStateChanged) else {}
     return {
+        **who,
         "id": p.employment_id,
         "graduate_id": p.graduate_id,
         "employer_id": p.employer_id,
@@ -71,6 +75,7 @@ def employment_row(p: ev.EmploymentChange) -> Row:
         "end_date": p.end_date,
         "in_field": p.in_field,
         "state": p.state,
+        "kind": p.kind,
     }
 
 

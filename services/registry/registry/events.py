@@ -164,4 +164,5 @@ def _employment(employment: Employment, graduate: Graduate) -> dict[str, Any]:
         "in_field": employment.in_field,
         "state": employment.state,
         "source": employment.source,
+        "kind": employment.kind,
     }

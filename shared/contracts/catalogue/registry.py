@@ -18,6 +18,9 @@ MemberRole = Literal["coordinator", "education", "employer", "research", "privat
 # or by the graduate (a one-time code); verified in a register import; disputed; rejected.
 EmploymentStatus = Literal["claimed", "confirmed", "verified", "disputed", "rejected"]
 EmploymentSource = Literal["employer", "register"]
+# What a register says a graduate does: works for an employer, works for themselves, or studies
+# on (the "employer" is then the institution of further study).
+EmploymentKind = Literal["employee", "self_employed", "further_study"]
 # Who moved an employment to its state: the graduate's institution, the ministry, the graduate
 # (with a code) or a register import.
 EmploymentChanger = Literal["institution", "ministry", "graduate", "register"]
@@ -203,6 +206,7 @@ class _EmploymentState(RegistryEvent):
     # Events written before provenance existed carry neither: they were employers' claims.
     state: EmploymentStatus = "claimed"
     source: EmploymentSource = "employer"
+    kind: EmploymentKind = "employee"
 
     def partition_key(self) -> str:
         return self.institution_id

@@ -7,10 +7,11 @@ file), and the request's time budget starts again once it has all arrived.
 
 import asyncio
 import tempfile
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Collection
 from contextlib import asynccontextmanager
 
 from shared.platform import deadline
+from shared.platform.web.problems import ProblemError
 
 IN_MEMORY_BYTES = 8 * 1024 * 1024
 CHUNK_BYTES = 64 * 1024
@@ -38,3 +39,19 @@ async def received_in_full(stream: AsyncIterable[bytes]) -> AsyncIterator[AsyncI
 async def _chunks(spool: "tempfile.SpooledTemporaryFile[bytes]") -> AsyncIterator[bytes]:
     while chunk := await asyncio.to_thread(spool.read, CHUNK_BYTES):
         yield chunk
+
+
+def upload_media_type(content_type: str, accepted: Collection[str]) -> str:
+    """The upload's media type, one of ``accepted`` in UTF-8; else a 415 naming the header."""
+    media_type, _, params = content_type.partition(";")
+    media_type = media_type.strip().lower()
+    charset = params.strip().lower().removeprefix("charset=").strip('"') if params else "utf-8"
+    if media_type not in accepted or charset not in ("utf-8", "utf8"):
+        expected = " or ".join(accepted)
+        raise ProblemError(
+            415,
+            "Unsupported Media Type",
+            f"Send the file as {expected} in UTF-8.",
+            errors=[{"loc": ["header", "Content-Type"], "msg": f"expected {expected}"}],
+        )
+    return media_type

@@ -329,6 +329,7 @@ async def test_employment_events_are_cloudevents_keyed_by_the_graduates_institut
         "in_field": True,
         "state": "claimed",
         "source": "employer",
+        "kind": "employee",
     }
     ended = json.loads(mine[1].value)
     assert ended["subject"] == f"employments/{job['id']}"

@@ -132,6 +132,9 @@ class FakeOrganizationRepository(InMemoryRepository[Organization], OrganizationR
     async def holder_of_tax_id(self, tax_id: str) -> str | None:
         return next((o.id for o in self.items.values() if o.tax_id == tax_id), None)
 
+    async def ids_of_tax_ids(self, tax_ids: Collection[str]) -> dict[str, str]:
+        return {o.tax_id: o.id for o in self.items.values() if o.tax_id in tax_ids}
+
 
 class FakeClusterRepository(InMemoryRepository[Cluster], ClusterRepository):
     pass
@@ -153,6 +156,15 @@ class FakeProgramRepository(InMemoryRepository[Program], ProgramRepository):
 
 
 class FakeGraduateRepository(InMemoryVisibleRepository[Graduate], GraduateRepository):
+    async def by_student_refs(
+        self, institution_id: str, student_refs: Collection[str]
+    ) -> dict[str, Graduate]:
+        return {
+            g.student_ref: g
+            for g in self.items.values()
+            if g.institution_id == institution_id and g.student_ref in student_refs
+        }
+
     async def id_of_student_ref(self, institution_id: str, student_ref: str) -> str | None:
         where = {"institution_id": institution_id, "student_ref": student_ref}
         return next((g.id for g in self.items.values() if _matches(g, where)), None)
@@ -190,6 +202,13 @@ class FakeEmploymentRepository(InMemoryVisibleRepository[Employment], Employment
     async def between(self, graduate_id: str, employer_id: str) -> list[Employment]:
         where = {"graduate_id": graduate_id, "employer_id": employer_id}
         return [e for e in self.items.values() if _matches(e, where)]
+
+    async def of_graduates(self, graduate_ids: Collection[str]) -> list[Employment]:
+        return [e for e in self.items.values() if e.graduate_id in graduate_ids]
+
+    async def add_many(self, items: Sequence[Employment]) -> None:
+        for employment in items:
+            await self.add(employment)
 
 
 def _graduate_covered(state: RegistryState) -> Callable[[Graduate, ReadScope], bool]:

@@ -71,6 +71,7 @@ RULES: tuple[Rule, ...] = (
     *_r("GET", "/api/v1/employments/*", READERS, "those the caller may see"),
     *_r("POST", "/api/v1/employments", frozenset({"ministry", "employer"}), "own employees"),
     *_r("POST", "/api/v1/employments/*/end", frozenset({"ministry", "employer"})),
+    *_r("POST", "/api/v1/employments/import", frozenset({"ministry", "operator"}), "registers"),
     *_r(
         "POST",
         "/api/v1/employments/confirmations",

@@ -84,6 +84,10 @@ class OrganizationRepository(Repository[Organization]):
     async def holder_of_tax_id(self, tax_id: str) -> str | None:
         """The id of the organization registered with ``tax_id``, or None."""
 
+    @abc.abstractmethod
+    async def ids_of_tax_ids(self, tax_ids: Collection[str]) -> dict[str, str]:
+        """Taxpayer id → organization id, for those of ``tax_ids`` registered."""
+
 
 class ClusterRepository(Repository[Cluster]):
     pass
@@ -106,6 +110,13 @@ class ProgramRepository(Repository[Program]):
 
 
 class GraduateRepository(VisibleRepository[Graduate]):
+    @abc.abstractmethod
+    async def by_student_refs(
+        self, institution_id: str, student_refs: Collection[str]
+    ) -> dict[str, Graduate]:
+        """Student reference → the institution's graduate, for those of ``student_refs`` it
+        has."""
+
     @abc.abstractmethod
     async def id_of_student_ref(self, institution_id: str, student_ref: str) -> str | None:
         """The id of the institution's graduate with ``student_ref``, or None."""
@@ -136,3 +147,10 @@ class EmploymentRepository(VisibleRepository[Employment]):
     @abc.abstractmethod
     async def between(self, graduate_id: str, employer_id: str) -> list[Employment]:
         """Every employment of the graduate by the employer, past and current."""
+
+    @abc.abstractmethod
+    async def of_graduates(self, graduate_ids: Collection[str]) -> list[Employment]:
+        """Every employment of these graduates, past and current."""
+
+    @abc.abstractmethod
+    async def add_many(self, items: Sequence[Employment]) -> None: ...

@@ -167,6 +167,11 @@ class SqlOrganizationRepository(SqlRepository[Organization], OrganizationReposit
             select(self.table.c.id).where(self.table.c.tax_id == tax_id)
         )
 
+    async def ids_of_tax_ids(self, tax_ids: Collection[str]) -> dict[str, str]:
+        c = self.table.c
+        result = await self.session.execute(select(c.tax_id, c.id).where(c.tax_id.in_(tax_ids)))
+        return {tax_id: id_ for tax_id, id_ in result}
+
 
 class SqlClusterRepository(SqlRepository[Cluster], ClusterRepository):
     table, entity = tables.clusters, Cluster
@@ -218,6 +223,16 @@ class SqlGraduateRepository(SqlVisibleRepository[Graduate], GraduateRepository):
             )
             return [graduates.c.id.in_(employed)]
         return []
+
+    async def by_student_refs(
+        self, institution_id: str, student_refs: Collection[str]
+    ) -> dict[str, Graduate]:
+        c = self.table.c
+        statement = select(self.table).where(
+            c.institution_id == institution_id, c.student_ref.in_(student_refs)
+        )
+        rows = (await self.session.execute(statement)).mappings()
+        return {row["student_ref"]: Graduate(**row) for row in rows}
 
     async def id_of_student_ref(self, institution_id: str, student_ref: str) -> str | None:
         return await self.session.scalar(
@@ -305,3 +320,11 @@ class SqlEmploymentRepository(SqlVisibleRepository[Employment], EmploymentReposi
         where = {"graduate_id": graduate_id, "employer_id": employer_id}
         statement = select(self.table).where(*self._matching(where))
         return [Employment(**row) for row in (await self.session.execute(statement)).mappings()]
+
+    async def of_graduates(self, graduate_ids: Collection[str]) -> list[Employment]:
+        statement = select(self.table).where(self.table.c.graduate_id.in_(graduate_ids))
+        return [Employment(**row) for row in (await self.session.execute(statement)).mappings()]
+
+    async def add_many(self, items: Sequence[Employment]) -> None:
+        if items:
+            await self.session.execute(self.table.insert(), [self._row(e) for e in items])

@@ -131,6 +131,7 @@ employments = Table(
     Column("in_field", Boolean, nullable=False),
     Column("state", String(16), nullable=False, server_default="claimed"),
     Column("source", String(16), nullable=False, server_default="employer"),
+    Column("kind", String(16), nullable=False, server_default="employee"),
     Column("state_by", String(36), nullable=True),
     Column("state_reason", String(500), nullable=True),
     *_timestamps(),

@@ -51,6 +51,11 @@ def acts_for_institution(identity: Identity, institution_id: str) -> None:
     )
 
 
+def can_import_register(identity: Identity) -> None:
+    """Register extracts (national personal data) come from the ministry or its operators."""
+    require(identity.is_("ministry", "operator"), "only the ministry or an operator imports")
+
+
 def acts_for_employer(identity: Identity, employer_id: str) -> None:
     require(
         identity.is_("ministry") or (identity.is_("employer") and identity.org == employer_id),

@@ -1,107 +1,29 @@
-"""Reading and checking a CSV file of an institution's graduates: pure, no database.
+"""Checking a CSV file of an institution's graduates: pure, no database.
 
-The body is read as a stream and never held whole: bytes are decoded incrementally (UTF-8, a
-leading BOM dropped), split into lines, and each complete CSV record is checked against what
-the institution has (its programs, its graduates by student reference) and against the lines
-before it (a student reference may appear once). Errors name the line (the header is line 1)
-and the column; the first ``MAX_LISTED_ERRORS`` are listed, all are counted.
+Each complete CSV record (domain/streamed_files.py reads them) is checked against what the
+institution has (its programs, its graduates by student reference) and against the lines before
+it (a student reference may appear once). Errors name the line (the header is line 1) and the
+column; the first ``MAX_LISTED_ERRORS`` are listed, all are counted.
 """
 
-import codecs
-import csv
-from collections.abc import AsyncGenerator, AsyncIterable, AsyncIterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from registry.domain.model import Graduate
 from registry.domain.rules import graduation_year_problem
+from registry.domain.streamed_files import (
+    MAX_LISTED_ERRORS,
+    CsvUnreadable,
+    FileErrors,
+    csv_records,
+)
 from shared.platform.errors import Refused
 
+__all__ = ["MAX_LISTED_ERRORS", "CsvUnreadable", "GraduateLine", "GraduateSheet", "csv_records"]
+
 COLUMNS = ("student_ref", "full_name", "program_id", "graduation_year")
-MAX_LISTED_ERRORS = 100
 MAX_REF_LENGTH = 64
 MAX_NAME_LENGTH = 300
-# No valid record comes near this; a longer one is a wrong file, not a graduate.
-MAX_RECORD_CHARS = 16_384
-
-
-class CsvUnreadable(Exception):
-    """The stream cannot be read on as CSV from ``line`` on (bad encoding, runaway record)."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(message)
-        self.line = line
-
-
-def _quote_open_after(text: str, quoted: bool) -> bool:
-    """Whether a quoted field is still open after ``text``, given whether one was before.
-
-    Follows the csv module: a quote opens a field only at its start, and ``""`` inside quotes
-    is a literal quote. Called only for lines that contain a quote character.
-    """
-    at_start, just_closed = not quoted, False
-    for char in text:
-        if quoted:
-            if char == '"':
-                quoted, just_closed = False, True
-            continue
-        if char == '"' and (at_start or just_closed):
-            quoted = True
-        at_start, just_closed = char in ",\r\n", False
-    return quoted
-
-
-async def _lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[str]:
-    """Physical lines with their endings, decoded as UTF-8 (a leading BOM dropped)."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    rest, line_no = "", 0
-    try:
-        async for chunk in chunks:
-            parts = (rest + decoder.decode(chunk)).split("\n")
-            rest = parts.pop()
-            for part in parts:
-                line_no += 1
-                yield part + "\n"
-            if len(rest) > MAX_RECORD_CHARS:
-                raise CsvUnreadable(line_no + 1, "line too long: is this a CSV file?")
-        rest += decoder.decode(b"", final=True)
-    except UnicodeDecodeError as error:
-        where = line_no + 1 + rest.count("\n") + error.object[: error.start].count(b"\n")
-        raise CsvUnreadable(where, f"not UTF-8 text ({error.reason})") from error
-    if rest:
-        yield rest
-
-
-async def csv_records(
-    chunks: AsyncIterable[bytes],
-) -> AsyncGenerator[tuple[int, list[str]], None]:
-    """(first line number, fields) of each non-blank CSV record; CRLF or LF line endings."""
-    line_no, start, quoted = 0, 0, False
-    pending: list[str] = []  # the lines of a record whose quoted field spans lines
-    async for line in _lines(chunks):
-        line_no += 1
-        if not pending:
-            start = line_no
-            if '"' not in line:  # the common case: no quoting, plain split
-                text = line.rstrip("\r\n")
-                if text:
-                    yield start, text.split(",")
-                continue
-        pending.append(line)
-        quoted = _quote_open_after(line, quoted)
-        if quoted:
-            if sum(map(len, pending)) > MAX_RECORD_CHARS:
-                raise CsvUnreadable(start, "a quoted field is never closed")
-            continue
-        try:
-            fields = next(csv.reader(pending, strict=True), [])
-        except csv.Error as error:
-            raise CsvUnreadable(start, f"malformed CSV: {error}") from error
-        pending = []
-        if fields:
-            yield start, fields
-    if pending:
-        raise CsvUnreadable(start, "a quoted field is never closed")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +45,7 @@ class GraduateLine:
         )
 
 
-class GraduateSheet:
+class GraduateSheet(FileErrors):
     """The checks of one file of one institution's graduates, fed record by record.
 
     ``programs`` maps the institution's program ids to whether each is active; ``know`` tells
@@ -132,36 +54,18 @@ class GraduateSheet:
     """
 
     def __init__(self, *, this_year: int) -> None:
+        super().__init__()
         self.this_year = this_year
         self.columns: dict[str, int] | None = None
         self.programs: Mapping[str, bool] = {}
         self.rows = 0
-        self.errors: list[dict[str, Any]] = []
-        self.error_count = 0
         self._graduates: dict[str, Graduate] = {}
         self._lines: dict[str, int] = {}  # the line each student_ref was first seen on
 
-    def error(self, line: int, column: str | None, message: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_LISTED_ERRORS:
-            loc: list[Any] = ["body", "row", line] + ([column] if column else [])
-            self.errors.append({"loc": loc, "msg": message})
-
     def header(self, line: int, fields: list[str]) -> bool:
         """Take the header row; False (with errors) unless it names exactly the columns."""
-        names = [f.strip() for f in fields]
-        for name in dict.fromkeys(names):
-            if name not in COLUMNS:
-                self.error(line, name, f"unknown column {name!r}; the columns are {COLUMNS}")
-            elif names.count(name) > 1:
-                self.error(line, name, f"column {name} appears more than once")
-        for name in COLUMNS:
-            if name not in names:
-                self.error(line, name, f"missing column {name}")
-        if self.error_count:
-            return False
-        self.columns = {name: names.index(name) for name in COLUMNS}
-        return True
+        self.columns = self.column_indexes(line, fields, COLUMNS)
+        return self.columns is not None
 
     def know(self, graduate: Graduate) -> None:
         """A graduate the institution has already, under its student reference."""
@@ -195,16 +99,7 @@ class GraduateSheet:
         """The error of the whole file once read (None if it may be written)."""
         if self.columns is None and not self.error_count:
             self.error(1, None, f"the file is empty; the header row is {','.join(COLUMNS)}")
-        if not self.error_count:
-            return None
-        listed = (
-            "" if self.error_count <= MAX_LISTED_ERRORS else f" (the first {MAX_LISTED_ERRORS})"
-        )
-        return Refused(
-            f"The file has {self.error_count} error(s){listed}; nothing was imported.",
-            errors=self.errors,
-            title="Invalid CSV file",
-        )
+        return self.file_refusal("Invalid CSV file")
 
     def _check(self, line: int, values: dict[str, str]) -> GraduateLine | None:
         before = self.error_count

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from shared.contracts.catalogue.registry import (
     COUNTING_EMPLOYMENT_STATES,
+    EmploymentKind,
     EmploymentSource,
     EmploymentStatus,
 )
@@ -92,6 +93,7 @@ class Employment:
     in_field: bool
     state: EmploymentStatus = "claimed"
     source: EmploymentSource = "employer"
+    kind: EmploymentKind = "employee"
     # Who moved it to its state (an organization id, or "graduate" for a confirmation code)
     # and why (disputes and rejections need a reason).
     state_by: str | None = None

@@ -1,7 +1,7 @@
 """Request and response bodies of the registry API (table rows are not API models)."""
 
 from datetime import date, datetime
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -13,7 +13,7 @@ from pydantic import (
     field_validator,
 )
 
-from shared.contracts.catalogue.registry import EmploymentSource, EmploymentStatus
+from shared.contracts.catalogue.registry import EmploymentKind, EmploymentSource, EmploymentStatus
 
 Kind = Literal["education", "employer", "research", "private", "government"]
 MemberRole = Literal["coordinator", "education", "employer", "research", "private_partner"]
@@ -240,7 +240,10 @@ class EmploymentPublic(Public):
         "verified employments let the employer assess the graduate"
     )
     source: EmploymentSource
-    state_by: str | None = Field(description="who set the state: an organization, or graduate")
+    kind: EmploymentKind = Field(description="employee, self_employed or further_study")
+    state_by: str | None = Field(
+        description="who set the state: an organization, the ministry, the graduate or register"
+    )
     state_reason: str | None
     created_at: datetime
     updated_at: datetime
@@ -257,3 +260,22 @@ class ConfirmationCode(BaseModel):
 
 class CodeConfirmation(Body):
     code: str = Field(min_length=1, max_length=40, description="the code the institution issued")
+
+
+class RegisterImportReport(BaseModel):
+    """What a register import did: every row counted once, the first 100 of each list shown."""
+
+    rows: int
+    verified: int = Field(description="rows whose employer's own records are now verified")
+    recorded: int = Field(description="employments only the register knew, recorded verified")
+    ended: int = Field(description="the register's earlier employments it now says ended")
+    unchanged: int = Field(description="rows an earlier import already applied")
+    unmatched_graduates: int = Field(description="rows naming no graduate the registry knows")
+    unregistered_employers: int = Field(description="rows whose employer is not registered")
+    before_graduation: int = Field(description="jobs that started before the graduation year")
+    conflicts: int = Field(description="recorded where the employer's records give other dates")
+    seconds: float
+    listed: dict[str, list[dict[str, Any]]] = Field(
+        description="the first 100 unmatched graduates, unregistered employers and conflicts, "
+        "each with its line"
+    )

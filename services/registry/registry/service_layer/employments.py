@@ -87,7 +87,7 @@ async def move(
     graduate = await fetch(uow.graduates, current.graduate_id, "graduate")
     access.acts_for_institution(identity, graduate.institution_id)
     changer: EmploymentChanger = "ministry" if identity.is_("ministry") else "institution"
-    return await _moved(
+    return await apply_move(
         uow, current, graduate, move, reason, by=identity.org or identity.role, changer=changer
     )
 
@@ -115,10 +115,12 @@ async def confirm_with_code(uow: AbstractRegistryUnitOfWork, code: str) -> Emplo
         raise RuleViolation("code", "not a valid confirmation code (unknown, used or expired)")
     current = await fetch(uow.employments, employment_id, "employment")
     graduate = await fetch(uow.graduates, current.graduate_id, "graduate")
-    return await _moved(uow, current, graduate, "confirm", None, by="graduate", changer="graduate")
+    return await apply_move(
+        uow, current, graduate, "confirm", None, by="graduate", changer="graduate"
+    )
 
 
-async def _moved(
+async def apply_move(
     uow: AbstractRegistryUnitOfWork,
     current: Employment,
     graduate: Graduate,

@@ -1,10 +1,11 @@
 """/employments: an employer records and ends employments; readers see those in their scope."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from registry.domain.commands import EndEmployment, RecordEmployment
 from registry.domain.model import Employment
+from registry.domain.register_extract import COLUMNS
 from registry.domain.rules import MOVES_NEEDING_A_REASON
 from registry.entrypoints.deps import UnitsOfWork
 from registry.entrypoints.schemas import (
@@ -14,15 +15,59 @@ from registry.entrypoints.schemas import (
     EmploymentEnd,
     EmploymentPublic,
     EmploymentReason,
+    RegisterImportReport,
 )
+from registry.service_layer import employment_import
 from registry.service_layer import employments as handlers
 from registry.service_layer.unit_of_work import registry_unit_of_work
 from shared.platform.names import API_PREFIX
 from shared.platform.web.idempotency import CreateOnce
 from shared.platform.web.identity import CurrentIdentity
 from shared.platform.web.pagination import Cursor, Limit, Page
+from shared.platform.web.uploads import received_in_full, upload_media_type
 
 router = APIRouter(prefix=f"{API_PREFIX}/employments", tags=["employments"])
+
+
+JSON_LINES = ("application/x-ndjson", "application/jsonl")
+EXTRACT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {
+                "schema": {"type": "string"},
+                "example": ",".join(COLUMNS)
+                + "\n301234567,201234567,S-0001,2024-09-01,,2512,employee\n",
+            },
+            "application/x-ndjson": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.post(
+    "/import",
+    response_model=RegisterImportReport,
+    summary="Import a labour-register or tax extract (all rows or none; again changes nothing)",
+    description="CSV (columns "
+    + ", ".join(f"`{c}`" for c in COLUMNS)
+    + ", optional `in_field`) or JSON Lines with the same fields, UTF-8. The ministry or an "
+    "operator. Matching employers' records become verified, employments only the register "
+    "knew are recorded verified, and the rest is reported (docs/registry.md).",
+    openapi_extra=EXTRACT_BODY,
+)
+async def import_register(
+    request: Request, identity: CurrentIdentity, units: UnitsOfWork
+) -> RegisterImportReport:
+    accepted = ("text/csv", *JSON_LINES)
+    media_type = upload_media_type(request.headers.get("content-type", ""), accepted)
+    # The whole file first: no transaction (no SQLite write lock) waits on a slow upload.
+    async with received_in_full(request.stream()) as chunks, units() as uow:
+        report = await employment_import.import_register(
+            uow, identity, chunks=chunks, csv=media_type == "text/csv"
+        )
+        await uow.commit()
+    return RegisterImportReport(**vars(report))
 
 
 @router.post("", status_code=201, response_model=EmploymentPublic, summary="Record an employment")

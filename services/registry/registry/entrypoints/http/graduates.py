@@ -21,8 +21,7 @@ from shared.platform.names import API_PREFIX
 from shared.platform.web.idempotency import CreateOnce
 from shared.platform.web.identity import CurrentIdentity
 from shared.platform.web.pagination import Cursor, Limit, Page
-from shared.platform.web.problems import ProblemError
-from shared.platform.web.uploads import received_in_full
+from shared.platform.web.uploads import received_in_full, upload_media_type
 
 router = APIRouter(prefix=f"{API_PREFIX}/graduates", tags=["graduates"])
 
@@ -68,7 +67,7 @@ async def import_graduates(
         str | None, Query(max_length=36, description="required for the ministry")
     ] = None,
 ) -> GraduateImportSummary:
-    _require_csv(request.headers.get("content-type", ""))
+    upload_media_type(request.headers.get("content-type", ""), ("text/csv",))
     # The whole file first: no transaction (no SQLite write lock) waits on a slow upload.
     async with received_in_full(request.stream()) as chunks, units() as uow:
         counts = await graduate_import.import_graduates(
@@ -143,15 +142,3 @@ async def update_graduate(
         )
         await uow.commit()
         return graduate
-
-
-def _require_csv(content_type: str) -> None:
-    media_type, _, params = content_type.partition(";")
-    charset = params.strip().lower().removeprefix("charset=").strip('"') if params else "utf-8"
-    if media_type.strip().lower() != "text/csv" or charset not in ("utf-8", "utf8"):
-        raise ProblemError(
-            415,
-            "Unsupported Media Type",
-            "Send the file as text/csv in UTF-8.",
-            errors=[{"loc": ["header", "Content-Type"], "msg": "expected text/csv"}],
-        )

@@ -26,6 +26,9 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("source", sa.String(16), nullable=False, server_default="employer")
         )
+        batch.add_column(
+            sa.Column("kind", sa.String(16), nullable=False, server_default="employee")
+        )
         batch.add_column(sa.Column("state_by", sa.String(36), nullable=True))
         batch.add_column(sa.Column("state_reason", sa.String(500), nullable=True))
     op.create_table(
@@ -42,5 +45,5 @@ def downgrade() -> None:
     op.drop_index("ix_employment_codes_employment", table_name="employment_codes")
     op.drop_table("employment_codes")
     with op.batch_alter_table("employments") as batch:
-        for column in ("state_reason", "state_by", "source", "state"):
+        for column in ("state_reason", "state_by", "kind", "source", "state"):
             batch.drop_column(column)
