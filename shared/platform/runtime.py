@@ -20,8 +20,10 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.platform.auth import TokenVerifier
+from shared.platform.db.audit import purge_audit
 from shared.platform.db.engine import create_engine, session_factory
 from shared.platform.db.migrations import current_revisions, head_revisions
+from shared.platform.db.queries import now
 from shared.platform.logging import configure_logging
 from shared.platform.messaging.consumer import ConsumerRunner, ConsumerSpec
 from shared.platform.messaging.epoch import EpochWatch
@@ -163,7 +165,24 @@ def start_background(runtime: Runtime[Any]) -> None:
         on_start = runtime.spec.on_start
         loops.append(("on-start", lambda: on_start(runtime)))
     loops += [(name, partial(loop, runtime)) for name, loop in runtime.spec.loops]
+    if runtime.spec.unit_of_work.audit_trail is not None:
+        loops.append(("audit-retention", partial(keep_audit_retention, runtime)))
     runtime.tasks = [asyncio.create_task(supervise(n, r), name=n) for n, r in loops]
+
+
+async def keep_audit_retention(runtime: Runtime[Any], *, every_s: float = 3600.0) -> None:
+    """Purge audit entries older than the retention setting, now and then every ``every_s``."""
+    while True:
+        days = runtime.settings.audit_retention_days
+        async with runtime.uow_factory() as uow:
+            assert uow.audit_trail is not None
+            purged = await purge_audit(
+                uow.session, uow.audit_trail, before=now() - timedelta(days=days)
+            )
+            await uow.commit()
+        if purged:
+            log.info("audit entries purged", extra={"entries": purged, "retention_days": days})
+        await asyncio.sleep(every_s)
 
 
 async def stop_background(runtime: Runtime[Any], *, timeout_s: float = 15.0) -> None:

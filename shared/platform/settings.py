@@ -43,6 +43,8 @@ class ServiceSettings(BaseSettings):
     relay_idle_poll_s: float = Field(default=0.05, gt=0)
     relay_max_backoff_s: float = Field(default=5.0, gt=0)
     outbox_retention_days: int = Field(default=30, ge=1)
+    # Audit trail entries older than this are purged (registry, assessment, quality).
+    audit_retention_days: int = Field(default=3650, ge=1)
     consumer_max_attempts: int = Field(default=3, ge=1)
     consumer_retry_backoff_s: float = Field(default=0.2, ge=0)
     consumers_enabled: bool = True

@@ -6,14 +6,16 @@ rows written in the same transaction. Unit tests use in-memory fakes of the abst
 """
 
 import abc
+import json
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self, TypeVar
+from typing import Any, Self, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from shared.platform import deadline
+from shared.platform.db.audit import AuditEntry, append_audit, current_actor
 from shared.platform.messaging.envelope import new_event
 from shared.platform.messaging.outbox import OutgoingEvent, append_to_outbox
 from shared.platform.messaging.payloads import EventPayload
@@ -38,6 +40,10 @@ class AbstractUnitOfWork(abc.ABC):
         """Queue a catalogue event; it is published only if this unit of work commits."""
 
     @abc.abstractmethod
+    def audit(self, action: str, subject: str, after: dict[str, Any] | None) -> None:
+        """Queue an audit entry for a write that announces no event (kept only on commit)."""
+
+    @abc.abstractmethod
     async def commit(self) -> None: ...
 
     @abc.abstractmethod
@@ -54,8 +60,16 @@ class UnitOfWork(AbstractUnitOfWork):
             uow.publish(SomethingHappened(...))
             await uow.commit()
 
-    A service's subclass opens its repositories on the session in ``open_repositories``.
+    A service's subclass opens its repositories on the session in ``open_repositories``, and
+    names its ``audit_trail`` table to keep one entry per committed event (db/audit.py).
     """
+
+    audit_trail: Table | None = None
+    # False: only what a request's caller did is audited, not the service's own background
+    # and consumer work (the quality service's scoring is no one's write).
+    audit_system_writes = True
+    # The event types audited (None: all); explicit entries always are.
+    audited_events: frozenset[str] | None = None
 
     def __init__(
         self,
@@ -70,12 +84,13 @@ class UnitOfWork(AbstractUnitOfWork):
         self._service = service
         self._after_commit = after_commit
         self._events: list[OutgoingEvent] = []
+        self._audited: list[AuditEntry] = []
         self._flushed = False
         self.session: AsyncSession
 
     async def __aenter__(self) -> Self:
         self.session = self._sessions()
-        self._events, self._flushed = [], False
+        self._events, self._audited, self._flushed = [], [], False
         self.open_repositories()
         left = deadline.remaining_s()
         if left is not None and self.session.get_bind().dialect.name == "postgresql":
@@ -107,10 +122,15 @@ class UnitOfWork(AbstractUnitOfWork):
         event = new_event(payload, service=self._service, subject=payload.subject())
         self.add_event(OutgoingEvent(event=event, topic=payload.topic, key=payload.partition_key()))
 
+    def audit(self, action: str, subject: str, after: dict[str, Any] | None) -> None:
+        """Queue an audit entry for a write that announces no event (committed with it)."""
+        self._audited.append(AuditEntry(action, subject, after))
+
     async def flush_events(self) -> None:
         """Write the queued events to the outbox now (still uncommitted): bounds the memory of
         a unit of work that queues very many events, such as a bulk import."""
-        if self._events:
+        if self._events or self._audited:
+            await self._write_audit()
             await append_to_outbox(self.session, self._events)
             self._events = []
             self._flushed = True
@@ -118,6 +138,7 @@ class UnitOfWork(AbstractUnitOfWork):
     async def commit(self) -> None:
         if not self._read_only:
             deadline.check()  # too late to answer in time: roll back rather than commit unseen
+        await self._write_audit()
         await append_to_outbox(self.session, self._events)
         await self.session.commit()
         published = bool(self._events) or self._flushed
@@ -126,8 +147,28 @@ class UnitOfWork(AbstractUnitOfWork):
             self._after_commit()
 
     async def rollback(self) -> None:
-        self._events, self._flushed = [], False
+        self._events, self._audited, self._flushed = [], [], False
         await self.session.rollback()
+
+    async def _write_audit(self) -> None:
+        """One audit entry per queued event, and the explicit ones, in this transaction."""
+        chosen = self.audited_events
+        entries = [
+            AuditEntry(o.event.type, o.event.subject or o.key, _json(o.event.data))
+            for o in self._events
+            if chosen is None or o.event.type in chosen
+        ] + self._audited
+        self._audited = []
+        if self.audit_trail is None or not entries:
+            return
+        if self.audit_system_writes or current_actor.get() is not None:
+            await append_audit(self.session, self.audit_trail, entries)
+
+
+def _json(data: dict[str, Any]) -> dict[str, Any]:
+    """An event's data as JSON values (dates as ISO text), for the audit trail's column."""
+    converted: dict[str, Any] = json.loads(json.dumps(data, default=str))
+    return converted
 
 
 U = TypeVar("U", bound=AbstractUnitOfWork)

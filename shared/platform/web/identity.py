@@ -5,12 +5,16 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from shared.platform.auth import Identity, TokenVerifier, bearer_identity
+from shared.platform.db.audit import current_actor
 
 
 async def current_identity(request: Request) -> Identity:
-    """The verified caller; 401 problem when the bearer token is missing or invalid."""
+    """The verified caller; 401 problem when the bearer token is missing or invalid. It is
+    also who the audit trail records for the request's writes."""
     verifier: TokenVerifier = request.app.state.token_verifier
-    return bearer_identity(verifier, request.headers.get("authorization", ""))
+    identity = bearer_identity(verifier, request.headers.get("authorization", ""))
+    current_actor.set(identity)
+    return identity
 
 
 CurrentIdentity = Annotated[Identity, Depends(current_identity)]

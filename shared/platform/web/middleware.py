@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.platform import deadline
+from shared.platform.db.audit import current_actor
 from shared.platform.logging import request_id_var
 from shared.platform.web.problems import problem_response
 
@@ -31,6 +32,8 @@ class RequestIdMiddleware:
         incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER, b"")
         request_id = incoming.decode() if _ACCEPTABLE_ID.match(incoming) else uuid4().hex
         token = request_id_var.set(request_id)
+        # No one until the request's token is verified (web/identity.py sets the caller).
+        actor_token = current_actor.set(None)
 
         started = False
 
@@ -59,6 +62,7 @@ class RequestIdMiddleware:
                 )(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)
+            current_actor.reset(actor_token)
 
 
 class RequestBudgetMiddleware:

@@ -3,43 +3,19 @@ period, and only where enough assessments, employers and graduates stand behind 
 employer's view of one graduate can be read back (no comments, no pooled years, no cell one
 employer dominates)."""
 
-from dataclasses import replace
-
-from tests.integration.assessment.world import PERIOD, World, build_world, employ, settled
+from tests.integration.assessment.world import (
+    PERIOD,
+    assess,
+    build_world,
+    more_employers,
+    settled,
+)
 from tests.integration.registry.conftest import (
     MINISTRY,
     as_institution,
-    create_graduate,
     create_organization,
     headers,
 )
-
-
-async def more_employers(world: World, count: int, *, each: int) -> list[World]:
-    """``count`` more employers, each employing ``each`` new graduates of the program."""
-    others = []
-    for e in range(count):
-        employer = await create_organization(
-            world.registry, kind="employer", subtype="J", tax_id=f"30{e + 2}234567"
-        )
-        other = replace(world, employer=employer, graduates=[])
-        for i in range(each):
-            graduate = await create_graduate(
-                world.registry, world.program, student_ref=f"E{e}-{i:03d}"
-            )
-            await employ(other, graduate)
-            other.graduates.append(graduate)
-        others.append(other)
-    return others
-
-
-async def assess(world: World, graduate: dict, **changes) -> str:
-    body = world.assessment_body(graduate, **changes)
-    created = await world.assessment.post(
-        "/api/v1/assessments", headers=world.as_employer, json=body
-    )
-    assert created.status_code == 201, created.text
-    return created.json()["id"]
 
 
 async def test_one_employer_s_assessments_are_never_summarised_and_never_pooled_over_years(

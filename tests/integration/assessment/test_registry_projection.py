@@ -76,6 +76,29 @@ async def test_registry_changes_reach_the_assessment_projection(platform):
     )
 
 
+async def test_who_confirmed_an_employment_reaches_the_projection_and_outlives_its_end(
+    platform,
+):
+    registry, assessment = platform
+    await build_world(registry, assessment, employed=1)  # the institution confirms
+    (employment,) = await rows(assessment, projected_employments)
+    assert (employment["state"], employment["changed_by"]) == ("confirmed", "institution")
+
+    ended = await registry.post(
+        f"/api/v1/employments/{employment['id']}/end",
+        headers=MINISTRY,
+        json={"end_date": "2026-06-30"},
+    )
+    assert ended.status_code == 200, ended.text
+    (employment,) = await eventually(
+        lambda: rows(assessment, projected_employments),
+        until=lambda rs: rs[0]["end_date"] is not None,
+        what="end date projected",
+    )
+    # An end carries no changer: the projection keeps who confirmed it.
+    assert (employment["state"], employment["changed_by"]) == ("confirmed", "institution")
+
+
 def consumed(assessment, outcome: str) -> float:
     counter = assessment.app.state.runtime.metrics.consumed
     return counter.labels("educluster.assessment.registry-projection", outcome)._value.get()

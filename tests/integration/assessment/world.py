@@ -1,7 +1,7 @@
 """A small registry world for assessment tests: an institution, a program, an employer and
 graduates it employs, all projected into the assessment service."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from assessment.adapters.tables import projected_employments, projected_organizations
@@ -140,3 +140,30 @@ async def settled(world: World, *, employments: int) -> None:
         until=lambda n: n == employments,
         what=f"{employments} employments projected",
     )
+
+
+async def more_employers(world: World, count: int, *, each: int) -> list[World]:
+    """``count`` more employers, each employing ``each`` new graduates of the program."""
+    others = []
+    for e in range(count):
+        employer = await create_organization(
+            world.registry, kind="employer", subtype="J", tax_id=f"30{e + 2}234567"
+        )
+        other = replace(world, employer=employer, graduates=[])
+        for i in range(each):
+            graduate = await create_graduate(
+                world.registry, world.program, student_ref=f"E{e}-{i:03d}"
+            )
+            await employ(other, graduate)
+            other.graduates.append(graduate)
+        others.append(other)
+    return others
+
+
+async def assess(world: World, graduate: dict, **changes) -> str:
+    body = world.assessment_body(graduate, **changes)
+    created = await world.assessment.post(
+        "/api/v1/assessments", headers=world.as_employer, json=body
+    )
+    assert created.status_code == 201, created.text
+    return created.json()["id"]

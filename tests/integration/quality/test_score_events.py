@@ -106,3 +106,8 @@ async def test_one_window_announces_each_changed_scope_once(make_database_url, b
         assert card["index"]["value"] == 75.0  # employer satisfaction alone, 0.75 → 75
         current = await quality.get("/api/v1/quality/methodology", headers=MINISTRY)
         assert current.json()["version"] == 2
+        # The ministry's change is in the quality service's audit trail; its scoring is not.
+        trail = (await quality.get("/api/v1/audit/quality", headers=MINISTRY)).json()["items"]
+        assert [(e["action"], e["actor_role"], e["after"]["version"]) for e in trail] == [
+            ("educluster.quality.methodology.published.v1", "ministry", 2)
+        ]

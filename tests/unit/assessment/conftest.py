@@ -11,7 +11,7 @@ from assessment.service_layer.assessments import AssessmentPolicy
 from assessment.service_layer.commands import SubmitAssessment
 from assessment.service_layer.frameworks import default_framework
 
-from shared.contracts.catalogue.registry import EmploymentStatus
+from shared.contracts.catalogue.registry import EmploymentChanger, EmploymentStatus
 from shared.platform.auth import Identity
 from tests.unit.assessment.fakes import FakeAssessmentUnitOfWork
 
@@ -59,9 +59,11 @@ class World:
         employed: tuple[date, date | None] | None = (date(2024, 9, 1), None),
         by: str = EMPLOYER.id,
         state: EmploymentStatus = "confirmed",
+        changed_by: EmploymentChanger | None = "institution",
     ) -> Graduate:
         """A projected graduate of PROGRAM (class of 2024), employed by ``by`` unless not
-        (under an employment in ``state``: confirmed by its institution unless said)."""
+        (under an employment in ``state``: confirmed by its institution unless said;
+        ``changed_by`` None for one projected before the projection kept who moved it)."""
         graduate = Graduate(
             id=graduate_id,
             institution_id=INSTITUTION.id,
@@ -72,11 +74,13 @@ class World:
         self.uow.facts.graduates[graduate_id] = graduate
         if employed is not None:
             start, end = employed
-            self.uow.facts.employment_rows[employment_id(by, graduate_id)] = (
+            key = employment_id(by, graduate_id)
+            self.uow.facts.employment_rows[key] = (
                 by,
                 graduate_id,
                 Employment(start_date=start, end_date=end, state=state),
             )
+            self.uow.facts.changed_by[key] = changed_by
         self.graduates.append(graduate)
         return graduate
 

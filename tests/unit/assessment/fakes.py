@@ -19,7 +19,8 @@ from assessment.adapters.repositories import (
     RequirementRepository,
 )
 from assessment.domain.access import RequirementScope
-from assessment.domain.eligibility import Employment
+from assessment.domain.eligibility import Employment, overlaps_period
+from assessment.domain.integrity import Confirmation
 from assessment.domain.model import (
     Assessment,
     AssessmentRevision,
@@ -32,6 +33,7 @@ from assessment.domain.model import (
 )
 from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
 
+from shared.contracts.catalogue.registry import EmploymentChanger
 from shared.platform.db.keyset import Page, decode_cursor, encode_cursor
 from shared.platform.errors import Conflict
 from tests.unit.fakes import FakeUnitOfWork
@@ -172,6 +174,9 @@ class FakeAssessmentRepository(AssessmentRepository):
             if a.program_id == program_id and a.status == "active" and period in (None, a.period)
         ]
 
+    async def active_of_period(self, period: int) -> list[Assessment]:
+        return [a for a in self.rows.values() if a.status == "active" and a.period == period]
+
     async def active_of_employee(self, *, employer_id: str, graduate_id: str) -> list[Assessment]:
         return [
             a
@@ -200,6 +205,8 @@ class FakeRegistryFacts(RegistryFactsRepository):
     clusters: dict[str, Cluster] = field(default_factory=dict)
     # Employment id → (employer id, graduate id, employment): the latest state of each id.
     employment_rows: dict[str, tuple[str, str, Employment]] = field(default_factory=dict)
+    # Employment id → who moved it to its state (None: projected before that was kept).
+    changed_by: dict[str, EmploymentChanger | None] = field(default_factory=dict)
 
     async def organization(self, organization_id: str) -> Organization | None:
         return self.organizations.get(organization_id)
@@ -223,6 +230,18 @@ class FakeRegistryFacts(RegistryFactsRepository):
             e
             for who, whom, e in self.employment_rows.values()
             if (who, whom) == (employer_id, graduate_id)
+        ]
+
+    async def confirmations(self, *, period: int) -> list[Confirmation]:
+        return [
+            Confirmation(
+                employer_id=who,
+                graduate_id=whom,
+                state=e.state,
+                changed_by=self.changed_by.get(key),
+            )
+            for key, (who, whom, e) in self.employment_rows.items()
+            if e.counts and overlaps_period([e], period=period)
         ]
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from assessment.domain.access import RequirementScope
 from assessment.domain.eligibility import Employment
+from assessment.domain.integrity import Confirmation
 from assessment.domain.model import (
     Assessment,
     AssessmentRevision,
@@ -112,6 +113,10 @@ class AssessmentRepository(abc.ABC):
         """Every active assessment of graduates of the program (of one period, if given)."""
 
     @abc.abstractmethod
+    async def active_of_period(self, period: int) -> list[Assessment]:
+        """Every active assessment of the period (the integrity checks read them all)."""
+
+    @abc.abstractmethod
     async def active_of_employee(self, *, employer_id: str, graduate_id: str) -> list[Assessment]:
         """Every active assessment of the graduate by the employer (any period)."""
 
@@ -145,3 +150,8 @@ class RegistryFactsRepository(abc.ABC):
     async def employments(self, *, employer_id: str, graduate_id: str) -> list[Employment]:
         """The known employments of the graduate by the employer (current and ended, in every
         state)."""
+
+    @abc.abstractmethod
+    async def confirmations(self, *, period: int) -> list[Confirmation]:
+        """Every counting (confirmed or verified) employment overlapping the period's year,
+        with who moved it to its state."""

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import asdict
+from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
@@ -28,6 +29,7 @@ from assessment.adapters.tables import (
 )
 from assessment.domain.access import RequirementScope
 from assessment.domain.eligibility import Employment
+from assessment.domain.integrity import Confirmation
 from assessment.domain.model import (
     Assessment,
     AssessmentRevision,
@@ -38,6 +40,7 @@ from assessment.domain.model import (
     Program,
     Requirement,
 )
+from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES
 from shared.platform.db.keyset import Page, fetch_page
 from shared.platform.db.queries import find_one
 
@@ -180,6 +183,12 @@ class SqlAssessmentRepository(AssessmentRepository):
             query = query.where(assessments.c.period == period)
         return [Assessment(**r) for r in (await self.session.execute(query)).mappings()]
 
+    async def active_of_period(self, period: int) -> list[Assessment]:
+        query = select(assessments).where(
+            assessments.c.period == period, assessments.c.status == "active"
+        )
+        return [Assessment(**r) for r in (await self.session.execute(query)).mappings()]
+
     async def active_of_employee(self, *, employer_id: str, graduate_id: str) -> list[Assessment]:
         query = select(assessments).where(
             assessments.c.employer_id == employer_id,
@@ -240,4 +249,23 @@ class SqlRegistryFactsRepository(RegistryFactsRepository):
         )
         return [
             Employment(start_date=r.start_date, end_date=r.end_date, state=r.state) for r in result
+        ]
+
+    async def confirmations(self, *, period: int) -> list[Confirmation]:
+        c = projected_employments.c
+        result = await self.session.execute(
+            select(c.employer_id, c.graduate_id, c.state, c.changed_by).where(
+                c.state.in_(COUNTING_EMPLOYMENT_STATES),
+                c.start_date <= date(period, 12, 31),
+                or_(c.end_date.is_(None), c.end_date >= date(period, 1, 1)),
+            )
+        )
+        return [
+            Confirmation(
+                employer_id=r.employer_id,
+                graduate_id=r.graduate_id,
+                state=r.state,
+                changed_by=r.changed_by,
+            )
+            for r in result
         ]

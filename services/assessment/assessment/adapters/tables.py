@@ -16,6 +16,7 @@ from sqlalchemy import (
     text,
 )
 
+from shared.platform.db.audit import audit_table
 from shared.platform.db.types import UtcDateTime
 
 metadata = MetaData()
@@ -75,6 +76,10 @@ projected_employments = Table(
     Column("in_field", Boolean, nullable=False),
     # Provenance (claimed, confirmed, verified, disputed, rejected): only some make eligible.
     Column("state", String(16), nullable=False, server_default="claimed"),
+    # Who moved it to that state (institution, ministry, graduate, register): whether an
+    # assessment rests on the scored institution's own word (the integrity checks). Null for
+    # states projected before it was kept.
+    Column("changed_by", String(16), nullable=True),
 )
 
 projected_clusters = Table(
@@ -151,3 +156,6 @@ assessment_revisions = Table(
     Column("recorded_by", String(200), nullable=False),
     Column("recorded_at", UtcDateTime, nullable=False),
 )
+
+# Who changed what and when (shared/platform/db/audit.py): one entry per committed event.
+audit_trail = audit_table(metadata)

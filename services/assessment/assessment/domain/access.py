@@ -23,6 +23,12 @@ def may_list_assessments(identity: Identity) -> None:
         raise Forbidden("only employers see individual assessments, and only their own")
 
 
+def may_see_integrity_checks(identity: Identity) -> None:
+    """Integrity flags name employers and programs: they are for the ministry only."""
+    if not identity.is_("ministry"):
+        raise Forbidden("only the ministry sees integrity checks")
+
+
 def may_read_frameworks(identity: Identity) -> None:
     if identity.is_("operator"):
         raise Forbidden("operators have no access to frameworks")

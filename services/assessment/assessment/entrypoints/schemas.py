@@ -178,3 +178,107 @@ class ProgramSummary(BaseModel):
     preparedness: dict[str, int] | None = None
     would_hire_again: dict[str, int] | None = None
     competencies: dict[str, dict[str, int] | None] | None = None
+
+
+# Integrity checks (the ministry's): each check's numbers, whether or not it flags.
+
+
+class DominantEmployerPublic(_Public):
+    """The employer that wrote most of the program's assessments: flagged when its share is
+    above the threshold of at least min_n assessments."""
+
+    n: int
+    employer_id: str
+    count: int
+    share: float
+    threshold: float
+    min_n: int
+    flagged: bool
+
+
+class SelfConfirmedPublic(_Public):
+    """Assessments resting on employments the program's own institution confirmed, of the n
+    whose provenance is known (``unknown``: confirmed before it was kept). Informational."""
+
+    n: int
+    self_confirmed: int
+    unknown: int
+    share: float | None
+    threshold: float
+    min_n: int
+    flagged: bool
+
+
+class ProgramIntegrityPublic(_Public):
+    program_id: str
+    institution_id: str
+    n: int
+    flags: list[Literal["dominant_employer", "self_confirmed"]]
+    dominant_employer: DominantEmployerPublic
+    self_confirmed: SelfConfirmedPublic
+
+
+class StraightLiningPublic(_Public):
+    """Assessments rating at least min_rated competencies, all alike."""
+
+    n: int
+    straight_lined: int
+    share: float
+    threshold: float
+    min_n: int
+    min_rated: int
+    flagged: bool
+
+
+class BurstPublic(_Public):
+    """The most assessments submitted within window_minutes, and when."""
+
+    n: int
+    largest: int
+    window_start: datetime
+    window_end: datetime
+    window_minutes: int
+    threshold: int
+    flagged: bool
+
+
+class SingleInstitutionPublic(_Public):
+    n: int
+    institutions: int
+    institution_id: str | None
+    min_n: int
+    flagged: bool
+
+
+class SeverityPublic(_Public):
+    """Mean deviation of the employer's overall satisfaction from the other employers' mean for
+    the same program, with its t interval (null where too few deviations or programs)."""
+
+    n: int
+    programs: int
+    leniency: float | None
+    ci_low: float | None
+    ci_high: float | None
+    level: float
+    threshold: float
+    flagged: bool
+
+
+class EmployerIntegrityPublic(_Public):
+    employer_id: str
+    n: int
+    flags: list[Literal["straight_lining", "burst", "single_institution", "severity"]]
+    straight_lining: StraightLiningPublic
+    burst: BurstPublic
+    single_institution: SingleInstitutionPublic
+    severity: SeverityPublic
+
+
+class IntegrityReportPublic(_Public):
+    """Every program and employer with active assessments in the period: each check's numbers
+    and the checks that flag it. Shown, never applied."""
+
+    period: int
+    n: int
+    programs: list[ProgramIntegrityPublic]
+    employers: list[EmployerIntegrityPublic]

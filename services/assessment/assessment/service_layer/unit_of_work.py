@@ -1,5 +1,6 @@
 """The assessment service's unit of work: one transaction, its repositories and its events."""
 
+from assessment.adapters import tables
 from assessment.adapters.repositories import (
     AssessmentRepository,
     FrameworkRepository,
@@ -26,6 +27,8 @@ class AbstractAssessmentUnitOfWork(AbstractUnitOfWork):
 
 class SqlAssessmentUnitOfWork(UnitOfWork, AbstractAssessmentUnitOfWork):
     """The SQL unit of work (outbox included) with the SQL repositories on its session."""
+
+    audit_trail = tables.audit_trail
 
     def open_repositories(self) -> None:
         self.frameworks = SqlFrameworkRepository(self.session)

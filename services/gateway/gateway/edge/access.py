@@ -102,6 +102,7 @@ RULES: tuple[Rule, ...] = (
         frozenset({"ministry", "regional_authority", "institution"}),
         "institutions: own programs; authorities: their region",
     ),
+    *_r("GET", "/api/v1/assessments/integrity", MINISTRY, "flags: shown, never applied"),
     *_r("GET PUT DELETE", "/api/v1/assessments/*", frozenset({"employer"}), "own assessments"),
     *_r("GET", "/api/v1/assessments/*/history", frozenset({"employer"}), "own assessments"),
     # quality (aggregates with small cells suppressed)
@@ -132,6 +133,9 @@ RULES: tuple[Rule, ...] = (
     *_r("GET", "/api/v1/quality/*/*/history", READERS | {PUBLIC}),
     *_r("GET", "/api/v1/quality/*/*/competency-gaps", READERS | {PUBLIC}),
     # gateway
+    *_r("GET", "/api/v1/audit/registry", frozenset({"ministry", "operator"})),
+    *_r("GET", "/api/v1/audit/assessment", frozenset({"ministry", "operator"})),
+    *_r("GET", "/api/v1/audit/quality", frozenset({"ministry", "operator"})),
     *_r("GET", "/api/v1/events", frozenset({"ministry", "regional_authority"})),
     *_r("GET POST", "/api/v1/subscriptions", frozenset({"ministry", "regional_authority"})),
     *_r("GET DELETE", "/api/v1/subscriptions/*", frozenset({"ministry", "regional_authority"})),

@@ -1,4 +1,5 @@
-"""Which service answers which /api/v1 path: one table keyed by the first path segment."""
+"""Which service answers which /api/v1 path: one table keyed by the first path segment (the
+first two for each service's audit trail, /api/v1/audit/<service>)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,9 +10,17 @@ API_PREFIX = _PREFIX + "/"
 GATEWAY = "gateway"
 
 RESOURCES: Mapping[str, tuple[str, ...]] = {
-    "registry": ("regions", "clusters", "organizations", "programs", "graduates", "employments"),
-    "assessment": ("frameworks", "requirements", "assessments"),
-    "quality": ("quality",),
+    "registry": (
+        "regions",
+        "clusters",
+        "organizations",
+        "programs",
+        "graduates",
+        "employments",
+        "audit/registry",
+    ),
+    "assessment": ("frameworks", "requirements", "assessments", "audit/assessment"),
+    "quality": ("quality", "audit/quality"),
     # Served by the gateway's own FastAPI routes (server-sent events, webhook subscriptions).
     GATEWAY: ("events", "subscriptions"),
 }
@@ -50,4 +59,6 @@ class RouteTable:
         """The route for an /api/v1 path, or None when no service owns it."""
         if not path.startswith(API_PREFIX):
             return None
-        return self._routes.get(path[len(API_PREFIX) :].partition("/")[0])
+        first, _, rest = path[len(API_PREFIX) :].partition("/")
+        # A two-segment resource (each service's audit trail) before a one-segment one.
+        return self._routes.get(f"{first}/{rest.partition('/')[0]}") or self._routes.get(first)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
 )
 
+from shared.platform.db.audit import audit_table
 from shared.platform.db.types import UtcDateTime
 
 metadata = MetaData()
@@ -267,3 +268,6 @@ publication_queries = Table(
     Column("answer", String(2000), nullable=True),
     Column("answered_at", UtcDateTime, nullable=True),
 )
+
+# Who changed what and when (shared/platform/db/audit.py): one entry per committed event.
+audit_trail = audit_table(metadata)

@@ -1,5 +1,6 @@
 """The quality service's unit of work: one transaction, its repositories and its events."""
 
+from quality.adapters import tables
 from quality.adapters.publications import SqlPublicationRepository, SqlReleaseBacklogRepository
 from quality.adapters.registry_projection import SqlRegistryProjection
 from quality.adapters.repositories import (
@@ -27,6 +28,11 @@ from quality.adapters.sql_repositories import (
     SqlRequirementRepository,
 )
 from quality.adapters.tables import released_cells
+from shared.contracts.catalogue.quality import (
+    MethodologyPublished,
+    ReleasePublished,
+    ReleaseRestated,
+)
 from shared.platform.messaging.unit_of_work import AbstractUnitOfWork, UnitOfWork, narrowed
 
 
@@ -50,6 +56,17 @@ class AbstractQualityUnitOfWork(AbstractUnitOfWork):
 
 class SqlQualityUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
     """The SQL unit of work (outbox included) with the SQL repositories on its session."""
+
+    audit_trail = tables.audit_trail
+    # The ministry's decisions, not the service's own scoring: methodology and releases.
+    audit_system_writes = False
+    audited_events = frozenset(
+        {
+            MethodologyPublished.event_type,
+            ReleasePublished.event_type,
+            ReleaseRestated.event_type,
+        }
+    )
 
     def open_repositories(self) -> None:
         self.projection = SqlRegistryProjection(self.session)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from shared.platform.db.audit import audit_table
 from shared.platform.db.types import UtcDateTime
 
 metadata = MetaData()
@@ -150,3 +151,6 @@ employment_codes = Table(
     Column("used_at", UtcDateTime, nullable=True),
     Index("ix_employment_codes_employment", "employment_id"),
 )
+
+# Who changed what and when (shared/platform/db/audit.py): one entry per committed event.
+audit_trail = audit_table(metadata)

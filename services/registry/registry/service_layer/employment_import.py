@@ -98,6 +98,8 @@ async def import_register(
     await job.flush()
     job.report.rows = sheet.rows
     job.report.seconds = round(time.monotonic() - started, 3)
+    counts = {k: v for k, v in vars(job.report).items() if k != "listed"}
+    uow.audit("educluster.registry.employments.register_imported", "employments", counts)
     return job.report
 
 

@@ -105,6 +105,12 @@ async def issue_code(
     code = confirmation_code.new_code()
     expires_at = now() + timedelta(days=confirmation_code.VALID_DAYS)
     await uow.employments.save_code(employment_id, confirmation_code.code_hash(code), expires_at)
+    # No event announces a code (nor is the code kept anywhere): the trail says one was issued.
+    uow.audit(
+        "educluster.registry.employment.confirmation_code.issued",
+        f"employments/{employment_id}",
+        {"expires_at": expires_at.isoformat()},
+    )
     return code, expires_at
 
 

@@ -67,6 +67,7 @@ async def import_graduates(
         raise refusal
     await job.flush()
     job.counts.rows = sheet.rows
+    uow.audit("educluster.registry.graduates.imported", f"organizations/{target}", vars(job.counts))
     return job.counts
 
 

@@ -1,5 +1,6 @@
 """The registry's unit of work: one transaction, its repositories and the events it publishes."""
 
+from registry.adapters import tables
 from registry.adapters.repositories import (
     ClusterRepository,
     EmploymentRepository,
@@ -39,6 +40,8 @@ class AbstractRegistryUnitOfWork(AbstractUnitOfWork):
 
 class SqlRegistryUnitOfWork(UnitOfWork, AbstractRegistryUnitOfWork):
     """The SQL unit of work with the registry's SQL repositories on its session."""
+
+    audit_trail = tables.audit_trail
 
     def open_repositories(self) -> None:
         session = self.session

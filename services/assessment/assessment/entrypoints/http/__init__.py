@@ -2,6 +2,15 @@
 
 from fastapi import APIRouter
 
-from assessment.entrypoints.http import assessments, frameworks, requirements
+from assessment.entrypoints.http import assessments, frameworks, integrity, requirements
+from shared.platform.web.audit_routes import audit_router
 
-ROUTERS: tuple[APIRouter, ...] = (frameworks.router, requirements.router, assessments.router)
+# Integrity before assessments: /assessments/integrity would otherwise be taken for an
+# assessment id by /assessments/{assessment_id}.
+ROUTERS: tuple[APIRouter, ...] = (
+    frameworks.router,
+    requirements.router,
+    integrity.router,
+    assessments.router,
+    audit_router("assessment"),
+)

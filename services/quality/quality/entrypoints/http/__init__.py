@@ -8,10 +8,12 @@ come before
 from fastapi import APIRouter
 
 from quality.entrypoints.http import analysis, methodology, publications, scores
+from shared.platform.web.audit_routes import audit_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     methodology.router,
     publications.router,
     analysis.router,
     scores.router,
+    audit_router("quality"),
 )

@@ -10,7 +10,9 @@ from registry.entrypoints.http import (
     programs,
     regions,
 )
+from shared.platform.web.audit_routes import audit_router
 
-ROUTERS: tuple[APIRouter, ...] = tuple(
-    module.router for module in (regions, organizations, clusters, programs, graduates, employments)
+ROUTERS: tuple[APIRouter, ...] = (
+    *(m.router for m in (regions, organizations, clusters, programs, graduates, employments)),
+    audit_router("registry"),
 )

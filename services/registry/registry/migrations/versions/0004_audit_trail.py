@@ -1,0 +1,23 @@
+"""audit trail: who changed what and when (shared/platform/db/audit.py)
+
+Revision ID: registry_0004
+Revises: registry_0003
+Create Date: 2026-12-05
+"""
+
+from alembic import op
+
+from shared.platform.db.audit_migration import create_audit_trail_v1, drop_audit_trail_v1
+
+revision = "registry_0004"
+down_revision = "registry_0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    create_audit_trail_v1(op)
+
+
+def downgrade() -> None:
+    drop_audit_trail_v1(op)
