@@ -150,3 +150,31 @@ async def test_each_role_reads_exactly_its_fields_of_a_graduate(registry, role):
     shown = {name for name, value in one.json().items() if value is not None}
     assert shown == GRADUATE_FIELDS[role]
     assert set(one.json()) == set(GRADUATE_FIELDS["institution"])
+
+
+async def test_an_employment_before_the_employer_was_registered_is_refused(registry):
+    _, _, graduate, _ = await world(registry)
+    body = {"kind": "employer", "subtype": "J", "name": "New firm", "region_code": "UZ-SA"}
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    future = await registry.post(
+        "/api/v1/organizations",
+        headers=MINISTRY,
+        json=body | {"tax_id": "303456789", "registered_on": tomorrow},
+    )
+    assert future.status_code == 422
+    assert future.json()["errors"][0]["loc"] == ["body", "registered_on"]
+    firm = await registry.post(
+        "/api/v1/organizations",
+        headers=MINISTRY,
+        json=body | {"tax_id": "303456789", "registered_on": "2025-03-01"},
+    )
+    assert firm.status_code == 201, firm.text
+    assert firm.json()["registered_on"] == "2025-03-01"
+    early = await registry.post(
+        "/api/v1/employments",
+        headers=as_employer(firm.json()),
+        json=employment_body(graduate, firm.json(), start_date="2024-09-01"),
+    )
+    assert early.status_code == 422
+    assert early.json()["errors"][0]["loc"] == ["body", "start_date"]
+    assert await record(registry, graduate, firm.json(), start_date="2025-03-01")

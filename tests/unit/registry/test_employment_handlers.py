@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 from registry.domain.commands import EndEmployment
-from registry.service_layer import employments, graduates
+from registry.service_layer import employments, graduates, organizations
 
 from shared.contracts.catalogue import registry as ev
 from shared.platform.errors import Conflict, Forbidden, NotFound, RuleViolation
@@ -246,3 +246,21 @@ async def test_a_repeated_move_changes_nothing_and_announces_nothing():
     assert len(uow.published) == announced
     with pytest.raises(Conflict):
         await employments.issue_code(uow, as_institution(institution), claimed.id)
+
+
+async def test_an_employment_starting_before_the_employer_was_registered_is_refused():
+    world, _, _, graduate, employer = await a_world()
+    uow = world.uow()
+    with pytest.raises(Forbidden):  # an employer cannot move its own registration date
+        await organizations.update(
+            uow, as_employer(employer), employer.id, {"registered_on": date(2020, 1, 1)}
+        )
+    await organizations.update(uow, MINISTRY, employer.id, {"registered_on": date(2025, 3, 1)})
+    await uow.commit()
+    uow = world.uow()
+    with pytest.raises(RuleViolation) as refused:
+        await employments.record(uow, as_employer(employer), hiring(graduate, employer))
+    assert refused.value.field == "start_date"
+    assert "registered (2025-03-01)" in str(refused.value)
+    later = hiring(graduate, employer, start_date=date(2025, 3, 1))
+    assert await employments.record(uow, as_employer(employer), later)

@@ -51,6 +51,7 @@ organizations = Table(
     Column("tax_id", String(20), nullable=False, unique=True),
     Column("contact_email", String(254), nullable=True),
     Column("contact_phone", String(40), nullable=True),
+    Column("registered_on", Date, nullable=True),
     Column("active", Boolean, nullable=False),
     *_timestamps(),
     Index("ix_organizations_kind_region", "kind", "region_code"),

@@ -17,6 +17,7 @@ class RegisterOrganization:
     tax_id: str
     contact_email: str | None = None
     contact_phone: str | None = None
+    registered_on: date | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -25,6 +25,8 @@ class Organization:
     tax_id: str
     contact_email: str | None = None
     contact_phone: str | None = None
+    # When the state registered it (from the tax register): no one worked for it before.
+    registered_on: date | None = None
     active: bool
     created_at: datetime
     updated_at: datetime

@@ -104,6 +104,14 @@ def check_start_after_graduation(start_date: date, graduation_year: int) -> None
         )
 
 
+def check_start_after_registration(start_date: date, registered_on: date | None) -> None:
+    """No one worked for an organization before the state registered it."""
+    if registered_on is not None and start_date < registered_on:
+        raise RuleViolation(
+            "start_date", f"start_date is before the employer was registered ({registered_on})"
+        )
+
+
 def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: date | None) -> bool:
     """Closed date ranges; an open end runs forever."""
     return start_a <= (end_b or date.max) and start_b <= (end_a or date.max)

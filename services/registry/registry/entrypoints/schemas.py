@@ -4,6 +4,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
@@ -16,6 +17,15 @@ from pydantic import (
 from shared.contracts.catalogue.registry import EmploymentKind, EmploymentSource, EmploymentStatus
 
 Kind = Literal["education", "employer", "research", "private", "government"]
+
+
+def _not_in_the_future(day: date) -> date:
+    if day > date.today():
+        raise ValueError("a registration date may not be in the future")
+    return day
+
+
+RegisteredOn = Annotated[date, AfterValidator(_not_in_the_future)]
 MemberRole = Literal["coordinator", "education", "employer", "research", "private_partner"]
 ClusterStatus = Literal["active", "suspended", "closed"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -70,15 +80,19 @@ class OrganizationCreate(Body):
     tax_id: Annotated[str, StringConstraints(min_length=1, max_length=20)]
     contact_email: EmailStr | None = None
     contact_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{5,30}$")] | None = None
+    registered_on: RegisteredOn | None = Field(
+        default=None, description="when the state registered it (the tax register's date)"
+    )
 
 
 class OrganizationUpdate(Patch):
-    nullable = frozenset({"contact_email", "contact_phone"})
+    nullable = frozenset({"contact_email", "contact_phone", "registered_on"})
 
     subtype: Annotated[str, StringConstraints(min_length=1, max_length=40)] | None = None
     name: Name | None = None
     contact_email: EmailStr | None = None
     contact_phone: Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{5,30}$")] | None = None
+    registered_on: RegisteredOn | None = None
     active: bool | None = None
 
 
@@ -91,6 +105,7 @@ class OrganizationPublic(Public):
     tax_id: str
     contact_email: str | None
     contact_phone: str | None
+    registered_on: date | None = None
     active: bool
     created_at: datetime
     updated_at: datetime

@@ -46,8 +46,11 @@ async def update(
     access.can_edit_organization(
         identity, organization_id=current.id, region_code=current.region_code
     )
-    if "active" in changes:
-        access.can_manage_in_region(identity, current.region_code, "whether it is active")
+    for decided_by_authority in ("active", "registered_on"):
+        if decided_by_authority in changes:
+            access.can_manage_in_region(
+                identity, current.region_code, f"its {decided_by_authority.replace('_', ' ')}"
+            )
     if "subtype" in changes:
         rules.check_subtype(current.kind, changes["subtype"])
     return await save_changes(

@@ -1,4 +1,5 @@
-"""employment provenance: each employment's state and source, and one-time confirmation codes
+"""employment provenance: each employment's state and source, one-time confirmation codes, and
+the date each organization was registered (no one worked for it before)
 
 Employments recorded before provenance existed were employers' claims: they become "claimed".
 
@@ -19,6 +20,8 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("organizations") as batch:
+        batch.add_column(sa.Column("registered_on", sa.Date(), nullable=True))
     with op.batch_alter_table("employments") as batch:
         batch.add_column(
             sa.Column("state", sa.String(16), nullable=False, server_default="claimed")
@@ -47,3 +50,5 @@ def downgrade() -> None:
     with op.batch_alter_table("employments") as batch:
         for column in ("state_reason", "state_by", "kind", "source", "state"):
             batch.drop_column(column)
+    with op.batch_alter_table("organizations") as batch:
+        batch.drop_column("registered_on")
