@@ -3,10 +3,11 @@
 
 from typing import Any
 
-from quality.domain.model import Alert, Card, ScopeKey
+from quality.domain.model import Alert, Card, Exclusion, ScopeKey
 from quality.domain.publication import Publication
 from shared.contracts.catalogue.quality import (
     AlertRaised,
+    ExclusionRecorded,
     Figure,
     MethodologyPublished,
     ReleasePublished,
@@ -92,6 +93,16 @@ def alert_raised(alert: Alert) -> AlertRaised:
         period=alert.period,
         kind=alert.kind,
         detail=alert.detail,
+    )
+
+
+def exclusion_recorded(exclusion: Exclusion, *, excluded: int) -> ExclusionRecorded:
+    return ExclusionRecorded(
+        exclusion_id=exclusion.id,
+        assessment_id=exclusion.assessment_id,
+        employer_id=exclusion.employer_id,
+        reason=exclusion.reason,
+        excluded_assessments=excluded,
     )
 
 

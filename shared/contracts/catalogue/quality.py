@@ -77,6 +77,24 @@ class AlertRaised(QualityEvent):
         return f"quality/{self.scope}/{self.scope_id}/alerts/{self.alert_id}"
 
 
+class ExclusionRecorded(QualityEvent):
+    """The ministry excluded an assessment, or every assessment of an employer, from the
+    figures (live, and every publication made after it), for the recorded ``reason``."""
+
+    event_type = "educluster.quality.exclusion.recorded.v1"
+    exclusion_id: str
+    assessment_id: str | None
+    employer_id: str | None
+    reason: str
+    excluded_assessments: int  # active ones taken out of their cells now
+
+    def partition_key(self) -> str:
+        return "exclusions"
+
+    def subject(self) -> str:
+        return f"exclusions/{self.exclusion_id}"
+
+
 class MethodologyPublished(QualityEvent):
     """The ministry published a methodology version; every score is recomputed with it."""
 

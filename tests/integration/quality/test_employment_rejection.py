@@ -75,3 +75,23 @@ async def test_a_rejected_employment_removes_its_assessment_from_the_figures_onc
     assert len(await withdrawals(broker, graduate["id"])) == 1
     card = await scorecard(quality, "program", program_id, until=lambda c: True)
     assert satisfaction_n(card) == 11
+
+
+async def test_the_ministry_excludes_an_employer_and_its_assessments_leave_the_figures(services):
+    registry, assessment, quality = services
+    world, _ = await assessed_program(registry, assessment)
+    program_id = world.program["id"]
+    await scorecard(quality, "program", program_id, until=lambda c: satisfaction_n(c) == 12)
+    body = {"employer_id": world.employer["id"], "reason": "integrity: straight-lining"}
+    refused = await quality.post("/api/v1/quality/exclusions", headers=world.as_employer, json=body)
+    assert refused.status_code == 403
+    excluded = await quality.post("/api/v1/quality/exclusions", headers=MINISTRY, json=body)
+    assert excluded.status_code == 201, excluded.text
+    assert excluded.json()["excluded_assessments"] == 2
+    await scorecard(quality, "program", program_id, until=lambda c: satisfaction_n(c) == 10)
+    trail = (await quality.get("/api/v1/audit/quality", headers=MINISTRY)).json()["items"]
+    assert [(e["action"], e["after"]["reason"]) for e in trail] == [
+        ("educluster.quality.exclusion.recorded.v1", "integrity: straight-lining")
+    ]
+    listed = await quality.get("/api/v1/quality/exclusions", headers=MINISTRY)
+    assert [e["employer_id"] for e in listed.json()] == [world.employer["id"]]

@@ -8,7 +8,7 @@ counted (``FakeScoringQueries.outcomes``; the counting states asked for are kept
 """
 
 import copy
-from collections.abc import Collection, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
@@ -19,6 +19,7 @@ from quality.adapters.repositories import (
     AssessmentStateRepository,
     CellRepository,
     DirtyMarkRepository,
+    ExclusionRepository,
     FrameworkRepository,
     MethodologyRepository,
     PublicationRepository,
@@ -36,6 +37,7 @@ from quality.domain.model import (
     Alert,
     Card,
     CountedAssessment,
+    Exclusion,
     Mark,
     Requirement,
     ScopeKey,
@@ -80,6 +82,28 @@ class FakeAssessmentStates(AssessmentStateRepository):
 
     async def save(self, counted: CountedAssessment) -> None:
         self.rows[counted.assessment_id] = copy.deepcopy(counted)
+
+    async def active_of_employer(self, employer_id: str) -> AsyncIterator[CountedAssessment]:
+        for counted in list(self.rows.values()):
+            if counted.active and counted.state.get("employer_id") == employer_id:
+                yield copy.deepcopy(counted)
+
+
+class FakeExclusions(ExclusionRepository):
+    def __init__(self) -> None:
+        self.rows: list[Exclusion] = []
+
+    async def add(self, exclusion: Exclusion) -> None:
+        self.rows.append(exclusion)
+
+    async def covers(self, *, assessment_id: str, employer_id: str) -> bool:
+        return any(
+            (e.assessment_id, e.employer_id) in ((assessment_id, None), (None, employer_id))
+            for e in self.rows
+        )
+
+    async def all(self) -> list[Exclusion]:
+        return list(self.rows)
 
 
 class FakeCells(CellRepository):
@@ -555,6 +579,7 @@ class FakeQualityUnitOfWork(FakeUnitOfWork, AbstractQualityUnitOfWork):
         projection, cells, scores = FakeRegistryProjection(), FakeCells(), FakeScores()
         self.projection = projection
         self.assessments = FakeAssessmentStates()
+        self.exclusions = FakeExclusions()
         self.cells = cells
         self.released = FakeCells()
         self.backlog = FakeBacklog()

@@ -7,7 +7,7 @@ Lists are keyset pages (shared.platform.db.keyset).
 """
 
 import abc
-from collections.abc import Collection, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,6 +17,7 @@ from quality.domain.model import (
     Alert,
     Card,
     CountedAssessment,
+    Exclusion,
     Mark,
     Requirement,
     ScopeKey,
@@ -63,6 +64,22 @@ class AssessmentStateRepository(abc.ABC):
 
     @abc.abstractmethod
     async def save(self, counted: CountedAssessment) -> None: ...
+
+    @abc.abstractmethod
+    def active_of_employer(self, employer_id: str) -> AsyncIterator[CountedAssessment]:
+        """Every assessment of the employer still counted (read through once: a rare scan)."""
+
+
+class ExclusionRepository(abc.ABC):
+    @abc.abstractmethod
+    async def add(self, exclusion: Exclusion) -> None: ...
+
+    @abc.abstractmethod
+    async def covers(self, *, assessment_id: str, employer_id: str) -> bool:
+        """Whether an exclusion names this assessment or its employer."""
+
+    @abc.abstractmethod
+    async def all(self) -> list[Exclusion]: ...
 
 
 class CellReader(abc.ABC):

@@ -1,7 +1,8 @@
 """SQL implementations of the event-side repositories (adapters/repositories.py has the ports):
 assessment states, cell tallies, dirty marks, frameworks, requirements and methodologies."""
 
-from collections.abc import Collection
+from collections.abc import AsyncIterator, Collection
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any, cast
 
@@ -22,6 +23,7 @@ from quality.adapters.repositories import (
     AssessmentStateRepository,
     CellRepository,
     DirtyMarkRepository,
+    ExclusionRepository,
     FrameworkRepository,
     MethodologyRepository,
     RequirementRepository,
@@ -31,6 +33,7 @@ from quality.adapters.tables import (
     assessment_states,
     cells,
     dirty_cells,
+    exclusions,
     methodologies,
     q_frameworks,
     q_programs,
@@ -38,7 +41,7 @@ from quality.adapters.tables import (
     scores,
 )
 from quality.domain.cells import ScopeTally
-from quality.domain.model import CountedAssessment, Mark, Requirement
+from quality.domain.model import CountedAssessment, Exclusion, Mark, Requirement
 from quality.domain.publication import CellKey
 from shared.platform.db.queries import upsert
 
@@ -74,6 +77,36 @@ class SqlAssessmentStateRepository(AssessmentStateRepository):
                 "state": counted.state,
             },
         )
+
+    async def active_of_employer(self, employer_id: str) -> AsyncIterator[CountedAssessment]:
+        # The employer is inside the state's JSON: a scan, for the rare exclusion of one.
+        query = select(assessment_states).where(assessment_states.c.active.is_(True))
+        stream = await self._session.stream(query.execution_options(yield_per=5000))
+        async for partition in stream.mappings().partitions():
+            for row in partition:
+                if row["state"].get("employer_id") == employer_id:
+                    yield CountedAssessment(**row)
+
+
+class SqlExclusionRepository(ExclusionRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, exclusion: Exclusion) -> None:
+        await self._session.execute(exclusions.insert().values(**asdict(exclusion)))
+
+    async def covers(self, *, assessment_id: str, employer_id: str) -> bool:
+        c = exclusions.c
+        found = await self._session.scalar(
+            select(c.id)
+            .where(or_(c.assessment_id == assessment_id, c.employer_id == employer_id))
+            .limit(1)
+        )
+        return found is not None
+
+    async def all(self) -> list[Exclusion]:
+        rows = await self._session.execute(select(exclusions).order_by(exclusions.c.excluded_at))
+        return [Exclusion(**row) for row in rows.mappings()]
 
 
 class SqlCellRepository(CellRepository):

@@ -269,5 +269,17 @@ publication_queries = Table(
     Column("answered_at", UtcDateTime, nullable=True),
 )
 
+# Assessments, or all of an employer's, the ministry took out of the figures (with why).
+exclusions = Table(
+    "exclusions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("assessment_id", String(36), nullable=True, index=True),
+    Column("employer_id", String(36), nullable=True, index=True),
+    Column("reason", String(500), nullable=False),
+    Column("excluded_by", String(255), nullable=False),
+    Column("excluded_at", UtcDateTime(), nullable=False),
+)
+
 # Who changed what and when (shared/platform/db/audit.py): one entry per committed event.
 audit_trail = audit_table(metadata)

@@ -26,6 +26,12 @@ def ensure_may_publish_methodology(identity: Identity) -> None:
         raise Forbidden("only the ministry publishes the methodology")
 
 
+def ensure_may_exclude(identity: Identity) -> None:
+    """Forbidden for everyone but the ministry."""
+    if not identity.is_("ministry"):
+        raise Forbidden("only the ministry excludes assessments from the figures")
+
+
 def ensure_may_publish(identity: Identity) -> None:
     """Forbidden for everyone but the ministry: it opens, answers and publishes releases."""
     if not identity.is_("ministry"):

@@ -15,6 +15,18 @@ COUNTRY = "UZ"
 
 
 @dataclass(frozen=True)
+class Exclusion:
+    """An assessment, or all of an employer's, the ministry took out of the figures."""
+
+    id: str
+    assessment_id: str | None
+    employer_id: str | None
+    reason: str
+    excluded_by: str
+    excluded_at: datetime
+
+
+@dataclass(frozen=True)
 class CountedAssessment:
     """The last state of an assessment that was applied to its cell, and whether it counts."""
 

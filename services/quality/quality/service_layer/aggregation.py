@@ -3,7 +3,8 @@
 Each assessment's last counted state is kept, so a revision subtracts exactly what the previous
 revision added and a withdrawal subtracts what it still counted. The inbox around every handler
 makes a redelivered event a no-op; an event older than the state already applied (a lower
-revision) changes nothing either.
+revision) changes nothing either. An assessment the ministry excluded (service_layer/exclusions.py)
+is kept but never counted.
 """
 
 from typing import Any
@@ -16,7 +17,9 @@ from shared.contracts.catalogue import assessment as ev
 AssessmentChange = ev.AssessmentSubmitted | ev.AssessmentRevised | ev.AssessmentWithdrawn
 
 
-async def _change_cell(uow: AbstractQualityUnitOfWork, state: dict[str, Any], *, add: bool) -> None:
+async def change_cell(uow: AbstractQualityUnitOfWork, state: dict[str, Any], *, add: bool) -> None:
+    """Add the assessment ``state`` to its (program, period) cell, or take it out; the cell
+    is marked for rescoring and the change waits in the cell's release backlog."""
     program_id, period = state["program_id"], state["period"]
     tally = await uow.cells.get(program_id, period)
     if tally is None:
@@ -44,10 +47,13 @@ async def apply_assessment(uow: AbstractQualityUnitOfWork, change: AssessmentCha
     if previous is not None and previous.revision >= change.revision:
         return  # older than what is already counted
     if previous is not None and previous.active:
-        await _change_cell(uow, previous.state, add=False)
-    active = not isinstance(change, ev.AssessmentWithdrawn)
+        await change_cell(uow, previous.state, add=False)
+    excluded = await uow.exclusions.covers(
+        assessment_id=change.assessment_id, employer_id=change.employer_id
+    )
+    active = not isinstance(change, ev.AssessmentWithdrawn) and not excluded
     if active:
-        await _change_cell(uow, state, add=True)
+        await change_cell(uow, state, add=True)
     await uow.assessments.save(
         CountedAssessment(
             assessment_id=change.assessment_id,

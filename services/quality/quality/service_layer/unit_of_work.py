@@ -8,6 +8,7 @@ from quality.adapters.repositories import (
     AssessmentStateRepository,
     CellRepository,
     DirtyMarkRepository,
+    ExclusionRepository,
     FrameworkRepository,
     MethodologyRepository,
     PublicationRepository,
@@ -23,12 +24,14 @@ from quality.adapters.sql_repositories import (
     SqlAssessmentStateRepository,
     SqlCellRepository,
     SqlDirtyMarkRepository,
+    SqlExclusionRepository,
     SqlFrameworkRepository,
     SqlMethodologyRepository,
     SqlRequirementRepository,
 )
 from quality.adapters.tables import released_cells
 from shared.contracts.catalogue.quality import (
+    ExclusionRecorded,
     MethodologyPublished,
     ReleasePublished,
     ReleaseRestated,
@@ -41,6 +44,7 @@ class AbstractQualityUnitOfWork(AbstractUnitOfWork):
 
     projection: RegistryProjectionRepository
     assessments: AssessmentStateRepository
+    exclusions: ExclusionRepository
     cells: CellRepository  # live
     released: CellRepository  # as the publications state them
     backlog: ReleaseBacklogRepository
@@ -62,6 +66,7 @@ class SqlQualityUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
     audit_system_writes = False
     audited_events = frozenset(
         {
+            ExclusionRecorded.event_type,
             MethodologyPublished.event_type,
             ReleasePublished.event_type,
             ReleaseRestated.event_type,
@@ -71,6 +76,7 @@ class SqlQualityUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
     def open_repositories(self) -> None:
         self.projection = SqlRegistryProjection(self.session)
         self.assessments = SqlAssessmentStateRepository(self.session)
+        self.exclusions = SqlExclusionRepository(self.session)
         self.cells = SqlCellRepository(self.session)
         self.released = SqlCellRepository(self.session, released_cells)
         self.backlog = SqlReleaseBacklogRepository(self.session)
