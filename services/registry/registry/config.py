@@ -1,8 +1,12 @@
 """Settings of the registry service (environment prefix EDUCLUSTER_REGISTRY_)."""
 
-from pydantic import Field
+import hashlib
+import hmac
+
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
+from registry.domain.person_key import PersonKeys
 from shared.contracts.assessment_window import DEFAULT_WINDOW_MONTHS
 from shared.platform.settings import ServiceSettings
 
@@ -14,3 +18,15 @@ class RegistrySettings(ServiceSettings):
     # How long after an employment ends its employer still reads the graduate's name: the
     # assessment service's window (EDUCLUSTER_ASSESSMENT_EMPLOYMENT_WINDOW_MONTHS), kept equal.
     employment_window_months: int = Field(default=DEFAULT_WINDOW_MONTHS, ge=0, le=120)
+    # The key of graduates' person keys (domain/person_key.py). Unset: derived from the
+    # development token secret where there is one; otherwise national identifiers are refused.
+    person_key_secret: SecretStr | None = Field(default=None, min_length=32)
+
+    def person_keys(self) -> PersonKeys | None:
+        """What turns national identifiers into person keys (None: no key configured)."""
+        if self.person_key_secret is not None:
+            return PersonKeys(self.person_key_secret.get_secret_value().encode())
+        if self.auth.secret:
+            label = b"educluster registry person key"
+            return PersonKeys(hmac.new(self.auth.secret.encode(), label, hashlib.sha256).digest())
+        return None

@@ -5,11 +5,12 @@ import logging
 
 import pytest
 from registry.adapters.tables import employments
-from sqlalchemy import select
+from sqlalchemy import inspect, select, table, text
 
 from shared.platform.messaging import outbox
 from tests.integration.registry.conftest import (
     MINISTRY,
+    as_institution,
     create_organization,
     drained,
     institution_with_program,
@@ -143,3 +144,56 @@ async def test_json_lines_and_the_media_types_the_import_takes(registry):
     assert wrong.json()["errors"][0]["loc"] == ["header", "Content-Type"]
     refused = await import_extract(registry, line, auth=as_employer(employer))
     assert refused.status_code == 403
+
+
+async def database_text(registry) -> str:
+    """Every row of every table of the registry's database, as text."""
+    engine = registry.app.state.runtime.engine
+    async with engine.connect() as conn:
+        names = await conn.run_sync(lambda sync: inspect(sync).get_table_names())
+        dumps = [
+            repr((await conn.execute(select(text("*")).select_from(table(name)))).all())
+            for name in names
+        ]
+    return "\n".join(dumps)
+
+
+async def test_graduates_are_matched_by_national_id_which_is_never_kept(registry):
+    institution, program = await institution_with_program(registry)
+    national_id = "31234567890123"
+    body = {"program_id": program["id"], "graduation_year": 2024, "full_name": "A Person"}
+    bad = await registry.post(
+        "/api/v1/graduates",
+        headers=MINISTRY,
+        json=body | {"student_ref": "S-1", "national_id": "123"},
+    )
+    assert bad.status_code == 422
+    assert bad.json()["errors"][0]["loc"] == ["body", "national_id"]
+    one = await registry.post(
+        "/api/v1/graduates",
+        headers=MINISTRY | {"Idempotency-Key": "person-1"},
+        json=body | {"student_ref": "S-1", "national_id": national_id},
+    )
+    assert one.status_code == 201, one.text
+    assert "national_id" not in one.json() and "person_key" not in one.json()
+    imported = await import_csv(
+        registry,
+        f"student_ref,full_name,program_id,graduation_year,national_id\n"
+        f"S-2,B Person,{program['id']},2024,41234567890123\n",
+        auth=as_institution(institution),
+    )
+    assert imported.status_code == 200, imported.text
+    employer = await create_organization(registry, kind="employer", subtype="J", tax_id="302345678")
+    await record(registry, one.json(), employer)
+    extract = (
+        "employer_tax_id,person_id,start_date,end_date,isco_code,type\n"
+        f"{employer['tax_id']},{national_id},2024-10-01,,2512,employee\n"
+        f"{employer['tax_id']},41234567890123,2025-01-01,,2512,self_employed\n"
+    )
+    report = await import_extract(registry, extract)
+    assert report.status_code == 200, report.text
+    assert (report.json()["verified"], report.json()["recorded"]) == (1, 1)
+    stored = await database_text(registry)
+    assert national_id not in stored and "41234567890123" not in stored
+    keys = registry.app.state.runtime.settings.person_keys()
+    assert keys.of(national_id) in stored

@@ -165,6 +165,13 @@ class FakeGraduateRepository(InMemoryVisibleRepository[Graduate], GraduateReposi
             if g.institution_id == institution_id and g.student_ref in student_refs
         }
 
+    async def by_person_keys(self, person_keys: Collection[str]) -> dict[str, list[Graduate]]:
+        found: dict[str, list[Graduate]] = {}
+        for graduate in self.items.values():
+            if graduate.person_key is not None and graduate.person_key in person_keys:
+                found.setdefault(graduate.person_key, []).append(graduate)
+        return found
+
     async def id_of_student_ref(self, institution_id: str, student_ref: str) -> str | None:
         where = {"institution_id": institution_id, "student_ref": student_ref}
         return next((g.id for g in self.items.values() if _matches(g, where)), None)
@@ -179,7 +186,7 @@ class FakeGraduateRepository(InMemoryVisibleRepository[Graduate], GraduateReposi
             await self.add(graduate)
 
     async def update_many(self, items: Sequence[Graduate]) -> None:
-        fields = ("program_id", "graduation_year", "full_name", "updated_at")
+        fields = ("program_id", "graduation_year", "full_name", "person_key", "updated_at")
         for graduate in items:
             await self.update(graduate, fields=fields)
 

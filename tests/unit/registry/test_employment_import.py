@@ -5,6 +5,9 @@ from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
+from registry.domain.commands import RegisterGraduate
+from registry.domain.person_key import PersonKeys
+from registry.service_layer import graduates
 from registry.service_layer.employment_import import import_register
 
 from shared.contracts.catalogue import registry as ev
@@ -181,3 +184,70 @@ async def test_memory_stays_bounded_as_the_extract_grows():
     small = await _peak_bytes(world, institution, employer, 20_000)
     large = await _peak_bytes(world, institution, employer, 200_000)
     assert large < 1.5 * small, (small, large)
+
+
+KEYS = PersonKeys(b"a test key of at least thirty-two bytes")
+PERSON_HEADER = "employer_tax_id,person_id,start_date,end_date,isco_code,type\n"
+
+
+async def a_person(world: World, institution, program, national_id: str, year: int, ref: str):
+    command = RegisterGraduate(
+        program_id=program.id,
+        graduation_year=year,
+        student_ref=ref,
+        full_name="Person",
+        person_key=KEYS.of(national_id),
+    )
+    uow = world.uow()
+    graduate = await graduates.register(uow, MINISTRY, command)
+    await uow.commit()
+    return graduate
+
+
+async def test_a_person_named_by_national_id_is_matched_to_the_graduation_the_job_follows():
+    world = World()
+    institution = await world.organization()
+    program = await world.program(institution)
+    bachelor = await a_person(world, institution, program, "31234567890123", 2022, "B-1")
+    master = await a_person(world, institution, program, "31234567890123", 2024, "M-1")
+    employer = await world.employer()
+    extract = PERSON_HEADER + "".join(
+        [
+            f"{employer.tax_id},31234567890123,2023-01-10,2023-12-31,2512,employee\n",
+            f"{employer.tax_id},3123 4567 8901 23,2025-02-01,,2512,employee\n",
+            f"{employer.tax_id},49999999999999,2025-02-01,,2512,employee\n",
+        ]
+    )
+    uow = world.uow()
+    report = await import_register(
+        uow, MINISTRY, chunks=chunks(extract), csv=True, person_keys=KEYS
+    )
+    await uow.commit()
+    assert (report.recorded, report.unmatched_graduates) == (2, 1)
+    assert report.listed["unmatched_graduates"] == [{"line": 4, "person_id": "(not kept)"}]
+    by_graduate = {e.graduate_id: e.start_date for e in world.state.employments.values()}
+    assert by_graduate == {bachelor.id: date(2023, 1, 10), master.id: date(2025, 2, 1)}
+    assert "31234567890123" not in repr(world.state)  # only keyed hashes are kept
+
+
+@pytest.mark.parametrize(
+    ("keys", "person_id", "message"),
+    [(None, "31234567890123", "no person key"), (KEYS, "3123456789", "14 digits")],
+)
+async def test_a_person_id_needs_a_key_and_fourteen_digits(keys, person_id, message):
+    world, institution, employer, *_ = await a_world()
+    extract = PERSON_HEADER + f"{employer.tax_id},{person_id},2025-02-01,,2512,employee\n"
+    with pytest.raises(Refused) as refused:
+        await import_register(
+            world.uow(), MINISTRY, chunks=chunks(extract), csv=True, person_keys=keys
+        )
+    [error] = refused.value.errors
+    assert error["loc"] == ["body", "row", 2, "person_id"] and message in error["msg"]
+
+
+async def test_an_extract_must_say_who_each_graduate_is():
+    world, *_ = await a_world()
+    header = "employer_tax_id,student_ref,start_date,end_date,isco_code,type\n"
+    with pytest.raises(Refused) as refused:
+        await import_register(world.uow(), MINISTRY, chunks=chunks(header), csv=True)
+    assert "person_id, or institution_tax_id and student_ref" in refused.value.errors[0]["msg"]

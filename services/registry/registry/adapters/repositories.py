@@ -118,6 +118,10 @@ class GraduateRepository(VisibleRepository[Graduate]):
         has."""
 
     @abc.abstractmethod
+    async def by_person_keys(self, person_keys: Collection[str]) -> dict[str, list[Graduate]]:
+        """Person key → the graduate records of that person (any institution)."""
+
+    @abc.abstractmethod
     async def id_of_student_ref(self, institution_id: str, student_ref: str) -> str | None:
         """The id of the institution's graduate with ``student_ref``, or None."""
 

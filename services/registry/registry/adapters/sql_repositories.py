@@ -234,6 +234,14 @@ class SqlGraduateRepository(SqlVisibleRepository[Graduate], GraduateRepository):
         rows = (await self.session.execute(statement)).mappings()
         return {row["student_ref"]: Graduate(**row) for row in rows}
 
+    async def by_person_keys(self, person_keys: Collection[str]) -> dict[str, list[Graduate]]:
+        found: dict[str, list[Graduate]] = {}
+        if person_keys:
+            statement = select(self.table).where(self.table.c.person_key.in_(person_keys))
+            for row in (await self.session.execute(statement)).mappings():
+                found.setdefault(row["person_key"], []).append(Graduate(**row))
+        return found
+
     async def id_of_student_ref(self, institution_id: str, student_ref: str) -> str | None:
         return await self.session.scalar(
             select(self.table.c.id).where(
@@ -263,6 +271,7 @@ class SqlGraduateRepository(SqlVisibleRepository[Graduate], GraduateRepository):
                 program_id=bindparam("pid"),
                 graduation_year=bindparam("year"),
                 full_name=bindparam("name"),
+                person_key=bindparam("pkey"),
                 updated_at=bindparam("at"),
             ),
             [
@@ -271,6 +280,7 @@ class SqlGraduateRepository(SqlVisibleRepository[Graduate], GraduateRepository):
                     "pid": g.program_id,
                     "year": g.graduation_year,
                     "name": g.full_name,
+                    "pkey": g.person_key,
                     "at": g.updated_at,
                 }
                 for g in items

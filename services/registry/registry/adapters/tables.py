@@ -114,10 +114,12 @@ graduates = Table(
     Column("graduation_year", Integer, nullable=False),
     Column("student_ref", String(64), nullable=False),
     Column("full_name", String(300), nullable=False),
+    Column("person_key", String(64), nullable=True),
     Column("active", Boolean, nullable=False),
     *_timestamps(),
     UniqueConstraint("institution_id", "student_ref", name="uq_graduates_institution_ref"),
     Index("ix_graduates_program", "program_id"),
+    Index("ix_graduates_person_key", "person_key"),
 )
 
 employments = Table(

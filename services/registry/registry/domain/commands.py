@@ -61,6 +61,7 @@ class RegisterGraduate:
     full_name: str
     # When given it must be the program's institution; otherwise the program's is taken.
     institution_id: str | None = None
+    person_key: str | None = None  # of the national identifier, made by the web layer
 
 
 @dataclass(frozen=True, kw_only=True)

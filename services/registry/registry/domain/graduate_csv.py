@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from registry.domain.model import Graduate
+from registry.domain.person_key import PersonKeys, normalized
 from registry.domain.rules import graduation_year_problem
 from registry.domain.streamed_files import (
     MAX_LISTED_ERRORS,
@@ -22,6 +23,8 @@ from shared.platform.errors import Refused
 __all__ = ["MAX_LISTED_ERRORS", "CsvUnreadable", "GraduateLine", "GraduateSheet", "csv_records"]
 
 COLUMNS = ("student_ref", "full_name", "program_id", "graduation_year")
+# The graduate's PINFL, to match register extracts: kept only as a keyed hash (person_key.py).
+OPTIONAL_COLUMNS = ("national_id",)
 MAX_REF_LENGTH = 64
 MAX_NAME_LENGTH = 300
 
@@ -35,6 +38,7 @@ class GraduateLine:
     full_name: str
     program_id: str
     graduation_year: int
+    person_key: str | None = None  # None: the line gives no national identifier
 
     def same_as(self, graduate: Graduate) -> bool:
         """Whether ``graduate`` already stands as this line says (then nothing changes)."""
@@ -42,7 +46,7 @@ class GraduateLine:
             self.program_id,
             self.graduation_year,
             self.full_name,
-        )
+        ) and self.person_key in (None, graduate.person_key)
 
 
 class GraduateSheet(FileErrors):
@@ -53,9 +57,10 @@ class GraduateSheet(FileErrors):
     are still checked (to report their errors) but none is handed back to be written.
     """
 
-    def __init__(self, *, this_year: int) -> None:
+    def __init__(self, *, this_year: int, person_keys: PersonKeys | None = None) -> None:
         super().__init__()
         self.this_year = this_year
+        self.person_keys = person_keys
         self.columns: dict[str, int] | None = None
         self.programs: Mapping[str, bool] = {}
         self.rows = 0
@@ -64,7 +69,10 @@ class GraduateSheet(FileErrors):
 
     def header(self, line: int, fields: list[str]) -> bool:
         """Take the header row; False (with errors) unless it names exactly the columns."""
-        self.columns = self.column_indexes(line, fields, COLUMNS)
+        self.columns = self.column_indexes(line, fields, COLUMNS, OPTIONAL_COLUMNS)
+        if self.columns is not None and "national_id" in self.columns and not self.person_keys:
+            self.error(line, "national_id", "national identifiers are not accepted: no person key")
+            self.columns = None
         return self.columns is not None
 
     def know(self, graduate: Graduate) -> None:
@@ -83,8 +91,9 @@ class GraduateSheet(FileErrors):
     def record(self, line: int, fields: list[str]) -> GraduateLine | None:
         """The data record on ``line`` as a line to apply, or None if it (or the file) is bad."""
         self.rows += 1
-        if len(fields) != len(COLUMNS):
-            self.error(line, None, f"expected {len(COLUMNS)} fields, found {len(fields)}")
+        assert self.columns is not None, "the header comes first"
+        if len(fields) != len(self.columns):
+            self.error(line, None, f"expected {len(self.columns)} fields, found {len(fields)}")
             return None
         assert self.columns is not None, "the header comes first"
         values = {name: fields[index].strip() for name, index in self.columns.items()}
@@ -112,10 +121,20 @@ class GraduateSheet(FileErrors):
             self.error(line, "full_name", f"full_name must be 1-{MAX_NAME_LENGTH} characters")
         program_id = self._check_program(line, values["program_id"])
         year = self._check_year(line, values["graduation_year"])
+        person_key = self._check_national_id(line, values.get("national_id", ""))
         if self.error_count > before or program_id is None or year is None:
             self._remember_line(ref, line)
             return None
-        return GraduateLine(line, ref, name, program_id, year)
+        return GraduateLine(line, ref, name, program_id, year, person_key)
+
+    def _check_national_id(self, line: int, text: str) -> str | None:
+        if not text or self.person_keys is None:
+            return None
+        national_id = normalized(text)
+        if national_id is None:
+            self.error(line, "national_id", "national_id must be a PINFL: 14 digits")
+            return None
+        return self.person_keys.of(national_id)
 
     def _check_program(self, line: int, program_id: str) -> str | None:
         active = self.programs.get(program_id)

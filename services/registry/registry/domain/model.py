@@ -78,6 +78,8 @@ class Graduate:
     graduation_year: int
     student_ref: str
     full_name: str
+    # The keyed hash of the national identifier (domain/person_key.py), never the identifier.
+    person_key: str | None = None
     active: bool
     created_at: datetime
     updated_at: datetime

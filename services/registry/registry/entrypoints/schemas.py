@@ -26,6 +26,7 @@ def _not_in_the_future(day: date) -> date:
 
 
 RegisteredOn = Annotated[date, AfterValidator(_not_in_the_future)]
+NationalId = Annotated[str, StringConstraints(pattern=r"^\d{14}$")]
 MemberRole = Literal["coordinator", "education", "employer", "research", "private_partner"]
 ClusterStatus = Literal["active", "suspended", "closed"]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
@@ -195,6 +196,11 @@ class GraduateCreate(Body):
     full_name: Name
     institution_id: Id | None = Field(
         default=None, description="optional; when given it must be the program's institution"
+    )
+    national_id: NationalId | None = Field(
+        default=None,
+        description="the graduate's PINFL (14 digits), to match register extracts; kept only "
+        "as a keyed hash, never returned",
     )
 
 

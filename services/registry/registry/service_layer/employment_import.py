@@ -29,6 +29,7 @@ from typing import Any, Final
 from registry import events
 from registry.domain import access, rules
 from registry.domain.model import Employment, Graduate
+from registry.domain.person_key import PersonKeys
 from registry.domain.register_extract import RegisterLine, RegisterSheet
 from registry.domain.streamed_files import CsvUnreadable, csv_records, jsonl_records
 from registry.service_layer.employments import apply_move
@@ -79,12 +80,13 @@ async def import_register(
     *,
     chunks: AsyncIterable[bytes],
     csv: bool,
+    person_keys: PersonKeys | None = None,
 ) -> RegisterReport:
     """Check and apply every record of the extract; Refused if any record is malformed."""
     access.can_import_register(identity)
     started = time.monotonic()
     job = _Import(uow)
-    sheet = RegisterSheet()
+    sheet = RegisterSheet(person_keys=person_keys)
     try:
         async for line in _checked(sheet, chunks, csv=csv):
             await job.take(line)
@@ -145,25 +147,34 @@ class _Import:
         if not lines:
             return
         graduates = await self._graduates(lines)
+        people = await self.uow.graduates.by_person_keys(
+            {line.person_key for line in lines if line.person_key is not None}
+        )
         employers = await self.uow.organizations.ids_of_tax_ids(
             {line.employer_tax_id for line in lines}
         )
         known: dict[tuple[str, str], list[Employment]] = defaultdict(list)
-        for employment in await self.uow.employments.of_graduates(
-            {g.id for g in graduates.values()}
-        ):
+        known_ids = {g.id for g in graduates.values()}
+        known_ids |= {g.id for records in people.values() for g in records}
+        for employment in await self.uow.employments.of_graduates(known_ids):
             known[(employment.graduate_id, employment.employer_id)].append(employment)
         inserts: list[Employment] = []
         for line in lines:
-            graduate = graduates.get((line.institution_tax_id, line.student_ref))
+            if line.person_key is not None:
+                graduate = _as_of(people.get(line.person_key, []), line.start_date.year)
+            else:
+                graduate = graduates.get((line.institution_tax_id or "", line.student_ref or ""))
             employer_id = employers.get(line.employer_tax_id)
             if graduate is None:
-                self.report.note(
-                    "unmatched_graduates",
-                    line=line.line,
-                    institution_tax_id=line.institution_tax_id,
-                    student_ref=line.student_ref,
+                named = (
+                    {"person_id": "(not kept)"}
+                    if line.person_key is not None
+                    else {
+                        "institution_tax_id": line.institution_tax_id,
+                        "student_ref": line.student_ref,
+                    }
                 )
+                self.report.note("unmatched_graduates", line=line.line, **named)
             elif employer_id is None:
                 self.report.note(
                     "unregistered_employers", line=line.line, tax_id=line.employer_tax_id
@@ -181,13 +192,17 @@ class _Import:
 
     async def _graduates(self, lines: list[RegisterLine]) -> dict[tuple[str, str], Graduate]:
         """(institution taxpayer id, student reference) → the graduate, for the batch."""
-        unknown = {line.institution_tax_id for line in lines} - self._institutions.keys()
+        by_institution: list[tuple[str, str]] = []
+        for line in lines:
+            if line.institution_tax_id is not None and line.student_ref is not None:
+                by_institution.append((line.institution_tax_id, line.student_ref))
+        unknown = {tax_id for tax_id, _ in by_institution} - self._institutions.keys()
         if unknown:
             ids = await self.uow.organizations.ids_of_tax_ids(unknown)
             self._institutions.update({tax_id: ids.get(tax_id) for tax_id in unknown})
         refs: dict[str, set[str]] = defaultdict(set)
-        for line in lines:
-            refs[line.institution_tax_id].add(line.student_ref)
+        for tax_id, ref in by_institution:
+            refs[tax_id].add(ref)
         found: dict[tuple[str, str], Graduate] = {}
         for tax_id, student_refs in refs.items():
             institution_id = self._institutions[tax_id]
@@ -266,3 +281,14 @@ class _Import:
         self.uow.publish(events.employment_recorded(employment, graduate))
         self.report.recorded += 1
         return employment
+
+
+def _as_of(records: list[Graduate], year: int) -> Graduate | None:
+    """Of one person's graduate records, the latest graduation by ``year`` (the job follows
+    it); the earliest, if every one came later (then the job started before graduation)."""
+    if not records:
+        return None
+    done = [g for g in records if g.graduation_year <= year]
+    if done:
+        return max(done, key=lambda g: (g.graduation_year, g.id))
+    return min(records, key=lambda g: (g.graduation_year, g.id))

@@ -14,6 +14,7 @@ from registry import events
 from registry.domain import access
 from registry.domain.graduate_csv import CsvUnreadable, GraduateLine, GraduateSheet, csv_records
 from registry.domain.model import Graduate
+from registry.domain.person_key import PersonKeys
 from registry.service_layer.common import require_organization
 from registry.service_layer.unit_of_work import AbstractRegistryUnitOfWork
 from shared.platform.auth import Identity
@@ -38,6 +39,7 @@ async def import_graduates(
     *,
     institution_id: str | None,
     chunks: AsyncIterable[bytes],
+    person_keys: PersonKeys | None = None,
 ) -> ImportCounts:
     """Check and write every record of the CSV stream; Refused if any record is bad.
 
@@ -45,7 +47,7 @@ async def import_graduates(
     """
     target = _import_target(identity, institution_id)
     await _require_institution(uow, target)
-    job = _Import(uow, institution_id=target)
+    job = _Import(uow, institution_id=target, person_keys=person_keys)
     sheet = job.sheet
     records = csv_records(chunks)
     try:
@@ -74,10 +76,16 @@ async def import_graduates(
 class _Import:
     """One import into one institution: what the sheet accepts, gathered into batches."""
 
-    def __init__(self, uow: AbstractRegistryUnitOfWork, *, institution_id: str) -> None:
+    def __init__(
+        self,
+        uow: AbstractRegistryUnitOfWork,
+        *,
+        institution_id: str,
+        person_keys: PersonKeys | None,
+    ) -> None:
         self.uow, self.institution_id = uow, institution_id
         self.at = now()
-        self.sheet = GraduateSheet(this_year=self.at.year)
+        self.sheet = GraduateSheet(this_year=self.at.year, person_keys=person_keys)
         self.counts = ImportCounts()
         self._inserts: list[Graduate] = []
         self._updates: list[Graduate] = []
@@ -98,6 +106,7 @@ class _Import:
                 graduation_year=line.graduation_year,
                 student_ref=line.student_ref,
                 full_name=line.full_name,
+                person_key=line.person_key,
                 active=True,
                 created_at=self.at,
                 updated_at=self.at,
@@ -114,6 +123,7 @@ class _Import:
                 program_id=line.program_id,
                 graduation_year=line.graduation_year,
                 full_name=line.full_name,
+                person_key=line.person_key or known.person_key,
                 updated_at=self.at,
             )
             self._updates.append(graduate)

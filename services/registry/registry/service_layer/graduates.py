@@ -49,6 +49,7 @@ async def register(
         graduation_year=command.graduation_year,
         student_ref=command.student_ref,
         full_name=command.full_name,
+        person_key=command.person_key,
         active=True,
         created_at=at,
         updated_at=at,

@@ -7,7 +7,7 @@ from registry.domain.commands import EndEmployment, RecordEmployment
 from registry.domain.model import Employment
 from registry.domain.register_extract import COLUMNS
 from registry.domain.rules import MOVES_NEEDING_A_REASON
-from registry.entrypoints.deps import UnitsOfWork
+from registry.entrypoints.deps import SettingsDep, UnitsOfWork
 from registry.entrypoints.schemas import (
     CodeConfirmation,
     ConfirmationCode,
@@ -36,8 +36,8 @@ EXTRACT_BODY = {
         "content": {
             "text/csv": {
                 "schema": {"type": "string"},
-                "example": ",".join(COLUMNS)
-                + "\n301234567,201234567,S-0001,2024-09-01,,2512,employee\n",
+                "example": "employer_tax_id,institution_tax_id,student_ref,start_date,"
+                "end_date,isco_code,type\n301234567,201234567,S-0001,2024-09-01,,2512,employee\n",
             },
             "application/x-ndjson": {"schema": {"type": "string"}},
         },
@@ -51,20 +51,25 @@ EXTRACT_BODY = {
     summary="Import a labour-register or tax extract (all rows or none; again changes nothing)",
     description="CSV (columns "
     + ", ".join(f"`{c}`" for c in COLUMNS)
-    + ", optional `in_field`) or JSON Lines with the same fields, UTF-8. The ministry or an "
+    + "; the graduate as `person_id` (PINFL), or `institution_tax_id` and `student_ref`; "
+    "optional `in_field`) or JSON Lines with the same fields, UTF-8. The ministry or an "
     "operator. Matching employers' records become verified, employments only the register "
     "knew are recorded verified, and the rest is reported (docs/registry.md).",
     openapi_extra=EXTRACT_BODY,
 )
 async def import_register(
-    request: Request, identity: CurrentIdentity, units: UnitsOfWork
+    request: Request, identity: CurrentIdentity, units: UnitsOfWork, settings: SettingsDep
 ) -> RegisterImportReport:
     accepted = ("text/csv", *JSON_LINES)
     media_type = upload_media_type(request.headers.get("content-type", ""), accepted)
     # The whole file first: no transaction (no SQLite write lock) waits on a slow upload.
     async with received_in_full(request.stream()) as chunks, units() as uow:
         report = await employment_import.import_register(
-            uow, identity, chunks=chunks, csv=media_type == "text/csv"
+            uow,
+            identity,
+            chunks=chunks,
+            csv=media_type == "text/csv",
+            person_keys=settings.person_keys(),
         )
         await uow.commit()
     return RegisterImportReport(**vars(report))

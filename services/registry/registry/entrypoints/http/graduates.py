@@ -5,8 +5,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
+from registry.config import RegistrySettings
 from registry.domain.commands import RegisterGraduate
 from registry.domain.model import Graduate
+from registry.domain.person_key import PersonKeys
 from registry.entrypoints.deps import SettingsDep, UnitsOfWork
 from registry.entrypoints.schemas import (
     GraduateCreate,
@@ -17,6 +19,7 @@ from registry.entrypoints.schemas import (
 from registry.service_layer import graduate_import
 from registry.service_layer import graduates as handlers
 from registry.service_layer.unit_of_work import registry_unit_of_work
+from shared.platform.errors import RuleViolation
 from shared.platform.names import API_PREFIX
 from shared.platform.web.idempotency import CreateOnce
 from shared.platform.web.identity import CurrentIdentity
@@ -41,9 +44,14 @@ CSV_BODY = {
 
 @router.post("", status_code=201, response_model=GraduatePublic, summary="Register a graduate")
 async def register_graduate(
-    body: GraduateCreate, identity: CurrentIdentity, create: CreateOnce
+    body: GraduateCreate, identity: CurrentIdentity, create: CreateOnce, settings: SettingsDep
 ) -> JSONResponse:
-    command = RegisterGraduate(**body.model_dump())
+    fields = body.model_dump(exclude={"national_id"})
+    if body.national_id is not None:
+        fields["person_key"] = _person_keys(settings).of(body.national_id)
+        # Not even the idempotency fingerprint sees the identifier: only its keyed hash.
+        body = body.model_copy(update={"national_id": fields["person_key"]})
+    command = RegisterGraduate(**fields)
     return await create(
         body,
         public=GraduatePublic,
@@ -55,7 +63,8 @@ async def register_graduate(
     "/import",
     response_model=GraduateImportSummary,
     summary="Import graduates from a CSV file (all rows or none; re-importing changes nothing)",
-    description="Columns `student_ref,full_name,program_id,graduation_year` in any order, "
+    description="Columns `student_ref,full_name,program_id,graduation_year` (optional "
+    "`national_id`: kept only as a keyed hash) in any order, "
     "UTF-8. An institution imports into itself; the ministry names the institution.",
     openapi_extra=CSV_BODY,
 )
@@ -63,6 +72,7 @@ async def import_graduates(
     request: Request,
     identity: CurrentIdentity,
     units: UnitsOfWork,
+    settings: SettingsDep,
     institution_id: Annotated[
         str | None, Query(max_length=36, description="required for the ministry")
     ] = None,
@@ -71,7 +81,11 @@ async def import_graduates(
     # The whole file first: no transaction (no SQLite write lock) waits on a slow upload.
     async with received_in_full(request.stream()) as chunks, units() as uow:
         counts = await graduate_import.import_graduates(
-            uow, identity, institution_id=institution_id, chunks=chunks
+            uow,
+            identity,
+            institution_id=institution_id,
+            chunks=chunks,
+            person_keys=settings.person_keys(),
         )
         await uow.commit()
     return GraduateImportSummary(**vars(counts))
@@ -142,3 +156,14 @@ async def update_graduate(
         )
         await uow.commit()
         return graduate
+
+
+def _person_keys(settings: RegistrySettings) -> PersonKeys:
+    keys = settings.person_keys()
+    if keys is None:
+        raise RuleViolation(
+            "national_id",
+            "national identifiers are not accepted here: the registry has no person key "
+            "(EDUCLUSTER_REGISTRY_PERSON_KEY_SECRET)",
+        )
+    return keys
