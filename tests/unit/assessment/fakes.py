@@ -20,7 +20,6 @@ from assessment.adapters.repositories import (
 )
 from assessment.domain.access import RequirementScope
 from assessment.domain.eligibility import Employment, overlaps_period
-from assessment.domain.integrity import Confirmation
 from assessment.domain.model import (
     Assessment,
     AssessmentRevision,
@@ -34,6 +33,7 @@ from assessment.domain.model import (
 from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
 
 from shared.contracts.catalogue.registry import EmploymentChanger
+from shared.contracts.integrity import Confirmation
 from shared.platform.db.keyset import Page, decode_cursor, encode_cursor
 from shared.platform.errors import Conflict
 from tests.unit.fakes import FakeUnitOfWork

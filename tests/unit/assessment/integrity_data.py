@@ -6,7 +6,7 @@ import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from assessment.domain.integrity import Assessed, Provenance
+from shared.contracts.integrity import Assessed, Provenance
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CODES = tuple(f"domain.competency_{i}" for i in range(10))

@@ -6,7 +6,8 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from assessment.domain.integrity import (
+
+from shared.contracts.integrity import (
     Assessed,
     Confirmation,
     IntegrityRules,
@@ -20,7 +21,6 @@ from assessment.domain.integrity import (
     straight_lined,
     straight_lining,
 )
-
 from tests.unit.assessment.integrity_data import (
     T0,
     VARIED,

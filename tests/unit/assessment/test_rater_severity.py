@@ -4,8 +4,8 @@ employers assessing graduates of the same programs, with a 90 % t interval."""
 import random
 
 import pytest
-from assessment.domain.rater_severity import SeverityRules, rater_severity
 
+from shared.contracts.rater_severity import SeverityRules, rater_severity
 from tests.unit.assessment.integrity_data import clean_period, row
 
 RULES = SeverityRules()

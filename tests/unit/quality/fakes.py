@@ -88,6 +88,11 @@ class FakeAssessmentStates(AssessmentStateRepository):
             if counted.active and counted.state.get("employer_id") == employer_id:
                 yield copy.deepcopy(counted)
 
+    async def active_of_period(self, period: int) -> AsyncIterator[CountedAssessment]:
+        for counted in list(self.rows.values()):
+            if counted.active and counted.state.get("period") == period:
+                yield copy.deepcopy(counted)
+
 
 class FakeExclusions(ExclusionRepository):
     def __init__(self) -> None:

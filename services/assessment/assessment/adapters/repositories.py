@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from assessment.domain.access import RequirementScope
 from assessment.domain.eligibility import Employment
-from assessment.domain.integrity import Confirmation
 from assessment.domain.model import (
     Assessment,
     AssessmentRevision,
@@ -22,6 +21,7 @@ from assessment.domain.model import (
     Requirement,
     Status,
 )
+from shared.contracts.integrity import Confirmation
 from shared.platform.db.keyset import Page
 
 

@@ -29,7 +29,6 @@ from assessment.adapters.tables import (
 )
 from assessment.domain.access import RequirementScope
 from assessment.domain.eligibility import Employment
-from assessment.domain.integrity import Confirmation
 from assessment.domain.model import (
     Assessment,
     AssessmentRevision,
@@ -41,6 +40,7 @@ from assessment.domain.model import (
     Requirement,
 )
 from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES
+from shared.contracts.integrity import Confirmation
 from shared.platform.db.keyset import Page, fetch_page
 from shared.platform.db.queries import find_one
 

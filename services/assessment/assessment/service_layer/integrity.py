@@ -1,10 +1,11 @@
 """The ministry's integrity checks over one period's active assessments: read in two queries,
-checked by pure rules (domain/integrity.py), shown and never applied."""
+checked by pure rules (shared/contracts/integrity.py), shown and never applied."""
 
 from collections import defaultdict
 
 from assessment.domain.access import may_see_integrity_checks
-from assessment.domain.integrity import (
+from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
+from shared.contracts.integrity import (
     Assessed,
     Confirmation,
     IntegrityReport,
@@ -12,7 +13,6 @@ from assessment.domain.integrity import (
     check_period,
     provenance,
 )
-from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
 from shared.platform.auth import Identity
 
 

@@ -69,6 +69,10 @@ class AssessmentStateRepository(abc.ABC):
     def active_of_employer(self, employer_id: str) -> AsyncIterator[CountedAssessment]:
         """Every assessment of the employer still counted (read through once: a rare scan)."""
 
+    @abc.abstractmethod
+    def active_of_period(self, period: int) -> AsyncIterator[CountedAssessment]:
+        """Every assessment of the period still counted (read through once)."""
+
 
 class ExclusionRepository(abc.ABC):
     @abc.abstractmethod

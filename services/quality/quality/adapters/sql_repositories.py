@@ -80,12 +80,22 @@ class SqlAssessmentStateRepository(AssessmentStateRepository):
 
     async def active_of_employer(self, employer_id: str) -> AsyncIterator[CountedAssessment]:
         # The employer is inside the state's JSON: a scan, for the rare exclusion of one.
+        async for counted in self._active():
+            if counted.state.get("employer_id") == employer_id:
+                yield counted
+
+    async def active_of_period(self, period: int) -> AsyncIterator[CountedAssessment]:
+        # A scan too: once per publication, beside its far costlier disclosure audit.
+        async for counted in self._active():
+            if counted.state.get("period") == period:
+                yield counted
+
+    async def _active(self) -> AsyncIterator[CountedAssessment]:
         query = select(assessment_states).where(assessment_states.c.active.is_(True))
         stream = await self._session.stream(query.execution_options(yield_per=5000))
         async for partition in stream.mappings().partitions():
             for row in partition:
-                if row["state"].get("employer_id") == employer_id:
-                    yield CountedAssessment(**row)
+                yield CountedAssessment(**row)
 
 
 class SqlExclusionRepository(ExclusionRepository):

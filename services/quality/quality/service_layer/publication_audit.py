@@ -29,6 +29,7 @@ from quality.domain.model import Card, ScopeKey
 from quality.domain.periods import years_of
 from quality.domain.publication import CellKey, FigureKey, Publication
 from quality.domain.scorecard import ONE_CATEGORY_REASON, SECONDARY_REASON, rounded_card
+from quality.service_layer import publication_integrity
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import Scoreboard, compute_scoreboard
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -408,6 +409,9 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
     )
     findings = await _solved({**earlier, **stated}, hidden, width)
     return {
+        # Which programs and employers the integrity checks flag, as the assessments stand now
+        # (the publication's summary states the counts as they stood when it was made).
+        "integrity": await publication_integrity.flags(uow, publication.period),
         "publication": number,
         "period": publication.period,
         "indicator": AUDITED,

@@ -38,6 +38,7 @@ from quality.domain.publication import (
 )
 from quality.domain.ranking import ranks_by_scope
 from quality.domain.scorecard import rounded_card
+from quality.service_layer import publication_integrity
 from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.comparison import (
     EXPOSES,
@@ -184,6 +185,7 @@ async def _open(
                     1 for c in comparisons.values() if c["difference"]["reason"] == EXPOSES
                 ),
             },
+            "integrity": await publication_integrity.summary(uow, period),
         },
     )
     await uow.publications.add(publication)

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from assessment.domain.integrity import IntegrityReport
 from assessment.entrypoints.deps import UowFactoryDep
 from assessment.entrypoints.schemas import IntegrityReportPublic
 from assessment.service_layer.integrity import integrity_report
+from shared.contracts.integrity import IntegrityReport
 from shared.platform.names import API_PREFIX
 from shared.platform.web.identity import CurrentIdentity
 

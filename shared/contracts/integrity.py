@@ -4,7 +4,8 @@ changes no figure (docs/assessment.md, "Integrity checks"; formulas in docs/meth
 
 Every check returns the numbers behind its verdict (n, the share or statistic, the threshold),
 whether it flags or not. Rater severity, the one check across employers and programs, is in
-domain/rater_severity.py.
+shared/contracts/rater_severity.py. Shared: the quality service runs the same checks for each
+publication's audit (those its data allows).
 """
 
 from collections import Counter, defaultdict
@@ -13,12 +14,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol, TypeVar
 
-from assessment.domain.rater_severity import Severity, SeverityRules, rater_severity
 from shared.contracts.catalogue.registry import (
     COUNTING_EMPLOYMENT_STATES,
     EmploymentChanger,
     EmploymentStatus,
 )
+from shared.contracts.rater_severity import Severity, SeverityRules, rater_severity
 
 # Who made the employment behind an assessment count: the institution being scored ("self"),
 # someone else ("independent": the graduate with a code, the ministry, a register), or not
@@ -63,7 +64,8 @@ class Assessed:
     institution_id: str
     ratings: Mapping[str, int | None]
     overall_satisfaction: int
-    submitted_at: datetime
+    # Unknown to the quality service, which checks what its data allows (no bursts).
+    submitted_at: datetime | None = None
     provenance: Provenance = "unknown"
 
 
@@ -226,7 +228,8 @@ class Burst:
 def burst(rows: Sequence[Assessed], *, rules: IntegrityRules) -> Burst:
     """Flag: at least ``threshold`` submissions within ``window_minutes`` (one employer's)."""
     span = timedelta(minutes=rules.burst_minutes)
-    window = largest_burst((r.submitted_at for r in rows), span=span)
+    times = [r.submitted_at for r in rows if r.submitted_at is not None]
+    window = largest_burst(times, span=span)
     return Burst(
         n=len(rows),
         largest=window.count,
