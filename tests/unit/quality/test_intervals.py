@@ -6,7 +6,6 @@ from statistics import NormalDist
 import pytest
 from quality.domain.intervals import (
     difference_of_proportions_interval,
-    intervals_overlap,
     mean_interval,
     t_critical,
     wilson_interval,
@@ -151,10 +150,3 @@ def test_difference_of_proportions_combines_the_two_wilson_intervals() -> None:
     )
     result = difference_of_proportions_interval(x1=9, n1=12, x2=14, n2=30)
     assert result == pytest.approx(expected, abs=1e-12)
-
-
-def test_intervals_that_touch_count_as_overlapping() -> None:
-    assert intervals_overlap((0.2, 0.5), (0.5, 0.9))
-    assert intervals_overlap((0.2, 0.9), (0.4, 0.5))
-    assert not intervals_overlap((0.2, 0.49), (0.5, 0.9))
-    assert not intervals_overlap((0.6, 0.9), (0.1, 0.5))

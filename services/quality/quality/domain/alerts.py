@@ -1,15 +1,16 @@
 """When a changed yearly scorecard deserves an alert (pure rules; raising them: service_layer).
 
-- ``index_below_threshold``: the index falls below the methodology's threshold (on crossing);
-- ``significant_drop``: employer satisfaction is lower than the previous year's and the two
-  intervals do not overlap;
+- ``index_below_threshold``: the index falls below the methodology's threshold (on crossing;
+  once per scope and period);
+- ``significant_drop``: employer satisfaction is lower than the previous year's, the Newcombe
+  interval of the difference (at the methodology's level) lying wholly below zero;
 - ``competency_gap``: a competency of a cluster sits in "concentrate here" (important to the
   employers, rated below the cluster's other competencies).
 """
 
 from typing import Any
 
-from quality.domain.intervals import intervals_overlap
+from quality.domain.intervals import difference_of_proportions_interval
 from quality.domain.model import Card
 from quality.domain.scorecard import ONE_CATEGORY_REASON
 
@@ -32,18 +33,31 @@ def _interval_stated(figure: Detail | None) -> bool:
     )
 
 
-def dropped(card: Card, last_year: Card | None) -> Detail | None:
-    """The alert detail when employer satisfaction dropped significantly since last year."""
+def successes(figure: Detail) -> int:
+    """The count behind a published share: the nearest whole number to value × n (exact while
+    n < 100 at whole-percent rounding), or, for a share stated only as its interval (every
+    answer in one category), 0 or n as the interval says."""
+    n: int = figure["n"]
+    if figure["value"] is None:
+        return n if figure["ci_high"] >= 1.0 else 0
+    return int(round(figure["value"] * n))
+
+
+def dropped(card: Card, last_year: Card | None, *, level: float = 0.90) -> Detail | None:
+    """The alert detail when employer satisfaction dropped significantly since last year: the
+    Newcombe interval of this year's share minus last year's lies wholly below zero (two
+    intervals that overlap can still differ significantly: 26/40 against 34/40 does)."""
     now_, then = (
         c["indicators"]["employer_satisfaction"] if c else None for c in (card, last_year)
     )
     if not (_interval_stated(now_) and _interval_stated(then)):
         return None
     assert now_ is not None and then is not None
-    if intervals_overlap((now_["ci_low"], now_["ci_high"]), (then["ci_low"], then["ci_high"])):
+    low, high = difference_of_proportions_interval(
+        x1=successes(now_), n1=now_["n"], x2=successes(then), n2=then["n"], level=level
+    )
+    if high >= 0:
         return None
-    if now_["ci_high"] > then["ci_low"]:
-        return None  # apart, but higher: a rise
     return {
         "indicator": "employer_satisfaction",
         "value": now_["value"],
@@ -52,6 +66,8 @@ def dropped(card: Card, last_year: Card | None) -> Detail | None:
         "previous_value": then["value"],
         "previous_ci_low": then["ci_low"],
         "previous_ci_high": then["ci_high"],
+        "difference_ci_low": low,
+        "difference_ci_high": high,
     }
 
 
@@ -80,6 +96,8 @@ _CITED = {
         "previous_value",
         "previous_ci_low",
         "previous_ci_high",
+        "difference_ci_low",
+        "difference_ci_high",
     ),
     "competency_gap": ("performance", "gap"),
 }

@@ -90,12 +90,6 @@ def difference_of_proportions_interval(
     return low, high
 
 
-def intervals_overlap(a: Interval, b: Interval) -> bool:
-    """Whether two closed intervals share a point (touching ends count as overlapping), so a
-    drop is only alerted on when the two periods' intervals are clearly apart."""
-    return a[0] <= b[1] and b[0] <= a[1]
-
-
 def _t_two_sided_cdf(t: float, df: int) -> float:
     """A(t|df) = P(|T| <= t), exact for integer df (A&S 26.7.3 odd df, 26.7.4 even df)."""
     theta = math.atan(t / math.sqrt(df))

@@ -43,13 +43,17 @@ async def raise_alerts(
     before: Card | None,
     last_year: Card | None,
     threshold: float,
+    level: float = 0.90,
 ) -> None:
     """Check one published yearly scorecard (``before``: as the previous publication of the
-    period stated it; ``last_year``: the previous period's, as published)."""
+    period stated it; ``last_year``: the previous period's, as published; ``level``: of the
+    drop's difference interval). Each kind is raised once per scope and period (gaps once per
+    competency): a figure wavering around a threshold does not alert again."""
     low = index_crossed(card, before, threshold)
     if low is not None:
-        await _raise(uow, key, period=period, kind="index_below_threshold", detail=low)
-    drop = dropped(card, last_year)
+        if not await uow.alerts.details(key, period=period, kind="index_below_threshold"):
+            await _raise(uow, key, period=period, kind="index_below_threshold", detail=low)
+    drop = dropped(card, last_year, level=level)
     if drop is not None:
         if not await uow.alerts.details(key, period=period, kind="significant_drop"):
             await _raise(uow, key, period=period, kind="significant_drop", detail=drop)

@@ -274,7 +274,8 @@ async def _raise_alerts(
     before = await uow.publications.cards(previous.number) if previous else {}
     last = await uow.publications.latest(publication.period - 1)
     last_year = await uow.publications.cards(last.number) if last else {}
-    threshold = float((await current_content(uow))["alert_index_below"])
+    content = await current_content(uow)
+    threshold, level = float(content["alert_index_below"]), float(content["interval_level"])
     for (key, pooled), card in sorted(cards.items()):
         if pooled or before.get((key, False)) == card:
             continue
@@ -286,6 +287,7 @@ async def _raise_alerts(
             before=before.get((key, False)),
             last_year=last_year.get((key, False)),
             threshold=threshold,
+            level=level,
         )
 
 

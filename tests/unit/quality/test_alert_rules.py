@@ -1,0 +1,57 @@
+"""Alerts that mean what they say: a drop is significant by the Newcombe interval of the
+difference, and an index alert is raised once per scope and period however often it wavers."""
+
+from quality.domain.alerts import dropped, successes
+from quality.domain.intervals import wilson_interval
+from quality.service_layer.alerts import raise_alerts
+
+from shared.contracts.catalogue.quality import AlertRaised
+from tests.unit.quality.fakes import FakeQualityUnitOfWork
+from tests.unit.quality.test_scoring_handlers import PERIOD, card
+
+
+def satisfaction(x: int, n: int) -> dict:
+    low, high = wilson_interval(x, n, 0.90)
+    figure = {"value": round(x / n, 2), "ci_low": low, "ci_high": high, "n": n}
+    return {"indicators": {"employer_satisfaction": figure | {"suppressed": False}}}
+
+
+def test_a_drop_whose_intervals_overlap_is_still_significant_by_the_difference():
+    # Found: 34/40 → 26/40 has overlapping 90 % Wilson intervals (0.73–0.92, 0.52–0.76), so no
+    # alert was raised, though the Newcombe interval of the difference lies below zero.
+    detail = dropped(satisfaction(26, 40), satisfaction(34, 40))
+    assert detail is not None
+    assert detail["difference_ci_high"] < 0
+    assert dropped(satisfaction(30, 40), satisfaction(34, 40)) is None  # not significant
+    assert dropped(satisfaction(34, 40), satisfaction(26, 40)) is None  # a rise
+
+
+def test_the_count_behind_a_rounded_share_is_recovered():
+    for x in range(41):
+        figure = satisfaction(x, 40)["indicators"]["employer_satisfaction"]
+        assert successes(figure) == x
+    bound = {"value": None, "ci_low": 0.8, "ci_high": 1.0, "n": 12}
+    assert successes(bound) == 12 and successes(bound | {"ci_low": 0.0, "ci_high": 0.2}) == 0
+
+
+async def test_an_index_wavering_around_the_threshold_alerts_once_per_scope_and_period():
+    # Found: every re-crossing raised another alert, though the docs said once.
+    uow = FakeQualityUnitOfWork()
+    key = ("program", "p1")
+    for now, before in ((42.0, 61.0), (55.0, 42.0), (44.0, 55.0), (41.0, 52.0)):
+        await raise_alerts(
+            uow,
+            key,
+            period=PERIOD,
+            card=card(now),
+            before=card(before),
+            last_year=None,
+            threshold=50,
+        )
+    await uow.commit()
+    assert [type(e) for e in uow.published] == [AlertRaised]
+    await raise_alerts(
+        uow, key, period=PERIOD + 1, card=card(42.0), before=None, last_year=None, threshold=50
+    )
+    await uow.commit()
+    assert len(uow.published) == 2  # another period: another alert
