@@ -1,7 +1,7 @@
 """Alerts that mean what they say: a drop is significant by the Newcombe interval of the
 difference, and an index alert is raised once per scope and period however often it wavers."""
 
-from quality.domain.alerts import dropped, successes
+from quality.domain.alerts import dropped, gap_details, successes
 from quality.domain.intervals import wilson_interval
 from quality.service_layer.alerts import raise_alerts
 
@@ -55,3 +55,25 @@ async def test_an_index_wavering_around_the_threshold_alerts_once_per_scope_and_
     )
     await uow.commit()
     assert len(uow.published) == 2  # another period: another alert
+
+
+def gap(importance: float, performance: float, ci_high: float, quadrant="concentrate_here"):
+    return {
+        "importance": importance,
+        "performance": performance,
+        "performance_ci_high": ci_high,
+        "gap": importance - performance,
+        "quadrant": quadrant,
+    }
+
+
+def test_a_gap_alert_needs_a_material_and_significant_gap_not_only_a_quadrant():
+    # Found: a cluster rated 4.90 and 4.95 got gap alerts, the crosshairs being data-centred.
+    gaps = {
+        "tiny": gap(5.0, 4.90, 4.97),
+        "unsure": gap(4.5, 3.8, 4.6),  # 0.7 short, but its interval reaches the importance
+        "real": gap(4.5, 2.9, 3.3),
+        "fine": gap(4.5, 2.9, 3.3, quadrant="keep_up_the_good_work"),
+    }
+    assert [d["competency"] for d in gap_details(gaps, known=set())] == ["real"]
+    assert gap_details(gaps, known={"real"}) == []

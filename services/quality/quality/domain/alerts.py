@@ -5,7 +5,9 @@
 - ``significant_drop``: employer satisfaction is lower than the previous year's, the Newcombe
   interval of the difference (at the methodology's level) lying wholly below zero;
 - ``competency_gap``: a competency of a cluster sits in "concentrate here" (important to the
-  employers, rated below the cluster's other competencies).
+  employers, rated below the cluster's other competencies), *and* falls short of its stated
+  importance by at least ``GAP_MARGIN`` with the upper end of its mean's interval below the
+  importance: the quadrant alone is relative (a cluster rated 4.90 and 4.95 has one too).
 """
 
 from typing import Any
@@ -15,6 +17,9 @@ from quality.domain.model import Card
 from quality.domain.scorecard import ONE_CATEGORY_REASON
 
 Detail = dict[str, Any]
+
+# A gap worth an alert: importance − performance at least this (points on the 1–5 scale).
+GAP_MARGIN = 0.5
 
 
 def index_crossed(card: Card, before: Card | None, threshold: float) -> Detail | None:
@@ -71,8 +76,20 @@ def dropped(card: Card, last_year: Card | None, *, level: float = 0.90) -> Detai
     }
 
 
+def material_gap(gap: dict[str, Any]) -> bool:
+    """In "concentrate here", short of the importance by ``GAP_MARGIN`` or more, and
+    significantly so: the mean's interval lies wholly below the importance."""
+    high = gap.get("performance_ci_high")
+    return (
+        gap["quadrant"] == "concentrate_here"
+        and gap["gap"] >= GAP_MARGIN
+        and high is not None
+        and high < gap["importance"]
+    )
+
+
 def gap_details(gaps: dict[str, Any], *, known: set[str]) -> list[Detail]:
-    """One detail per competency in "concentrate here" that has no alert yet (``known``)."""
+    """One detail per competency with a material gap that has no alert yet (``known``)."""
     return [
         {
             "competency": code,
@@ -81,7 +98,7 @@ def gap_details(gaps: dict[str, Any], *, known: set[str]) -> list[Detail]:
             "gap": gap["gap"],
         }
         for code, gap in gaps.items()
-        if gap["quadrant"] == "concentrate_here" and code not in known
+        if material_gap(gap) and code not in known
     ]
 
 

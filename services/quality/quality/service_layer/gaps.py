@@ -43,6 +43,7 @@ def competency_gaps(
                 "requirements": importance[code][1],
                 "performance": ip.performance,
                 "performance_n": card["competencies"][code]["mean"]["n"],
+                "performance_ci_high": card["competencies"][code]["mean"].get("ci_high"),
                 "gap": ip.gap,
                 "quadrant": ip.quadrant.value,
             }
