@@ -1,29 +1,42 @@
 """League tables that never rank the raw share of a tiny sample.
 
 Units are ranked by their empirical-Bayes estimate of employer satisfaction: the raw share shrunk
-toward the pooled rate of the ranked units, by as much as the units really differ (shrinkage.py).
-A unit whose figure is suppressed is listed as "not enough data", never ranked.
+toward the pooled rate of the ranked units, by as much as the units really differ (shrinkage.py),
+and never by less than ``MIN_RANKING_STRENGTH`` pseudo-observations, so 12 of 12 does not
+outrank 185 of 200. Units that tie share a rank. Each rank comes with its interval: the ranks
+the unit takes in draws from every unit's posterior (``RANK_DRAWS``, a fixed seed, so the same
+data always give the same interval). A unit whose figure is suppressed is listed as "not enough
+data", never ranked.
 """
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from quality.domain.intervals import wilson_interval
 from quality.domain.model import ScopeKey
 from quality.domain.shrinkage import prior_strength, shrunk_rate
 
 NOT_ENOUGH_DATA = "not enough data"
+# The least prior strength a ranking shrinks with: with fewer pseudo-observations a perfect
+# small sample outranks a large strong unit (12/12 above 185/200 at 2.5).
+MIN_RANKING_STRENGTH = 10.0
+RANK_DRAWS = 4000
 
 
 @dataclass(frozen=True)
 class Ranked:
     unit_id: str
-    rank: int | None  # 1 = best; None when not ranked
+    rank: int | None  # 1 = best, shared by ties; None when not ranked
     estimate: float | None  # shrunk share; None when not ranked
     raw_share: float | None  # successes / n; None when not ranked (the figure is suppressed)
     n: int
     reason: str | None  # why the unit is not ranked
+    # The ranks the unit takes in the central ``level`` of posterior draws (None: not ranked).
+    rank_low: int | None = None
+    rank_high: int | None = None
 
 
 def rank(
@@ -34,7 +47,8 @@ def rank(
 ) -> list[Ranked]:
     """Ranked units (1, 2, …) by shrunk estimate, best first, then unranked units by id.
 
-    Ties in the estimate go to the higher Wilson lower bound at `level`, then to the unit id.
+    Ties in the estimate go to the higher Wilson lower bound at `level`; units equal in both
+    share a rank (1, 2, 2, 4) and are listed by id. Each rank carries its `level` interval.
     The pooled rate and the prior strength come from the published units only: a suppressed
     unit's counts would otherwise be recoverable from the estimates (the pooled rate is the
     published units' successes plus the suppressed ones', over a total n everybody sees).
@@ -45,21 +59,32 @@ def rank(
     if any(not 0 <= x <= n for x, n in units.values()):
         raise ValueError("successes must lie between 0 and n")
     ranked = {unit: units[unit] for unit in published if units[unit][1] > 0}
-    estimates = _estimates(ranked)
-    order = sorted(
-        ranked,
-        key=lambda unit: (-estimates[unit], -wilson_interval(*ranked[unit], level)[0], unit),
+    estimates, strength, pooled = _estimates(ranked)
+
+    def merit(unit: str) -> tuple[float, float]:
+        lower = wilson_interval(*ranked[unit], level)[0]
+        return (-round(estimates[unit], 12), -round(lower, 12))
+
+    order = sorted(ranked, key=lambda unit: (merit(unit), unit))
+    positions: dict[str, int] = {}
+    for position, unit in enumerate(order, start=1):
+        tied = position > 1 and merit(order[position - 2]) == merit(unit)
+        positions[unit] = positions[order[position - 2]] if tied else position
+    intervals = _rank_intervals(
+        [ranked[unit] for unit in order], strength=strength, pooled=pooled, level=level
     )
     result = [
         Ranked(
             unit_id=unit,
-            rank=position,
+            rank=positions[unit],
             estimate=estimates[unit],
             raw_share=ranked[unit][0] / ranked[unit][1],
             n=ranked[unit][1],
             reason=None,
+            rank_low=low,
+            rank_high=high,
         )
-        for position, unit in enumerate(order, start=1)
+        for unit, (low, high) in zip(order, intervals, strict=True)
     ]
     result.extend(
         Ranked(unit_id=unit, rank=None, estimate=None, raw_share=None, n=n, reason=NOT_ENOUGH_DATA)
@@ -69,16 +94,38 @@ def rank(
     return result
 
 
-def _estimates(units: Mapping[str, tuple[int, int]]) -> dict[str, float]:
+def _estimates(units: Mapping[str, tuple[int, int]]) -> tuple[dict[str, float], float, float]:
+    """Each unit's shrunk estimate, and the prior strength and pooled rate behind them."""
     if not units:
-        return {}
+        return {}, MIN_RANKING_STRENGTH, 0.0
     counts = list(units.values())
     pooled = sum(x for x, _ in counts) / sum(n for _, n in counts)
-    strength = prior_strength(counts, parent_rate=pooled)
-    return {
+    strength = max(MIN_RANKING_STRENGTH, prior_strength(counts, parent_rate=pooled))
+    estimates = {
         unit: shrunk_rate(x, n, parent_rate=pooled, strength=strength)
         for unit, (x, n) in units.items()
     }
+    return estimates, strength, pooled
+
+
+def _rank_intervals(
+    counts: list[tuple[int, int]], *, strength: float, pooled: float, level: float
+) -> list[tuple[int, int]]:
+    """The central ``level`` range of each unit's rank over draws of every unit's true rate
+    from its Beta posterior (a fixed seed: the same counts give the same intervals)."""
+    if not counts:
+        return []
+    x = np.array([c[0] for c in counts], dtype=float)
+    n = np.array([c[1] for c in counts], dtype=float)
+    a = x + pooled * strength + 1e-9
+    b = n - x + (1 - pooled) * strength + 1e-9
+    draws = np.random.default_rng(20261205).beta(a, b, size=(RANK_DRAWS, len(counts)))
+    # Rank 1 = the highest draw: the number of units drawn higher, plus one.
+    ranks = (-draws).argsort(axis=1).argsort(axis=1) + 1
+    tail = (1 - level) / 2 * 100
+    low = np.percentile(ranks, tail, axis=0, method="lower")
+    high = np.percentile(ranks, 100 - tail, axis=0, method="higher")
+    return [(int(lo), int(hi)) for lo, hi in zip(low, high, strict=True)]
 
 
 RANKED_BY = "employer_satisfaction"

@@ -110,7 +110,12 @@ class QueryPublic(BaseModel):
 
 class RankedPublic(BaseModel):
     scope_id: str
-    rank: int | None
+    rank: int | None = Field(description="1 = best; tied units share a rank")
+    rank_interval: list[int] | None = Field(
+        default=None,
+        description="the ranks the unit takes in the central `level` of posterior draws: "
+        "read the rank with it",
+    )
     estimate: float | None
     share: float | None
     n: int

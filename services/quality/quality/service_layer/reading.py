@@ -158,6 +158,7 @@ async def rankings(
         {
             "scope_id": r.unit_id,
             "rank": r.rank,
+            "rank_interval": None if r.rank_low is None else [r.rank_low, r.rank_high],
             "estimate": r.estimate,
             "share": r.raw_share,
             "n": r.n,
