@@ -525,8 +525,8 @@ async def test_the_overview_asks_for_a_token_then_plots_regions_and_institutions
         ("998", "lower"),
         ("998", "upper"),
     ]
-    # Curves, not lines (an upper limit runs flat where it reaches 100%).
-    assert all(limit["segments"] > 100 and limit["ys"] > 10 for limit in drawn["limits"])
+    # Curves through the sizes the service computed the limits at, not lines.
+    assert all(limit["segments"] >= 20 and limit["ys"] > 10 for limit in drawn["limits"])
     assert drawn["overall"] == 1 and drawn["errorBars"] == len(regions)
     screenshot = tmp_path / "overview.png"
     await browser.page.screenshot(path=str(screenshot), full_page=True)
@@ -539,8 +539,10 @@ async def test_the_overview_asks_for_a_token_then_plots_regions_and_institutions
     assert dict((await _funnel(browser))["units"]) == institutions
     assert set(institutions) == {seeded.institutions[key]["id"] for key in PUBLISHED}
     falling = seeded.institutions["falling"]["id"]
+    computed = await _funnel_positions(gateway, f"scope=organization&period={PERIOD}")
+    assert computed[falling].startswith("below")  # 3 of 12 against about 70%
     assert await browser.page.get_attribute(f"g.unit-point[data-id='{falling}']", "class") == (
-        "unit-point below998"  # 3 of 12 against about 70%: beyond the 99.8% limit
+        f"unit-point {computed[falling]}"
     )
     await browser.page.screenshot(path=str(tmp_path / "institutions.png"), full_page=True)
 
@@ -567,26 +569,29 @@ async def test_the_page_names_its_publication_and_the_ministry_may_switch_to_liv
     assert f"{number}" in await browser.text("#publication-note")
 
 
-async def test_the_funnel_limits_are_p_plus_or_minus_z_standard_errors(platform, browser):
+async def _funnel_positions(gateway: str, query: str) -> dict[str, str]:
+    async with httpx.AsyncClient(base_url=gateway, headers=MINISTRY) as api:
+        drawn = (await api.get(f"/api/v1/quality/funnel?{query}&view=published")).json()
+    return {point["scope_id"]: point["position"] for point in drawn["points"]}
+
+
+async def test_the_funnel_draws_the_limits_and_positions_the_service_computed(platform, browser):
+    gateway = platform[0].gateway_url
+    async with httpx.AsyncClient(base_url=gateway, headers=MINISTRY) as api:
+        path = f"/api/v1/quality/funnel?scope=region&period={PERIOD}&view=published"
+        computed = (await api.get(path)).json()
     await browser.open()
     await browser.sign_in()
-    limits = await browser.page.evaluate(
-        """async () => {
-            const charts = await import('/dashboard/charts.js');
-            return [
-                charts.controlLimit(0.7, 54, charts.Z95),
-                charts.controlLimit(0.7, 54, -charts.Z998),
-                charts.controlLimit(0.95, 4, charts.Z95),
-                charts.funnelPosition(0.25, 12, 0.7),
-                charts.funnelPosition(0.85, 20, 0.7),
-            ];
-        }"""
+    drawn = await browser.page.evaluate(
+        """() => ({
+            positions: Object.fromEntries([...document.querySelectorAll('svg.funnel g.unit-point')]
+                .map((g) => [g.dataset.id, g.getAttribute('class').split(' ')[1]])),
+            points: [...document.querySelectorAll('svg.funnel path.limit')].map(
+                (p) => p.getAttribute('d').split('L').length),
+        })"""
     )
-    se = (0.7 * 0.3 / 54) ** 0.5
-    assert abs(limits[0] - (0.7 + 1.959964 * se)) < 1e-6
-    assert abs(limits[1] - (0.7 - 3.090232 * se)) < 1e-6
-    assert limits[2] == 1.0  # clipped to the scale
-    assert limits[3:] == ["below998", "within"]
+    assert drawn["positions"] == {p["scope_id"]: p["position"] for p in computed["points"]}
+    assert set(drawn["points"]) == {len(computed["limits"])}  # one vertex per computed size
 
 
 async def test_an_institution_page_charts_its_profile_trend_and_employment_outcomes(

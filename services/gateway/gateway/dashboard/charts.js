@@ -4,8 +4,6 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 
-export const Z95 = 1.959963984540054; // two-sided 95%
-export const Z998 = 3.090232306167813; // two-sided 99.8%
 
 /** An SVG element with attributes and children (strings become text nodes). */
 export function s(tag, attrs = {}, ...children) {
@@ -150,31 +148,16 @@ function link(href, child) {
   return href ? s("a", { href }, child) : child;
 }
 
-/** Where a share x/n lies against the control limits around `p`: one of five positions. */
-export function funnelPosition(value, n, p) {
-  const se = Math.sqrt((p * (1 - p)) / n);
-  if (!(se > 0)) return value > p ? "above998" : value < p ? "below998" : "within";
-  const z = (value - p) / se;
-  if (z > Z998) return "above998";
-  if (z > Z95) return "above95";
-  if (z < -Z998) return "below998";
-  if (z < -Z95) return "below95";
-  return "within";
-}
-
-/** The control limit p ± z·sqrt(p(1−p)/n), clipped to [0, 1]. */
-export function controlLimit(p, n, z) {
-  return Math.min(1, Math.max(0, p + z * Math.sqrt((p * (1 - p)) / n)));
-}
-
 /**
  * A funnel plot (Spiegelhalter 2005): each unit's share against its n, with the 95% and 99.8%
  * control limits around the overall rate `overall` drawn as curves, and each unit's own
- * interval as an error bar.
+ * interval as an error bar. The limits and each unit's position are the quality service's
+ * (GET /quality/funnel: exact binomial, widened for over-dispersion); this only draws them.
  *
- * points: [{id, label, href, n, value, low, high, tooltip}]
+ * points: [{id, label, href, n, value, low, high, tooltip, position}]
+ * limits: [{n, low95, high95, low998, high998}], n ascending
  */
-export function funnelPlot({ points, overall, labels, formatShare }) {
+export function funnelPlot({ points, overall, limits, labels, formatShare }) {
   const width = 760;
   const height = 420;
   const margin = { top: 16, right: 24, bottom: 56, left: 64 };
@@ -203,37 +186,30 @@ export function funnelPlot({ points, overall, labels, formatShare }) {
     margin,
   });
 
-  // The limits as curves: n sampled geometrically, dense where they bend most (small n).
-  const first = 1;
-  const last = maxN * 1.08;
-  const samples = Array.from({ length: 120 }, (_, i) => first * (last / first) ** (i / 119));
-  const limits = s("g", { class: "limits" });
-  for (const [z, level] of [
-    [Z95, "95"],
-    [Z998, "998"],
-  ]) {
-    for (const side of [1, -1]) {
-      const d = samples
-        .map((n, i) => `${i ? "L" : "M"}${r2(x(n))},${r2(y(controlLimit(overall, n, side * z)))}`)
-        .join("");
-      limits.append(
+  // The limits as curves through the sizes the service computed them at.
+  const curves = s("g", { class: "limits" });
+  for (const level of ["95", "998"]) {
+    for (const side of ["upper", "lower"]) {
+      const key = `${side === "upper" ? "high" : "low"}${level}`;
+      const d = limits.map((at, i) => `${i ? "L" : "M"}${r2(x(at.n))},${r2(y(at[key]))}`).join("");
+      curves.append(
         s(
           "path",
-          { class: `limit limit-${level}`, d, "data-level": level, "data-side": side > 0 ? "upper" : "lower" },
+          { class: `limit limit-${level}`, d, "data-level": level, "data-side": side },
           s("title", {}, level === "95" ? labels.limit95 : labels.limit998),
         ),
       );
     }
   }
   const yOverall = r2(y(overall));
-  limits.append(
+  curves.append(
     s(
       "line",
       { class: "overall", x1: margin.left, x2: width - margin.right, y1: yOverall, y2: yOverall },
       s("title", {}, `${labels.overall}: ${formatShare(overall)}`),
     ),
   );
-  svg.append(limits);
+  svg.append(curves);
 
   const units = s("g", { class: "units" });
   const labelled = points.length <= 12;
@@ -244,7 +220,7 @@ export function funnelPlot({ points, overall, labels, formatShare }) {
   points.forEach((point, index) => {
     const cx = r2(x(point.n));
     const cy = r2(y(point.value));
-    const position = funnelPosition(point.value, point.n, overall);
+    const position = point.position;
     const group = s("g", { class: `unit-point ${position}`, "data-id": point.id });
     if (point.low !== null && point.high !== null) {
       group.append(errorBar({ x: cx, y0: r2(y(point.low)), y1: r2(y(point.high)) }));

@@ -1,7 +1,7 @@
 // Pieces every page uses: an element builder, figures with their intervals or their suppression
 // reason, indicator cards, panels and the unit table beside a funnel plot.
 
-import { funnelPosition, miniInterval } from "./charts.js";
+import { miniInterval } from "./charts.js";
 import { formatNumber, formatPercent, t, translateReason } from "./i18n.js";
 
 /** An HTML element: attributes (`class`, `href`, `data-*`, `on` for listeners) and children. */
@@ -175,7 +175,7 @@ export function legend(items) {
  * The units beside a funnel plot, alphabetical (not a league table): the share with its
  * interval, n, the conservative rank, the position against the control limits, the index.
  */
-export function unitTable({ units, overall, rankOf, nameOf, hrefOf }) {
+export function unitTable({ units, positionOf, rankOf, nameOf, hrefOf }) {
   const rows = [...units].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));
   const body = rows.map((unit) => {
     const figure = unit.indicators.employer_satisfaction;
@@ -191,7 +191,7 @@ export function unitTable({ units, overall, rankOf, nameOf, hrefOf }) {
         h("td", {}, "—"),
       );
     }
-    const position = overall === null ? null : funnelPosition(figure.value, figure.n, overall);
+    const position = positionOf(unit.scope_id) ?? null;
     return h(
       "tr",
       { "data-id": unit.scope_id },

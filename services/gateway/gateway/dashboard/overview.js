@@ -6,17 +6,14 @@ import { figureText, h, legend, message, noScores, pageTitle, panel, published, 
 import { formatPercent, localizedName, t } from "./i18n.js";
 
 /** Units of one scope as a funnel plot of employer satisfaction, with the table beside it. */
-async function funnelPanel({ scope, units, parent, ctx, heading }) {
-  const rankings = await get(`/quality/rankings?scope=${scope}&${periodQuery(ctx)}${ctx.regionFilter || ""}`);
+async function funnelPanel({ scope, units, ctx, heading }) {
+  const query = `scope=${scope}&${periodQuery(ctx)}${ctx.regionFilter || ""}`;
+  const [rankings, drawn] = await Promise.all([get(`/quality/rankings?${query}`), get(`/quality/funnel?${query}`)]);
   const ranks = new Map(rankings.items.map((item) => [item.scope_id, item.rank]));
-  const plotted = units.filter((unit) => published(unit.indicators.employer_satisfaction) && unit.indicators.employer_satisfaction.n > 0);
-  const parentFigure = parent?.indicators.employer_satisfaction;
-  const overall = published(parentFigure)
-    ? parentFigure.value
-    : plotted.length
-      ? plotted.reduce((sum, u) => sum + u.indicators.employer_satisfaction.value * u.indicators.employer_satisfaction.n, 0) /
-        plotted.reduce((sum, u) => sum + u.indicators.employer_satisfaction.n, 0)
-      : null;
+  // Where each unit lies, as the quality service computed it (exact, over-dispersion allowed).
+  const positions = new Map(drawn.points.map((point) => [point.scope_id, point.position]));
+  const plotted = units.filter((unit) => positions.has(unit.scope_id));
+  const overall = drawn.overall;
   const nameOf = (unit) => unitName(scope, unit.scope_id, t("scope.national"));
   const hrefOf = (unit) => unitHref(scope, unit.scope_id);
   const children = [
@@ -39,9 +36,11 @@ async function funnelPanel({ scope, units, parent, ctx, heading }) {
               low: figure.ci_low,
               high: figure.ci_high,
               tooltip: `${nameOf(unit)}: ${figureText("employer_satisfaction", figure)}, n = ${figure.n}`,
+              position: positions.get(unit.scope_id),
             };
           }),
           overall,
+          limits: drawn.limits,
           formatShare: (v) => formatPercent(v),
           labels: {
             title: t("funnel.title"),
@@ -66,7 +65,7 @@ async function funnelPanel({ scope, units, parent, ctx, heading }) {
     children.push(message(t("funnel.no_units"), "message empty"));
   }
   if (units.length) {
-    children.push(unitTable({ units, overall, rankOf: (id) => ranks.get(id), nameOf, hrefOf }));
+    children.push(unitTable({ units, positionOf: (id) => positions.get(id), rankOf: (id) => ranks.get(id), nameOf, hrefOf }));
   }
   return panel(heading, children, { className: "funnel-panel" });
 }
@@ -87,7 +86,7 @@ export async function overviewView(params, ctx) {
     h("a", { href: "#/", class: show === "region" ? "active" : "", id: "show-regions" }, t("overview.regions")),
     h("a", { href: "#/?show=institutions", class: show === "organization" ? "active" : "", id: "show-institutions" }, t("overview.institutions")),
   );
-  content.push(toggle, await funnelPanel({ scope: show, units, parent: national, ctx, heading: t("funnel.title") }));
+  content.push(toggle, await funnelPanel({ scope: show, units, ctx, heading: t("funnel.title") }));
   return content;
 }
 
@@ -103,7 +102,7 @@ export async function regionView(params, ctx) {
   const content = [pageTitle(name, `${t("scope.region")} · ${code}`)];
   if (!card && !institutions.length) return [...content, noScores()];
   if (card) content.push(scorecard(card, ctx));
-  content.push(await funnelPanel({ scope: "organization", units: institutions, parent: card, ctx: region, heading: t("region.institutions") }));
+  content.push(await funnelPanel({ scope: "organization", units: institutions, ctx: region, heading: t("region.institutions") }));
   content.push(clusterList(code, clusters));
   return content;
 }

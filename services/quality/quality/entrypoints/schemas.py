@@ -130,6 +130,35 @@ class Rankings(BaseModel):
     items: list[RankedPublic]
 
 
+class FunnelPoint(BaseModel):
+    scope_id: str
+    n: int
+    value: float
+    position: Literal["above998", "above95", "within", "below95", "below998"]
+
+
+class FunnelLimits(BaseModel):
+    n: int
+    low95: float
+    high95: float
+    low998: float
+    high998: float
+
+
+class FunnelPublic(BaseModel):
+    """Spiegelhalter's funnel plot of the published units (docs/methodology.md)."""
+
+    scope: Scope
+    period: int
+    pooled: bool
+    indicator: str
+    overall: float | None = Field(description="the units' pooled rate")
+    overdispersion: float | None = Field(description="φ: above 1, the limits are widened by √φ")
+    inflated: bool
+    points: list[FunnelPoint]
+    limits: list[FunnelLimits] = Field(description="the limits at sizes from 1 to the largest n")
+
+
 class AlertPublic(BaseModel):
     id: str
     scope: Scope

@@ -1,15 +1,16 @@
 """Read scores: one scope, its history, lists with filters, rankings and alerts — from the
 publications, or live (the ministry's view)."""
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from quality.adapters.repositories import AlertFilter, CellReader, ScoreFilter, ScoreReader
 from quality.domain.alerts import as_published
+from quality.domain.funnel import Unit, funnel
 from quality.domain.methodology import from_json
 from quality.domain.model import ScopeKey, StoredScore
 from quality.domain.periods import years_of
-from quality.domain.ranking import rank_cards
+from quality.domain.ranking import RANKED_BY, rank_cards
 from quality.service_layer.comparison import compare_cluster
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import compute_scorecards
@@ -166,6 +167,54 @@ async def rankings(
         }
         for r in ranked
     ]
+
+
+async def funnel_of(
+    uow: AbstractQualityUnitOfWork,
+    view: View,
+    *,
+    scope: str,
+    period: int,
+    pooled: bool,
+    region: str | None = None,
+) -> dict[str, Any]:
+    """The funnel plot of the units' employer satisfaction (domain/funnel.py): what the
+    dashboard draws, computed here from the published figures."""
+    scores = (await checked(uow, view)).scores(uow)
+    stored = await scores.of_scope(scope, period=period, pooled=pooled, region=region)
+    units = [
+        Unit(score.scope_id, figure["value"], figure["n"])
+        for score in stored
+        if not (figure := score.card["indicators"][RANKED_BY])["suppressed"]
+        and figure["value"] is not None
+        and figure["n"] > 0
+    ]
+    drawn = funnel(units)
+    if drawn is None:
+        return {
+            "indicator": RANKED_BY,
+            "overall": None,
+            "overdispersion": None,
+            "inflated": False,
+            "points": [],
+            "limits": [],
+        }
+    return {
+        "indicator": RANKED_BY,
+        "overall": drawn.p0,
+        "overdispersion": drawn.phi,
+        "inflated": drawn.inflated,
+        "points": [
+            {
+                "scope_id": u.unit_id,
+                "n": u.n,
+                "value": u.value,
+                "position": drawn.positions[u.unit_id],
+            }
+            for u in units
+        ],
+        "limits": [asdict(limits) for limits in drawn.limits],
+    }
 
 
 async def published_alerts(

@@ -8,7 +8,7 @@ from quality.adapters.repositories import ScoreFilter
 from quality.domain.model import Scope
 from quality.domain.ranking import RANKED_BY
 from quality.entrypoints.deps import Reader, UowFactoryDep, ViewDep
-from quality.entrypoints.schemas import Rankings, ScorePublic
+from quality.entrypoints.schemas import FunnelPublic, Rankings, ScorePublic
 from quality.service_layer import reading
 from quality.service_layer.reading import Document
 from shared.platform.names import API_PREFIX
@@ -70,6 +70,27 @@ async def get_rankings(
         "ranked_by": f"{RANKED_BY} (empirical-Bayes estimate)",
         "items": items,
     }
+
+
+@router.get(
+    "/funnel",
+    response_model=FunnelPublic,
+    summary="A funnel plot of employer satisfaction: exact limits, widened for over-dispersion",
+)
+async def get_funnel(
+    _: Reader,
+    view: ViewDep,
+    uow_factory: UowFactoryDep,
+    scope: Scope,
+    period: int,
+    pooled: bool = False,
+    region: str | None = None,
+) -> dict[str, Any]:
+    async with uow_factory() as uow:
+        drawn = await reading.funnel_of(
+            uow, view, scope=scope, period=period, pooled=pooled, region=region
+        )
+    return {"scope": scope, "period": period, "pooled": pooled, **drawn}
 
 
 @router.get("/{scope}/{scope_id}", response_model=ScorePublic, summary="One scope's scorecard")
