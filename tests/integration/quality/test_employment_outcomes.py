@@ -69,7 +69,11 @@ def employment(
 
 def changed(graduate_id: str, state: str, previous: str) -> registry.EmploymentStateChanged:
     change = employment(
-        registry.EmploymentStateChanged, graduate_id, state, previous_state=previous
+        registry.EmploymentStateChanged,
+        graduate_id,
+        state,
+        previous_state=previous,
+        changed_by="institution",
     )
     assert isinstance(change, registry.EmploymentStateChanged)
     return change
