@@ -735,3 +735,19 @@ def test_the_gateway_serves_the_dashboard_files_and_nothing_else_from_disk(platf
         text = source.read_text()
         for unsafe in ("eval(", "new Function", "innerHTML", "insertAdjacentHTML", ".style."):
             assert unsafe not in text, (source.name, unsafe)
+
+
+async def test_the_unit_table_shows_each_rank_with_its_band(platform, browser):
+    gateway = platform[0].gateway_url
+    async with httpx.AsyncClient(base_url=gateway, headers=MINISTRY) as api:
+        path = f"/api/v1/quality/rankings?scope=region&period={PERIOD}&view=published"
+        ranked = [r for r in (await api.get(path)).json()["items"] if r["rank"] is not None]
+    await browser.open()
+    await browser.sign_in()
+    for item in ranked:
+        low, high = item["rank_interval"]
+        cells = await browser.page.locator(
+            f"tr[data-id='{item['scope_id']}'] td.num"
+        ).all_text_contents()
+        shown = str(item["rank"]) if low == high else f"{item['rank']} ({low}–{high})"
+        assert shown in cells

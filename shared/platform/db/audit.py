@@ -22,7 +22,6 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -36,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.platform.auth import Identity
 from shared.platform.db.queries import now
+from shared.platform.db.types import UtcDateTime
 from shared.platform.logging import request_id_var
 
 current_actor: ContextVar[Identity | None] = ContextVar("current_actor", default=None)
@@ -50,7 +50,7 @@ def audit_table(metadata: MetaData) -> Table:
         "audit_trail",
         metadata,
         Column("seq", _SEQ, primary_key=True, autoincrement=True),
-        Column("at", DateTime(timezone=True), nullable=False),
+        Column("at", UtcDateTime(), nullable=False),
         Column("actor_sub", String(255), nullable=True),
         Column("actor_role", String(32), nullable=False),
         Column("actor_org", String(36), nullable=True),

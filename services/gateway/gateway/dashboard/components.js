@@ -173,7 +173,8 @@ export function legend(items) {
 
 /**
  * The units beside a funnel plot, alphabetical (not a league table): the share with its
- * interval, n, the conservative rank, the position against the control limits, the index.
+ * interval, n, the conservative rank with its band, the position against the control limits,
+ * the index.
  */
 export function unitTable({ units, positionOf, rankOf, nameOf, hrefOf }) {
   const rows = [...units].sort((a, b) => nameOf(a).localeCompare(nameOf(b)));

@@ -9,7 +9,15 @@ import { formatPercent, localizedName, t } from "./i18n.js";
 async function funnelPanel({ scope, units, ctx, heading }) {
   const query = `scope=${scope}&${periodQuery(ctx)}${ctx.regionFilter || ""}`;
   const [rankings, drawn] = await Promise.all([get(`/quality/rankings?${query}`), get(`/quality/funnel?${query}`)]);
-  const ranks = new Map(rankings.items.map((item) => [item.scope_id, item.rank]));
+  // A rank is shown with its band (the ranks the unit takes in the posterior draws), never bare.
+  const ranks = new Map(
+    rankings.items
+      .filter((item) => item.rank !== null)
+      .map((item) => {
+        const [low, high] = item.rank_interval ?? [item.rank, item.rank];
+        return [item.scope_id, low === high ? String(item.rank) : `${item.rank} (${low}–${high})`];
+      }),
+  );
   // Where each unit lies, as the quality service computed it (exact, over-dispersion allowed).
   const positions = new Map(drawn.points.map((point) => [point.scope_id, point.position]));
   const plotted = units.filter((unit) => positions.has(unit.scope_id));
