@@ -1,7 +1,15 @@
 """Alerts that mean what they say: a drop is significant by the Newcombe interval of the
 difference, and an index alert is raised once per scope and period however often it wavers."""
 
-from quality.domain.alerts import dropped, gap_details, successes
+import random
+
+from quality.domain.alerts import (
+    benjamini_hochberg,
+    drop_p_value,
+    dropped,
+    gap_details,
+    successes,
+)
 from quality.domain.intervals import wilson_interval
 from quality.service_layer.alerts import raise_alerts
 
@@ -77,3 +85,36 @@ def test_a_gap_alert_needs_a_material_and_significant_gap_not_only_a_quadrant():
     }
     assert [d["competency"] for d in gap_details(gaps, known=set())] == ["real"]
     assert gap_details(gaps, known={"real"}) == []
+
+
+def test_benjamini_hochberg_keeps_the_smallest_p_values_under_the_step_up_line():
+    # m = 5, q = 0.10: thresholds 0.02, 0.04, 0.06, 0.08, 0.10; p_(3) = 0.05 ≤ 0.06 is the
+    # largest that passes, so the three smallest survive (p_(2) = 0.045 > 0.04 does not matter).
+    p = {"a": 0.01, "b": 0.045, "c": 0.05, "d": 0.2, "e": 0.9}
+    assert benjamini_hochberg(p, q=0.10) == {"a", "b", "c"}
+    assert benjamini_hochberg({}, q=0.10) == set()
+
+
+def test_the_drop_p_value_agrees_with_the_difference_interval():
+    p = drop_p_value(satisfaction(26, 40), satisfaction(34, 40))
+    assert p is not None and 0.01 < p < 0.10  # significant at 90 %, not at 99 %
+    assert dropped(satisfaction(26, 40), satisfaction(34, 40), level=1 - p * 1.05) is not None
+    assert dropped(satisfaction(26, 40), satisfaction(34, 40), level=1 - p * 0.95) is None
+    assert drop_p_value(satisfaction(34, 40), satisfaction(26, 40)) is None  # a rise
+
+
+def test_across_many_units_without_real_drops_few_alerts_survive():
+    # 300 units whose satisfaction did not change: at 90 % about 5 % would "drop" by chance
+    # one at a time; false-discovery-rate control keeps (nearly) none.
+    rng = random.Random(3)
+    cards = {}
+    for unit in range(300):
+        n = rng.randint(20, 120)
+        this, last = (sum(rng.random() < 0.75 for _ in range(n)) for _ in range(2))
+        cards[unit] = (satisfaction(this, n), satisfaction(last, n))
+    one_at_a_time = sum(dropped(now, then) is not None for now, then in cards.values())
+    p_values = {
+        unit: p for unit, (now, then) in cards.items() if (p := drop_p_value(now, then)) is not None
+    }
+    assert one_at_a_time >= 5
+    assert len(benjamini_hochberg(p_values, q=0.10)) <= 1

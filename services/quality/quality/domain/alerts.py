@@ -3,7 +3,9 @@
 - ``index_below_threshold``: the index falls below the methodology's threshold (on crossing;
   once per scope and period);
 - ``significant_drop``: employer satisfaction is lower than the previous year's, the Newcombe
-  interval of the difference (at the methodology's level) lying wholly below zero;
+  interval of the difference (at the methodology's level) lying wholly below zero, and the drop
+  surviving Benjamini–Hochberg control of the false discovery rate across the units of the
+  publication (hundreds of units tested at once would otherwise alert on chance);
 - ``competency_gap``: a competency of a cluster sits in "concentrate here" (important to the
   employers, rated below the cluster's other competencies), *and* falls short of its stated
   importance by at least ``GAP_MARGIN`` with the upper end of its mean's interval below the
@@ -86,6 +88,45 @@ def material_gap(gap: dict[str, Any]) -> bool:
         and high is not None
         and high < gap["importance"]
     )
+
+
+def drop_p_value(card: Card, last_year: Card | None) -> float | None:
+    """The two-sided p-value of this year's employer satisfaction against last year's: one
+    minus the highest level whose Newcombe difference interval still excludes zero (found by
+    bisection); None unless both years state the figure and it fell."""
+    now_, then = (
+        c["indicators"]["employer_satisfaction"] if c else None for c in (card, last_year)
+    )
+    if not (_interval_stated(now_) and _interval_stated(then)):
+        return None
+    assert now_ is not None and then is not None
+    counts = {
+        "x1": successes(now_),
+        "n1": now_["n"],
+        "x2": successes(then),
+        "n2": then["n"],
+    }
+    if counts["x1"] / counts["n1"] >= counts["x2"] / counts["n2"]:
+        return None
+    low, high = 0.0, 1 - 1e-9  # levels: the interval excludes zero at ``low``, maybe at ``high``
+    if difference_of_proportions_interval(**counts, level=high)[1] < 0:
+        return 1e-9
+    for _ in range(50):
+        middle = (low + high) / 2
+        if difference_of_proportions_interval(**counts, level=middle)[1] < 0:
+            low = middle
+        else:
+            high = middle
+    return 1 - low
+
+
+def benjamini_hochberg(p_values: dict[Any, float], *, q: float) -> set[Any]:
+    """The keys whose p-values survive Benjamini–Hochberg at false discovery rate ``q``: the
+    k smallest, for the largest k with p_(k) ≤ k·q/m."""
+    ordered = sorted(p_values.items(), key=lambda item: item[1])
+    m = len(ordered)
+    passing = [k for k, (_, p) in enumerate(ordered, start=1) if p <= k * q / m]
+    return {key for key, _ in ordered[: max(passing, default=0)]}
 
 
 def gap_details(gaps: dict[str, Any], *, known: set[str]) -> list[Detail]:

@@ -44,16 +44,18 @@ async def raise_alerts(
     last_year: Card | None,
     threshold: float,
     level: float = 0.90,
+    drop_survives: bool = True,
 ) -> None:
     """Check one published yearly scorecard (``before``: as the previous publication of the
     period stated it; ``last_year``: the previous period's, as published; ``level``: of the
-    drop's difference interval). Each kind is raised once per scope and period (gaps once per
-    competency): a figure wavering around a threshold does not alert again."""
+    drop's difference interval; ``drop_survives``: whether a drop survived the publication's
+    false-discovery-rate control across units). Each kind is raised once per scope and period
+    (gaps once per competency): a figure wavering around a threshold does not alert again."""
     low = index_crossed(card, before, threshold)
     if low is not None:
         if not await uow.alerts.details(key, period=period, kind="index_below_threshold"):
             await _raise(uow, key, period=period, kind="index_below_threshold", detail=low)
-    drop = dropped(card, last_year, level=level)
+    drop = dropped(card, last_year, level=level) if drop_survives else None
     if drop is not None:
         if not await uow.alerts.details(key, period=period, kind="significant_drop"):
             await _raise(uow, key, period=period, kind="significant_drop", detail=drop)

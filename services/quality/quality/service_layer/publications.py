@@ -19,6 +19,7 @@ from typing import Any
 from quality import events
 from quality.adapters.repositories import CellReader, CellRepository
 from quality.domain.access import ensure_may_publish, ensure_may_query, ensure_may_review
+from quality.domain.alerts import benjamini_hochberg, drop_p_value
 from quality.domain.cells import ScopeTally
 from quality.domain.index import Methodology
 from quality.domain.methodology import from_json
@@ -276,6 +277,13 @@ async def _raise_alerts(
     last_year = await uow.publications.cards(last.number) if last else {}
     content = await current_content(uow)
     threshold, level = float(content["alert_index_below"]), float(content["interval_level"])
+    # Which drops survive false-discovery-rate control across every unit of the publication.
+    drops = {
+        key: p
+        for (key, pooled), card in cards.items()
+        if not pooled and (p := drop_p_value(card, last_year.get((key, False)))) is not None
+    }
+    significant = benjamini_hochberg(drops, q=1 - level)
     for (key, pooled), card in sorted(cards.items()):
         if pooled or before.get((key, False)) == card:
             continue
@@ -288,6 +296,7 @@ async def _raise_alerts(
             last_year=last_year.get((key, False)),
             threshold=threshold,
             level=level,
+            drop_survives=key in significant,
         )
 
 
