@@ -52,6 +52,7 @@ from quality.domain.publication import (
     Publication,
     ReleasedCell,
 )
+from quality.domain.ranking import UNRANKED, Place
 from quality.domain.scorecard import OutcomeCounts
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 
@@ -158,11 +159,12 @@ class FakeScores(ScoreRepository):
         self.rows.pop((*key, period, pooled), None)
 
     async def save_ranks(
-        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, int | None]
+        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, Place]
     ) -> None:
         for (kind, scope_id, at, pool), score in list(self.rows.items()):
             if (kind, at, pool) == (scope, period, pooled):
-                stored = replace(score, rank=ranks.get(scope_id))
+                place = ranks.get(scope_id, UNRANKED)
+                stored = replace(score, rank=place.rank, rank_low=place.low, rank_high=place.high)
                 self.rows[(kind, scope_id, at, pool)] = stored
 
     async def claim_publication(self) -> bool:

@@ -361,3 +361,6 @@ async def test_a_window_stores_the_ranks_that_reading_a_scorecard_then_shows(uow
             uow, reading.LIVE, ("program", program), period=PERIOD, pooled=False, level=None
         )
         assert shown["rank"] == rank
+        # … with the interval the ranking gives it, stored beside it.
+        interval = next(r["rank_interval"] for r in listed if r["scope_id"] == program)
+        assert shown["rank_interval"] == interval and interval[0] <= rank <= interval[1]

@@ -222,6 +222,8 @@ class SqlPublicationRepository(PublicationRepository):
                         "card": f.card,
                         "computed_at": f.computed_at,
                         "rank": f.rank,
+                        "rank_low": f.rank_low,
+                        "rank_high": f.rank_high,
                     }
                     for f in figures
                 ],

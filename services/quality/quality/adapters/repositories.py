@@ -32,6 +32,7 @@ from quality.domain.publication import (
     Publication,
     ReleasedCell,
 )
+from quality.domain.ranking import Place
 from quality.domain.scorecard import OutcomeCounts
 from shared.platform.db.keyset import Page
 
@@ -248,7 +249,7 @@ class ScoreRepository(ScoreReader):
 
     @abc.abstractmethod
     async def save_ranks(
-        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, int | None]
+        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, Place]
     ) -> None:
         """Store each unit's rank (scope id → rank, None when not ranked)."""
 

@@ -35,6 +35,7 @@ from quality.adapters.tables import (
     scores,
 )
 from quality.domain.model import Alert, Card, ScopeKey, StoredScore
+from quality.domain.ranking import UNRANKED, Place
 from shared.platform.db.keyset import Page, fetch_page
 from shared.platform.db.queries import upsert
 from shared.platform.messaging.leadership import lock_id
@@ -48,6 +49,8 @@ SCORE_COLUMNS = (
     "card",
     "computed_at",
     "rank",
+    "rank_low",
+    "rank_high",
 )
 
 
@@ -246,22 +249,25 @@ class SqlScoreRepository(_SqlScoreReader, ScoreRepository):
         )
 
     async def save_ranks(
-        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, int | None]
+        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, Place]
     ) -> None:
         of_scope = _of(scores, scope, period=period, pooled=pooled)
+        c = scores.c
         stored = await self._session.execute(
-            select(scores.c.scope_id, scores.c.rank).where(*of_scope)
+            select(c.scope_id, c.rank, c.rank_low, c.rank_high).where(*of_scope)
         )
-        changed = [
-            {"unit": scope_id, "new_rank": ranks.get(scope_id)}
-            for scope_id, rank in stored
-            if ranks.get(scope_id) != rank
-        ]
+        changed = []
+        for scope_id, *now in stored:
+            place = ranks.get(scope_id, UNRANKED)
+            if [place.rank, place.low, place.high] != now:
+                changed.append(
+                    {"unit": scope_id, "r": place.rank, "lo": place.low, "hi": place.high}
+                )
         if changed:  # only the ranks that moved: one batched statement
             await self._session.execute(
                 update(scores)
-                .where(*of_scope, scores.c.scope_id == bindparam("unit"))
-                .values(rank=bindparam("new_rank")),
+                .where(*of_scope, c.scope_id == bindparam("unit"))
+                .values(rank=bindparam("r"), rank_low=bindparam("lo"), rank_high=bindparam("hi")),
                 changed,
             )
 

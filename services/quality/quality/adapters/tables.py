@@ -158,6 +158,8 @@ scores = Table(
     Column("computed_at", UtcDateTime, nullable=False),
     # Its rank among the scope's units of that period (None: not ranked), stored at publication.
     Column("rank", Integer, nullable=True),
+    Column("rank_low", Integer, nullable=True),
+    Column("rank_high", Integer, nullable=True),
     PrimaryKeyConstraint("scope", "scope_id", "period", "pooled"),
 )
 
@@ -225,6 +227,8 @@ publication_figures = Table(
     Column("card", JSON, nullable=False),
     Column("computed_at", UtcDateTime, nullable=False),
     Column("rank", Integer, nullable=True),
+    Column("rank_low", Integer, nullable=True),
+    Column("rank_high", Integer, nullable=True),
     PrimaryKeyConstraint("publication", "scope", "scope_id", "pooled"),
 )
 

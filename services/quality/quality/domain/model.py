@@ -62,6 +62,8 @@ class StoredScore:
     card: Card
     computed_at: datetime
     rank: int | None = None  # among the scope's units of the period, stored at publication
+    rank_low: int | None = None  # the rank's interval (ranking.py), stored with it
+    rank_high: int | None = None
     publication: int | None = None  # the publication that states it (None: a live figure)
     publication_kind: str | None = None  # official | interim
 

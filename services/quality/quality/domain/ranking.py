@@ -147,10 +147,24 @@ def rank_cards(
     return rank(units, published=published, level=level)
 
 
-def ranks_by_scope(cards: Mapping[ScopeKey, Mapping[str, Any]]) -> dict[ScopeKey, int | None]:
-    """Each scope key's rank among the units of its kind of scope (None: not ranked)."""
-    ranks: dict[ScopeKey, int | None] = {}
+@dataclass(frozen=True)
+class Place:
+    """A unit's stored rank and its interval (all None: not ranked)."""
+
+    rank: int | None
+    low: int | None
+    high: int | None
+
+
+UNRANKED = Place(None, None, None)
+
+
+def ranks_by_scope(cards: Mapping[ScopeKey, Mapping[str, Any]]) -> dict[ScopeKey, Place]:
+    """Each scope key's rank, with its interval, among the units of its kind of scope."""
+    ranks: dict[ScopeKey, Place] = {}
     for scope in sorted({key[0] for key in cards}):
         units = {key[1]: card for key, card in cards.items() if key[0] == scope}
-        ranks.update({(scope, r.unit_id): r.rank for r in rank_cards(units)})
+        ranks.update(
+            {(scope, r.unit_id): Place(r.rank, r.rank_low, r.rank_high) for r in rank_cards(units)}
+        )
     return ranks

@@ -43,6 +43,9 @@ class ScorePublic(BaseModel):
     domains: dict[str, Any]
     competencies: dict[str, Any]
     rank: int | None
+    rank_interval: list[int] | None = Field(
+        default=None, description="the rank's interval: the ranks in the central 90 % of draws"
+    )
     computed_at: Any
     view: Literal["live", "published"]
     publication: PublicationRef | None

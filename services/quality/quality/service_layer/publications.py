@@ -37,7 +37,7 @@ from quality.domain.publication import (
     releasable,
     suppressed_count,
 )
-from quality.domain.ranking import ranks_by_scope
+from quality.domain.ranking import UNRANKED, ranks_by_scope
 from quality.domain.scorecard import rounded_card
 from quality.service_layer import publication_integrity
 from quality.service_layer.alerts import raise_alerts
@@ -154,7 +154,9 @@ async def _open(
                 methodology_version=methodology.version,
                 card=rounded_card(card, methodology.rounding),
                 computed_at=computed_at,
-                rank=ranks.get(key),
+                rank=ranks.get(key, UNRANKED).rank,
+                rank_low=ranks.get(key, UNRANKED).low,
+                rank_high=ranks.get(key, UNRANKED).high,
             )
             for key, card in sorted(content.items())
         ]

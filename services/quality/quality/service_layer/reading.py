@@ -70,6 +70,7 @@ def document(score: StoredScore) -> Document:
         "domains": card["domains"],
         "competencies": card["competencies"],
         "rank": score.rank,
+        "rank_interval": None if score.rank_low is None else [score.rank_low, score.rank_high],
         "computed_at": score.computed_at,
         "view": "live" if publication is None else "published",
         "publication": publication,
