@@ -285,10 +285,19 @@ class ProgramChecks:
     n: int
     dominant_employer: DominantEmployer
     self_confirmed: SelfConfirmed
+    flags: tuple[str, ...]  # the names of the checks that flag it
 
-    @property
-    def flags(self) -> tuple[str, ...]:
-        return _raised(dominant_employer=self.dominant_employer, self_confirmed=self.self_confirmed)
+
+def _program_checks(program_id: str, rows: list[Assessed], rules: IntegrityRules) -> ProgramChecks:
+    dominant, own = dominant_employer(rows, rules=rules), self_confirmed(rows, rules=rules)
+    return ProgramChecks(
+        program_id=program_id,
+        institution_id=rows[0].institution_id,
+        n=len(rows),
+        dominant_employer=dominant,
+        self_confirmed=own,
+        flags=_raised(dominant_employer=dominant, self_confirmed=own),
+    )
 
 
 @dataclass(frozen=True)
@@ -299,15 +308,7 @@ class EmployerChecks:
     burst: Burst
     single_institution: SingleInstitution
     severity: Severity
-
-    @property
-    def flags(self) -> tuple[str, ...]:
-        return _raised(
-            straight_lining=self.straight_lining,
-            burst=self.burst,
-            single_institution=self.single_institution,
-            severity=self.severity,
-        )
+    flags: tuple[str, ...]  # the names of the checks that flag it
 
 
 @dataclass(frozen=True)
@@ -339,24 +340,29 @@ def check_period(
         period=period,
         n=len(rows),
         programs=tuple(
-            ProgramChecks(
-                program_id=program_id,
-                institution_id=of_program[0].institution_id,
-                n=len(of_program),
-                dominant_employer=dominant_employer(of_program, rules=rules),
-                self_confirmed=self_confirmed(of_program, rules=rules),
-            )
+            _program_checks(program_id, of_program, rules)
             for program_id, of_program in sorted(programs.items())
         ),
         employers=tuple(
-            EmployerChecks(
-                employer_id=employer_id,
-                n=len(of_employer),
-                straight_lining=straight_lining(of_employer, rules=rules),
-                burst=burst(of_employer, rules=rules),
-                single_institution=single_institution(of_employer, rules=rules),
-                severity=severity[employer_id],
-            )
+            _employer_checks(employer_id, of_employer, rules, severity[employer_id])
             for employer_id, of_employer in sorted(employers.items())
+        ),
+    )
+
+
+def _employer_checks(
+    employer_id: str, rows: list[Assessed], rules: IntegrityRules, severity: Severity
+) -> EmployerChecks:
+    straight, bursts = straight_lining(rows, rules=rules), burst(rows, rules=rules)
+    single = single_institution(rows, rules=rules)
+    return EmployerChecks(
+        employer_id=employer_id,
+        n=len(rows),
+        straight_lining=straight,
+        burst=bursts,
+        single_institution=single,
+        severity=severity,
+        flags=_raised(
+            straight_lining=straight, burst=bursts, single_institution=single, severity=severity
         ),
     )

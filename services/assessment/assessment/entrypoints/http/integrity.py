@@ -5,7 +5,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from assessment.entrypoints.deps import UowFactoryDep
-from assessment.entrypoints.schemas import IntegrityReportPublic
 from assessment.service_layer.integrity import integrity_report
 from shared.contracts.integrity import IntegrityReport
 from shared.platform.names import API_PREFIX
@@ -16,7 +15,7 @@ router = APIRouter(prefix=f"{API_PREFIX}/assessments", tags=["assessments"])
 
 @router.get(
     "/integrity",
-    response_model=IntegrityReportPublic,
+    response_model=IntegrityReport,
     summary="Integrity checks over one period's active assessments (the ministry)",
     description="Per program and per employer, each check's numbers and the checks that flag "
     "it: one employer's share of a program, self-confirmed employments, straight-lining, "
