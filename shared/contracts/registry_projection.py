@@ -57,6 +57,8 @@ def graduate_row(p: ev.GraduateChange) -> Row:
         "program_id": p.program_id,
         "graduation_year": p.graduation_year,
         "active": p.active,
+        "follow_up_outcome": p.follow_up_outcome,
+        "follow_up_on": p.follow_up_on,
     }
 
 
@@ -74,6 +76,7 @@ def employment_row(p: ev.EmploymentChange) -> Row:
         "start_date": p.start_date,
         "end_date": p.end_date,
         "in_field": p.in_field,
+        "isco_code": p.isco_code,
         "state": p.state,
         "kind": p.kind,
     }

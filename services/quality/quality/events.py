@@ -3,6 +3,7 @@
 
 from typing import Any
 
+from quality.domain.index import DEFAULT_METHODOLOGY
 from quality.domain.model import Alert, Card, Exclusion, ScopeKey
 from quality.domain.publication import Publication
 from shared.contracts.catalogue.quality import (
@@ -117,6 +118,10 @@ def methodology_published(content: dict[str, Any]) -> MethodologyPublished:
             "min_published_weight_share": content["min_published_weight_share"],
             "satisfied_threshold": content["satisfied_threshold"],
             "alert_index_below": content["alert_index_below"],
+            "min_known_share": content.get("min_known_share", DEFAULT_METHODOLOGY.min_known_share),
+            "outcome_lag_days": content.get(
+                "outcome_lag_days", DEFAULT_METHODOLOGY.outcome_lag_days
+            ),
         },
         rounding=content.get("rounding", {}),
         counting_employment_states=content.get(

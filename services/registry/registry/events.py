@@ -148,6 +148,8 @@ def _graduate(graduate: Graduate) -> dict[str, Any]:
         "program_id": graduate.program_id,
         "graduation_year": graduate.graduation_year,
         "active": graduate.active,
+        "follow_up_outcome": graduate.follow_up_outcome,
+        "follow_up_on": graduate.follow_up_on,
     }
 
 

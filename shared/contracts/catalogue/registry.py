@@ -21,6 +21,11 @@ EmploymentSource = Literal["employer", "register"]
 # What a register says a graduate does: works for an employer, works for themselves, or studies
 # on (the "employer" is then the institution of further study).
 EmploymentKind = Literal["employee", "self_employed", "further_study"]
+# What a graduate's institution learnt of the graduate's activity on a date (a follow-up: a call,
+# a survey answer). The quality service counts only "not_employed" from a follow-up: the
+# positive outcomes are the institution's own assertion until an employment in a counting state
+# backs them (docs/methodology.md, "Employment outcomes").
+FollowUpOutcome = Literal["employed", "self_employed", "further_study", "not_employed"]
 # Who moved an employment to its state: the graduate's institution, the ministry, the graduate
 # (with a code) or a register import.
 EmploymentChanger = Literal["institution", "ministry", "graduate", "register"]
@@ -173,6 +178,10 @@ class _GraduateState(RegistryEvent):
     program_id: str
     graduation_year: int
     active: bool
+    # The latest follow-up: the outcome and the day it held. Events written before follow-ups
+    # existed carry neither.
+    follow_up_outcome: FollowUpOutcome | None = None
+    follow_up_on: date | None = None
 
     def partition_key(self) -> str:
         return self.institution_id

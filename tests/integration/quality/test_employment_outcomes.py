@@ -2,10 +2,11 @@
 methodology's counting states count. The quality service alone (its migrated database, its
 consumer's handlers; the HTTP check runs it on a broker), no registry or assessment service."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from quality.adapters.tables import dirty_cells, q_employments
+from quality.domain.outcomes import OutcomeCounts
 from quality.entrypoints.consumers import HANDLERS
 from quality.service_layer.unit_of_work import SqlQualityUnitOfWork
 from sqlalchemy import select, text
@@ -19,7 +20,7 @@ from shared.platform.messaging.payloads import EventPayload
 from tests.integration.quality.conftest import running_quality
 from tests.integration.registry.conftest import MINISTRY
 
-COHORT = 2023  # graduates of 2023: employed within 12 months when started by 30 June 2024
+COHORT = 2023  # graduates of 2023: their census date is 30 June 2024
 
 
 @pytest.fixture
@@ -79,11 +80,16 @@ def changed(graduate_id: str, state: str, previous: str) -> registry.EmploymentS
     return change
 
 
-async def employed(sessions, counting=COUNTING_EMPLOYMENT_STATES) -> tuple[int, int, int]:
+async def outcomes(sessions, counting=COUNTING_EMPLOYMENT_STATES) -> OutcomeCounts:
     async with SqlQualityUnitOfWork(sessions) as uow:
-        outcomes = await uow.queries.cohort_outcomes(range(COHORT, COHORT + 1), counting=counting)
-    counts = outcomes["p1"]
-    return counts.graduates, counts.employed_12m, counts.employed_in_field
+        found = await uow.queries.cohort_outcomes(range(COHORT, COHORT + 1), counting=counting)
+    return found["p1"]
+
+
+async def employed(sessions, counting=COUNTING_EMPLOYMENT_STATES) -> tuple[int, int, int]:
+    """Graduates, those employed on the census date, those the employer marked in field."""
+    counts = await outcomes(sessions, counting)
+    return counts.graduates, counts.employed, counts.marked_in_field
 
 
 async def test_only_employments_in_the_counting_states_count_in_outcomes(sessions):
@@ -165,3 +171,114 @@ async def test_a_methodology_counting_rejected_employments_is_refused_naming_the
         assert published.json()["counting_employment_states"] == ["verified"]
         current = await quality.get(path, headers=MINISTRY)
         assert current.json()["counting_employment_states"] == ["verified"]
+
+
+def program(field_code: str) -> registry.ProgramRegistered:
+    return registry.ProgramRegistered(
+        program_id="p1",
+        institution_id="i1",
+        code="60610100",
+        name="Software engineering",
+        level="6",
+        field_code=field_code,
+        language="uz",
+        active=True,
+    )
+
+
+def followed_up(graduate_id: str, outcome: str, on: date) -> registry.GraduateUpdated:
+    return registry.GraduateUpdated(
+        **graduate(graduate_id).model_dump(exclude={"follow_up_outcome", "follow_up_on"}),
+        follow_up_outcome=outcome,
+        follow_up_on=on,
+    )
+
+
+def job(graduate_id: str, suffix: str = "", **fields) -> registry.EmploymentRecorded:
+    """A verified employment (a register's), with ``fields`` changed."""
+    recorded = employment(registry.EmploymentRecorded, graduate_id, "verified")
+    changes = {"employment_id": f"em-{graduate_id}{suffix}", **fields}
+    return registry.EmploymentRecorded(**{**recorded.model_dump(), **changes})
+
+
+CENSUS = date(COHORT + 1, 6, 30)
+
+
+async def test_unknown_is_never_counted_as_not_employed_and_only_a_follow_up_says_not_employed(
+    sessions,
+):
+    for g in ("g1", "g2", "g3", "g4", "g5"):
+        await deliver(sessions, graduate(g))
+    await deliver(sessions, job("g1"))
+    await deliver(sessions, followed_up("g2", "not_employed", CENSUS))
+    # The institution's word that its own graduate works is not evidence: still unknown.
+    await deliver(sessions, followed_up("g3", "employed", CENSUS))
+    # A follow-up more than three months from the census date says nothing about it.
+    await deliver(sessions, followed_up("g4", "not_employed", date(COHORT, 12, 1)))
+
+    counts = await outcomes(sessions)
+    assert (counts.graduates, counts.employed, counts.not_employed, counts.known) == (5, 1, 1, 2)
+
+
+async def test_deactivating_graduates_without_a_record_does_not_raise_the_employment_rate(
+    sessions,
+):
+    # The issue's case: 9 of 20 employed, 11 without any record.
+    for i in range(20):
+        await deliver(sessions, graduate(f"g{i}"))
+    for i in range(9):
+        await deliver(sessions, job(f"g{i}"))
+    for i in range(9, 15):
+        await deliver(sessions, followed_up(f"g{i}", "not_employed", CENSUS))
+    before = await outcomes(sessions)
+    for i in range(15, 20):  # the five with no record at all leave the register
+        await deliver(sessions, graduate(f"g{i}").model_copy(update={"active": False}))
+    after = await outcomes(sessions)
+
+    assert (before.positive, before.known, before.graduates) == (9, 15, 20)
+    assert (after.positive, after.known, after.graduates) == (9, 15, 15)
+
+
+async def test_only_a_job_held_on_the_census_date_counts(sessions):
+    for g in ("student", "ended", "later", "held"):
+        await deliver(sessions, graduate(g))
+    # A student job ending at graduation, one ending a day before the census, one starting
+    # the day after it: none is held on the census date.
+    await deliver(
+        sessions, job("student", start_date=date(COHORT - 1, 9, 1), end_date=date(COHORT, 6, 30))
+    )
+    await deliver(sessions, job("ended", end_date=CENSUS - timedelta(days=1)))
+    await deliver(sessions, job("later", start_date=CENSUS + timedelta(days=1)))
+    await deliver(sessions, job("held", start_date=date(COHORT - 1, 9, 1), end_date=CENSUS))
+
+    counts = await outcomes(sessions)
+    assert (counts.graduates, counts.employed, counts.known) == (4, 1, 1)
+
+
+async def test_self_employment_and_further_study_are_outcomes_of_their_own(sessions):
+    for g in ("own", "study", "both"):
+        await deliver(sessions, graduate(g))
+    await deliver(sessions, job("own", kind="self_employed"))
+    await deliver(sessions, job("study", kind="further_study"))
+    # Working while studying counts as working (the first category that applies).
+    await deliver(sessions, job("both", "-study", kind="further_study"))
+    await deliver(sessions, job("both", "-work"))
+
+    counts = await outcomes(sessions)
+    assert (counts.employed, counts.self_employed, counts.further_study) == (1, 1, 1)
+    assert (counts.working, counts.positive, counts.known) == (2, 3, 3)
+
+
+async def test_graduate_level_and_in_field_come_from_the_occupation_not_the_tick_box(sessions):
+    await deliver(sessions, program("0613"))  # software and applications development
+    for g in ("developer", "cashier", "technician"):
+        await deliver(sessions, graduate(g))
+    await deliver(sessions, job("developer", isco_code="2512", in_field=False))
+    await deliver(sessions, job("cashier", isco_code="5230", in_field=True))  # ticked in field
+    await deliver(sessions, job("technician", isco_code="3512", in_field=True))
+
+    counts = await outcomes(sessions)
+    assert counts.working == 3
+    assert counts.graduate_level == 2  # 2512 and 3512: major groups 2 and 3
+    assert counts.in_field == 2  # ICT professionals and technicians for field 06
+    assert counts.marked_in_field == 2  # the employers' own ticks, kept beside

@@ -142,6 +142,12 @@ READERS = {
 async def test_each_role_reads_exactly_its_fields_of_a_graduate(registry, role):
     institution, _, graduate, employer = await world(registry)
     await confirmed(registry, institution, await record(registry, graduate, employer))
+    # Every field has a value, so a null is one the role may not read.
+    follow_up = {"follow_up_outcome": "employed", "follow_up_on": "2025-03-14"}
+    set_ = await registry.patch(
+        f"/api/v1/graduates/{graduate['id']}", headers=as_institution(institution), json=follow_up
+    )
+    assert set_.status_code == 200, set_.text
     auth = READERS[role]({"institution": institution, "employer": employer})
     one = await registry.get(f"/api/v1/graduates/{graduate['id']}", headers=auth)
     listed = await registry.get("/api/v1/graduates", headers=auth)
@@ -178,3 +184,22 @@ async def test_an_employment_before_the_employer_was_registered_is_refused(regis
     assert early.status_code == 422
     assert early.json()["errors"][0]["loc"] == ["body", "start_date"]
     assert await record(registry, graduate, firm.json(), start_date="2025-03-01")
+
+
+async def test_the_ministry_corrects_an_organizations_registration_date(registry):
+    body = {"kind": "employer", "subtype": "J", "name": "Late firm", "region_code": "UZ-SA"}
+    firm = await registry.post(
+        "/api/v1/organizations", headers=MINISTRY, json=body | {"tax_id": "303456780"}
+    )
+    assert firm.status_code == 201, firm.text
+
+    corrected = await registry.patch(
+        f"/api/v1/organizations/{firm.json()['id']}",
+        headers=MINISTRY,
+        json={"registered_on": "2024-05-02"},
+    )
+
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["registered_on"] == "2024-05-02"
+    again = await registry.get(f"/api/v1/organizations/{firm.json()['id']}", headers=MINISTRY)
+    assert again.json()["registered_on"] == "2024-05-02"

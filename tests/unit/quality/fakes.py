@@ -43,6 +43,7 @@ from quality.domain.model import (
     ScopeKey,
     StoredScore,
 )
+from quality.domain.outcomes import OutcomeCounts
 from quality.domain.publication import (
     CellKey,
     FigureKey,
@@ -53,7 +54,6 @@ from quality.domain.publication import (
     ReleasedCell,
 )
 from quality.domain.ranking import UNRANKED, Place
-from quality.domain.scorecard import OutcomeCounts
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 
 from shared.platform.db.keyset import Page, decode_cursor, encode_cursor
@@ -508,6 +508,11 @@ class FakeRegistryProjection(RegistryProjectionRepository):
     async def cohort_of(self, graduate_id: str) -> tuple[str, int] | None:
         graduate = self.graduates.get(graduate_id)
         return None if graduate is None else (graduate["program_id"], graduate["graduation_year"])
+
+    async def programs_of_cohort(self, cohort: int) -> list[str]:
+        return sorted(
+            {g["program_id"] for g in self.graduates.values() if g["graduation_year"] == cohort}
+        )
 
     async def cluster(self, cluster_id: str) -> Row | None:
         return self.clusters.get(cluster_id)

@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import secondary_suppress
 from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
+from quality.domain.outcomes import OutcomeCounts
 from quality.domain.scorecard import (
     SECONDARY_REASON,
     CoverageCounts,
     Figure,
-    OutcomeCounts,
     Scorecard,
 )
 from quality.domain.scoring import score
@@ -36,7 +36,18 @@ T90 = {
 }
 
 DOMAINS = {"F1": "foundation", "F2": "foundation", "T1": "technical", "T2": "technical"}
-OUTCOMES = OutcomeCounts(graduates=40, employed_12m=30, employed_in_field=20)
+# 40 graduates: 36 known (24 employed, 2 self-employed, 4 studying, 6 not employed); of the
+# 26 working, 18 in graduate-level work, 20 in field by the crosswalk, 15 marked in field.
+OUTCOMES = OutcomeCounts(
+    graduates=40,
+    employed=24,
+    self_employed=2,
+    further_study=4,
+    not_employed=6,
+    graduate_level=18,
+    in_field=20,
+    marked_in_field=15,
+)
 COVERAGE = CoverageCounts(assessed=12, graduates=40)
 
 # Twelve assessments: employers e1..e6 assess two graduates each, graduates g1..g12.
@@ -190,8 +201,11 @@ def test_four_distinct_employers_suppress_every_assessment_figure_but_not_the_ou
         assert card.indicators[name].value is None
     assert card.domains["foundation"].mean.reason == "fewer than 5 distinct employers"
     assert card.competencies["F1"].satisfied.reason == "fewer than 5 distinct employers"
-    assert_share(card.indicators["employed_12m"], 30, 40)
-    assert_share(card.indicators["employed_in_field"], 20, 40)
+    assert_share(card.indicators["employed_12m"], 30, 36)
+    assert_share(card.indicators["outcome_known"], 36, 40)
+    assert_share(card.indicators["graduate_level"], 18, 26)
+    assert_share(card.indicators["employed_in_field"], 20, 26)
+    assert_share(card.indicators["employer_marked_in_field"], 15, 26)
     # Outcomes carry 0.2 + 0.1 of the weight: too little for an index.
     assert card.index.value is None
     assert (
@@ -280,8 +294,8 @@ def test_index_is_the_weighted_sum_of_the_published_indicators() -> None:
         0.3 * 9 / 12
         + 0.2 * 8 / 12
         + 0.2 * (competency_mean - 1) / 4
-        + 0.2 * 30 / 40
-        + 0.1 * 20 / 40
+        + 0.2 * 30 / 36
+        + 0.1 * 20 / 26
     )
     card = scorecard()
     assert card.index.value == pytest.approx(expected, rel=1e-12)
@@ -290,7 +304,7 @@ def test_index_is_the_weighted_sum_of_the_published_indicators() -> None:
 
 
 def test_outcomes_of_a_cohort_of_nine_are_suppressed_and_the_index_renormalises() -> None:
-    card = scorecard(outcomes=OutcomeCounts(graduates=9, employed_12m=5, employed_in_field=3))
+    card = scorecard(outcomes=OutcomeCounts(graduates=9, employed=5, not_employed=4, in_field=3))
     assert card.indicators["employed_12m"] == Figure.hidden(n=9, reason="fewer than 10 graduates")
     competency_mean = statistics.fmean(rated("F1", "F2", "T1", "T2"))
     expected = 100 * (0.3 * 9 / 12 + 0.2 * 8 / 12 + 0.2 * (competency_mean - 1) / 4) / 0.7
@@ -322,7 +336,7 @@ def test_the_satisfied_threshold_comes_from_the_methodology() -> None:
 def test_an_empty_scope_has_no_value_anywhere_but_every_figure_carries_n() -> None:
     card = score(
         ScopeTally(),
-        outcomes=OutcomeCounts(graduates=0, employed_12m=0, employed_in_field=0),
+        outcomes=OutcomeCounts(),
         coverage=CoverageCounts(assessed=0, graduates=0),
         domains=DOMAINS,
     )
@@ -416,10 +430,21 @@ child_strategy = st.tuples(
     st.sampled_from([0, 1, 4, 7, 8, 9, 10, 12, 16, 25]).flatmap(
         lambda size: st.lists(assessment_strategy, min_size=size, max_size=size)
     ),
-    st.integers(0, 30).flatmap(
-        lambda g: st.tuples(st.just(g), st.integers(0, g), st.integers(0, g))
-    ),
+    st.integers(0, 30).flatmap(lambda g: outcome_strategy(g)),
 )
+
+
+@st.composite
+def outcome_strategy(draw: st.DrawFn, graduates: int) -> OutcomeCounts:
+    left = graduates
+    counts = {}
+    for category in ("employed", "self_employed", "further_study", "not_employed"):
+        counts[category] = draw(st.integers(0, left))
+        left -= counts[category]
+    working = counts["employed"] + counts["self_employed"]
+    for among_working in ("graduate_level", "in_field", "marked_in_field"):
+        counts[among_working] = draw(st.integers(0, working))
+    return OutcomeCounts(graduates=graduates, **counts)
 
 
 def full_state(child: int, i: int, partial: dict[str, Any]) -> dict[str, Any]:
@@ -427,7 +452,7 @@ def full_state(child: int, i: int, partial: dict[str, Any]) -> dict[str, Any]:
     return {**base, **partial, "assessment_id": f"c{child}a{i}", "graduate_id": f"c{child}g{i}"}
 
 
-def truth(assessments: list[dict[str, Any]], outcome: tuple[int, int, int]) -> dict:
+def truth(assessments: list[dict[str, Any]], outcome: OutcomeCounts) -> dict:
     """(numerator, n) of every additive figure, counted straight from the assessments."""
 
     def share(values: list[int]) -> tuple[int, int]:
@@ -436,7 +461,6 @@ def truth(assessments: list[dict[str, Any]], outcome: tuple[int, int, int]) -> d
     def ratings(codes: list[str]) -> list[int]:
         return [r for a in assessments for c in codes if (r := a["ratings"][c]) is not None]
 
-    graduates, employed, in_field = outcome
     facts = {
         ("indicator", "employer_satisfaction"): share(
             [a["overall_satisfaction"] for a in assessments]
@@ -447,8 +471,11 @@ def truth(assessments: list[dict[str, Any]], outcome: tuple[int, int, int]) -> d
             len(assessments),
         ),
         ("indicator", "competency_mean"): (sum(ratings(CODES)), len(ratings(CODES))),
-        ("indicator", "employed_12m"): (employed, graduates),
-        ("indicator", "employed_in_field"): (in_field, graduates),
+        ("indicator", "employed_12m"): (outcome.positive, outcome.known),
+        ("indicator", "outcome_known"): (outcome.known, outcome.graduates),
+        ("indicator", "graduate_level"): (outcome.graduate_level, outcome.working),
+        ("indicator", "employed_in_field"): (outcome.in_field, outcome.working),
+        ("indicator", "employer_marked_in_field"): (outcome.marked_in_field, outcome.working),
     }
     groups = {
         d: [c for c, dd in PROPERTY_DOMAINS.items() if dd == d] for d in ("foundation", "technical")
@@ -507,17 +534,17 @@ def test_no_suppressed_figure_is_the_parent_minus_its_published_children(childre
     ]
     outcomes = [outcome for _, outcome in children_data]
 
-    def card(assessments: list[dict[str, Any]], outcome: tuple[int, int, int]) -> Scorecard:
+    def card(assessments: list[dict[str, Any]], outcome: OutcomeCounts) -> Scorecard:
         tally = ScopeTally.from_states(assessments)
         return score(
             tally,
-            outcomes=OutcomeCounts(*outcome),
+            outcomes=outcome,
             coverage=CoverageCounts(assessed=len(tally.graduates), graduates=len(assessments) + 5),
             domains=PROPERTY_DOMAINS,
         )
 
     everyone = [s for group in child_states for s in group]
-    parent_outcome = tuple(sum(o[k] for o in outcomes) for k in range(3))
+    parent_outcome = OutcomeCounts.total(outcomes)
     family = secondary_suppress(
         card(everyone, parent_outcome),
         {f"c{c}": card(group, outcomes[c]) for c, group in enumerate(child_states)},

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from functools import partial
 
 import pytest
 from registry.domain import access, rules
@@ -62,6 +63,18 @@ def test_a_graduation_year_runs_from_1950_to_next_year():
     assert rules.graduation_year_problem(2026, this_year=2025) is None
     assert "between 1950 and 2026" in rules.graduation_year_problem(2027, this_year=2025)
     assert field_of(rules.check_graduation_year, 1949, this_year=2025) == "graduation_year"
+
+
+def test_a_follow_up_has_both_parts_and_held_between_the_graduation_year_and_today():
+    today = date(2026, 12, 5)
+    check = partial(rules.check_follow_up, graduation_year=2024, today=today)
+    check(None, None)
+    check("employed", date(2024, 1, 1))
+    check("not_employed", today)
+    assert field_of(check, "employed", None) == "follow_up_on"
+    assert field_of(check, None, today) == "follow_up_outcome"
+    assert field_of(check, "employed", date(2023, 12, 31)) == "follow_up_on"
+    assert field_of(check, "employed", date(2026, 12, 6)) == "follow_up_on"
 
 
 def test_an_isco_code_is_an_isco_08_unit_group():

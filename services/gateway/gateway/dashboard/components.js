@@ -29,7 +29,10 @@ export const SHARE_INDICATORS = [
   "preparedness",
   "would_hire_again",
   "employed_12m",
+  "outcome_known",
+  "graduate_level",
   "employed_in_field",
+  "employer_marked_in_field",
   "coverage",
 ];
 export const INDICATORS = [
@@ -38,6 +41,8 @@ export const INDICATORS = [
   "would_hire_again",
   "competency_mean",
   "employed_12m",
+  "outcome_known",
+  "graduate_level",
   "employed_in_field",
   "coverage",
 ];

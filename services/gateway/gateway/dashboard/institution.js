@@ -109,7 +109,7 @@ function trendPanel(cards) {
 }
 
 function outcomesPanel(cards) {
-  const indicators = ["employed_12m", "employed_in_field"];
+  const indicators = ["employed_12m", "outcome_known", "graduate_level", "employed_in_field"];
   return panel(t("institution.outcomes"), [
     h("p", { class: "explain" }, t("institution.outcomes_explain")),
     seriesChart({ cards, indicators, className: "outcomes", heading: t("institution.outcomes") }),

@@ -62,5 +62,13 @@ class SqlRegistryProjection(RegistryProjectionRepository):
         ).first()
         return None if row is None else (row.program_id, row.graduation_year)
 
+    async def programs_of_cohort(self, cohort: int) -> list[str]:
+        ids = await self._session.scalars(
+            select(q_graduates.c.program_id)
+            .where(q_graduates.c.graduation_year == cohort)
+            .distinct()
+        )
+        return list(ids)
+
     async def cluster(self, cluster_id: str) -> dict[str, Any] | None:
         return await find_one(self._session, q_clusters, cluster_id)

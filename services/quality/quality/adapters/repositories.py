@@ -23,6 +23,7 @@ from quality.domain.model import (
     ScopeKey,
     StoredScore,
 )
+from quality.domain.outcomes import OutcomeCounts
 from quality.domain.publication import (
     CellKey,
     FigureKey,
@@ -33,7 +34,6 @@ from quality.domain.publication import (
     ReleasedCell,
 )
 from quality.domain.ranking import Place
-from quality.domain.scorecard import OutcomeCounts
 from shared.platform.db.keyset import Page
 
 Row = dict[str, Any]
@@ -396,6 +396,10 @@ class RegistryProjectionRepository(abc.ABC):
     @abc.abstractmethod
     async def cohort_of(self, graduate_id: str) -> tuple[str, int] | None:
         """The graduate's (program id, graduation year); None for a graduate not seen yet."""
+
+    @abc.abstractmethod
+    async def programs_of_cohort(self, cohort: int) -> list[str]:
+        """The programs with graduates of ``cohort``."""
 
     @abc.abstractmethod
     async def cluster(self, cluster_id: str) -> Row | None: ...

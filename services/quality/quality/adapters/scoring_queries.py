@@ -5,19 +5,18 @@ A program belongs to its institution, the institution's region, the nation, and 
 the institution was a member of at some time in the period (joined on or before 31 December,
 not left before 1 January).
 
-A cohort is the active graduates of one graduation year; graduation is taken as 30 June of that
-year (the registry keeps the year only). A graduate is "employed within 12 months" when one of
-their employments started by 30 June of the next year and had not ended before graduation;
-"in field" when such an employment is marked as in the graduate's field. Only employments in
-the methodology's counting states count (by default confirmed and verified; never a claim
-alone, a disputed or a rejected one).
+A cohort is the active graduates of one graduation year; their outcomes are taken on the
+census date 12 months after graduation (domain/outcomes.py says how each graduate is
+classified). Only employments in the methodology's counting states count (by default confirmed
+and verified; never a claim alone, a disputed or a rejected one).
 """
 
 from collections import defaultdict
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Table, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, Table, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quality.adapters.repositories import ScoringQueries
@@ -30,7 +29,14 @@ from quality.adapters.tables import (
     q_programs,
 )
 from quality.domain.model import Scope, ScopeKey
-from quality.domain.scorecard import OutcomeCounts
+from quality.domain.outcomes import (
+    GraduateOutcome,
+    HeldJob,
+    OutcomeCounts,
+    census_date,
+    classify,
+    reported_not_employed,
+)
 
 
 def member_during(first_year: int, last_year: int) -> ColumnElement[bool]:
@@ -63,18 +69,24 @@ def programs_in(
     raise ValueError(f"unknown scope {scope!r}")
 
 
-def _employed_within_a_year(
-    cohort: int, *, in_field: bool, counting: Collection[str]
-) -> ColumnElement[bool]:
-    conditions = [
-        q_employments.c.graduate_id == q_graduates.c.id,
-        q_employments.c.state.in_(counting),
-        q_employments.c.start_date <= date(cohort + 1, 6, 30),
-        or_(q_employments.c.end_date.is_(None), q_employments.c.end_date >= date(cohort, 6, 30)),
-    ]
-    if in_field:
-        conditions.append(q_employments.c.in_field.is_(True))
-    return exists().where(and_(*conditions))
+def _held_on(census: date, *, cohort: int, counting: Collection[str]) -> Select[Any]:
+    """The employments in a counting state that graduates of ``cohort`` held on ``census``."""
+    return (
+        select(
+            q_employments.c.graduate_id,
+            q_employments.c.kind,
+            q_employments.c.isco_code,
+            q_employments.c.in_field,
+        )
+        .join(q_graduates, q_graduates.c.id == q_employments.c.graduate_id)
+        .where(
+            q_graduates.c.graduation_year == cohort,
+            q_graduates.c.active.is_(True),
+            q_employments.c.state.in_(counting),
+            q_employments.c.start_date <= census,
+            or_(q_employments.c.end_date.is_(None), q_employments.c.end_date >= census),
+        )
+    )
 
 
 class SqlScoringQueries(ScoringQueries):
@@ -98,28 +110,36 @@ class SqlScoringQueries(ScoringQueries):
     async def cohort_outcomes(
         self, cohorts: range, *, counting: Collection[str]
     ) -> dict[str, OutcomeCounts]:
-        totals: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for cohort in cohorts:  # each cohort has its own 12-month window
-            employed = _employed_within_a_year(cohort, in_field=False, counting=counting)
-            in_field = _employed_within_a_year(cohort, in_field=True, counting=counting)
-            result = await self._session.execute(
-                select(
-                    q_graduates.c.program_id,
-                    func.count(),
-                    func.count().filter(employed),
-                    func.count().filter(in_field),
-                )
-                .where(q_graduates.c.graduation_year == cohort, q_graduates.c.active.is_(True))
-                .group_by(q_graduates.c.program_id)
+        by_program: dict[str, list[GraduateOutcome]] = defaultdict(list)
+        for cohort in cohorts:  # each cohort has its own census date
+            jobs: dict[str, list[HeldJob]] = defaultdict(list)
+            held = await self._session.execute(
+                _held_on(census_date(cohort), cohort=cohort, counting=counting)
             )
-            for program_id, *counts in result:
-                totals[program_id] = [
-                    a + b for a, b in zip(totals[program_id], counts, strict=True)
-                ]
-        return {
-            program_id: OutcomeCounts(graduates=g, employed_12m=e, employed_in_field=f)
-            for program_id, (g, e, f) in totals.items()
-        }
+            for graduate_id, kind, isco_code, in_field in held:
+                jobs[graduate_id].append(HeldJob(kind, isco_code, in_field))
+            graduates = await self._session.execute(
+                select(
+                    q_graduates.c.id,
+                    q_graduates.c.program_id,
+                    q_graduates.c.follow_up_outcome,
+                    q_graduates.c.follow_up_on,
+                    q_programs.c.field_code,
+                )
+                .outerjoin(q_programs, q_programs.c.id == q_graduates.c.program_id)
+                .where(q_graduates.c.graduation_year == cohort, q_graduates.c.active.is_(True))
+            )
+            for graduate_id, program_id, follow_up, followed_on, field_code in graduates:
+                by_program[program_id].append(
+                    classify(
+                        jobs.get(graduate_id, ()),
+                        field_code=field_code or "",
+                        not_employed_follow_up=reported_not_employed(
+                            follow_up, followed_on, cohort=cohort
+                        ),
+                    )
+                )
+        return {program_id: OutcomeCounts.of(found) for program_id, found in by_program.items()}
 
     async def covered_graduates(self, cohorts: range) -> dict[str, set[str]]:
         result = await self._session.execute(

@@ -70,6 +70,9 @@ q_graduates = Table(
     Column("program_id", String(36), nullable=False, index=True),
     Column("graduation_year", Integer, nullable=False),
     Column("active", Boolean, nullable=False),
+    # The institution's latest follow-up of the graduate (only not_employed counts).
+    Column("follow_up_outcome", String(16), nullable=True),
+    Column("follow_up_on", Date, nullable=True),
 )
 
 q_employments = Table(
@@ -82,6 +85,8 @@ q_employments = Table(
     Column("in_field", Boolean, nullable=False),
     # The registry's provenance state (EmploymentStatus); the methodology says which count.
     Column("state", String(16), nullable=False, server_default="claimed"),
+    Column("kind", String(16), nullable=False, server_default="employee"),  # EmploymentKind
+    Column("isco_code", String(4), nullable=True),  # ISCO-08 unit group
 )
 
 # --- projection of assessment events ----------------------------------------------------------

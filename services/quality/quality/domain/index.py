@@ -43,6 +43,12 @@ class Methodology:
     # The registry states of the employments that count in the employment outcomes
     # (employed_12m, employed_in_field); a rejected employment never counts.
     counting_employment_states: tuple[EmploymentStatus, ...] = COUNTING_EMPLOYMENT_STATES
+    # Outcome figures are published only when at least this share of the cohort's outcomes is
+    # known (as surveys gate on their response rate).
+    min_known_share: float = 0.5
+    # Days after the census date before a cohort's outcomes are published: time for
+    # employments and follow-ups to be recorded and confirmed.
+    outcome_lag_days: int = 92
 
     def __post_init__(self) -> None:
         if any(w < 0 for w in self.weights.values()) or math.fsum(self.weights.values()) <= 0:
@@ -51,6 +57,10 @@ class Methodology:
             raise ValueError("the interval level must be strictly between 0 and 1")
         if not 0 <= self.min_published_weight_share <= 1:
             raise ValueError("the minimum published weight share is between 0 and 1")
+        if not 0 <= self.min_known_share <= 1:
+            raise MethodologyFieldError("min_known_share", "a share between 0 and 1")
+        if not 0 <= self.outcome_lag_days <= 366:
+            raise MethodologyFieldError("outcome_lag_days", "between 0 and 366 days")
         if not RATING_MIN < self.satisfied_threshold <= RATING_MAX:
             raise ValueError(f"the satisfied threshold lies in {RATING_MIN + 1}..{RATING_MAX}")
         object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))

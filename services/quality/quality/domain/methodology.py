@@ -30,6 +30,8 @@ def to_json(methodology: Methodology, *, alert_index_below: float) -> Content:
         "satisfied_threshold": methodology.satisfied_threshold,
         "rounding": asdict(methodology.rounding),
         "counting_employment_states": list(methodology.counting_employment_states),
+        "min_known_share": methodology.min_known_share,
+        "outcome_lag_days": methodology.outcome_lag_days,
         "alert_index_below": alert_index_below,
     }
 
@@ -49,6 +51,9 @@ def from_json(content: Content) -> Methodology:
         counting_employment_states=tuple(
             content.get("counting_employment_states", COUNTING_EMPLOYMENT_STATES)
         ),
+        # Versions stored before census outcomes gate and delay as the default does.
+        min_known_share=content.get("min_known_share", DEFAULT_METHODOLOGY.min_known_share),
+        outcome_lag_days=content.get("outcome_lag_days", DEFAULT_METHODOLOGY.outcome_lag_days),
     )
 
 

@@ -22,8 +22,19 @@ EMPLOYER_SATISFACTION = "employer_satisfaction"
 PREPAREDNESS = "preparedness"
 WOULD_HIRE_AGAIN = "would_hire_again"
 COMPETENCY_MEAN = "competency_mean"
-EMPLOYED_12M = "employed_12m"
-EMPLOYED_IN_FIELD = "employed_in_field"
+# Employment outcomes at the census date (domain/outcomes.py).
+EMPLOYED_12M = "employed_12m"  # employed, self-employed or in further study, of the known
+OUTCOME_KNOWN = "outcome_known"  # graduates with a known outcome, of the cohort
+GRADUATE_LEVEL = "graduate_level"  # in ISCO-08 major groups 1-3, of the working
+EMPLOYED_IN_FIELD = "employed_in_field"  # in an occupation of the field (crosswalk), of the working
+EMPLOYER_MARKED_IN_FIELD = "employer_marked_in_field"  # the employer's tick box, of the working
+OUTCOME_INDICATORS = (
+    EMPLOYED_12M,
+    OUTCOME_KNOWN,
+    GRADUATE_LEVEL,
+    EMPLOYED_IN_FIELD,
+    EMPLOYER_MARKED_IN_FIELD,
+)
 COVERAGE = "coverage"
 MEAN_INDICATORS = (COMPETENCY_MEAN,)
 
@@ -52,22 +63,6 @@ class Figure:
             "suppressed": self.suppressed,
             "reason": self.reason,
         }
-
-
-@dataclass(frozen=True)
-class OutcomeCounts:
-    """Employment outcomes of the scope's graduation cohort; both shares are of `graduates`."""
-
-    graduates: int
-    employed_12m: int
-    employed_in_field: int
-
-    def __post_init__(self) -> None:
-        if self.graduates < 0 or not (
-            0 <= self.employed_12m <= self.graduates
-            and 0 <= self.employed_in_field <= self.graduates
-        ):
-            raise ValueError("employed counts lie between 0 and the number of graduates")
 
 
 @dataclass(frozen=True)

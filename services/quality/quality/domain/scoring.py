@@ -13,22 +13,25 @@ from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import suppress_within
 from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
 from quality.domain.intervals import wilson_interval
+from quality.domain.outcomes import OutcomeCounts
 from quality.domain.running import RATING_MAX, RATING_MIN, MeanTally, ProportionTally
 from quality.domain.scorecard import (
     COMPETENCY_MEAN,
     COVERAGE,
     EMPLOYED_12M,
     EMPLOYED_IN_FIELD,
+    EMPLOYER_MARKED_IN_FIELD,
     EMPLOYER_SATISFACTION,
+    GRADUATE_LEVEL,
     NO_GRADUATES_REASON,
     NO_INTERVAL_REASON,
+    OUTCOME_KNOWN,
     PREPAREDNESS,
     WOULD_HIRE_AGAIN,
     CompetencyFigures,
     CoverageCounts,
     DomainFigures,
     Figure,
-    OutcomeCounts,
     Scorecard,
     published_index,
 )
@@ -93,8 +96,11 @@ def score(
     coverage: CoverageCounts,
     domains: Mapping[str, str],
     methodology: Methodology = DEFAULT_METHODOLOGY,
+    outcomes_pending: str | None = None,
 ) -> Scorecard:
-    """Every figure of one scope; `domains` maps competency codes to domain codes."""
+    """Every figure of one scope; `domains` maps competency codes to domain codes;
+    `outcomes_pending` says why the outcome figures are not published yet (their census window
+    is still open), if so."""
     rules = _Rules(methodology, by_employer=tally.employers, graduates=len(tally.graduates))
     competencies = sorted(set(tally.competencies) | set(tally.not_rated) | set(domains))
     ratings = {code: tally.competencies.get(code, MeanTally()) for code in competencies}
@@ -108,10 +114,7 @@ def score(
         COMPETENCY_MEAN: pooled_rules.mean(
             _pooled(ratings.values()), assessments=max((t.n for t in ratings.values()), default=0)
         ),
-        EMPLOYED_12M: _outcome_figure(outcomes.employed_12m, outcomes.graduates, methodology),
-        EMPLOYED_IN_FIELD: _outcome_figure(
-            outcomes.employed_in_field, outcomes.graduates, methodology
-        ),
+        **_outcome_figures(outcomes, methodology, pending=outcomes_pending),
         COVERAGE: _coverage_figure(coverage, methodology),
     }
     domain_figures = {}
@@ -159,16 +162,52 @@ def _pooled(tallies: Iterable[MeanTally]) -> MeanTally:
     return pooled
 
 
-def _outcome_figure(employed: int, graduates: int, methodology: Methodology) -> Figure:
+def _outcome_figures(
+    outcomes: OutcomeCounts, methodology: Methodology, *, pending: str | None
+) -> dict[str, Figure]:
+    """The census outcome figures: each a share of graduates, with its own denominator."""
+    shares = {
+        EMPLOYED_12M: (outcomes.positive, outcomes.known),
+        GRADUATE_LEVEL: (outcomes.graduate_level, outcomes.working),
+        EMPLOYED_IN_FIELD: (outcomes.in_field, outcomes.working),
+        EMPLOYER_MARKED_IN_FIELD: (outcomes.marked_in_field, outcomes.working),
+    }
+    known = (outcomes.known, outcomes.graduates)
+    if pending is not None:
+        return {
+            name: Figure.hidden(n=n, reason=pending)
+            for name, (_, n) in {OUTCOME_KNOWN: known, **shares}.items()
+        }
+    figures = {OUTCOME_KNOWN: _outcome_share(*known, methodology)}
+    too_few_known = (
+        outcomes.graduates > 0 and outcomes.known < methodology.min_known_share * outcomes.graduates
+    )
+    for name, (counted, n) in shares.items():
+        figures[name] = (
+            Figure.hidden(n=n, reason=too_few_known_reason(methodology))
+            if too_few_known
+            else _outcome_share(counted, n, methodology)
+        )
+    return figures
+
+
+def too_few_known_reason(methodology: Methodology) -> str:
+    return (
+        f"outcomes known for less than {methodology.min_known_share:.0%} of the cohort "
+        "(the least for publishing outcomes)"
+    )
+
+
+def _outcome_share(counted: int, n: int, methodology: Methodology) -> Figure:
     reason = suppression_reason(
         kind=FigureKind.SHARE,
-        n=graduates,
+        n=n,
         employers=None,  # an outcome (employed or not) does not describe an employer
-        graduates=graduates,
+        graduates=n,
         thresholds=methodology.thresholds,
         counted="graduates",
-    ) or (NO_GRADUATES_REASON if graduates == 0 else None)
-    tally = ProportionTally(successes=employed, n=graduates)
+    ) or (NO_GRADUATES_REASON if n == 0 else None)
+    tally = ProportionTally(successes=counted, n=n)
     return _share_figure(tally, level=methodology.interval_level, reason=reason)
 
 

@@ -13,7 +13,7 @@ IndicatorName = Annotated[
     str,
     Field(
         pattern="^(employer_satisfaction|preparedness|competency_mean|"
-        "employed_12m|employed_in_field)$"
+        "employed_12m|graduate_level|employed_in_field)$"
     ),
 ]
 
@@ -209,6 +209,20 @@ class MethodologyChange(BaseModel):
         "(employed_12m, employed_in_field), each named once; never rejected. Version 1 counts "
         "confirmed and verified.",
     )
+    min_known_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Outcome figures are published only when this share of the cohort's "
+        "outcomes is known. Version 1: 0.5.",
+    )
+    outcome_lag_days: int | None = Field(
+        default=None,
+        ge=0,
+        le=366,
+        description="Days after a cohort's census date before its outcomes are published. "
+        "Version 1: 92.",
+    )
     alert_index_below: float | None = Field(default=None, ge=0, le=100)
 
 
@@ -224,4 +238,6 @@ class MethodologyPublic(BaseModel):
     counting_employment_states: list[EmploymentStatus] = Field(
         default_factory=lambda: list(COUNTING_EMPLOYMENT_STATES)
     )
+    min_known_share: float = 0.5
+    outcome_lag_days: int = 92
     alert_index_below: float

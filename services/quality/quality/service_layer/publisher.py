@@ -14,6 +14,7 @@ from datetime import date
 from quality import events
 from quality.domain.methodology import from_json
 from quality.domain.model import ScopeKey, StoredScore
+from quality.domain.outcomes import published_from
 from quality.domain.periods import periods_to_recompute
 from quality.domain.ranking import ranks_by_scope
 from quality.domain.scorecard import Scorecard
@@ -84,7 +85,7 @@ async def publish_changes(uow_factory: UowFactory, *, today: date | None = None)
         targets = periods_to_recompute({m[1] for m in marks}, this_year=this_year)
         for period, pooled in sorted(targets):
             cards = await compute_scorecards(
-                uow, period=period, pooled=pooled, methodology=methodology
+                uow, period=period, pooled=pooled, methodology=methodology, today=today
             )
             changed += await _store_changes(
                 uow,
@@ -99,8 +100,29 @@ async def publish_changes(uow_factory: UowFactory, *, today: date | None = None)
     return changed
 
 
+async def mark_opened_outcomes(uow_factory: UowFactory, *, since: date | None, today: date) -> bool:
+    """Mark the cells of the cohort whose outcome window opened after ``since`` (None: the
+    service just started) and by ``today``: time, not an event, makes them publishable."""
+    async with uow_factory() as uow:
+        methodology = from_json(await current_content(uow))
+        cohort = today.year - 1
+        opens = published_from(cohort, lag_days=methodology.outcome_lag_days)
+        if not (since is None or since < opens) or today < opens:
+            return False
+        for program_id in await uow.projection.programs_of_cohort(cohort):
+            await uow.marks.mark(program_id=program_id, period=cohort)
+        await uow.commit()
+    log.info("outcome window opened", extra={"cohort": cohort, "opened_on": opens.isoformat()})
+    return True
+
+
 async def run_publisher(uow_factory: UowFactory, *, window_s: float) -> None:
     """Publish changed scores every ``window_s`` seconds, for as long as the service runs."""
+    checked_on: date | None = None
     while True:
-        await publish_changes(uow_factory)
+        today = date.today()
+        if today != checked_on:
+            await mark_opened_outcomes(uow_factory, since=checked_on, today=today)
+            checked_on = today
+        await publish_changes(uow_factory, today=today)
         await asyncio.sleep(window_s)

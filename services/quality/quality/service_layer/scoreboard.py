@@ -9,14 +9,16 @@ sibling in another.
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from quality.adapters.repositories import CellReader
 from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import secondary_suppress
 from quality.domain.index import Methodology
 from quality.domain.model import COUNTRY, ScopeKey
+from quality.domain.outcomes import OutcomeCounts, census_date, published_from
 from quality.domain.periods import COVERAGE_COHORTS, years_of
-from quality.domain.scorecard import CoverageCounts, OutcomeCounts, Scorecard
+from quality.domain.scorecard import CoverageCounts, Scorecard
 from quality.domain.scoring import score
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 
@@ -34,7 +36,7 @@ async def _programs(
     uow: AbstractQualityUnitOfWork, years: range, cells: CellReader, methodology: Methodology
 ) -> dict[str, _Program]:
     tallies = await cells.by_program(years)
-    # The outcome of year P is that of the cohort graduating in P − 1: its 12 months end in P.
+    # The outcome of year P is that of the cohort graduating in P − 1: its census is in P.
     outcomes = await uow.queries.cohort_outcomes(
         range(years[0] - 1, years[-1]), counting=methodology.counting_employment_states
     )
@@ -46,7 +48,7 @@ async def _programs(
         population = covered.get(program_id, set())
         programs[program_id] = _Program(
             tally=tally,
-            outcomes=outcomes.get(program_id) or OutcomeCounts(0, 0, 0),
+            outcomes=outcomes.get(program_id) or OutcomeCounts(),
             coverage=CoverageCounts(
                 assessed=len(population.intersection(tally.graduates)), graduates=len(population)
             ),
@@ -86,11 +88,7 @@ def _merge(key: ScopeKey, families: Families, programs: dict[str, _Program]) -> 
     parts = [_merge(child, families, programs) for child in families[key]]
     return _Program(
         tally=ScopeTally.combine(p.tally for p in parts),
-        outcomes=OutcomeCounts(
-            graduates=sum(p.outcomes.graduates for p in parts),
-            employed_12m=sum(p.outcomes.employed_12m for p in parts),
-            employed_in_field=sum(p.outcomes.employed_in_field for p in parts),
-        ),
+        outcomes=OutcomeCounts.total(p.outcomes for p in parts),
         coverage=CoverageCounts(
             assessed=sum(p.coverage.assessed for p in parts),
             graduates=sum(p.coverage.graduates for p in parts),
@@ -123,11 +121,13 @@ async def compute_scorecards(
     pooled: bool,
     methodology: Methodology,
     cells: CellReader | None = None,
+    today: date | None = None,
 ) -> dict[ScopeKey, Scorecard]:
     """Every scope's scorecard for ``period`` (or its 3-year pool), suppression applied, from
-    ``cells`` (default: the live cells; a publication passes the cells it releases)."""
+    ``cells`` (default: the live cells; a publication passes the cells it releases), with the
+    outcomes of the cohorts whose census window has closed by ``today`` (default: the date)."""
     board = await compute_scoreboard(
-        uow, period=period, pooled=pooled, methodology=methodology, cells=cells
+        uow, period=period, pooled=pooled, methodology=methodology, cells=cells, today=today
     )
     return board.cards
 
@@ -139,9 +139,11 @@ async def compute_scoreboard(
     pooled: bool,
     methodology: Methodology,
     cells: CellReader | None = None,
+    today: date | None = None,
 ) -> Scoreboard:
     """compute_scorecards, keeping the families (which programs each scope sums)."""
     years = years_of(period, pooled=pooled)
+    pending = outcomes_pending(period, methodology, today=today or date.today())
     programs = await _programs(uow, years, cells or uow.cells, methodology)
     families = await _families(uow, set(programs), years)
     domains = await uow.frameworks.domains()
@@ -155,8 +157,23 @@ async def compute_scoreboard(
             coverage=merged.coverage,
             domains=domains,
             methodology=methodology,
+            outcomes_pending=pending,
         )
     return Scoreboard(cards=_protect_families(cards, families), families=families)
+
+
+def outcomes_pending(period: int, methodology: Methodology, *, today: date) -> str | None:
+    """Why the outcomes of ``period`` (its year or pool) are not published yet, or None: the
+    last cohort it counts, P − 1, must be past its census date plus the recording lag."""
+    cohort = period - 1
+    opens = published_from(cohort, lag_days=methodology.outcome_lag_days)
+    if today >= opens:
+        return None
+    return (
+        f"the {cohort} cohort's outcomes are published from {opens.isoformat()} "
+        f"(census date {census_date(cohort).isoformat()} plus "
+        f"{methodology.outcome_lag_days} days to record them)"
+    )
 
 
 def _protect_families(

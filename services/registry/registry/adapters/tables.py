@@ -115,6 +115,8 @@ graduates = Table(
     Column("student_ref", String(64), nullable=False),
     Column("full_name", String(300), nullable=False),
     Column("person_key", String(64), nullable=True),
+    Column("follow_up_outcome", String(16), nullable=True),
+    Column("follow_up_on", Date, nullable=True),
     Column("active", Boolean, nullable=False),
     *_timestamps(),
     UniqueConstraint("institution_id", "student_ref", name="uq_graduates_institution_ref"),

@@ -101,10 +101,12 @@ def read_scope(identity: Identity, what: str, *, since: date = date.min) -> Read
 _GRADUATE_BASICS = frozenset({"id", "institution_id", "program_id", "graduation_year", "active"})
 _RECORD_TIMES = frozenset({"created_at", "updated_at"})
 # What of a graduate each role reads: the institution everything of its own; an employer the
-# least that identifies its employee (never the student reference); a region the structure it
-# oversees, no person; the ministry everything, as it registers and corrects any graduate and
-# matches register imports by the reference.
-_EVERYTHING = _GRADUATE_BASICS | _RECORD_TIMES | {"full_name", "student_ref"}
+# least that identifies its employee (never the student reference, nor what the institution
+# learnt in a follow-up); a region the structure it oversees, no person; the ministry
+# everything, as it registers and corrects any graduate and matches register imports by the
+# reference.
+_FOLLOW_UP = frozenset({"follow_up_outcome", "follow_up_on"})
+_EVERYTHING = _GRADUATE_BASICS | _RECORD_TIMES | _FOLLOW_UP | {"full_name", "student_ref"}
 GRADUATE_FIELDS: dict[str, frozenset[str]] = {
     "institution": _EVERYTHING,
     "employer": _GRADUATE_BASICS | {"full_name"},

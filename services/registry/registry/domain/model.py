@@ -12,6 +12,7 @@ from shared.contracts.catalogue.registry import (
     EmploymentKind,
     EmploymentSource,
     EmploymentStatus,
+    FollowUpOutcome,
 )
 
 
@@ -80,6 +81,10 @@ class Graduate:
     full_name: str
     # The keyed hash of the national identifier (domain/person_key.py), never the identifier.
     person_key: str | None = None
+    # What the institution last learnt of the graduate's activity (a call, a survey answer)
+    # and the day it held: both or neither.
+    follow_up_outcome: FollowUpOutcome | None = None
+    follow_up_on: date | None = None
     active: bool
     created_at: datetime
     updated_at: datetime

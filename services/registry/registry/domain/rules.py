@@ -117,6 +117,24 @@ def periods_overlap(start_a: date, end_a: date | None, start_b: date, end_b: dat
     return start_a <= (end_b or date.max) and start_b <= (end_a or date.max)
 
 
+def check_follow_up(
+    outcome: str | None, on: date | None, *, graduation_year: int, today: date
+) -> None:
+    """A follow-up is an outcome and the day it held, both or neither (RuleViolation on the
+    missing one); the day is not in the future nor before the graduation year."""
+    if (outcome is None) != (on is None):
+        missing = "follow_up_outcome" if outcome is None else "follow_up_on"
+        raise RuleViolation(missing, "a follow-up's outcome and date are set or cleared together")
+    if on is None:
+        return
+    if on > today:
+        raise RuleViolation("follow_up_on", "follow_up_on may not be in the future")
+    if on.year < graduation_year:
+        raise RuleViolation(
+            "follow_up_on", f"follow_up_on is before the graduation year ({graduation_year})"
+        )
+
+
 def check_program_fits(program: Program, institution_id: str) -> None:
     """A graduate's program is an active program of the graduate's own institution."""
     if program.institution_id != institution_id:

@@ -14,7 +14,12 @@ from pydantic import (
     field_validator,
 )
 
-from shared.contracts.catalogue.registry import EmploymentKind, EmploymentSource, EmploymentStatus
+from shared.contracts.catalogue.registry import (
+    EmploymentKind,
+    EmploymentSource,
+    EmploymentStatus,
+    FollowUpOutcome,
+)
 
 Kind = Literal["education", "employer", "research", "private", "government"]
 
@@ -204,11 +209,29 @@ class GraduateCreate(Body):
     )
 
 
+FOLLOW_UP_COUNTS = (
+    "; the quality service counts only not_employed from a follow-up; a positive outcome needs "
+    "an employment in a counting state"
+)
+
+
 class GraduateUpdate(Patch):
+    nullable = frozenset({"follow_up_outcome", "follow_up_on"})
+
     program_id: Id | None = None
     graduation_year: Year | None = None
     full_name: Name | None = None
     active: bool | None = None
+    follow_up_outcome: FollowUpOutcome | None = Field(
+        default=None,
+        description="what the institution learnt of the graduate's activity (a call, a survey "
+        "answer); set with follow_up_on, both null to clear" + FOLLOW_UP_COUNTS,
+    )
+    follow_up_on: date | None = Field(
+        default=None,
+        description="the day the follow-up outcome held: not in the future nor before 1 "
+        "January of the graduation year" + FOLLOW_UP_COUNTS,
+    )
 
 
 class GraduatePublic(Public):
@@ -220,6 +243,11 @@ class GraduatePublic(Public):
     graduation_year: int
     student_ref: str | None = Field(description="the graduate's institution only")
     full_name: str | None = Field(description="not for regional authorities")
+    follow_up_outcome: FollowUpOutcome | None = Field(
+        description="the institution's latest follow-up, for it and the ministry only"
+        + FOLLOW_UP_COUNTS
+    )
+    follow_up_on: date | None = Field(description="the day the follow-up outcome held")
     active: bool
     created_at: datetime | None
     updated_at: datetime | None

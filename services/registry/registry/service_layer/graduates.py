@@ -1,7 +1,7 @@
 """Use cases for graduates: register, change (never deleted: deactivated), and who sees whom."""
 
 from collections.abc import Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from datetime import date
 from typing import Any
 
@@ -18,6 +18,10 @@ from shared.platform.db.keyset import Page
 from shared.platform.db.queries import now
 from shared.platform.errors import Conflict, RuleViolation
 from shared.platform.ids import new_id
+
+# A change to any of these may leave the graduate's follow-up invalid (a corrected graduation
+# year may come after the day the follow-up held).
+FOLLOW_UP_CHECKED_ON = frozenset({"follow_up_outcome", "follow_up_on", "graduation_year"})
 
 
 async def require_program(uow: AbstractRegistryUnitOfWork, program_id: str) -> Program:
@@ -72,6 +76,14 @@ async def update(
     if changes.get("program_id", current.program_id) != current.program_id:
         program = await require_program(uow, changes["program_id"])
         rules.check_program_fits(program, current.institution_id)
+    if changes.keys() & FOLLOW_UP_CHECKED_ON:
+        after = replace(current, **changes)
+        rules.check_follow_up(
+            after.follow_up_outcome,
+            after.follow_up_on,
+            graduation_year=after.graduation_year,
+            today=now().date(),
+        )
     return await save_changes(
         uow, uow.graduates, current, changes, to_event=events.graduate_updated
     )

@@ -152,7 +152,7 @@ async def update_graduate(
 ) -> Graduate:
     async with units() as uow:
         graduate = await handlers.update(
-            uow, identity, graduate_id, body.model_dump(mode="json", exclude_unset=True)
+            uow, identity, graduate_id, body.model_dump(exclude_unset=True)
         )
         await uow.commit()
         return graduate

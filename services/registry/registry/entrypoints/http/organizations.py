@@ -81,7 +81,7 @@ async def update_organization(
 ) -> Organization:
     async with units() as uow:
         organization = await handlers.update(
-            uow, identity, organization_id, body.model_dump(mode="json", exclude_unset=True)
+            uow, identity, organization_id, body.model_dump(exclude_unset=True)
         )
         await uow.commit()
         return organization
