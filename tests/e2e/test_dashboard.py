@@ -37,6 +37,10 @@ CHROMIUM_ARGS = [
 SECRET = "test-secret-for-dashboard-tests-only"
 PERIOD = date.today().year
 COHORT = PERIOD - 1  # graduated last year, so assessed in both years
+# The cohort's census date (30 June of PERIOD), or today while it is still ahead.
+FOLLOWED_UP_ON = min(date.today(), date(PERIOD, 6, 30)).isoformat()
+# The cohort's outcomes are published once its census date plus 92 days has passed.
+OUTCOMES_PUBLISHED = date.today() >= date(PERIOD, 9, 30)
 FIELD = "0613"
 # Every competency of the default framework is rated (a domain with unrated competencies has
 # its rated ones hidden by secondary suppression), around a base rating per competency; the
@@ -244,6 +248,13 @@ async def _institution(api, seeded: Seeded, number: int, spec: Institution) -> N
             confirmed = await api.post(confirm, headers=MINISTRY)
             assert confirmed.status_code == 200, confirmed.text
             employed.append((graduate, employer))
+        elif g % 3 != 2:  # two of three without a job were followed up: not employed
+            followed = await api.patch(
+                f"/api/v1/graduates/{graduate['id']}",
+                headers=MINISTRY,
+                json={"follow_up_outcome": "not_employed", "follow_up_on": FOLLOWED_UP_ON},
+            )
+            assert followed.status_code == 200, followed.text
     seeded.employed[spec.key] = employed
 
 
@@ -607,9 +618,11 @@ async def test_an_institution_page_charts_its_profile_trend_and_employment_outco
     # both years of employer satisfaction and preparedness (with intervals) and the index
     assert await browser.count("svg.trend-history circle.point") == 6
     assert await browser.count("svg.trend-history .error-bar") == 4
-    # One cohort, in the year its outcomes are reported; the other year has none, and says so.
-    assert await browser.count("svg.outcomes circle.point") == 2
-    assert await browser.count(".outcomes-panel .suppressed-list li") == 2
+    # One cohort, in the year its outcomes are reported (once its window has closed): four
+    # outcome figures; the other year has none, and says so for each.
+    published = 4 if OUTCOMES_PUBLISHED else 0
+    assert await browser.count("svg.outcomes circle.point") == published
+    assert await browser.count(".outcomes-panel .suppressed-list li") == 8 - published
     index = await browser.text("[data-indicator=index] .value")
     assert float(index.replace(",", ".")) > 50
     await browser.page.screenshot(path=str(tmp_path / "institution.png"), full_page=True)

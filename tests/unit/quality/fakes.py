@@ -404,6 +404,10 @@ class FakeFrameworks(FrameworkRepository):
     async def save(self, *, framework_id: str, version: int, domains: dict[str, str]) -> None:
         self.rows[framework_id] = (version, dict(domains))
 
+    async def domains_of(self, framework_id: str) -> dict[str, str] | None:
+        row = self.rows.get(framework_id)
+        return None if row is None else dict(row[1])
+
     async def domains(self) -> dict[str, str]:
         merged: dict[str, str] = {}
         for _, domains in sorted(self.rows.values(), key=lambda row: row[0]):

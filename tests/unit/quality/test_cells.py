@@ -6,8 +6,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from quality.domain.cells import ScopeTally
+from quality.domain.cells import RATING_DOMAINS, ScopeTally
+from quality.domain.clustered import GroupMoments
 from quality.domain.running import MeanTally, ProportionTally
+
+DOMAINS = {"F1": "foundation", "T1": "technical"}
 
 
 def assessment(
@@ -40,6 +43,7 @@ def assessment(
         "overall_satisfaction": overall,
         "preparedness": preparedness,
         "would_hire_again": would_hire_again,
+        RATING_DOMAINS: DOMAINS,
     }
 
 
@@ -158,6 +162,43 @@ def test_merging_two_cells_adds_their_counts_and_leaves_both_unchanged() -> None
     assert merged.employers == {"e1": 2}
     assert a == ScopeTally.from_states([assessment("a1")])
     assert ScopeTally.combine([a, b, ScopeTally()]) == merged
+
+
+def test_an_assessment_adds_the_moments_of_its_ratings_per_group() -> None:
+    tally = ScopeTally.from_states([assessment(ratings={"F1": 4, "T1": 5, "X": 2, "Y": None})])
+    # All ratings: k = 3, S = 11; Y (≥ 2, 3, 4, 5) = 3, 2, 2, 1.
+    assert tally.groups["*"] == GroupMoments(
+        n=1, k=3, k2=9, s=11, s2=121, sk=33, y=[3, 2, 2, 1], y2=[9, 4, 4, 1], yk=[9, 6, 6, 3]
+    )
+    assert tally.groups["foundation"] == GroupMoments(
+        n=1, k=1, k2=1, s=4, s2=16, sk=4, y=[1, 1, 1, 0], y2=[1, 1, 1, 0], yk=[1, 1, 1, 0]
+    )
+    assert set(tally.groups) == {"*", "foundation", "technical"}  # X has no domain
+
+
+def test_a_state_counted_before_moments_were_kept_adds_and_removes_none() -> None:
+    old = {k: v for k, v in assessment("old").items() if k != RATING_DOMAINS}
+    tally = ScopeTally.from_states([assessment("new", employer_id="e2"), old])
+    assert tally.groups["*"].n == 1
+    tally.remove(old)
+    assert tally == ScopeTally.from_states([assessment("new", employer_id="e2")])
+
+
+def test_removing_moments_never_counted_is_refused_and_changes_nothing() -> None:
+    old = {k: v for k, v in assessment("old").items() if k != RATING_DOMAINS}
+    tally = ScopeTally.from_states([old])
+    before = tally.to_json()
+    with pytest.raises(ValueError, match="group"):
+        tally.remove(assessment("old"))
+    assert tally.to_json() == before
+
+
+def test_a_stored_tally_of_schema_2_reads_with_no_moments() -> None:
+    data = ScopeTally.from_states([assessment()]).to_json()
+    del data["groups"]
+    tally = ScopeTally.from_json({**data, "schema": 2})
+    assert tally.groups == {}
+    assert tally.n == 1
 
 
 def test_a_tally_survives_a_json_column_exactly() -> None:

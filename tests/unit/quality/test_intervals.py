@@ -124,8 +124,19 @@ def test_mean_interval_of_eight_ratings_uses_t_with_seven_degrees_of_freedom() -
     assert (low, high) == pytest.approx((4 - half, 4 + half), abs=1e-6)
 
 
-def test_mean_interval_of_identical_ratings_has_no_width() -> None:
-    assert mean_interval(sum_=40, sum_sq=160, n=10) == (4.0, 4.0)
+def test_mean_interval_of_identical_ratings_rests_on_the_variance_floor() -> None:
+    # Ten 4s: s² at least 1/11 (ten equal ratings and one a point away), t(0.95; 9) = 1.833113.
+    half = 1.833113 * math.sqrt(1 / 11 / 10)
+    low, high = mean_interval(sum_=40, sum_sq=160, n=10)
+    assert (low, high) == pytest.approx((4 - half, 4 + half), abs=1e-6)
+
+
+def test_the_variance_floor_never_binds_once_two_ratings_differ() -> None:
+    # Nine 4s and a 5: s² = 1/10 > 1/11, the plain t interval.
+    half = 1.833113 * math.sqrt(0.1 / 10)
+    assert mean_interval(sum_=41, sum_sq=169, n=10) == pytest.approx(
+        (4.1 - half, 4.1 + half), abs=1e-6
+    )
 
 
 def test_mean_interval_needs_two_observations() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from quality.domain.cells import ScopeTally
+from quality.domain.cells import RATING_DOMAINS, ScopeTally
 from quality.domain.disclosure import secondary_suppress
 from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
 from quality.domain.outcomes import OutcomeCounts
@@ -28,8 +28,10 @@ T90 = {
     8: 1.859548,
     9: 1.833113,
     10: 1.812461,
+    11: 1.795885,
     18: 1.734064,
     19: 1.729133,
+    20: 1.724718,
     21: 1.720743,
     30: 1.697261,
     40: 1.683851,
@@ -78,6 +80,7 @@ def states(employers: int = 6, count: int = 12) -> list[dict[str, Any]]:
             "framework_id": "educluster-ess",
             "framework_version": 1,
             "ratings": {code: values[i] for code, values in RATINGS.items()},
+            RATING_DOMAINS: DOMAINS,  # as the service adds it when it counts the state
             "overall_satisfaction": OVERALL[i],
             "preparedness": PREPARED[i],
             "would_hire_again": HIRE[i],
@@ -116,6 +119,46 @@ def assert_share(figure: Figure, x: int, n: int) -> None:
     assert (figure.n, figure.suppressed, figure.reason) == (n, False, None)
 
 
+def assert_clustered_mean(figure: Figure, assessments: list[list[int]]) -> None:
+    """The pooled mean of the assessments' ratings, its interval by assessment (the ratio
+    estimator's linearised variance), computed here from the ratings themselves."""
+    rated_sets = [ratings for ratings in assessments if ratings]
+    n, sums, counts = len(rated_sets), [sum(r) for r in rated_sets], [len(r) for r in rated_sets]
+    mean = sum(sums) / sum(counts)
+    residuals = sum((s - mean * k) ** 2 for s, k in zip(sums, counts, strict=True))
+    variance = max(n / (n - 1) * residuals / sum(counts) ** 2, 1 / ((sum(counts) + 1) * n))
+    half = T90[n - 1] * math.sqrt(variance)
+    assert figure.value == pytest.approx(mean, rel=1e-12)
+    assert figure.ci_low == pytest.approx(mean - half, abs=1e-5)
+    assert figure.ci_high == pytest.approx(mean + half, abs=1e-5)
+    assert (figure.n, figure.suppressed) == (sum(counts), False)
+
+
+def assert_clustered_share(figure: Figure, assessments: list[list[int]]) -> None:
+    """The pooled share of ratings ≥ 4: Wilson's interval at the effective sample size."""
+    rated_sets = [ratings for ratings in assessments if ratings]
+    n = len(rated_sets)
+    ys, counts = [sum(r >= 4 for r in rs) for rs in rated_sets], [len(rs) for rs in rated_sets]
+    p = sum(ys) / sum(counts)
+    residuals = sum((y - p * k) ** 2 for y, k in zip(ys, counts, strict=True))
+    variance = n / (n - 1) * residuals / sum(counts) ** 2
+    effective = min(sum(counts), p * (1 - p) / variance)
+    z2 = Z90 * Z90
+    centre = (p + z2 / (2 * effective)) / (1 + z2 / effective)
+    half = Z90 * math.sqrt(p * (1 - p) / effective + z2 / (4 * effective**2)) / (1 + z2 / effective)
+    assert figure.value == pytest.approx(p, rel=1e-12)
+    assert figure.ci_low == pytest.approx(centre - half, rel=1e-9)
+    assert figure.ci_high == pytest.approx(centre + half, rel=1e-9)
+    assert (figure.n, figure.suppressed) == (sum(counts), False)
+
+
+def by_assessment(*codes: str) -> list[list[int]]:
+    """Each assessment's ratings of ``codes`` (nulls left out)."""
+    return [
+        [r for code in codes if (r := RATINGS[code][i]) is not None] for i in range(len(OVERALL))
+    ]
+
+
 def assert_mean(figure: Figure, values: list[int]) -> None:
     mean, low, high = t_interval(values)
     assert figure.value == pytest.approx(mean, rel=1e-12)
@@ -138,17 +181,31 @@ def test_preparedness_and_would_hire_again_are_shares_with_wilson_intervals() ->
     assert_share(card.indicators["would_hire_again"], 10, 12)
 
 
-def test_domain_means_pool_the_ratings_of_their_competencies_with_a_t_interval() -> None:
+def test_domain_figures_pool_the_ratings_of_their_competencies_with_intervals_by_assessment():
     card = scorecard()
-    assert_mean(card.domains["foundation"].mean, rated("F1", "F2"))  # 22 ratings, t(21)
-    assert_mean(card.domains["technical"].mean, rated("T1", "T2"))  # 19 ratings, t(18)
-    satisfied = sum(r >= 4 for r in rated("F1", "F2"))
-    assert_share(card.domains["foundation"].satisfied, satisfied, 22)
+    # 22 and 19 ratings from 12 assessments: t(11), not t(21) or t(18).
+    assert_clustered_mean(card.domains["foundation"].mean, by_assessment("F1", "F2"))
+    assert_clustered_mean(card.domains["technical"].mean, by_assessment("T1", "T2"))
+    assert_clustered_share(card.domains["foundation"].satisfied, by_assessment("F1", "F2"))
     assert card.domains["foundation"].n == 22
 
 
 def test_competency_mean_pools_every_rating_of_every_competency() -> None:
-    assert_mean(scorecard().indicators["competency_mean"], rated("F1", "F2", "T1", "T2"))
+    assert_clustered_mean(
+        scorecard().indicators["competency_mean"], by_assessment("F1", "F2", "T1", "T2")
+    )
+
+
+def test_without_moments_a_pooled_mean_takes_the_conservative_interval() -> None:
+    # Assessments counted before moments were kept: as if each assessment's ratings were one.
+    old = [{k: v for k, v in state.items() if k != RATING_DOMAINS} for state in states()]
+    card = score(ScopeTally.from_states(old), outcomes=OUTCOMES, coverage=COVERAGE, domains=DOMAINS)
+    values = rated("F1", "F2")
+    mean = statistics.fmean(values)
+    half = T90[11] * statistics.stdev(values) / math.sqrt(12)  # 12 assessments rated F1
+    figure = card.domains["foundation"].mean
+    assert figure.value == pytest.approx(mean, rel=1e-12)
+    assert (figure.ci_low, figure.ci_high) == pytest.approx((mean - half, mean + half), abs=1e-5)
 
 
 def test_a_competency_reports_mean_share_satisfied_and_distribution_with_not_rated() -> None:
@@ -247,9 +304,9 @@ def test_a_competency_rated_by_one_of_twelve_employers_is_suppressed_for_that_em
     for name in ("employer_satisfaction", "preparedness", "would_hire_again", "competency_mean"):
         assert not card.indicators[name].suppressed, name
     assert card.indicators["employer_satisfaction"].n == 21
-    assert_mean(
+    assert_clustered_mean(
         card.indicators["competency_mean"],
-        [r for rated_here in ratings for r in rated_here.values() if r is not None],
+        [[r for r in rated_here.values() if r is not None] for rated_here in ratings],
     )
 
 

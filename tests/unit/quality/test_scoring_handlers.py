@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from quality.adapters.repositories import AlertFilter
 from quality.domain.alerts import WITHHELD
-from quality.domain.cells import ScopeTally
+from quality.domain.cells import RATING_DOMAINS, ScopeTally
 from quality.domain.model import COUNTRY, StoredScore
 from quality.domain.ranking import RANK_LEVEL
 from quality.service_layer import aggregation, methodology, reading, registry_events
@@ -48,8 +48,12 @@ def state(
     }
 
 
-def tally_json(*states: dict[str, Any]) -> dict[str, Any]:
-    return ScopeTally.from_states(states).to_json()
+def tally_json(*states: dict[str, Any], domains: dict[str, str] | None = None) -> dict[str, Any]:
+    """The tally of ``states`` as the handlers count them, under a framework whose ``domains``
+    the service knows (none: an unknown framework)."""
+    return ScopeTally.from_states(
+        {**state, RATING_DOMAINS: domains or {}} for state in states
+    ).to_json()
 
 
 FRAMEWORK = ev.FrameworkPublished(

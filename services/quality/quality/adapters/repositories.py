@@ -165,6 +165,10 @@ class FrameworkRepository(abc.ABC):
     async def save(self, *, framework_id: str, version: int, domains: dict[str, str]) -> None: ...
 
     @abc.abstractmethod
+    async def domains_of(self, framework_id: str) -> dict[str, str] | None:
+        """One framework's competency code → domain code; None for a framework not seen."""
+
+    @abc.abstractmethod
     async def domains(self) -> dict[str, str]:
         """Competency code → domain code over every version, later versions winning."""
 

@@ -239,6 +239,12 @@ class SqlFrameworkRepository(FrameworkRepository):
             {"id": framework_id, "version": version, "domains": domains},
         )
 
+    async def domains_of(self, framework_id: str) -> dict[str, str] | None:
+        found = await self._session.scalar(
+            select(q_frameworks.c.domains).where(q_frameworks.c.id == framework_id)
+        )
+        return None if found is None else dict(found)
+
     async def domains(self) -> dict[str, str]:
         merged: dict[str, str] = {}
         for (domains,) in await self._session.execute(

@@ -11,14 +11,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Self
 
+from quality.domain.clustered import GroupMoments
 from quality.domain.running import RATING_MAX, RATING_MIN, MeanTally, ProportionTally
 
-# The state of one assessment revision, as carried by assessment.submitted/revised/withdrawn.
+# The state of one assessment revision, as carried by assessment.submitted/revised/withdrawn;
+# the service adds RATING_DOMAINS when it first counts it.
 AssessmentState = Mapping[str, Any]
 
+# Competency code → domain code of the assessment's framework, as the service knew it when it
+# first counted the state: kept with the state, so that removing it subtracts exactly the
+# moments it added. A state without it was counted before moments were kept, and adds none.
+RATING_DOMAINS = "rating_domains"
+ALL_RATINGS = "*"  # the group of every rating of an assessment (the competency mean)
+
 # 2 added the per-competency employer and graduate counts (issue 5: a competency rated by fewer
-# than 5 distinct employers or graduates is never published).
-JSON_SCHEMA_VERSION = 2
+# than 5 distinct employers or graduates is never published); 3 the per-assessment moments of
+# each group of ratings (clustered intervals). A schema 2 tally reads with no moments.
+JSON_SCHEMA_VERSION = 3
 
 
 class _Observation(NamedTuple):
@@ -30,6 +39,7 @@ class _Observation(NamedTuple):
     preparedness: int
     would_hire_again: bool
     ratings: tuple[tuple[str, int | None], ...]
+    groups: tuple[tuple[str, tuple[int, ...]], ...] | None  # None: counted without moments
 
 
 @dataclass
@@ -41,6 +51,8 @@ class ScopeTally:
     `graduates` count active assessments per distinct id, for the small-cell rules;
     `competency_employers` and `competency_graduates` count, per competency code, the rated
     (non-null) answers per distinct id, so a figure counts only the people who rated it.
+    `groups` keeps, per group of ratings, the integer moments of each assessment's sum and
+    count of ratings (domain/clustered.py), so pooled figures get intervals by assessment.
     """
 
     overall: MeanTally = field(default_factory=MeanTally)
@@ -52,6 +64,8 @@ class ScopeTally:
     graduates: dict[str, int] = field(default_factory=dict)
     competency_employers: dict[str, dict[str, int]] = field(default_factory=dict)
     competency_graduates: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Per group of ratings (ALL_RATINGS and each domain code): the assessments' moments.
+    groups: dict[str, GroupMoments] = field(default_factory=dict)
 
     @classmethod
     def from_states(cls, states: Iterable[AssessmentState]) -> Self:
@@ -102,6 +116,7 @@ class ScopeTally:
             "graduates": dict(sorted(self.graduates.items())),
             "competency_employers": _nested_json(self.competency_employers),
             "competency_graduates": _nested_json(self.competency_graduates),
+            "groups": {group: m.to_json() for group, m in sorted(self.groups.items())},
         }
 
     @classmethod
@@ -115,7 +130,7 @@ class ScopeTally:
                 "rebuild the cell (`educluster quality rebuild`, or re-consume the assessment "
                 "events)"
             )
-        if data.get("schema") != JSON_SCHEMA_VERSION:
+        if data.get("schema") not in (2, JSON_SCHEMA_VERSION):
             raise ValueError(f"unknown scope tally schema {data.get('schema')!r}")
         hire = data["would_hire_again"]
         yes, no = _count(hire["yes"]), _count(hire["no"])
@@ -133,6 +148,11 @@ class ScopeTally:
             graduates=_positive_counts(data["graduates"]),
             competency_employers=_nested_counts(data["competency_employers"]),
             competency_graduates=_nested_counts(data["competency_graduates"]),
+            groups={
+                str(group): moments
+                for group, values in data.get("groups", {}).items()
+                if not (moments := GroupMoments.from_json(values)).empty
+            },
         )
 
     def _apply(self, obs: _Observation, sign: int) -> None:
@@ -154,6 +174,11 @@ class ScopeTally:
                 _bump_nested(self.competency_graduates, code, obs.graduate_id, sign)
         _bump(self.employers, obs.employer_id, sign)
         _bump(self.graduates, obs.graduate_id, sign)
+        for group, ratings in obs.groups or ():
+            moments = self.groups.setdefault(group, GroupMoments())
+            moments.step(ratings, sign)
+            if moments.empty:
+                del self.groups[group]
 
     def _check_removable(self, obs: _Observation) -> None:
         hire = self.would_hire_again
@@ -166,6 +191,10 @@ class ScopeTally:
                 ("would hire again", hire_counted),
                 ("employer", self.employers.get(obs.employer_id, 0)),
                 ("graduate", self.graduates.get(obs.graduate_id, 0)),
+                *(
+                    (f"ratings of group {group}", self.groups.get(group, GroupMoments()).n)
+                    for group, _ in obs.groups or ()
+                ),
                 *(
                     (
                         f"competency {code}",
@@ -218,6 +247,8 @@ class ScopeTally:
                 into = mine_nested.setdefault(code, {})
                 for key, count in counts.items():
                     into[key] = into.get(key, 0) + count
+        for group, moments in other.groups.items():
+            self.groups.setdefault(group, GroupMoments()).absorb(moments)
 
 
 def _observe(state: AssessmentState) -> _Observation:
@@ -227,17 +258,38 @@ def _observe(state: AssessmentState) -> _Observation:
     would_hire_again = state["would_hire_again"]
     if not isinstance(would_hire_again, bool):
         raise TypeError("would_hire_again is a boolean")
+    observed = tuple(
+        (_identifier(code, "competency code"), None if r is None else _rating(r))
+        for code, r in ratings.items()
+    )
     return _Observation(
         employer_id=_identifier(state["employer_id"], "employer_id"),
         graduate_id=_identifier(state["graduate_id"], "graduate_id"),
         overall=_rating(state["overall_satisfaction"]),
         preparedness=_rating(state["preparedness"]),
         would_hire_again=would_hire_again,
-        ratings=tuple(
-            (_identifier(code, "competency code"), None if r is None else _rating(r))
-            for code, r in ratings.items()
-        ),
+        ratings=observed,
+        groups=_groups(observed, state.get(RATING_DOMAINS)),
     )
+
+
+def _groups(
+    ratings: tuple[tuple[str, int | None], ...], domains: Any
+) -> tuple[tuple[str, tuple[int, ...]], ...] | None:
+    """The assessment's rated answers per group: every one, and those of each domain."""
+    if domains is None:
+        return None
+    if not isinstance(domains, Mapping):
+        raise TypeError(f"{RATING_DOMAINS} maps competency codes to domain codes")
+    by_group: dict[str, list[int]] = {}
+    for code, rating in ratings:
+        if rating is None:
+            continue
+        by_group.setdefault(ALL_RATINGS, []).append(rating)
+        domain = domains.get(code)
+        if domain is not None:
+            by_group.setdefault(_identifier(domain, "domain code"), []).append(rating)
+    return tuple((group, tuple(values)) for group, values in sorted(by_group.items()))
 
 
 def _identifier(value: Any, what: str) -> str:

@@ -50,13 +50,20 @@ def wilson_interval(successes: int, n: int, level: float = 0.90) -> Interval:
     """Wilson score interval for successes/n: unlike p ± z·se it stays inside [0, 1] and keeps
     its coverage for small n and shares near 0 or 1."""
     _check_counts(successes, n)
+    return wilson_bounds(successes / n, n, level)
+
+
+def wilson_bounds(p: float, n: float, level: float = 0.90) -> Interval:
+    """Wilson's interval for a share ``p`` observed on ``n`` (which may be an effective sample
+    size, not a whole number); a share of 0 or 1 keeps its own end."""
+    if n <= 0 or not 0 <= p <= 1:
+        raise ValueError("a Wilson interval needs a share in [0, 1] and a positive n")
     z = z_critical(level)
-    p = successes / n
     z2n = z * z / n
     centre = (p + z2n / 2) / (1 + z2n)
     half = z * math.sqrt(p * (1 - p) / n + z2n / (4 * n)) / (1 + z2n)
-    low = 0.0 if successes == 0 else max(0.0, centre - half)
-    high = 1.0 if successes == n else min(1.0, centre + half)
+    low = 0.0 if p == 0 else max(0.0, centre - half)
+    high = 1.0 if p == 1 else min(1.0, centre + half)
     return low, high
 
 
@@ -64,11 +71,13 @@ def mean_interval(*, sum_: float, sum_sq: float, n: int, level: float = 0.90) ->
     """t interval for a mean from running sums: mean ± t(level, n−1)·s/√n.
 
     s² = (n·Σx² − (Σx)²) / (n(n−1)), which is exact when the sums are integers (ratings are).
+    s² is at least 1/(n + 1), the variance of n equal ratings and one a point away, so equal
+    ratings never give a zero-width interval (any two different ratings already vary more).
     """
     if n < 2:
         raise ValueError("a mean interval needs at least two observations")
     mean = sum_ / n
-    variance = max(0.0, (n * sum_sq - sum_ * sum_) / (n * (n - 1)))
+    variance = max(1 / (n + 1), (n * sum_sq - sum_ * sum_) / (n * (n - 1)))
     half = t_critical(level, n - 1) * math.sqrt(variance / n)
     return mean - half, mean + half
 

@@ -17,6 +17,9 @@ from quality.domain.rounding import Rounding
 SECONDARY_REASON = "suppressed to protect a smaller group (secondary suppression)"
 NO_GRADUATES_REASON = "no graduates in scope"
 NO_INTERVAL_REASON = "fewer than 2 ratings"
+# On a published mean whose ratings are all equal: its interval rests on the variance floor, and
+# a publication withholds it (it would state every answer).
+EQUAL_RATINGS_NOTE = "all ratings equal: the interval rests on the variance floor"
 
 EMPLOYER_SATISFACTION = "employer_satisfaction"
 PREPAREDNESS = "preparedness"
@@ -208,7 +211,9 @@ def _as_bound(figure: dict[str, Any]) -> dict[str, Any]:
 def _unless_identical(figure: dict[str, Any]) -> dict[str, Any]:
     if figure["suppressed"] or figure.get("value") is None:
         return figure
-    if figure.get("ci_low") != figure.get("ci_high"):
+    # Cards scored before the variance floor said so with a zero-width interval.
+    equal = figure.get("reason") == EQUAL_RATINGS_NOTE or figure["ci_low"] == figure["ci_high"]
+    if not equal:
         return figure
     return {
         **figure,

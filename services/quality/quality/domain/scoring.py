@@ -9,10 +9,16 @@ docs/methodology.md gives every definition.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
-from quality.domain.cells import ScopeTally
+from quality.domain.cells import ALL_RATINGS, ScopeTally
+from quality.domain.clustered import (
+    GroupMoments,
+    clustered_mean_interval,
+    clustered_share_interval,
+    conservative_mean_interval,
+)
 from quality.domain.disclosure import suppress_within
 from quality.domain.index import DEFAULT_METHODOLOGY, Methodology
-from quality.domain.intervals import wilson_interval
+from quality.domain.intervals import wilson_bounds, wilson_interval
 from quality.domain.outcomes import OutcomeCounts
 from quality.domain.running import RATING_MAX, RATING_MIN, MeanTally, ProportionTally
 from quality.domain.scorecard import (
@@ -22,6 +28,7 @@ from quality.domain.scorecard import (
     EMPLOYED_IN_FIELD,
     EMPLOYER_MARKED_IN_FIELD,
     EMPLOYER_SATISFACTION,
+    EQUAL_RATINGS_NOTE,
     GRADUATE_LEVEL,
     NO_GRADUATES_REASON,
     NO_INTERVAL_REASON,
@@ -61,18 +68,49 @@ class _Rules:
         reason = self._reason(FigureKind.SHARE, tally.n if assessments is None else assessments)
         return _share_figure(tally, level=self.methodology.interval_level, reason=reason)
 
-    def mean(self, tally: MeanTally, *, assessments: int) -> Figure:
-        reason = self._reason(FigureKind.MEAN, assessments)
+    def mean(self, tally: MeanTally) -> Figure:
+        """One competency's mean: one rating per assessment, a plain t interval."""
+        reason = self._reason(FigureKind.MEAN, tally.n)
         if reason is None and tally.n < 2:
             reason = NO_INTERVAL_REASON
         if reason is not None:
             return Figure.hidden(n=tally.n, reason=reason)
-        low, high = tally.interval(self.methodology.interval_level)
-        return _published(tally.mean, max(low, RATING_MIN), min(high, RATING_MAX), tally.n)
+        return _mean_figure(tally, tally.interval(self.methodology.interval_level))
 
-    def satisfied(self, tally: MeanTally, *, assessments: int | None = None) -> Figure:
-        satisfied = tally.satisfied(self.methodology.satisfied_threshold)
-        return self.share(satisfied, assessments=assessments)
+    def satisfied(self, tally: MeanTally) -> Figure:
+        return self.share(tally.satisfied(self.methodology.satisfied_threshold))
+
+    def pooled_mean(self, pooled: "_Pooled") -> Figure:
+        """The mean of several competencies' ratings, its interval by assessment."""
+        ratings, level = pooled.ratings, self.methodology.interval_level
+        reason = self._reason(FigureKind.MEAN, pooled.assessments)
+        if reason is None and min(ratings.n, pooled.assessments) < 2:
+            reason = NO_INTERVAL_REASON
+        if reason is not None:
+            return Figure.hidden(n=ratings.n, reason=reason)
+        if pooled.moments is None:
+            interval = conservative_mean_interval(ratings, pooled.assessments, level)
+        else:
+            interval = clustered_mean_interval(pooled.moments, level)
+        return _mean_figure(ratings, interval)
+
+    def pooled_satisfied(self, pooled: "_Pooled") -> Figure:
+        """The share of several competencies' ratings at the threshold or above, its interval
+        by assessment."""
+        ratings, level = pooled.ratings, self.methodology.interval_level
+        threshold = self.methodology.satisfied_threshold
+        reason = self._reason(FigureKind.SHARE, pooled.assessments)
+        if reason is None and pooled.assessments < 2:
+            reason = NO_INTERVAL_REASON
+        if reason is not None:
+            return Figure.hidden(n=ratings.n, reason=reason)
+        satisfied = ratings.satisfied(threshold)
+        share = satisfied.successes / satisfied.n
+        if pooled.moments is None:
+            low, high = wilson_bounds(share, pooled.assessments, level)
+        else:
+            low, high = clustered_share_interval(pooled.moments, threshold, level)
+        return _published(share, low, high, ratings.n)
 
     def _reason(self, kind: FigureKind, n: int) -> str | None:
         thresholds = self.methodology.thresholds
@@ -107,26 +145,24 @@ def score(
     # Rating figures count the distinct employers and graduates who rated them, not the scope's:
     # a competency rated by one employer of twelve describes that one employer.
     pooled_rules = rules.counting(tally, competencies)
+    every_rating = _Pooled.of(tally, competencies, group=ALL_RATINGS)
     indicators = {
         EMPLOYER_SATISFACTION: rules.satisfied(tally.overall),
         PREPAREDNESS: rules.satisfied(tally.preparedness),
         WOULD_HIRE_AGAIN: rules.share(tally.would_hire_again),
-        COMPETENCY_MEAN: pooled_rules.mean(
-            _pooled(ratings.values()), assessments=max((t.n for t in ratings.values()), default=0)
-        ),
+        COMPETENCY_MEAN: pooled_rules.pooled_mean(every_rating),
         **_outcome_figures(outcomes, methodology, pending=outcomes_pending),
         COVERAGE: _coverage_figure(coverage, methodology),
     }
     domain_figures = {}
     for domain in sorted(set(domains.values())):
         codes = [code for code in competencies if domains.get(code) == domain]
-        members = [ratings[code] for code in codes]
-        pooled, most_rated = _pooled(members), max((t.n for t in members), default=0)
+        pooled = _Pooled.of(tally, codes, group=domain)
         domain_rules = rules.counting(tally, codes)
         domain_figures[domain] = DomainFigures(
-            mean=domain_rules.mean(pooled, assessments=most_rated),
-            satisfied=domain_rules.satisfied(pooled, assessments=most_rated),
-            n=pooled.n,
+            mean=domain_rules.pooled_mean(pooled),
+            satisfied=domain_rules.pooled_satisfied(pooled),
+            n=pooled.ratings.n,
         )
     competency_figures = {}
     for code in competencies:
@@ -136,7 +172,7 @@ def score(
         competency_rules = rules.counting(tally, [code])
         competency_figures[code] = CompetencyFigures(
             domain=domains.get(code),
-            mean=competency_rules.mean(rated, assessments=rated.n),
+            mean=competency_rules.mean(rated),
             satisfied=competency_rules.satisfied(rated),
             distribution=distribution,
             n=rated.n,
@@ -152,14 +188,30 @@ def score(
     return suppress_within(card)
 
 
-def _pooled(tallies: Iterable[MeanTally]) -> MeanTally:
-    pooled = MeanTally()
-    for tally in tallies:
-        pooled.n += tally.n
-        pooled.total += tally.total
-        pooled.total_sq += tally.total_sq
-        pooled.counts = [a + b for a, b in zip(pooled.counts, tally.counts, strict=True)]
-    return pooled
+@dataclass(frozen=True)
+class _Pooled:
+    """The ratings of several competencies pooled, and what their figures need."""
+
+    ratings: MeanTally
+    assessments: int  # of the most-rated competency: what the small-cell rules count
+    moments: GroupMoments | None  # per-assessment moments; None when they do not add up
+
+    @classmethod
+    def of(cls, tally: ScopeTally, codes: Iterable[str], *, group: str) -> "_Pooled":
+        members = [tally.competencies.get(code, MeanTally()) for code in codes]
+        ratings = MeanTally()
+        for member in members:
+            ratings.n += member.n
+            ratings.total += member.total
+            ratings.total_sq += member.total_sq
+            ratings.counts = [a + b for a, b in zip(ratings.counts, member.counts, strict=True)]
+        moments = tally.groups.get(group)
+        # Moments describe these ratings only when every one of them was counted in them (not
+        # so for assessments counted before moments were kept, or under another framework's
+        # domains); otherwise the interval is the conservative one.
+        if moments is not None and (moments.k, moments.s) != (ratings.n, ratings.total):
+            moments = None
+        return cls(ratings, max((m.n for m in members), default=0), moments)
 
 
 def _outcome_figures(
@@ -224,6 +276,15 @@ def _share_figure(tally: ProportionTally, *, level: float, reason: str | None) -
         return Figure.hidden(n=tally.n, reason=reason)
     low, high = wilson_interval(tally.successes, tally.n, level)
     return _published(tally.successes / tally.n, low, high, tally.n)
+
+
+def _mean_figure(ratings: MeanTally, interval: tuple[float, float]) -> Figure:
+    low, high = max(interval[0], RATING_MIN), min(interval[1], RATING_MAX)
+    figure = _published(ratings.mean, low, high, ratings.n)
+    if sum(1 for count in ratings.counts if count) == 1:
+        # Publications withhold such a mean (it states every answer): the note tells them.
+        return replace(figure, reason=EQUAL_RATINGS_NOTE)
+    return figure
 
 
 def _published(value: float | None, low: float, high: float, n: int) -> Figure:

@@ -9,7 +9,7 @@ is kept but never counted.
 
 from typing import Any
 
-from quality.domain.cells import ScopeTally
+from quality.domain.cells import RATING_DOMAINS, ScopeTally
 from quality.domain.model import CountedAssessment, Requirement
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.contracts.catalogue import assessment as ev
@@ -43,6 +43,9 @@ async def apply_assessment(uow: AbstractQualityUnitOfWork, change: AssessmentCha
     """Count the assessment's new state in its (program, period) cell instead of the old one;
     a withdrawal only subtracts; an older revision than the one counted changes nothing."""
     state = change.model_dump(mode="json")
+    # Its framework's domains as known now, kept with the state (domain/cells.py): an unknown
+    # framework counts the assessment in the all-ratings group only.
+    state[RATING_DOMAINS] = await uow.frameworks.domains_of(change.framework_id) or {}
     previous = await uow.assessments.get(change.assessment_id)
     if previous is not None and previous.revision >= change.revision:
         return  # older than what is already counted
