@@ -20,14 +20,15 @@ from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES
 
 
 def _figures(card: Card) -> dict[str, Any]:
-    """A card's index (without an interval) and indicators, as events carry them."""
+    """A card's index and indicators, as events carry them."""
     index = card["index"]
     return {
         "methodology_version": card["methodology_version"],
         "index": Figure(
             value=index["value"],
-            ci_low=None,
-            ci_high=None,
+            # Cards scored before the index had an interval state none.
+            ci_low=index.get("ci_low"),
+            ci_high=index.get("ci_high"),
             n=card["indicators"]["employer_satisfaction"]["n"],
             suppressed=index["suppressed"],
             reason=index["reason"],

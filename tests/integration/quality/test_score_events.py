@@ -88,6 +88,13 @@ async def test_one_window_announces_each_changed_scope_once(make_database_url, b
             "/api/v1/quality/methodology", headers=MINISTRY, json={"interval_level": 2}
         )
         assert invalid.status_code == 422
+        partial_index = await quality.post(
+            "/api/v1/quality/methodology",
+            headers=MINISTRY,
+            json={"min_published_weight_share": 0.5},
+        )
+        assert partial_index.status_code == 422
+        assert "min_published_weight_share" in partial_index.text
         published = await quality.post(
             "/api/v1/quality/methodology",
             headers=MINISTRY,
@@ -104,6 +111,7 @@ async def test_one_window_announces_each_changed_scope_once(make_database_url, b
         ).json()
         assert card["methodology_version"] == 2
         assert card["index"]["value"] == 75.0  # employer satisfaction alone, 0.75 → 75
+        assert card["index"]["ci_low"] < 75.0 < card["index"]["ci_high"]
         current = await quality.get("/api/v1/quality/methodology", headers=MINISTRY)
         assert current.json()["version"] == 2
         # The ministry's change is in the quality service's audit trail; its scoring is not.

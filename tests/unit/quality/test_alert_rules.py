@@ -8,6 +8,7 @@ from quality.domain.alerts import (
     drop_p_value,
     dropped,
     gap_details,
+    index_crossed,
     successes,
 )
 from quality.domain.intervals import wilson_interval
@@ -63,6 +64,30 @@ async def test_an_index_wavering_around_the_threshold_alerts_once_per_scope_and_
     )
     await uow.commit()
     assert len(uow.published) == 2  # another period: another alert
+
+
+def test_an_index_alert_needs_its_whole_interval_below_the_threshold():
+    # Found: an index of 48 alerted at a threshold of 50 though its interval (40–56) said it
+    # could as well be above; the alert now needs P(below) ≥ 95 % (a 90 % interval wholly below).
+    assert index_crossed(card(48.0, half_width=8.0), card(61.0), threshold=50) is None
+    detail = index_crossed(card(45.0, half_width=4.0), card(61.0), threshold=50)
+    assert detail == {
+        "index": 45.0,
+        "ci_low": 41.0,
+        "ci_high": 49.0,
+        "threshold": 50,
+        "previous_index": 61.0,
+    }
+
+
+def test_an_index_already_surely_below_does_not_alert_again_and_one_without_interval_never():
+    # Hysteresis: still surely below after a change is nothing new to say.
+    assert index_crossed(card(40.0), card(44.0), threshold=50) is None
+    # Below, but no longer surely so before: that is a crossing.
+    assert index_crossed(card(40.0), card(48.0), threshold=50) is not None
+    # A card scored before the index had an interval makes no claim of confidence.
+    legacy = {"index": {"value": 30.0}, "indicators": {}}
+    assert index_crossed(legacy, None, threshold=50) is None
 
 
 def gap(importance: float, performance: float, ci_high: float, quadrant="concentrate_here"):

@@ -263,11 +263,11 @@ def test_four_distinct_employers_suppress_every_assessment_figure_but_not_the_ou
     assert_share(card.indicators["graduate_level"], 18, 26)
     assert_share(card.indicators["employed_in_field"], 20, 26)
     assert_share(card.indicators["employer_marked_in_field"], 15, 26)
-    # Outcomes carry 0.2 + 0.1 of the weight: too little for an index.
+    # The ratings' indicators are withheld: so is the index.
     assert card.index.value is None
-    assert (
-        card.index.reason
-        == "published indicators carry 30% of the weight, below the minimum of 50%"
+    assert card.index.reason == (
+        "not every weighted indicator is published: "
+        "employer_satisfaction, preparedness, competency_mean"
     )
 
 
@@ -360,12 +360,31 @@ def test_index_is_the_weighted_sum_of_the_published_indicators() -> None:
     assert card.methodology_version == 1
 
 
-def test_outcomes_of_a_cohort_of_nine_are_suppressed_and_the_index_renormalises() -> None:
+def test_outcomes_of_a_cohort_of_nine_are_suppressed_and_so_is_the_index() -> None:
+    # Found: the index was renormalised over the ratings and rose without the weaker outcomes.
     card = scorecard(outcomes=OutcomeCounts(graduates=9, employed=5, not_employed=4, in_field=3))
     assert card.indicators["employed_12m"] == Figure.hidden(n=9, reason="fewer than 10 graduates")
-    competency_mean = statistics.fmean(rated("F1", "F2", "T1", "T2"))
-    expected = 100 * (0.3 * 9 / 12 + 0.2 * 8 / 12 + 0.2 * (competency_mean - 1) / 4) / 0.7
-    assert card.index.value == pytest.approx(expected, rel=1e-12)
+    assert card.index.value is None and card.index.ci_high is None
+    assert card.index.reason == (
+        "not every weighted indicator is published: employed_12m, employed_in_field"
+    )
+    assert card.index.published_weight_share == pytest.approx(0.7)
+
+
+def test_the_index_interval_is_the_weighted_sum_of_the_indicators_bounds() -> None:
+    card = scorecard()
+    weights = DEFAULT_METHODOLOGY.weights
+
+    def on_unit_scale(name: str, bound: float) -> float:
+        return (bound - 1) / 4 if name == "competency_mean" else bound
+
+    for end in ("ci_low", "ci_high"):
+        expected = 100 * sum(
+            w * on_unit_scale(name, getattr(card.indicators[name], end))
+            for name, w in weights.items()
+        )
+        assert getattr(card.index, end) == pytest.approx(expected, rel=1e-12)
+    assert card.index.ci_low < card.index.value < card.index.ci_high
 
 
 def test_coverage_of_three_assessed_graduates_of_nine_hundred_is_published_as_such() -> None:

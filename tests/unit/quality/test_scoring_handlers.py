@@ -218,7 +218,7 @@ async def test_an_inconsistent_methodology_is_refused_naming_the_methodology(uow
     assert not uow.published
 
 
-def card(index: float | None) -> dict[str, Any]:
+def card(index: float | None, half_width: float = 3.0) -> dict[str, Any]:
     satisfaction = {
         "value": 0.5,
         "ci_low": 0.3,
@@ -227,7 +227,10 @@ def card(index: float | None) -> dict[str, Any]:
         "suppressed": False,
         "reason": None,
     }
-    return {"index": {"value": index}, "indicators": {"employer_satisfaction": satisfaction}}
+    stated = {"value": index, "ci_low": None, "ci_high": None}
+    if index is not None:
+        stated |= {"ci_low": index - half_width, "ci_high": index + half_width}
+    return {"index": stated, "indicators": {"employer_satisfaction": satisfaction}}
 
 
 async def test_an_alert_is_raised_once_when_the_index_crosses_the_threshold(uow):
@@ -247,7 +250,13 @@ async def test_an_alert_is_raised_once_when_the_index_crosses_the_threshold(uow)
     assert isinstance(raised, AlertRaised)
     assert (raised.scope, raised.scope_id, raised.period) == ("program", "p1", PERIOD)
     assert raised.kind == "index_below_threshold"
-    assert raised.detail == {"index": 42.0, "threshold": 50, "previous_index": 61.0}
+    assert raised.detail == {
+        "index": 42.0,
+        "ci_low": 39.0,
+        "ci_high": 45.0,
+        "threshold": 50,
+        "previous_index": 61.0,
+    }
     assert raised.partition_key() == "p1"
     assert [a.id for a in uow.alerts.rows] == [raised.alert_id]
 
@@ -280,10 +289,18 @@ async def test_an_alert_keeps_no_value_its_scorecard_no_longer_publishes(uow):
         return alert["detail"]
 
     await stored(42.0)
-    assert await listed() == {"index": 42.0, "threshold": 50, "previous_index": 61.0}
+    assert await listed() == {
+        "index": 42.0,
+        "ci_low": 39.0,
+        "ci_high": 45.0,
+        "threshold": 50,
+        "previous_index": 61.0,
+    }
     await stored(None)  # the index is withheld now
     assert await listed() == {
         "index": None,
+        "ci_low": None,
+        "ci_high": None,
         "threshold": 50,
         "previous_index": None,
         "withheld": WITHHELD,

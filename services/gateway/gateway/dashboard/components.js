@@ -115,12 +115,26 @@ export function indicatorCard(name, figure, { level }) {
   return card;
 }
 
-export function indexCard(index) {
+export function indexCard(index, { level } = {}) {
   const card = h("article", { class: "indicator index", "data-indicator": "index" }, h("h3", {}, t("indicator.index")));
   if (index && index.value !== null && index.value !== undefined) {
+    const bounded = index.ci_low !== null && index.ci_low !== undefined && index.ci_high !== null && index.ci_high !== undefined;
     card.append(
       h("p", { class: "value" }, formatNumber(index.value, 1)),
-      miniInterval({ value: index.value / 100, low: null, high: null, domain: [0, 1], title: t("indicator.index") }),
+      h(
+        "p",
+        { class: "interval" },
+        bounded
+          ? `${t("figure.interval", { level })}: ${formatNumber(index.ci_low, 1)}–${formatNumber(index.ci_high, 1)}`
+          : t("figure.no_interval"),
+      ),
+      miniInterval({
+        value: index.value / 100,
+        low: bounded ? index.ci_low / 100 : null,
+        high: bounded ? index.ci_high / 100 : null,
+        domain: [0, 1],
+        title: t("indicator.index"),
+      }),
     );
   } else {
     card.classList.add("suppressed");
@@ -144,7 +158,7 @@ export function scorecard(card, { methodology, period, pooled }) {
       h(
         "div",
         { class: "indicators" },
-        indexCard(card.index),
+        indexCard(card.index, { level }),
         INDICATORS.map((name) => indicatorCard(name, card.indicators[name], { level })),
       ),
     ],

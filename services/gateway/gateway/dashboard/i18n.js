@@ -154,7 +154,7 @@ const MESSAGES = {
     "reason.what.distinct_graduates": "turli bitiruvchilar",
     "reason.secondary": "kichikroq guruhni himoya qilish uchun yashirilgan (ikkilamchi yashirish)",
     "reason.no_graduates": "bu doirada bitiruvchilar yoʻq",
-    "reason.weight": "eʼlon qilingan koʻrsatkichlar vaznning {share}% ini tashkil etadi, bu {minimum}% dan kam",
+    "reason.unpublished_components": "barcha vaznli koʻrsatkichlar eʼlon qilinmagan: {names}",
     "reason.not_enough_data": "maʼlumot yetarli emas",
     "footer.source": "Manba: EduCluster sifat xizmati (/api/v1/quality).",
   },
@@ -306,7 +306,7 @@ const MESSAGES = {
     "reason.what.distinct_graduates": "разных выпускников",
     "reason.secondary": "скрыто для защиты меньшей группы (вторичное подавление)",
     "reason.no_graduates": "нет выпускников",
-    "reason.weight": "опубликованные показатели составляют {share}% веса, меньше минимума {minimum}%",
+    "reason.unpublished_components": "опубликованы не все взвешенные показатели: {names}",
     "reason.not_enough_data": "недостаточно данных",
     "footer.source": "Источник: служба качества EduCluster (/api/v1/quality).",
   },
@@ -458,7 +458,7 @@ const MESSAGES = {
     "reason.what.distinct_graduates": "distinct graduates",
     "reason.secondary": "suppressed to protect a smaller group (secondary suppression)",
     "reason.no_graduates": "no graduates in scope",
-    "reason.weight": "published indicators carry {share}% of the weight, below the minimum of {minimum}%",
+    "reason.unpublished_components": "not every weighted indicator is published: {names}",
     "reason.not_enough_data": "not enough data",
     "footer.source": "Source: the EduCluster quality service (/api/v1/quality).",
   },
@@ -522,8 +522,8 @@ const REASONS = [
     t("reason.fewer", { n: m[1], what: t(`reason.what.${m[2]}`) })],
   [/^suppressed to protect a smaller group/, () => t("reason.secondary")],
   [/^no graduates in scope$/, () => t("reason.no_graduates")],
-  [/^published indicators carry (\d+)% of the weight, below the minimum of (\d+)%$/, (m) =>
-    t("reason.weight", { share: m[1], minimum: m[2] })],
+  [/^not every weighted indicator is published: (.+)$/, (m) =>
+    t("reason.unpublished_components", { names: m[1].split(", ").map((name) => t(`indicator.${name}`)).join(", ") })],
   [/^not enough data$/, () => t("reason.not_enough_data")],
 ];
 

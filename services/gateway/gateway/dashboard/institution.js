@@ -57,7 +57,14 @@ function pointsOf(cards, name, label) {
   for (const card of cards) {
     const figure = name === "index" ? card.index : card.indicators[name];
     if (name === "index" && figure?.value !== null && figure?.value !== undefined) {
-      points[card.period] = { value: figure.value / 100, low: null, high: null, tooltip: `${card.period} · ${label}: ${formatNumber(figure.value, 1)}` };
+      const bounded = figure.ci_low !== null && figure.ci_low !== undefined && figure.ci_high !== null && figure.ci_high !== undefined;
+      const interval = bounded ? ` (${formatNumber(figure.ci_low, 1)}–${formatNumber(figure.ci_high, 1)})` : "";
+      points[card.period] = {
+        value: figure.value / 100,
+        low: bounded ? figure.ci_low / 100 : null,
+        high: bounded ? figure.ci_high / 100 : null,
+        tooltip: `${card.period} · ${label}: ${formatNumber(figure.value, 1)}${interval}`,
+      };
     } else if (name !== "index" && published(figure)) {
       points[card.period] = {
         value: figure.value,

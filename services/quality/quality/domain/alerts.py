@@ -1,7 +1,7 @@
 """When a changed yearly scorecard deserves an alert (pure rules; raising them: service_layer).
 
-- ``index_below_threshold``: the index falls below the methodology's threshold (on crossing;
-  once per scope and period);
+- ``index_below_threshold``: the index is surely below the methodology's threshold (its whole
+  interval below it) and was not before; once per scope and period;
 - ``significant_drop``: employer satisfaction is lower than the previous year's, the Newcombe
   interval of the difference (at the methodology's level) lying wholly below zero, and the drop
   surviving Benjamini–Hochberg control of the false discovery rate across the units of the
@@ -25,12 +25,28 @@ GAP_MARGIN = 0.5
 
 
 def index_crossed(card: Card, before: Card | None, threshold: float) -> Detail | None:
-    """The alert detail when the index is below ``threshold`` now and was not before."""
-    value = card["index"]["value"]
-    previous = before["index"]["value"] if before else None
-    if value is None or value >= threshold or (previous is not None and previous < threshold):
+    """The alert detail when the index is now surely below ``threshold`` and was not before.
+
+    Surely: its whole interval lies below, so the probability of its being below is at least
+    (1 + level) / 2 (95 % for a 90 % interval); an index with no interval makes no such claim.
+    An index already surely below before a change says nothing new (hysteresis)."""
+    index = card["index"]
+    if not _surely_below(index, threshold) or (
+        before is not None and _surely_below(before["index"], threshold)
+    ):
         return None
-    return {"index": value, "threshold": threshold, "previous_index": previous}
+    return {
+        "index": index["value"],
+        "ci_low": index["ci_low"],
+        "ci_high": index["ci_high"],
+        "threshold": threshold,
+        "previous_index": before["index"]["value"] if before else None,
+    }
+
+
+def _surely_below(index: Detail, threshold: float) -> bool:
+    high = index.get("ci_high")
+    return index.get("value") is not None and high is not None and high < threshold
 
 
 def _interval_stated(figure: Detail | None) -> bool:
@@ -146,7 +162,7 @@ def gap_details(gaps: dict[str, Any], *, known: set[str]) -> list[Detail]:
 WITHHELD = "the figures this alert cited are no longer published"
 # The values each kind of alert cites: the detail keys, and where they stand in a scorecard.
 _CITED = {
-    "index_below_threshold": ("index", "previous_index"),
+    "index_below_threshold": ("index", "ci_low", "ci_high", "previous_index"),
     "significant_drop": (
         "value",
         "ci_low",

@@ -5,7 +5,7 @@ and recomputes rather than silently shifting the numbers.
 """
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
@@ -16,13 +16,16 @@ from quality.domain.running import RATING_MAX, RATING_MIN, SATISFIED_FROM
 from quality.domain.suppression import DEFAULT_THRESHOLDS, SuppressionThresholds
 from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES, EmploymentStatus
 
-# Rounding slack when comparing weight shares: 0.3 + 0.2 must count as reaching 0.5.
-_SHARE_TOLERANCE = 1e-9
-
 
 class Scale(StrEnum):
     SHARE = "share"  # 0..1, used as is
     RATING = "rating"  # a mean on 1..5, rescaled by (x − 1) / 4
+
+
+# The index is published only when every weighted indicator is (the share of the weight that
+# must be published): stored in each methodology version for clients that read it; versions
+# stored when it could be lower are read under this rule.
+REQUIRED_PUBLISHED_WEIGHT_SHARE = 1.0
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,6 @@ class Methodology:
     weights: Mapping[str, float] = field(hash=False)
     interval_level: float = 0.90
     thresholds: SuppressionThresholds = DEFAULT_THRESHOLDS
-    # Below this share of the total weight among published indicators, the index is suppressed.
-    min_published_weight_share: float = 0.5
     # A rating at or above this counts as satisfied (employer satisfaction, preparedness, the
     # share satisfied per domain and competency): 4 = "agree" on the 1..5 scale.
     satisfied_threshold: int = SATISFIED_FROM
@@ -55,8 +56,6 @@ class Methodology:
             raise ValueError("weights must be non-negative with a positive total")
         if not 0 < self.interval_level < 1:
             raise ValueError("the interval level must be strictly between 0 and 1")
-        if not 0 <= self.min_published_weight_share <= 1:
-            raise ValueError("the minimum published weight share is between 0 and 1")
         if not 0 <= self.min_known_share <= 1:
             raise MethodologyFieldError("min_known_share", "a share between 0 and 1")
         if not 0 <= self.outcome_lag_days <= 366:
@@ -108,6 +107,8 @@ DEFAULT_METHODOLOGY = Methodology(
 class IndicatorValue:
     value: float | None  # None when the figure is suppressed
     scale: Scale = Scale.SHARE
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,11 @@ class IndexResult:
     value: float | None  # 0..100, None when suppressed
     reason: str | None
     published_weight_share: float
-    weights_used: Mapping[str, float]  # renormalised over the published indicators
+    weights_used: Mapping[str, float]  # the weights, as shares of their total
     methodology_version: int
+    # The interval: None when suppressed or when a component was stated without one.
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 def normalise(value: float, scale: Scale) -> float:
@@ -133,37 +137,53 @@ def normalise(value: float, scale: Scale) -> float:
 def composite_index(
     indicators: Mapping[str, IndicatorValue], methodology: Methodology = DEFAULT_METHODOLOGY
 ) -> IndexResult:
-    """index = 100 · Σ w_i·v_i / Σ w_i over the published indicators i (v_i on 0..1).
+    """index = 100 · Σ w_i·v_i / Σ w_i over every weighted indicator i (v_i on 0..1).
 
-    Suppressed or missing indicators drop out and the rest are renormalised; indicators without
-    a weight are ignored. If the published weights are below `min_published_weight_share` of the
-    total, the index would rest on too little and is suppressed with a reason.
+    Published only when every indicator with a weight is: renormalising over the published ones
+    would change what the index measures with suppression (a unit withholding weak outcomes
+    would score higher). Its interval is 100 · Σ w_i·bound_i / Σ w_i for each bound: the
+    components share their assessments and cohorts, so their errors correlate, and this sum of
+    weighted half-widths bounds the delta-method interval for any correlation between them.
     """
     total = math.fsum(methodology.weights.values())
-    published: dict[str, tuple[float, float]] = {}  # name -> (weight, value on 0..1)
-    for name, weight in methodology.weights.items():
-        indicator = indicators.get(name)
-        if weight > 0 and indicator is not None and indicator.value is not None:
-            published[name] = (weight, normalise(indicator.value, indicator.scale))
-    published_total = math.fsum(weight for weight, _ in published.values())
-    share = published_total / total
-    if published_total == 0 or share < methodology.min_published_weight_share - _SHARE_TOLERANCE:
+    weighted = {name: w for name, w in methodology.weights.items() if w > 0}
+    stated = {
+        name: indicators[name]
+        for name in weighted
+        if name in indicators and indicators[name].value is not None
+    }
+    share = math.fsum(weighted[name] for name in stated) / total
+    missing = [name for name in weighted if name not in stated]
+    if missing:
         return IndexResult(
             value=None,
-            reason=(
-                f"published indicators carry {share:.0%} of the weight, "
-                f"below the minimum of {methodology.min_published_weight_share:.0%}"
-            ),
+            reason=f"not every weighted indicator is published: {', '.join(missing)}",
             published_weight_share=share,
             weights_used=MappingProxyType({}),
             methodology_version=methodology.version,
         )
-    weights_used = {name: weight / published_total for name, (weight, _) in published.items()}
-    value = 100 * math.fsum(weights_used[name] * v for name, (_, v) in published.items())
+    weights_used = {name: w / total for name, w in weighted.items()}
     return IndexResult(
-        value=value,
+        value=_weighted_sum(stated, weights_used, lambda v: v.value),
         reason=None,
         published_weight_share=share,
         weights_used=MappingProxyType(weights_used),
         methodology_version=methodology.version,
+        ci_low=_weighted_sum(stated, weights_used, lambda v: v.ci_low),
+        ci_high=_weighted_sum(stated, weights_used, lambda v: v.ci_high),
     )
+
+
+def _weighted_sum(
+    stated: Mapping[str, IndicatorValue],
+    weights: Mapping[str, float],
+    pick: Callable[[IndicatorValue], float | None],
+) -> float | None:
+    """100 · Σ w_i·pick(v_i) on 0..1; None when any component lacks the picked value."""
+    terms = []
+    for name, indicator in stated.items():
+        value = pick(indicator)
+        if value is None:
+            return None
+        terms.append(weights[name] * normalise(value, indicator.scale))
+    return 100 * math.fsum(terms)

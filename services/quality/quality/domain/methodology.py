@@ -7,7 +7,12 @@ ministry's changes applied, refused when its weights, levels or thresholds do no
 from dataclasses import asdict
 from typing import Any
 
-from quality.domain.index import DEFAULT_METHODOLOGY, Methodology, MethodologyFieldError
+from quality.domain.index import (
+    DEFAULT_METHODOLOGY,
+    REQUIRED_PUBLISHED_WEIGHT_SHARE,
+    Methodology,
+    MethodologyFieldError,
+)
 from quality.domain.rounding import Rounding
 from quality.domain.suppression import SuppressionThresholds
 from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES
@@ -26,7 +31,7 @@ def to_json(methodology: Methodology, *, alert_index_below: float) -> Content:
         "weights": dict(methodology.weights),
         "interval_level": methodology.interval_level,
         "thresholds": asdict(methodology.thresholds),
-        "min_published_weight_share": methodology.min_published_weight_share,
+        "min_published_weight_share": REQUIRED_PUBLISHED_WEIGHT_SHARE,
         "satisfied_threshold": methodology.satisfied_threshold,
         "rounding": asdict(methodology.rounding),
         "counting_employment_states": list(methodology.counting_employment_states),
@@ -43,7 +48,6 @@ def from_json(content: Content) -> Methodology:
         weights=content["weights"],
         interval_level=content["interval_level"],
         thresholds=SuppressionThresholds(**content["thresholds"]),
-        min_published_weight_share=content["min_published_weight_share"],
         satisfied_threshold=content["satisfied_threshold"],
         # Versions stored before rounding was declared round as the default does.
         rounding=Rounding(**content.get("rounding", {})),
@@ -57,6 +61,12 @@ def from_json(content: Content) -> Methodology:
     )
 
 
+def as_read(content: Content) -> Content:
+    """A stored version as it applies now: versions stored when the index could rest on part of
+    its weight state the rule every version follows today (every weighted indicator)."""
+    return {**content, "min_published_weight_share": REQUIRED_PUBLISHED_WEIGHT_SHARE}
+
+
 DEFAULT_CONTENT = to_json(DEFAULT_METHODOLOGY, alert_index_below=DEFAULT_ALERT_INDEX_BELOW)
 
 
@@ -64,7 +74,7 @@ def next_version(current: Content, changes: Content, *, latest: int) -> Content:
     """Version ``latest + 1``: ``current`` with ``changes`` applied; RuleViolation when the
     result is inconsistent (naming the field when one value is wrong in itself, else
     ``methodology``)."""
-    content = {**current, **changes, "version": latest + 1}
+    content = {**as_read(current), **changes, "version": latest + 1}
     try:
         from_json(content)  # refuses inconsistent weights, levels and thresholds
     except MethodologyFieldError as error:

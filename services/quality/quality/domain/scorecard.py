@@ -116,6 +116,8 @@ class Scorecard:
             "indicators": {name: f.to_json() for name, f in self.indicators.items()},
             "index": {
                 "value": self.index.value,
+                "ci_low": self.index.ci_low,
+                "ci_high": self.index.ci_high,
                 "suppressed": self.index.value is None,
                 "reason": self.index.reason,
                 "published_weight_share": self.index.published_weight_share,
@@ -141,7 +143,12 @@ class Scorecard:
 def published_index(indicators: Mapping[str, Figure], methodology: Methodology) -> IndexResult:
     # Built from published values only, so the index cannot leak a suppressed indicator.
     values = {
-        name: IndicatorValue(figure.value, Scale.RATING if name in MEAN_INDICATORS else Scale.SHARE)
+        name: IndicatorValue(
+            figure.value,
+            Scale.RATING if name in MEAN_INDICATORS else Scale.SHARE,
+            ci_low=figure.ci_low,
+            ci_high=figure.ci_high,
+        )
         for name, figure in indicators.items()
     }
     return composite_index(values, methodology)
@@ -178,9 +185,7 @@ def rounded_card(card: Card, rounding: Rounding) -> Card:
             ):
                 stated["distribution"] = None
             groups[group][code] = stated
-    index = dict(card["index"])
-    if index.get("value") is not None:
-        index["value"] = round(index["value"], rounding.index_decimals)
+    index = round_figure(card["index"], rounding.index_decimals)
     return {**card, "indicators": indicators, **groups, "index": index}
 
 

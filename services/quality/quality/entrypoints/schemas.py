@@ -199,7 +199,13 @@ class MethodologyChange(BaseModel):
     weights: dict[IndicatorName, Weight] | None = None
     interval_level: float | None = Field(default=None, ge=0.5, le=0.999)
     thresholds: Thresholds | None = None
-    min_published_weight_share: float | None = Field(default=None, ge=0, le=1)
+    min_published_weight_share: float | None = Field(
+        default=None,
+        ge=1,
+        le=1,
+        description="Only 1: the index is published only when every weighted indicator is "
+        "(over part of the weight, it would change meaning with suppression).",
+    )
     satisfied_threshold: int | None = Field(default=None, ge=2, le=5)
     rounding: RoundingChange | None = None
     counting_employment_states: list[EmploymentStatus] | None = Field(

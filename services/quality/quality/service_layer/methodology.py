@@ -6,7 +6,7 @@ from typing import Any
 
 from quality import events
 from quality.domain.access import ensure_may_publish_methodology
-from quality.domain.methodology import DEFAULT_CONTENT, Content, next_version
+from quality.domain.methodology import DEFAULT_CONTENT, Content, as_read, next_version
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.auth import Identity
 from shared.platform.db.queries import now
@@ -16,7 +16,8 @@ log = logging.getLogger(__name__)
 
 async def current_content(uow: AbstractQualityUnitOfWork) -> Content:
     """The latest published methodology (version 1, the default, until the ministry changes it)."""
-    return await uow.methodologies.latest() or DEFAULT_CONTENT
+    stored = await uow.methodologies.latest()
+    return as_read(stored) if stored else DEFAULT_CONTENT
 
 
 async def _store(uow: AbstractQualityUnitOfWork, content: Content) -> None:
