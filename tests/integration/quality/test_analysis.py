@@ -144,9 +144,10 @@ async def test_a_cluster_against_its_region_with_gaps_rankings_and_alerts(servic
     ranking = await get(
         quality, f"/api/v1/quality/rankings?scope=program&period={PERIOD}&region=UZ-SA"
     )
-    assert [(r["scope_id"], r["rank"]) for r in ranking["items"]] == [
-        (member.program["id"], 1),
-        (program, 2),
+    # Both bachelor's programs in ICT: one comparable group (level 6, broad field 06).
+    assert [(r["scope_id"], r["group"], r["rank"]) for r in ranking["items"]] == [
+        (member.program["id"], "6/06", 1),
+        (program, "6/06", 2),
     ]
     wider = await get(
         quality, f"/api/v1/quality/program/{member.program['id']}?period={PERIOD}&level=0.95"

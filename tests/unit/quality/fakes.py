@@ -518,6 +518,9 @@ class FakeRegistryProjection(RegistryProjectionRepository):
             {g["program_id"] for g in self.graduates.values() if g["graduation_year"] == cohort}
         )
 
+    async def program_kinds(self) -> dict[str, tuple[str, str]]:
+        return {p["id"]: (p["level"], p["field_code"]) for p in self.programs.values()}
+
     async def cluster(self, cluster_id: str) -> Row | None:
         return self.clusters.get(cluster_id)
 

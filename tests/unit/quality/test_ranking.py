@@ -3,7 +3,13 @@
 import random
 
 import pytest
-from quality.domain.ranking import NOT_ENOUGH_DATA, Ranked, rank
+from quality.domain.ranking import (
+    NOT_ENOUGH_DATA,
+    Ranked,
+    comparable_group,
+    rank,
+    ranks_by_scope,
+)
 
 
 def test_units_are_ranked_by_their_shrunk_estimate_best_first() -> None:
@@ -162,3 +168,32 @@ def test_rank_intervals_cover_the_true_ranks() -> None:
             held += r.rank_low <= truth[r.unit_id] <= r.rank_high
             total += 1
     assert held / total >= 0.85, held / total
+
+
+def satisfaction_card(x: int, n: int) -> dict:
+    figure = {"value": x / n, "n": n, "suppressed": False}
+    return {"indicators": {"employer_satisfaction": figure}}
+
+
+def test_programs_are_ranked_within_their_level_and_broad_field() -> None:
+    # Found: fields and levels were ranked together, so a master's in nursing (a field employers
+    # rate highly) pushed every bachelor's in ICT down the table whatever its quality.
+    assert comparable_group("6", "0613") == "6/06"
+    cards = {
+        ("program", "nursing-ma"): satisfaction_card(95, 100),
+        ("program", "ict-ba-1"): satisfaction_card(70, 100),
+        ("program", "ict-ba-2"): satisfaction_card(60, 100),
+        ("organization", "u1"): satisfaction_card(80, 100),
+    }
+    together = ranks_by_scope(cards)
+    assert together[("program", "ict-ba-1")].rank == 2
+    groups = {
+        ("program", "nursing-ma"): comparable_group("7", "0913"),
+        ("program", "ict-ba-1"): comparable_group("6", "0613"),
+        ("program", "ict-ba-2"): comparable_group("6", "0612"),
+    }
+    within = ranks_by_scope(cards, groups)
+    assert within[("program", "nursing-ma")].rank == 1
+    assert within[("program", "ict-ba-1")].rank == 1  # the better of its group (6/06)
+    assert within[("program", "ict-ba-2")].rank == 2
+    assert within[("organization", "u1")].rank == 1  # no group: ranked with its kind

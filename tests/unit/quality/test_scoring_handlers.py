@@ -322,7 +322,9 @@ async def institution_i1(uow: FakeQualityUnitOfWork) -> None:
     )
 
 
-async def program_of_i1(uow: FakeQualityUnitOfWork, program_id: str) -> None:
+async def program_of_i1(
+    uow: FakeQualityUnitOfWork, program_id: str, *, field_code: str = "0613", level: str = "6"
+) -> None:
     await registry_events.program_changed(
         uow,
         registry.ProgramRegistered(
@@ -330,8 +332,8 @@ async def program_of_i1(uow: FakeQualityUnitOfWork, program_id: str) -> None:
             institution_id="i1",
             code=program_id.upper(),
             name="Program",
-            field_code="0613",
-            level="6",
+            field_code=field_code,
+            level=level,
             language="uz",
             active=True,
         ),
@@ -358,17 +360,24 @@ async def test_a_window_announces_each_changed_scope_once_and_then_nothing(uow):
     assert await publish_changes(lambda: uow, today=date(PERIOD, 6, 1)) == 0
 
 
-async def test_a_window_stores_the_ranks_that_reading_a_scorecard_then_shows(uow):
+async def assessed_programs(uow: FakeQualityUnitOfWork, satisfied: dict[str, int]) -> None:
+    """Programs of i1 (a name ending in "-nursing": field 0913, level 7; else 0613, level 6),
+    each with 12 assessments by 12 employers, ``satisfied[program]`` of them satisfied."""
     await institution_i1(uow)
-    satisfied = {"good": 12, "fair": 7}  # of 12 assessments by 12 employers each
     for program, count in satisfied.items():
-        await program_of_i1(uow, program)
+        nursing = program.endswith("-nursing")
+        await program_of_i1(
+            uow, program, field_code="0913" if nursing else "0613", level="7" if nursing else "6"
+        )
         for i in range(12):
             one = state(assessment_id=f"{program}-{i}", program_id=program)
             one |= {"employer_id": f"e{i}", "graduate_id": f"{program}-g{i}"}
             one["overall_satisfaction"] = 5 if i < count else 2
             await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**one))
 
+
+async def test_a_window_stores_the_ranks_that_reading_a_scorecard_then_shows(uow):
+    await assessed_programs(uow, {"good": 12, "fair": 7})
     await publish_changes(lambda: uow, today=date(PERIOD, 6, 1))
 
     listed = await reading.rankings(
@@ -385,3 +394,23 @@ async def test_a_window_stores_the_ranks_that_reading_a_scorecard_then_shows(uow
         # … with the interval the ranking gives it, stored beside it.
         interval = next(r["rank_interval"] for r in listed if r["scope_id"] == program)
         assert shown["rank_interval"] == interval and interval[0] <= rank <= interval[1]
+
+
+async def test_programs_rank_within_their_level_and_broad_field_unless_asked_across(uow):
+    await assessed_programs(uow, {"ma-nursing": 12, "ict": 9, "ict-2": 7})
+    await publish_changes(lambda: uow, today=date(PERIOD, 6, 1))
+
+    async def ranking(**across: bool) -> list[tuple[str, str | None, int]]:
+        listed = await reading.rankings(
+            uow, reading.LIVE, scope="program", period=PERIOD, pooled=False, level=0.9, **across
+        )
+        return [(r["scope_id"], r["group"], r["rank"]) for r in listed]
+
+    assert await ranking() == [("ict", "6/06", 1), ("ict-2", "6/06", 2), ("ma-nursing", "7/09", 1)]
+    stored = await uow.scores.get(("program", "ict"), period=PERIOD, pooled=False)
+    assert stored is not None and stored.rank == 1  # the stored rank is the group's too
+    assert await ranking(across_groups=True) == [
+        ("ma-nursing", None, 1),
+        ("ict", None, 2),
+        ("ict-2", None, 3),
+    ]

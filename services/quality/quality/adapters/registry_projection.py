@@ -70,5 +70,11 @@ class SqlRegistryProjection(RegistryProjectionRepository):
         )
         return list(ids)
 
+    async def program_kinds(self) -> dict[str, tuple[str, str]]:
+        rows = await self._session.execute(
+            select(q_programs.c.id, q_programs.c.level, q_programs.c.field_code)
+        )
+        return {row.id: (row.level, row.field_code) for row in rows}
+
     async def cluster(self, cluster_id: str) -> dict[str, Any] | None:
         return await find_one(self._session, q_clusters, cluster_id)

@@ -406,6 +406,10 @@ class RegistryProjectionRepository(abc.ABC):
         """The programs with graduates of ``cohort``."""
 
     @abc.abstractmethod
+    async def program_kinds(self) -> dict[str, tuple[str, str]]:
+        """Every program's (level, ISCED-F field code)."""
+
+    @abc.abstractmethod
     async def cluster(self, cluster_id: str) -> Row | None: ...
 
 

@@ -6,7 +6,7 @@ and never by less than ``MIN_RANKING_STRENGTH`` pseudo-observations, so 12 of 12
 outrank 185 of 200. Units that tie share a rank. Each rank comes with its interval: the ranks
 the unit takes in draws from every unit's posterior (``RANK_DRAWS``, a fixed seed, so the same
 data always give the same interval). A unit whose figure is suppressed is listed as "not enough
-data", never ranked.
+data", never ranked. Programs are ranked within comparable groups (level and broad field).
 """
 
 from collections.abc import Collection, Mapping
@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from quality.domain.intervals import wilson_interval
-from quality.domain.model import ScopeKey
+from quality.domain.model import Scope, ScopeKey
 from quality.domain.shrinkage import prior_strength, shrunk_rate
 
 NOT_ENOUGH_DATA = "not enough data"
@@ -159,11 +159,23 @@ class Place:
 UNRANKED = Place(None, None, None)
 
 
-def ranks_by_scope(cards: Mapping[ScopeKey, Mapping[str, Any]]) -> dict[ScopeKey, Place]:
-    """Each scope key's rank, with its interval, among the units of its kind of scope."""
+def comparable_group(level: str, field_code: str) -> str:
+    """The group a program is ranked within: its level and ISCED-F broad field ("6/06"), since
+    employers judge a bachelor's in ICT and a master's in nursing by different measures."""
+    return f"{level}/{field_code[:2]}"
+
+
+def ranks_by_scope(
+    cards: Mapping[ScopeKey, Mapping[str, Any]], groups: Mapping[ScopeKey, str] | None = None
+) -> dict[ScopeKey, Place]:
+    """Each scope key's rank, with its interval, among the units of its kind of scope in its
+    comparable group (``groups``: a unit's group; units without one form one group)."""
+    grouped: dict[tuple[Scope, str | None], dict[str, Mapping[str, Any]]] = {}
+    for key, card in cards.items():
+        group = groups.get(key) if groups else None
+        grouped.setdefault((key[0], group), {})[key[1]] = card
     ranks: dict[ScopeKey, Place] = {}
-    for scope in sorted({key[0] for key in cards}):
-        units = {key[1]: card for key, card in cards.items() if key[0] == scope}
+    for (scope, _), units in sorted(grouped.items(), key=lambda item: str(item[0])):
         ranks.update(
             {(scope, r.unit_id): Place(r.rank, r.rank_low, r.rank_high) for r in rank_cards(units)}
         )

@@ -113,6 +113,11 @@ class QueryPublic(BaseModel):
 
 class RankedPublic(BaseModel):
     scope_id: str
+    group: str | None = Field(
+        default=None,
+        description="the comparable group the unit is ranked within: a program's level and "
+        "ISCED-F broad field (`6/06`); null where units are ranked all together",
+    )
     rank: int | None = Field(description="1 = best; tied units share a rank")
     rank_interval: list[int] | None = Field(
         default=None,

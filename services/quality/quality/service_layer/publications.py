@@ -41,6 +41,7 @@ from quality.domain.ranking import UNRANKED, ranks_by_scope
 from quality.domain.scorecard import rounded_card
 from quality.service_layer import publication_integrity
 from quality.service_layer.alerts import raise_alerts
+from quality.service_layer.comparable import comparable_groups
 from quality.service_layer.comparison import (
     EXPOSES,
     comparison_of,
@@ -142,9 +143,10 @@ async def _open(
         methodology=methodology,
     )
     figures: list[StoredScore] = []
+    groups = await comparable_groups(uow)
     for pooled, board in boards.items():
         content = {key: card.to_json() for key, card in board.cards.items()}
-        ranks = ranks_by_scope(content)
+        ranks = ranks_by_scope(content, groups)
         figures += [
             StoredScore(
                 scope=key[0],

@@ -18,6 +18,7 @@ from quality.domain.outcomes import published_from
 from quality.domain.periods import periods_to_recompute
 from quality.domain.ranking import ranks_by_scope
 from quality.domain.scorecard import Scorecard
+from quality.service_layer.comparable import comparable_groups
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import compute_scorecards
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -64,7 +65,9 @@ async def _store_ranks(
     uow: AbstractQualityUnitOfWork, cards: dict[ScopeKey, Scorecard], *, period: int, pooled: bool
 ) -> None:
     """Rank every scope's units once here, so that reading a scorecard ranks nothing."""
-    ranks = ranks_by_scope({key: card.to_json() for key, card in cards.items()})
+    ranks = ranks_by_scope(
+        {key: card.to_json() for key, card in cards.items()}, await comparable_groups(uow)
+    )
     for scope in sorted({key[0] for key in cards}):
         of_scope = {key[1]: rank for key, rank in ranks.items() if key[0] == scope}
         await uow.scores.save_ranks(scope, period=period, pooled=pooled, ranks=of_scope)

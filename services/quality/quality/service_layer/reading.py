@@ -8,9 +8,10 @@ from quality.adapters.repositories import AlertFilter, CellReader, ScoreFilter, 
 from quality.domain.alerts import as_published
 from quality.domain.funnel import Unit, funnel
 from quality.domain.methodology import from_json
-from quality.domain.model import ScopeKey, StoredScore
+from quality.domain.model import Card, ScopeKey, StoredScore
 from quality.domain.periods import years_of
-from quality.domain.ranking import RANKED_BY, rank_cards
+from quality.domain.ranking import RANKED_BY, Ranked, rank_cards
+from quality.service_layer.comparable import comparable_groups
 from quality.service_layer.comparison import compare_cluster
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import compute_scorecards
@@ -151,23 +152,36 @@ async def rankings(
     pooled: bool,
     level: float,
     region: str | None = None,
+    across_groups: bool = False,
 ) -> list[dict[str, Any]]:
-    """Units of ``scope`` ranked by the empirical-Bayes estimate of employer satisfaction."""
+    """Units of ``scope`` ranked by the empirical-Bayes estimate of employer satisfaction,
+    within their comparable groups (programs: level and broad field) unless ``across_groups``;
+    listed group by group."""
     scores = (await checked(uow, view)).scores(uow)
     stored = await scores.of_scope(scope, period=period, pooled=pooled, region=region)
-    ranked = rank_cards({score.scope_id: score.card for score in stored}, level=level)
+    groups = {} if across_groups else await comparable_groups(uow)
+    grouped: dict[str | None, dict[str, Card]] = {}
+    for score in stored:
+        group = groups.get((score.scope, score.scope_id))
+        grouped.setdefault(group, {})[score.scope_id] = score.card
     return [
-        {
-            "scope_id": r.unit_id,
-            "rank": r.rank,
-            "rank_interval": None if r.rank_low is None else [r.rank_low, r.rank_high],
-            "estimate": r.estimate,
-            "share": r.raw_share,
-            "n": r.n,
-            "reason": r.reason,
-        }
-        for r in ranked
+        _ranked_item(r, group)
+        for group, cards in sorted(grouped.items(), key=lambda item: item[0] or "")
+        for r in rank_cards(cards, level=level)
     ]
+
+
+def _ranked_item(r: Ranked, group: str | None) -> dict[str, Any]:
+    return {
+        "scope_id": r.unit_id,
+        "group": group,
+        "rank": r.rank,
+        "rank_interval": None if r.rank_low is None else [r.rank_low, r.rank_high],
+        "estimate": r.estimate,
+        "share": r.raw_share,
+        "n": r.n,
+        "reason": r.reason,
+    }
 
 
 async def funnel_of(

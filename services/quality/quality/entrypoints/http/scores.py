@@ -58,10 +58,21 @@ async def get_rankings(
     pooled: bool = False,
     region: str | None = None,
     level: Level = 0.90,
+    across_groups: Annotated[
+        bool,
+        Query(description="rank programs of every level and field together (not comparable)"),
+    ] = False,
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
         items = await reading.rankings(
-            uow, view, scope=scope, period=period, pooled=pooled, region=region, level=level
+            uow,
+            view,
+            scope=scope,
+            period=period,
+            pooled=pooled,
+            region=region,
+            level=level,
+            across_groups=across_groups,
         )
     return {
         "scope": scope,
