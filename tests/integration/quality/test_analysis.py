@@ -149,6 +149,19 @@ async def test_a_cluster_against_its_region_with_gaps_rankings_and_alerts(servic
         (member.program["id"], "6/06", 1),
         (program, "6/06", 2),
     ]
+    # Both institutions teach ICT bachelors only: the benchmark is the rate of the two, 9/24.
+    benchmarks = await get(
+        quality, f"/api/v1/quality/benchmarks?scope=organization&period={PERIOD}"
+    )
+    by_unit = {b["unit_id"]: b for b in benchmarks["items"]}
+    ours, theirs = by_unit[member.institution["id"]], by_unit[other.institution["id"]]
+    assert math.isclose(ours["expected"], 9 / 24) and math.isclose(theirs["expected"], 9 / 24)
+    assert (ours["flag"], theirs["flag"]) == ("materially_above", "materially_below")
+    assert math.isclose(ours["ci_low"], wilson(9, 12)[0] - 9 / 24)
+    not_benchmarked = await quality.get(
+        f"/api/v1/quality/benchmarks?scope=region&period={PERIOD}", headers=MINISTRY
+    )
+    assert not_benchmarked.status_code == 422 and "scope" in not_benchmarked.text
     wider = await get(
         quality, f"/api/v1/quality/program/{member.program['id']}?period={PERIOD}&level=0.95"
     )

@@ -39,6 +39,7 @@ from quality.domain.model import (
     CountedAssessment,
     Exclusion,
     Mark,
+    ProgramKind,
     Requirement,
     ScopeKey,
     StoredScore,
@@ -518,8 +519,11 @@ class FakeRegistryProjection(RegistryProjectionRepository):
             {g["program_id"] for g in self.graduates.values() if g["graduation_year"] == cohort}
         )
 
-    async def program_kinds(self) -> dict[str, tuple[str, str]]:
-        return {p["id"]: (p["level"], p["field_code"]) for p in self.programs.values()}
+    async def program_kinds(self) -> dict[str, ProgramKind]:
+        return {
+            p["id"]: ProgramKind(p["institution_id"], p["level"], p["field_code"])
+            for p in self.programs.values()
+        }
 
     async def cluster(self, cluster_id: str) -> Row | None:
         return self.clusters.get(cluster_id)

@@ -12,6 +12,7 @@ from quality.domain.model import COUNTRY, StoredScore
 from quality.domain.ranking import RANK_LEVEL
 from quality.service_layer import aggregation, methodology, reading, registry_events
 from quality.service_layer.alerts import raise_alerts
+from quality.service_layer.benchmarks import benchmarks
 from quality.service_layer.publisher import publish_changes
 
 from shared.contracts.catalogue import assessment as ev
@@ -414,3 +415,30 @@ async def test_programs_rank_within_their_level_and_broad_field_unless_asked_acr
         ("ict", None, 2),
         ("ict-2", None, 3),
     ]
+
+
+async def test_benchmarks_weigh_the_national_rate_of_each_units_mix(uow):
+    await assessed_programs(uow, {"ma-nursing": 12, "ict": 9, "ict-2": 7})
+    await publish_changes(lambda: uow, today=date(PERIOD, 6, 1))
+
+    async def listed(scope: str) -> dict[str, dict[str, Any]]:
+        items = await benchmarks(
+            uow, reading.LIVE, scope=scope, period=PERIOD, pooled=False, level=0.9
+        )
+        return {item["unit_id"]: item for item in items}
+
+    programs = await listed("program")
+    # ICT (6/06): 16 of 24 nationally; nursing (7/09): 12 of 12.
+    assert programs["ict"]["expected"] == pytest.approx(16 / 24)
+    assert programs["ict"]["difference"] == pytest.approx(9 / 12 - 16 / 24)
+    assert programs["ma-nursing"]["expected"] == pytest.approx(1.0)
+    assert all(p["flag"] is None for p in programs.values())  # 12 assessments prove little
+    # The institution: (24·16/24 + 12·1)/36 = 28/36, exactly its own rate.
+    (institution,) = (await listed("organization")).values()
+    assert institution["unit_id"] == "i1" and institution["n"] == 36
+    assert institution["expected"] == pytest.approx(28 / 36)
+    assert institution["difference"] == pytest.approx(0.0, abs=1e-12)
+    assert institution["ci_low"] < 0 < institution["ci_high"]
+    with pytest.raises(RuleViolation) as refused:
+        await listed("region")
+    assert refused.value.field == "scope"

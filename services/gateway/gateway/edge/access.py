@@ -126,6 +126,7 @@ RULES: tuple[Rule, ...] = (
     *_r("GET", "/api/v1/quality/scores", READERS | {PUBLIC}, "view=live: the ministry only"),
     *_r("GET", "/api/v1/quality/rankings", READERS | {PUBLIC}),
     *_r("GET", "/api/v1/quality/funnel", READERS | {PUBLIC}),
+    *_r("GET", "/api/v1/quality/benchmarks", READERS | {PUBLIC}),
     *_r("GET", "/api/v1/quality/alerts", READERS),
     *_r("GET POST", "/api/v1/quality/exclusions", MINISTRY, "with a reason; audited"),
     *_r("GET", "/api/v1/quality/methodology", READERS | {PUBLIC}),

@@ -18,6 +18,7 @@ from quality.adapters.tables import (
     q_organizations,
     q_programs,
 )
+from quality.domain.model import ProgramKind
 from shared.platform.db.queries import find_one, upsert
 
 
@@ -70,11 +71,16 @@ class SqlRegistryProjection(RegistryProjectionRepository):
         )
         return list(ids)
 
-    async def program_kinds(self) -> dict[str, tuple[str, str]]:
+    async def program_kinds(self) -> dict[str, ProgramKind]:
         rows = await self._session.execute(
-            select(q_programs.c.id, q_programs.c.level, q_programs.c.field_code)
+            select(
+                q_programs.c.id,
+                q_programs.c.institution_id,
+                q_programs.c.level,
+                q_programs.c.field_code,
+            )
         )
-        return {row.id: (row.level, row.field_code) for row in rows}
+        return {row.id: ProgramKind(row.institution_id, row.level, row.field_code) for row in rows}
 
     async def cluster(self, cluster_id: str) -> dict[str, Any] | None:
         return await find_one(self._session, q_clusters, cluster_id)

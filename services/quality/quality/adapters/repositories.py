@@ -19,6 +19,7 @@ from quality.domain.model import (
     CountedAssessment,
     Exclusion,
     Mark,
+    ProgramKind,
     Requirement,
     ScopeKey,
     StoredScore,
@@ -406,8 +407,8 @@ class RegistryProjectionRepository(abc.ABC):
         """The programs with graduates of ``cohort``."""
 
     @abc.abstractmethod
-    async def program_kinds(self) -> dict[str, tuple[str, str]]:
-        """Every program's (level, ISCED-F field code)."""
+    async def program_kinds(self) -> dict[str, ProgramKind]:
+        """Every program's institution, level and ISCED-F field code."""
 
     @abc.abstractmethod
     async def cluster(self, cluster_id: str) -> Row | None: ...

@@ -49,7 +49,7 @@ def _surely_below(index: Detail, threshold: float) -> bool:
     return index.get("value") is not None and high is not None and high < threshold
 
 
-def _interval_stated(figure: Detail | None) -> bool:
+def interval_stated(figure: Detail | None) -> bool:
     """Published, or stated as a bound (its interval only: all answers in one category)."""
     return figure is not None and (
         not figure["suppressed"] or figure["reason"] == ONE_CATEGORY_REASON
@@ -73,7 +73,7 @@ def dropped(card: Card, last_year: Card | None, *, level: float = 0.90) -> Detai
     now_, then = (
         c["indicators"]["employer_satisfaction"] if c else None for c in (card, last_year)
     )
-    if not (_interval_stated(now_) and _interval_stated(then)):
+    if not (interval_stated(now_) and interval_stated(then)):
         return None
     assert now_ is not None and then is not None
     low, high = difference_of_proportions_interval(
@@ -113,7 +113,7 @@ def drop_p_value(card: Card, last_year: Card | None) -> float | None:
     now_, then = (
         c["indicators"]["employer_satisfaction"] if c else None for c in (card, last_year)
     )
-    if not (_interval_stated(now_) and _interval_stated(then)):
+    if not (interval_stated(now_) and interval_stated(then)):
         return None
     assert now_ is not None and then is not None
     counts = {

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 Scope = Literal["program", "organization", "cluster", "region", "national"]
 ScopeKey = tuple[Scope, str]  # (scope, scope_id)
@@ -48,6 +48,14 @@ class Requirement:
     field_code: str | None
     program_id: str | None
     importance: dict[str, int]
+
+
+class ProgramKind(NamedTuple):
+    """What a program is, for comparing it: its institution, level and ISCED-F field."""
+
+    institution_id: str
+    level: str
+    field_code: str
 
 
 @dataclass(frozen=True)

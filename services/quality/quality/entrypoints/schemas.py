@@ -138,6 +138,32 @@ class Rankings(BaseModel):
     items: list[RankedPublic]
 
 
+class BenchmarkPublic(BaseModel):
+    unit_id: str
+    n: int
+    value: float | None = Field(description="employer satisfaction; null when withheld")
+    expected: float | None = Field(
+        description="the benchmark: the national rates of the unit's mix of comparable groups"
+    )
+    difference: float | None
+    ci_low: float | None = Field(description="of the difference, at `level`")
+    ci_high: float | None
+    flag: Literal["materially_above", "materially_below"] | None = Field(
+        description="only when the interval clears the benchmark by the material margin (2.5 "
+        "points)"
+    )
+    reason: str | None = Field(description="why the unit is not benchmarked")
+
+
+class Benchmarks(BaseModel):
+    scope: Scope
+    period: int
+    pooled: bool
+    indicator: str
+    level: float
+    items: list[BenchmarkPublic]
+
+
 class FunnelPoint(BaseModel):
     scope_id: str
     n: int

@@ -9,4 +9,7 @@ async def comparable_groups(uow: AbstractQualityUnitOfWork) -> dict[ScopeKey, st
     """Each program's group (level and broad field); other scopes rank all their units together,
     an institution or a cluster spanning many fields and levels."""
     kinds = await uow.projection.program_kinds()
-    return {("program", id_): comparable_group(*kind) for id_, kind in kinds.items()}
+    return {
+        ("program", id_): comparable_group(kind.level, kind.field_code)
+        for id_, kind in kinds.items()
+    }

@@ -1,6 +1,6 @@
 """Published scores: lists, rankings, one scope's scorecard and its history."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
@@ -8,8 +8,9 @@ from quality.adapters.repositories import ScoreFilter
 from quality.domain.model import Scope
 from quality.domain.ranking import RANKED_BY
 from quality.entrypoints.deps import Reader, UowFactoryDep, ViewDep
-from quality.entrypoints.schemas import FunnelPublic, Rankings, ScorePublic
+from quality.entrypoints.schemas import Benchmarks, FunnelPublic, Rankings, ScorePublic
 from quality.service_layer import reading
+from quality.service_layer.benchmarks import benchmarks
 from quality.service_layer.reading import Document
 from shared.platform.names import API_PREFIX
 from shared.platform.web.pagination import Cursor, Limit, Page
@@ -102,6 +103,36 @@ async def get_funnel(
             uow, view, scope=scope, period=period, pooled=pooled, region=region
         )
     return {"scope": scope, "period": period, "pooled": pooled, **drawn}
+
+
+@router.get(
+    "/benchmarks",
+    response_model=Benchmarks,
+    summary="Programs and institutions against the national rates of their mix of fields and "
+    "levels (indirect standardisation)",
+)
+async def get_benchmarks(
+    _: Reader,
+    view: ViewDep,
+    uow_factory: UowFactoryDep,
+    scope: Literal["program", "organization"],
+    period: int,
+    pooled: bool = False,
+    region: str | None = None,
+    level: Level = 0.90,
+) -> dict[str, Any]:
+    async with uow_factory() as uow:
+        items = await benchmarks(
+            uow, view, scope=scope, period=period, pooled=pooled, region=region, level=level
+        )
+    return {
+        "scope": scope,
+        "period": period,
+        "pooled": pooled,
+        "indicator": RANKED_BY,
+        "level": level,
+        "items": items,
+    }
 
 
 @router.get("/{scope}/{scope_id}", response_model=ScorePublic, summary="One scope's scorecard")
