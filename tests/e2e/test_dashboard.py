@@ -634,6 +634,15 @@ async def test_an_institution_page_charts_its_profile_trend_and_employment_outco
     else:
         reason = await browser.text("[data-indicator=index] .reason")
         assert "not every weighted indicator is published" in reason
+    # Its benchmark: the national rates of its mix of fields and levels, as the API computes it.
+    async with httpx.AsyncClient(base_url=browser.gateway, headers=MINISTRY) as api:
+        path = f"/api/v1/quality/benchmarks?scope=organization&period={PERIOD}&view=published"
+        listed = (await api.get(path)).json()["items"]
+    (big,) = [b for b in listed if b["unit_id"] == seeded.institutions["big"]["id"]]
+    assert big["expected"] is not None
+    expected = await browser.text("[data-benchmark=expected]")
+    assert str(round(big["expected"] * 100)) in expected
+    assert await browser.count(".benchmark-panel [data-benchmark=flag]") == 1
     await browser.page.screenshot(path=str(tmp_path / "institution.png"), full_page=True)
 
 

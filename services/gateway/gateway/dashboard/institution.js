@@ -1,8 +1,8 @@
 // An institution: its scorecard, competency profile by domain, trend and employment outcomes.
 
-import { domainName, history, names, organization, unitHref, unitName } from "./api.js";
+import { domainName, get, history, names, optional, organization, periodQuery, unitHref, unitName } from "./api.js";
 import { intervalRows, trendChart } from "./charts.js";
-import { figureText, h, hasInterval, legend, noScores, notEnoughData, panel, published, scorecard } from "./components.js";
+import { figureText, h, hasInterval, intervalLevel, legend, noScores, notEnoughData, panel, published, scorecard } from "./components.js";
 import { formatNumber, formatPercent, localizedName, t } from "./i18n.js";
 
 // The default framework's domains, in its order; other domains follow.
@@ -21,8 +21,28 @@ export async function institutionView(params, ctx) {
   );
   const content = [h("div", { class: "page-title" }, h("h1", {}, record?.name || unitName("organization", id)), subtitle)];
   if (!card) return [...content, noScores()];
-  content.push(scorecard(card, ctx), domainProfile(card), trendPanel(cards), outcomesPanel(cards));
+  const region = regionCode ? `&region=${encodeURIComponent(regionCode)}` : "";
+  const benchmarks = await optional(get(`/quality/benchmarks?scope=organization&${periodQuery(ctx)}${region}&level=${ctx.methodology?.interval_level ?? 0.9}`), { items: [] });
+  const benchmark = benchmarks.items.find((item) => item.unit_id === id);
+  content.push(scorecard(card, ctx), benchmarkPanel(benchmark, ctx), domainProfile(card), trendPanel(cards), outcomesPanel(cards));
   return content;
+}
+
+/** The institution against the national rates of its mix of fields and levels. */
+function benchmarkPanel(benchmark, ctx) {
+  if (!benchmark) return null;
+  const points = (share) => `${share > 0 ? "+" : ""}${formatNumber(share * 100, 1)}`;
+  const body = benchmark.expected === null
+    ? [h("p", { class: "reason" }, notEnoughData(benchmark.reason))]
+    : [
+      h("dl", { class: "benchmark" },
+        h("dt", {}, t("indicator.employer_satisfaction")), h("dd", { "data-benchmark": "value" }, formatPercent(benchmark.value)),
+        h("dt", {}, t("benchmark.expected")), h("dd", { "data-benchmark": "expected" }, formatPercent(benchmark.expected)),
+        h("dt", {}, t("benchmark.difference")),
+        h("dd", { "data-benchmark": "difference" }, `${points(benchmark.difference)} (${t("figure.interval", { level: intervalLevel(ctx.methodology) })}: ${points(benchmark.ci_low)} … ${points(benchmark.ci_high)})`)),
+      h("p", { class: `flag ${benchmark.flag || "not_material"}`, "data-benchmark": "flag" }, t(`benchmark.${benchmark.flag || "not_material"}`)),
+    ];
+  return panel(t("institution.benchmark"), [h("p", { class: "explain" }, t("institution.benchmark_explain")), ...body], { className: "benchmark-panel" });
 }
 
 function domainProfile(card) {
