@@ -332,6 +332,21 @@ def test_dev_verifies_tokens_with_a_secret_reference_and_production_with_jwks_on
         assert "EDUCLUSTER_JWT_SECRET" not in env(deployment)
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_the_registry_keys_national_identifiers_with_its_own_secret_in_every_overlay(overlay):
+    # Found: production verifies tokens by JWKS, so there is no token secret to derive the
+    # person key from, and without EDUCLUSTER_REGISTRY_PERSON_KEY_SECRET the registry refused
+    # every national identifier.
+    deployments = objects(overlay, "Deployment")
+    for name, deployment in deployments.items():
+        variables = env(deployment)
+        if name == "registry":
+            ref = variables["EDUCLUSTER_REGISTRY_PERSON_KEY_SECRET"]["valueFrom"]["secretKeyRef"]
+            assert ref == {"name": "educluster-registry-person-key", "key": "secret"}
+        else:  # only the registry may turn national identifiers into person keys
+            assert "EDUCLUSTER_REGISTRY_PERSON_KEY_SECRET" not in variables
+
+
 def test_production_runs_more_replicas_of_everything_than_dev():
     def minimum(overlay: str) -> int:
         autoscalers = objects(overlay, "HorizontalPodAutoscaler").values()
