@@ -8,8 +8,10 @@ from quality.domain.ranking import (
     Ranked,
     comparable_group,
     rank,
+    rank_cards,
     ranks_by_scope,
 )
+from quality.domain.scorecard import ONE_CATEGORY_REASON
 
 
 def test_units_are_ranked_by_their_shrunk_estimate_best_first() -> None:
@@ -140,7 +142,8 @@ def test_twelve_glowing_assessments_rank_below_a_consistently_excellent_program(
     seed: int,
 ) -> None:
     # 12/12 from five employers passes suppression. Its estimate is pulled down by the prior
-    # (k ≈ 6–15 pseudo-observations here) to about 0.86–0.90, below 185/200.
+    # (k ≈ 10–12.5 pseudo-observations here, the moment estimate 8–12.5 floored at 10) to about
+    # 0.86–0.88, below 185/200.
     units, _ = synthetic_programs(seed)
     units |= {"glowing": (12, 12), "excellent": (185, 200)}
     ranked = {r.unit_id: r for r in rank(units, published=set(units))}
@@ -149,7 +152,7 @@ def test_twelve_glowing_assessments_rank_below_a_consistently_excellent_program(
 
 
 def test_a_small_perfect_sample_does_not_outrank_a_large_strong_unit() -> None:
-    # Found: with siblings that differ, 12/12 ranked above 185/200 (prior strength ~2.5).
+    # Found: with siblings that differ, 12/12 ranked above 185/200 (prior strength ~4.5).
     units = {"small": (12, 12), "large": (185, 200), "c": (120, 200), "d": (90, 150)}
     ranked = {r.unit_id: r for r in rank(units, published=set(units))}
     assert ranked["large"].rank == 1 and ranked["small"].rank == 2
@@ -197,3 +200,30 @@ def test_programs_are_ranked_within_their_level_and_broad_field() -> None:
     assert within[("program", "ict-ba-1")].rank == 1  # the better of its group (6/06)
     assert within[("program", "ict-ba-2")].rank == 2
     assert within[("organization", "u1")].rank == 1  # no group: ranked with its kind
+
+
+def test_a_published_share_stated_only_as_its_interval_is_still_ranked() -> None:
+    # Found: a publication states 12 of 12 only as its interval (every answer in one category),
+    # and the rankings endpoint then listed the best unit as "not enough data".
+    bound = {
+        "value": None,
+        "ci_low": 0.81,
+        "ci_high": 1.0,
+        "n": 12,
+        "suppressed": True,
+        "reason": ONE_CATEGORY_REASON,
+    }
+    cards = {
+        "perfect": {"indicators": {"employer_satisfaction": bound}},
+        "fair": satisfaction_card(6, 12),
+        "hidden": {
+            "indicators": {
+                "employer_satisfaction": {"value": None, "n": 8, "suppressed": True}
+                | {"reason": "fewer than 10 assessments"}
+            }
+        },
+    }
+    ranked = {r.unit_id: r for r in rank_cards(cards)}
+    assert ranked["perfect"].rank == 1 and ranked["perfect"].raw_share == 1.0
+    assert ranked["fair"].rank == 2
+    assert ranked["hidden"].rank is None and ranked["hidden"].reason == NOT_ENOUGH_DATA

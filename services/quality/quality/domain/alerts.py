@@ -16,7 +16,7 @@ from typing import Any
 
 from quality.domain.intervals import difference_of_proportions_interval
 from quality.domain.model import Card
-from quality.domain.scorecard import ONE_CATEGORY_REASON
+from quality.domain.scorecard import interval_stated, successes
 
 Detail = dict[str, Any]
 
@@ -47,23 +47,6 @@ def index_crossed(card: Card, before: Card | None, threshold: float) -> Detail |
 def _surely_below(index: Detail, threshold: float) -> bool:
     high = index.get("ci_high")
     return index.get("value") is not None and high is not None and high < threshold
-
-
-def interval_stated(figure: Detail | None) -> bool:
-    """Published, or stated as a bound (its interval only: all answers in one category)."""
-    return figure is not None and (
-        not figure["suppressed"] or figure["reason"] == ONE_CATEGORY_REASON
-    )
-
-
-def successes(figure: Detail) -> int:
-    """The count behind a published share: the nearest whole number to value × n (exact while
-    n < 100 at whole-percent rounding), or, for a share stated only as its interval (every
-    answer in one category), 0 or n as the interval says."""
-    n: int = figure["n"]
-    if figure["value"] is None:
-        return n if figure["ci_high"] >= 1.0 else 0
-    return int(round(figure["value"] * n))
 
 
 def dropped(card: Card, last_year: Card | None, *, level: float = 0.90) -> Detail | None:

@@ -228,3 +228,20 @@ def _unless_identical(figure: dict[str, Any]) -> dict[str, Any]:
         "suppressed": True,
         "reason": ONE_CATEGORY_REASON,
     }
+
+
+def interval_stated(figure: Mapping[str, Any] | None) -> bool:
+    """Published, or stated as a bound (its interval only: all answers in one category)."""
+    return figure is not None and (
+        not figure["suppressed"] or figure["reason"] == ONE_CATEGORY_REASON
+    )
+
+
+def successes(figure: Mapping[str, Any]) -> int:
+    """The count behind a published share: the nearest whole number to value × n (exact while
+    n < 100 at whole-percent rounding), or, for a share stated only as its interval (every
+    answer in one category), 0 or n as the interval says."""
+    n: int = figure["n"]
+    if figure["value"] is None:
+        return n if figure["ci_high"] >= 1.0 else 0
+    return int(round(figure["value"] * n))

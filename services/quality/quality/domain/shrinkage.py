@@ -1,8 +1,8 @@
 """Conservative estimates for ranking, so three glowing assessments never outrank two hundred.
 
-Empirical-Bayes (beta-binomial) shrinkage pulls a unit's rate toward its parent scope's rate by
-an amount learnt from how much the sibling units really differ; the Wilson lower bound is the
-simpler alternative.
+Empirical-Bayes (beta-binomial) shrinkage pulls a unit's rate toward a prior mean (in rankings,
+the pooled rate of the published units ranked together: ranking.py) by an amount learnt from how
+much those units really differ; the Wilson lower bound is the simpler alternative.
 """
 
 import math
@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from quality.domain.intervals import wilson_interval
 
 # Between-unit variance is never taken below this (a between-unit SD of 1 percentage point), so a
-# scope whose units look identical shrinks strongly but not infinitely toward the parent.
+# scope whose units look identical shrinks strongly but not infinitely toward the prior mean.
 MIN_BETWEEN_VARIANCE = 1e-4
 # Prior strength (pseudo-observations) when the variance cannot be estimated: fewer than two
 # siblings, siblings of one observation each, or a parent rate of exactly 0 or 1.

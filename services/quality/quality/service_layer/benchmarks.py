@@ -5,9 +5,9 @@ from collections import Counter
 from dataclasses import asdict
 from typing import Any
 
-from quality.domain.alerts import interval_stated, successes
 from quality.domain.benchmark import benchmark, group_rates
 from quality.domain.ranking import RANKED_BY, comparable_group
+from quality.domain.scorecard import interval_stated, successes
 from quality.service_layer.reading import View, checked
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.errors import RuleViolation

@@ -145,8 +145,13 @@ async def _open(
     figures: list[StoredScore] = []
     groups = await comparable_groups(uow)
     for pooled, board in boards.items():
-        content = {key: card.to_json() for key, card in board.cards.items()}
-        ranks = ranks_by_scope(content, groups)
+        # Ranked as stated (rounded), so a rank stored here is the one the rankings endpoint
+        # gives for the publication's figures.
+        stated = {
+            key: rounded_card(card.to_json(), methodology.rounding)
+            for key, card in board.cards.items()
+        }
+        ranks = ranks_by_scope(stated, groups)
         figures += [
             StoredScore(
                 scope=key[0],
@@ -154,13 +159,13 @@ async def _open(
                 period=period,
                 pooled=pooled,
                 methodology_version=methodology.version,
-                card=rounded_card(card, methodology.rounding),
+                card=card,
                 computed_at=computed_at,
                 rank=ranks.get(key, UNRANKED).rank,
                 rank_low=ranks.get(key, UNRANKED).low,
                 rank_high=ranks.get(key, UNRANKED).high,
             )
-            for key, card in sorted(content.items())
+            for key, card in sorted(stated.items())
         ]
     publication = Publication(
         number=number,

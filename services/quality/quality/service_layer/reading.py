@@ -11,6 +11,7 @@ from quality.domain.methodology import from_json
 from quality.domain.model import Card, ScopeKey, StoredScore
 from quality.domain.periods import years_of
 from quality.domain.ranking import RANKED_BY, Ranked, rank_cards
+from quality.domain.scorecard import interval_stated, successes
 from quality.service_layer.comparable import comparable_groups
 from quality.service_layer.comparison import compare_cluster
 from quality.service_layer.methodology import current_content
@@ -197,12 +198,11 @@ async def funnel_of(
     dashboard draws, computed here from the published figures."""
     scores = (await checked(uow, view)).scores(uow)
     stored = await scores.of_scope(scope, period=period, pooled=pooled, region=region)
+    # A share stated only as its interval (all answers in one category) is drawn at 0 or 1.
     units = [
-        Unit(score.scope_id, figure["value"], figure["n"])
+        Unit(score.scope_id, successes(figure) / figure["n"], figure["n"])
         for score in stored
-        if not (figure := score.card["indicators"][RANKED_BY])["suppressed"]
-        and figure["value"] is not None
-        and figure["n"] > 0
+        if interval_stated(figure := score.card["indicators"][RANKED_BY]) and figure["n"] > 0
     ]
     drawn = funnel(units)
     if drawn is None:
