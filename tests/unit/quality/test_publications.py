@@ -10,7 +10,13 @@ from hypothesis import strategies as st
 from quality.domain.publication import PendingChanges, releasable
 from quality.domain.scorecard import ONE_CATEGORY_REASON
 from quality.domain.suppression import DEFAULT_THRESHOLDS
-from quality.service_layer import aggregation, publication_audit, publications, registry_events
+from quality.service_layer import (
+    aggregation,
+    publication_audit,
+    publications,
+    reading,
+    registry_events,
+)
 from quality.service_layer.publication_audit import audit_report
 
 from shared.contracts.catalogue import assessment as ev
@@ -453,6 +459,20 @@ async def test_a_cell_where_every_answer_agrees_is_published_only_as_a_bound(uow
     assert bound["value"] is None and bound["reason"] == ONE_CATEGORY_REASON
     assert 0.7 < bound["ci_low"] < 0.9 and bound["ci_high"] == 1.0
     assert made.summary["audit"]["unprotected"] == 0
+
+    # Found: the rankings of the publication listed p1, the best, as "not enough data"; now it
+    # ranks first there, as the rank stored with its published scorecard says.
+    view = reading.View(publication=made.number)
+    listed = await reading.rankings(
+        uow, view, scope="program", period=PERIOD, pooled=False, level=0.9
+    )
+    ranks = {r["scope_id"]: r["rank"] for r in listed}
+    assert ranks["p1"] == 1
+    for program, rank in ranks.items():
+        shown_card = await reading.scorecard(
+            uow, view, ("program", program), period=PERIOD, pooled=False, level=None
+        )
+        assert shown_card["rank"] == rank, program
 
 
 async def test_a_bound_is_not_undone_by_subtraction(uow):
