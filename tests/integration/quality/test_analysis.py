@@ -158,8 +158,13 @@ async def test_a_cluster_against_its_region_with_gaps_rankings_and_alerts(servic
     assert math.isclose(ours["expected"], 9 / 24) and math.isclose(theirs["expected"], 9 / 24)
     assert (ours["flag"], theirs["flag"]) == ("materially_above", "materially_below")
     assert math.isclose(ours["ci_low"], wilson(9, 12)[0] - 9 / 24)
+    # The cluster holds the member's program only: its own benchmark, the same as its member's.
+    clusters = await get(quality, f"/api/v1/quality/benchmarks?scope=cluster&period={PERIOD}")
+    (ours_too,) = clusters["items"]
+    assert ours_too["unit_id"] == cluster_id and ours_too["n"] == 12
+    assert math.isclose(ours_too["expected"], 9 / 24)
     not_benchmarked = await quality.get(
-        f"/api/v1/quality/benchmarks?scope=region&period={PERIOD}", headers=MINISTRY
+        f"/api/v1/quality/benchmarks?scope=county&period={PERIOD}", headers=MINISTRY
     )
     assert not_benchmarked.status_code == 422 and "scope" in not_benchmarked.text
     wider = await get(

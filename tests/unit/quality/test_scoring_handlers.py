@@ -439,6 +439,8 @@ async def test_benchmarks_weigh_the_national_rate_of_each_units_mix(uow):
     assert institution["expected"] == pytest.approx(28 / 36)
     assert institution["difference"] == pytest.approx(0.0, abs=1e-12)
     assert institution["ci_low"] < 0 < institution["ci_high"]
-    with pytest.raises(RuleViolation) as refused:
-        await listed("region")
-    assert refused.value.field == "scope"
+    # The region and the country hold the same three programs: the same mix and benchmark.
+    for scope, unit in (("region", "UZ-SA"), ("national", COUNTRY)):
+        (above,) = (await listed(scope)).values()
+        assert above["unit_id"] == unit and above["n"] == 36
+        assert above["expected"] == pytest.approx(28 / 36)

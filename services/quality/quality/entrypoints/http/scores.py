@@ -1,6 +1,6 @@
 """Published scores: lists, rankings, one scope's scorecard and its history."""
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
@@ -115,7 +115,7 @@ async def get_benchmarks(
     _: Reader,
     view: ViewDep,
     uow_factory: UowFactoryDep,
-    scope: Literal["program", "organization"],
+    scope: Scope,
     period: int,
     pooled: bool = False,
     region: str | None = None,
