@@ -12,11 +12,9 @@ from typing import Any
 
 import jwt
 
-from shared.platform.auth_settings import AuthSettings
+from shared.platform.auth_settings import ASYMMETRIC_ALGORITHMS, AuthSettings
 from shared.platform.errors import Forbidden, Unauthenticated
 from shared.platform.names import ROLES
-
-_ASYMMETRIC = ("RS256", "ES256")
 
 
 @dataclass(frozen=True)
@@ -34,6 +32,11 @@ class TokenVerifier:
     def __init__(self, settings: AuthSettings) -> None:
         self._settings = settings
         self._jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
+
+    @property
+    def fetches_keys(self) -> bool:
+        """Whether ``verify`` may block on fetching the key set (call it off the event loop)."""
+        return self._settings.fetches_keys
 
     def verify(self, token: str) -> Identity:
         settings = self._settings
@@ -65,7 +68,7 @@ class TokenVerifier:
         )
 
     def _key(self, token: str, algorithm: str) -> Any:  # a str secret or PEM, or a key object
-        if algorithm in _ASYMMETRIC:
+        if algorithm in ASYMMETRIC_ALGORITHMS:
             if self._jwks is not None:
                 return self._jwks.get_signing_key_from_jwt(token).key
             if self._settings.public_key:

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from shared.platform.auth_settings import AuthSettings
+
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {"gateway": 8000, "registry": 8001, "assessment": 8002, "quality": 8003}
 BACKENDS = ("registry", "assessment", "quality")
@@ -327,7 +329,18 @@ def test_dev_verifies_tokens_with_a_secret_reference_and_production_with_jwks_on
         ref = env(deployment)["EDUCLUSTER_JWT_SECRET"]["valueFrom"]["secretKeyRef"]
         assert ref == {"name": "educluster-jwt", "key": "secret"}
     assert "EDUCLUSTER_JWT_JWKS_URL" not in config("dev")
-    assert config("production")["EDUCLUSTER_JWT_JWKS_URL"].startswith("https://")
+    production = config("production")
+    assert production["EDUCLUSTER_JWT_JWKS_URL"].startswith("https://")
+    # Found: only the JWKS URL was set, so the algorithms stayed ["HS256"] and the issuer and
+    # audience the development ones: every token of the identity provider got 401. The
+    # settings the services build from this ConfigMap now load and name RS256 alone.
+    settings = AuthSettings(
+        jwks_url=production["EDUCLUSTER_JWT_JWKS_URL"],
+        algorithms=json.loads(production["EDUCLUSTER_JWT_ALGORITHMS"]),
+        issuer=production["EDUCLUSTER_JWT_ISSUER"],
+        audience=production["EDUCLUSTER_JWT_AUDIENCE"],
+    )
+    assert settings.algorithms == ["RS256"] and settings.issuer.startswith("https://")
     for deployment in objects("production", "Deployment").values():
         assert "EDUCLUSTER_JWT_SECRET" not in env(deployment)
 

@@ -75,8 +75,6 @@ class CachingTokenVerifier(TokenVerifier):
         super().__init__(settings)
         self.cache = TokenCache(cache_size)
         self._clock = clock
-        # PyJWKClient fetches the key set with blocking I/O when its copy is stale: off the loop.
-        self._blocking = settings.jwks_url is not None
 
     def verify(self, token: str) -> Identity:
         raw = token.encode("latin-1", "replace")
@@ -92,7 +90,7 @@ class CachingTokenVerifier(TokenVerifier):
         if identity is not None:
             return identity
         text = token.decode("latin-1")
-        if self._blocking:
+        if self.fetches_keys:  # PyJWKClient fetches a stale key set with blocking I/O
             identity = await asyncio.to_thread(super().verify, text)
         else:
             identity = super().verify(text)
