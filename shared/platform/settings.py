@@ -28,6 +28,9 @@ class KafkaSettings(BaseSettings):
     rebalance_timeout_ms: int = Field(default=60_000, ge=1000)
     send_timeout_s: float = Field(default=10.0, gt=0)
     epoch_check_interval_s: float = Field(default=3.0, gt=0)
+    # Retention of the topics the platform creates: at least every service's outbox retention
+    # (EDUCLUSTER_<SERVICE>_OUTBOX_RETENTION_DAYS, 30), so a restore can re-publish what is kept.
+    topic_retention_days: int = Field(default=30, ge=1)
 
 
 class ServiceSettings(BaseSettings):

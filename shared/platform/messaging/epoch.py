@@ -100,8 +100,11 @@ class EpochWatch:
             reader.assign([_PARTITION])
             self._reader = reader
         await self._reader.seek_to_beginning(_PARTITION)
+        start = (await self._reader.beginning_offsets([_PARTITION]))[_PARTITION]
         end = (await self._reader.end_offsets([_PARTITION]))[_PARTITION]
-        if end == 0:
+        if not holds_a_record(start=start, end=end):
+            if end:
+                log.warning("the epoch marker expired; writing a new one", extra={"end": end})
             return None
         record = await self._reader.getone(_PARTITION)
         return record.value.decode() if record.value else None
@@ -113,3 +116,9 @@ class EpochWatch:
             await producer.send_and_wait(EPOCH_TOPIC, epoch.encode(), partition=0)
         finally:
             await producer.stop()
+
+
+def holds_a_record(*, start: int, end: int) -> bool:
+    """Whether a partition from ``start`` (its first kept offset) to ``end`` holds a record: a
+    topic whose records expired has offsets, but nothing to read."""
+    return end > start

@@ -55,6 +55,21 @@ def new_admin(settings: KafkaSettings) -> AIOKafkaAdminClient:
     )
 
 
+def topic_configs(topic: str, settings: KafkaSettings) -> dict[str, str]:
+    """Explicit configs for a topic the platform creates, never the broker's defaults: the
+    epoch topic keeps its one record forever (without it the relays cannot tell a broker that
+    lost its log), data and dead-letter topics keep ``topic_retention_days``."""
+    day_ms = 86_400_000
+    retention = "-1" if topic == EPOCH_TOPIC else str(settings.topic_retention_days * day_ms)
+    return {
+        "cleanup.policy": "delete",
+        "retention.ms": retention,
+        "retention.bytes": "-1",
+        # With three replicas an acknowledged write survives one broker's loss.
+        "min.insync.replicas": str(min(2, settings.replication_factor)),
+    }
+
+
 async def ensure_topics(settings: KafkaSettings, topics: list[str] | None = None) -> list[str]:
     """Create the platform's topics that are missing; returns the names it created.
 
@@ -74,6 +89,7 @@ async def ensure_topics(settings: KafkaSettings, topics: list[str] | None = None
                 name=topic,
                 num_partitions=1 if topic == EPOCH_TOPIC else settings.partitions,
                 replication_factor=settings.replication_factor,
+                topic_configs=topic_configs(topic, settings),
             )
             for topic in missing
         ]
