@@ -311,6 +311,29 @@ def test_every_educluster_pod_may_reach_kafka_postgres_and_dns(overlay):
     assert {9092, 5432, 53} <= ports
 
 
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_dns_is_allowed_to_kube_dns_nodelocal_dnscache_and_openshift_dns(overlay):
+    # Found: DNS went only to kube-dns pods; with NodeLocal DNSCache (169.254.20.10) or on
+    # OpenShift (openshift-dns pods on 5353) every lookup was dropped.
+    (dns,) = [
+        p["spec"]
+        for p in render(overlay)
+        if p["kind"] == "NetworkPolicy" and p["metadata"]["name"] == "allow-dns"
+    ]
+    peers = [(peer, rule["ports"]) for rule in dns["egress"] for peer in rule["to"]]
+    blocks = {peer["ipBlock"]["cidr"] for peer, _ in peers if "ipBlock" in peer}
+    assert "169.254.20.10/32" in blocks
+    namespaces = {
+        peer["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"]: {
+            port["port"] for port in ports
+        }
+        for peer, ports in peers
+        if "namespaceSelector" in peer
+    }
+    assert namespaces["kube-system"] == {53}
+    assert namespaces["openshift-dns"] == {5353}
+
+
 # --- Kubernetes: secrets and overlays ----------------------------------------------------
 
 
