@@ -3,6 +3,7 @@
 import logging
 import sys
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -16,11 +17,19 @@ class _RequestIdFilter(logging.Filter):
         return True
 
 
+class _UtcJsonFormatter(JsonFormatter):
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
+        """RFC 3339 in UTC with milliseconds (2026-12-05T18:49:05.300Z): unambiguous across
+        nodes and time zones, and sortable as text."""
+        stamped = datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds")
+        return stamped.replace("+00:00", "Z")
+
+
 def configure_logging(*, service: str, level: str = "INFO") -> None:
     """Send every log record to stderr as one JSON object per line."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        JsonFormatter(
+        _UtcJsonFormatter(
             "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
             static_fields={"service": service},
