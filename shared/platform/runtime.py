@@ -102,7 +102,10 @@ class Runtime(Generic[S]):
 def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[S]:
     settings = spec.settings
     engine = create_engine(
-        settings.resolved_database_url(), lock_timeout_s=settings.db_lock_timeout_s
+        settings.resolved_database_url(),
+        lock_timeout_s=settings.db_lock_timeout_s,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
     )
     metrics = MessagingMetrics(registry)
     epochs = EpochWatch(settings.kafka)

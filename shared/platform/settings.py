@@ -56,6 +56,10 @@ class ServiceSettings(BaseSettings):
     request_budget_s: float = Field(default=20.0, gt=0)
     # The longest wait for a database lock (SQLite busy timeout, PostgreSQL lock_timeout).
     db_lock_timeout_s: float = Field(default=5.0, gt=0)
+    # PostgreSQL connections per process: pool plus overflow, times the pods at the autoscaler's
+    # maximum, for every service, must fit max_connections (deploy/k8s/*/postgres.yaml).
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=5, ge=0)
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
 

@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from shared.platform.auth_settings import AuthSettings
+from shared.platform.settings import ServiceSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {"gateway": 8000, "registry": 8001, "assessment": 8002, "quality": 8003}
@@ -309,6 +310,22 @@ def test_every_educluster_pod_may_reach_kafka_postgres_and_dns(overlay):
         for port in rule.get("ports", [])
     }
     assert {9092, 5432, 53} <= ports
+
+
+@pytest.mark.parametrize("overlay", OVERLAYS)
+def test_every_pod_at_the_autoscalers_maximum_fits_postgresql_max_connections(overlay):
+    # Found: 20 connections per pod (pool 10 + overflow 10) × 3–6 pods × 4 services against
+    # PostgreSQL's default of 100.
+    settings = ServiceSettings()
+    per_pod = settings.db_pool_size + settings.db_max_overflow
+    pods = sum(
+        h["spec"]["maxReplicas"] for h in objects(overlay, "HorizontalPodAutoscaler").values()
+    )
+    jobs = len(objects(overlay, "Job"))  # a migration Job per service, one connection each
+    (cluster,) = objects(overlay, "Cluster").values()
+    max_connections = int(cluster["spec"]["postgresql"]["parameters"]["max_connections"])
+    reserved = 10  # superuser and replication slots, CloudNativePG's own connections
+    assert pods * per_pod + jobs + reserved <= max_connections, (pods, per_pod, max_connections)
 
 
 @pytest.mark.parametrize("overlay", OVERLAYS)

@@ -21,7 +21,14 @@ def is_sqlite(url: str) -> bool:
 READ_ONLY = "educluster_read_only"
 
 
-def create_engine(url: str, *, echo: bool = False, lock_timeout_s: float = 30.0) -> AsyncEngine:
+def create_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    lock_timeout_s: float = 30.0,
+    pool_size: int = 5,
+    max_overflow: int = 5,
+) -> AsyncEngine:
     """Build an engine; SQLite gets WAL, foreign keys and serialised (IMMEDIATE) writers.
 
     ``lock_timeout_s`` bounds how long a statement waits for a lock (PostgreSQL lock_timeout,
@@ -33,7 +40,8 @@ def create_engine(url: str, *, echo: bool = False, lock_timeout_s: float = 30.0)
             url,
             echo=echo,
             pool_pre_ping=True,
-            pool_size=10,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
             connect_args={"server_settings": {"lock_timeout": lock_timeout_ms}},
         )
     database = make_url(url).database
