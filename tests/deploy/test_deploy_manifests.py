@@ -89,10 +89,18 @@ def overlay(request: pytest.FixtureRequest) -> str:
 
 def test_each_overlay_deploys_exactly_the_four_services_into_the_educluster_namespace(overlay):
     assert set(objects(overlay, "Deployment")) == set(SERVICES)
-    assert set(objects(overlay, "Namespace")) == {"educluster"}
     for obj in render(overlay):
-        if obj["kind"] != "Namespace":
-            assert obj["metadata"]["namespace"] == "educluster", obj["metadata"]["name"]
+        assert obj["metadata"]["namespace"] == "educluster", obj["metadata"]["name"]
+
+
+def test_no_overlay_owns_the_namespace_or_lets_topics_be_deleted(overlay):
+    # Found: the Namespace was part of the kustomization, so `kubectl delete -k` or a GitOps
+    # prune deleted every volume, Kafka's too; and a deleted KafkaTopic deleted its records.
+    assert objects(overlay, "Namespace") == {}
+    (namespace,) = yaml.safe_load_all((ROOT / "deploy" / "k8s" / "namespace.yaml").read_text())
+    assert namespace["kind"] == "Namespace" and namespace["metadata"]["name"] == "educluster"
+    (kafka,) = objects(overlay, "Kafka").values()
+    assert kafka["spec"]["kafka"]["config"]["delete.topic.enable"] is False
 
 
 def test_every_deployment_is_ready_on_readyz_and_alive_on_healthz_at_its_own_port(overlay):
