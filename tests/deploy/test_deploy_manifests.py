@@ -93,6 +93,26 @@ def test_each_overlay_deploys_exactly_the_four_services_into_the_educluster_name
         assert obj["metadata"]["namespace"] == "educluster", obj["metadata"]["name"]
 
 
+def test_production_archives_wal_backs_up_nightly_and_replicates_synchronously():
+    # Found: no ScheduledBackup, WAL archive or point-in-time recovery for any database, and
+    # asynchronous replication (a failover could lose acknowledged commits and their events).
+    (cluster,) = objects("production", "Cluster").values()
+    (plugin,) = cluster["spec"]["plugins"]
+    assert plugin["name"] == "barman-cloud.cloudnative-pg.io" and plugin["isWALArchiver"]
+    (store,) = objects("production", "ObjectStore").values()
+    assert plugin["parameters"]["barmanObjectName"] == store["metadata"]["name"]
+    assert store["spec"]["retentionPolicy"].endswith("d")
+    credentials = store["spec"]["configuration"]["s3Credentials"]
+    assert all(set(ref) == {"name", "key"} for ref in credentials.values())  # Secret refs only
+    (backup,) = objects("production", "ScheduledBackup").values()
+    assert backup["spec"]["cluster"]["name"] == cluster["metadata"]["name"]
+    assert backup["spec"]["method"] == "plugin"
+    assert backup["spec"]["pluginConfiguration"]["name"] == plugin["name"]
+    assert cluster["spec"]["postgresql"]["synchronous"]["number"] >= 1
+    egress = objects("production", "NetworkPolicy")["postgres-backup-egress"]
+    assert egress["spec"]["podSelector"]["matchLabels"] == {"cnpg.io/cluster": "educluster-pg"}
+
+
 def test_no_overlay_owns_the_namespace_or_lets_topics_be_deleted(overlay):
     # Found: the Namespace was part of the kustomization, so `kubectl delete -k` or a GitOps
     # prune deleted every volume, Kafka's too; and a deleted KafkaTopic deleted its records.
