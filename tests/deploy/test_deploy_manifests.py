@@ -16,9 +16,12 @@ from typing import Any
 
 import pytest
 import yaml
+from prometheus_client import CollectorRegistry
 
 from shared.platform.auth_settings import AuthSettings
+from shared.platform.messaging.metrics import MessagingMetrics
 from shared.platform.settings import ServiceSettings
+from shared.platform.web.middleware import HttpMetricsMiddleware
 
 ROOT = Path(__file__).resolve().parents[2]
 SERVICES = {"gateway": 8000, "registry": 8001, "assessment": 8002, "quality": 8003}
@@ -111,6 +114,35 @@ def test_production_archives_wal_backs_up_nightly_and_replicates_synchronously()
     assert cluster["spec"]["postgresql"]["synchronous"]["number"] >= 1
     egress = objects("production", "NetworkPolicy")["postgres-backup-egress"]
     assert egress["spec"]["podSelector"]["matchLabels"] == {"cnpg.io/cluster": "educluster-pg"}
+
+
+def test_production_scrapes_every_pod_and_alerts_only_on_metrics_the_services_export():
+    # Found: no PodMonitor and no alert rules. Each rule's EduCluster metric must be one a
+    # service really exports (names as prometheus_client writes them).
+    (monitor,) = objects("production", "PodMonitor").values()
+    assert monitor["spec"]["selector"]["matchLabels"] == {
+        "app.kubernetes.io/part-of": "educluster",
+        "app.kubernetes.io/component": "api",
+    }
+    registry = CollectorRegistry()
+    MessagingMetrics(registry)
+    HttpMetricsMiddleware(lambda *_: None, registry=registry)  # type: ignore[arg-type]
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
+    exported = {
+        metric.name + suffix
+        for metric in registry.collect()
+        for suffix in suffixes.get(metric.type, ("",))
+    }
+    (rules,) = objects("production", "PrometheusRule").values()
+    alerts = [rule for group in rules["spec"]["groups"] for rule in group["rules"]]
+    assert {
+        "EduClusterEventsDeadLettered",
+        "EduClusterOutboxBacklog",
+        "EduClusterServerErrors",
+    } <= {rule["alert"] for rule in alerts}
+    for rule in alerts:
+        for name in re.findall(r"educluster_[a-z_]+", rule["expr"]):
+            assert name in exported, name
 
 
 def test_no_overlay_owns_the_namespace_or_lets_topics_be_deleted(overlay):
