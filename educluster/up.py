@@ -170,7 +170,10 @@ class Launcher:
                     self._check_alive(service)
                     url = f"http://{self.host}:{self.ports[service]}/readyz"
                     try:
-                        if client.get(url).status_code == 200:
+                        # Ready and connected: locally the broker is ours, so wait for it too
+                        # ("degraded" means ready to serve, with events waiting).
+                        answer = client.get(url)
+                        if answer.status_code == 200 and answer.json()["status"] == "ready":
                             waiting.discard(service)
                             say(f"{service} is ready")
                     except httpx.HTTPError:

@@ -110,6 +110,10 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
     metrics = MessagingMetrics(registry)
     epochs = EpochWatch(settings.kafka)
     runtime = Runtime(spec=spec, engine=engine, metrics=metrics, epochs=epochs)
+    metrics.broker_reachable.set_function(lambda: float(epochs.reachable))
+    metrics.consumers_down.set_function(
+        lambda: float(sum(not c.healthy for c in runtime.consumers))
+    )
     if spec.publishes and settings.relay_enabled:
         runtime.relay = OutboxRelay(
             engine=engine,
@@ -217,7 +221,11 @@ async def close_runtime(runtime: Runtime[Any]) -> None:
         log.warning("database connections did not close in time")
 
 
-def readiness_checks(runtime: Runtime[Any]) -> dict[str, Callable[[], Awaitable[tuple[bool, str]]]]:
+Checks = dict[str, Callable[[], Awaitable[tuple[bool, str]]]]
+
+
+def readiness_checks(runtime: Runtime[Any]) -> tuple[Checks, Checks]:
+    """What /readyz requires (database, migrations) and what it reports (broker, consumers)."""
     heads = head_revisions(runtime.spec.name)
 
     async def database() -> tuple[bool, str]:
@@ -242,14 +250,16 @@ def readiness_checks(runtime: Runtime[Any]) -> dict[str, Callable[[], Awaitable[
             return False, f"not running: {', '.join(down)}"
         return True, f"{len(runtime.consumers)} running"
 
-    checks: dict[str, Callable[[], Awaitable[tuple[bool, str]]]] = {
+    required: Checks = {
         "database": database,
         "migrations": migrations,
-        "broker": broker,
     }
+    # Reported, not required: without the broker, writes still commit to the outbox and reads
+    # still answer; events wait (educluster_broker_reachable, educluster_outbox_backlog).
+    reported: Checks = {"broker": broker}
     if runtime.consumers:
-        checks["consumers"] = consumers
-    return checks
+        reported["consumers"] = consumers
+    return required, reported
 
 
 def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
@@ -260,7 +270,7 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = build_runtime(spec, registry)
         app.state.runtime = runtime
-        app.state.readiness_checks = readiness_checks(runtime)
+        app.state.readiness_checks, app.state.reported_checks = readiness_checks(runtime)
         start_background(runtime)
         log.info("service started")
         try:

@@ -75,7 +75,9 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
                 assert launcher.poll() is None, launcher.stdout.read()
                 for port in sorted(pending):
                     try:
-                        if client.get(f"http://127.0.0.1:{port}/readyz").status_code == 200:
+                        answer = client.get(f"http://127.0.0.1:{port}/readyz")
+                        # "ready", not "degraded": the bundled broker reached, consumers up.
+                        if answer.status_code == 200 and answer.json()["status"] == "ready":
                             pending.discard(port)
                     except httpx.HTTPError:
                         pass

@@ -35,6 +35,18 @@ class MessagingMetrics:
             ["consumer"],
             registry=registry,
         )
+        # Readiness no longer requires these (a broker outage must not empty the Services):
+        # they are what alerts watch instead.
+        self.broker_reachable = Gauge(
+            "educluster_broker_reachable",
+            "1 while the broker answers the epoch watch, else 0",
+            registry=registry,
+        )
+        self.consumers_down = Gauge(
+            "educluster_consumers_down",
+            "Consumers of this process that are not running",
+            registry=registry,
+        )
         self.dead_lettered = Counter(
             "educluster_events_dead_lettered",
             "Events sent to the dead-letter topic",

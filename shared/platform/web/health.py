@@ -19,17 +19,24 @@ def operations_router() -> APIRouter:
     async def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/readyz", summary="Database, migrations, broker and consumers are ready")
+    @router.get("/readyz", summary="Ready to serve requests: database and migrations")
     async def readyz(request: Request) -> JSONResponse:
-        checks: dict[str, ReadinessCheck] = request.app.state.readiness_checks
+        """Ready when what serving requests needs is (``readiness_checks``); what only delays
+        events (``reported_checks``: the broker, the consumers) is reported, and a failing one
+        makes the status "degraded", never 503: the outbox exists so that writes succeed while
+        the broker is away, and taking every pod out of its Service would defeat it."""
+        required: dict[str, ReadinessCheck] = request.app.state.readiness_checks
+        reported: dict[str, ReadinessCheck] = getattr(request.app.state, "reported_checks", {})
+        checks = {**required, **reported}
         results = await asyncio.gather(*(_bounded(check) for check in checks.values()))
         report = {
             name: {"ok": ok, "detail": detail}
             for name, (ok, detail) in zip(checks, results, strict=True)
         }
-        if all(ok for ok, _ in results):
-            return JSONResponse({"status": "ready", "checks": report})
-        failing = ", ".join(name for name, item in report.items() if not item["ok"])
+        if all(report[name]["ok"] for name in required):
+            degraded = any(not report[name]["ok"] for name in reported)
+            return JSONResponse({"status": "degraded" if degraded else "ready", "checks": report})
+        failing = ", ".join(name for name in required if not report[name]["ok"])
         return problem_response(
             status=503,
             title="Not ready",
