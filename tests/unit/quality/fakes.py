@@ -38,6 +38,7 @@ from quality.domain.model import (
     Card,
     CountedAssessment,
     Exclusion,
+    Families,
     Mark,
     ProgramKind,
     Requirement,
@@ -264,6 +265,7 @@ class FakePublications(PublicationRepository):
         self.figure_rows: dict[int, list[StoredScore]] = {}
         self.cell_rows: dict[int, list[ReleasedCell]] = {}
         self.comparison_rows: dict[int, dict[tuple[str, bool], dict[str, Any]]] = {}
+        self.structures: dict[int, dict[bool, Families]] = {}
         self.query_rows: dict[str, FigureQuery] = {}
 
     async def next_number(self) -> int:
@@ -335,6 +337,14 @@ class FakePublications(PublicationRepository):
 
     def figures(self, number: int | None = None) -> ScoreReader:
         return _FakePublishedScores(self, number)
+
+    async def save_structure(self, number: int, structure: Mapping[bool, Families]) -> None:
+        self.structures[number] = {
+            p: {k: set(c) for k, c in f.items()} for p, f in structure.items()
+        }
+
+    async def structure(self, number: int) -> dict[bool, Families] | None:
+        return self.structures.get(number)
 
     async def save_comparisons(
         self, number: int, comparisons: Mapping[tuple[str, bool], dict[str, Any]]

@@ -487,3 +487,54 @@ async def test_a_bound_is_not_undone_by_subtraction(uow):
     assert shown(cards, "p1")["value"] is None and shown(cards, "p2")["value"] is None
     assert not shown(cards, "i1")["suppressed"]
     assert made.summary["audit"]["unprotected"] == 0
+
+
+async def move(uow, program: str, to: str) -> None:
+    await registry_events.program_changed(
+        uow,
+        registry.ProgramUpdated(
+            program_id=program,
+            institution_id=to,
+            code=program.upper(),
+            name="Program",
+            field_code="0613",
+            level="6",
+            language="uz",
+            active=True,
+        ),
+    )
+
+
+async def test_a_program_that_moved_is_not_its_old_institution_then_less_now(uow):
+    # Found: the audit tied earlier publications to today's structure, so when pM moved from A
+    # to B it could not fit A's earlier figure (which counted pM) and audited the new
+    # publication alone, which then stated A = pA: A then − A now = pM exactly.
+    await institution(uow, "A", "pA")
+    await institution(uow, "B", "pB")
+    await move(uow, "pM", "A")
+    await assessed(uow, "pA", employers=list(range(12)), satisfied=9)
+    await assessed(uow, "pM", employers=[40] * 6 + [41, 42, 43, 44], satisfied=2)  # dominated
+    await assessed(uow, "pB", employers=list(range(20, 32)), satisfied=6)
+    first = await interim(uow)
+    await move(uow, "pM", "B")
+
+    second = await interim(uow)
+
+    atoms = {"pA": 12, "pM": 10, "pB": 12}
+    everything = frozenset(atoms)
+    then = {"A": frozenset({"pA", "pM"}), "B": frozenset({"pB"})}
+    now = {"A": frozenset({"pA"}), "B": frozenset({"pM", "pB"})}
+    published: list[tuple[frozenset[str], int]] = []
+    for made, organizations in ((first, then), (second, now)):
+        for (key, pooled), card in (await uow.publications.cards(made.number)).items():
+            figure = card["indicators"]["employer_satisfaction"]
+            if pooled or figure["suppressed"] or figure["n"] == 0 or key[1] == "i1":
+                continue
+            members = {"program": lambda i: frozenset({i}), "organization": organizations.get}
+            summed = members.get(key[0], lambda _: everything)(key[1])
+            published.append((summed, round(figure["value"] * figure["n"])))
+    low, high = attacker_ranges(atoms, published, frozenset({"pM"}))
+    share, width = 2 / 10, DEFAULT_THRESHOLDS.protection_width
+    assert share - low / 10 >= width - 1e-9 and high / 10 - share >= width - 1e-9, (low, high)
+    assert second.summary["audit"]["earlier_publications"] == 1
+    assert (await audit_report(uow, second.number))["protected"] is True

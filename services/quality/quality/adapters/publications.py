@@ -19,10 +19,17 @@ from quality.adapters.tables import (
     publication_comparisons,
     publication_figures,
     publication_queries,
+    publication_structures,
     publications,
     unreleased_changes,
 )
-from quality.domain.model import Card, StoredScore
+from quality.domain.model import (
+    Card,
+    Families,
+    StoredScore,
+    families_from_json,
+    families_to_json,
+)
 from quality.domain.publication import (
     CellKey,
     FigureKey,
@@ -259,6 +266,23 @@ class SqlPublicationRepository(PublicationRepository):
             )
         )
         return content
+
+    async def save_structure(self, number: int, structure: Mapping[bool, Families]) -> None:
+        await self._session.execute(
+            publication_structures.insert(),
+            [
+                {"publication": number, "pooled": pooled, "families": families_to_json(families)}
+                for pooled, families in structure.items()
+            ],
+        )
+
+    async def structure(self, number: int) -> dict[bool, Families] | None:
+        t = publication_structures
+        rows = await self._session.execute(
+            select(t.c.pooled, t.c.families).where(t.c.publication == number)
+        )
+        stored = {pooled: families_from_json(families) for pooled, families in rows}
+        return stored or None
 
     async def save_cells(self, number: int, cells: list[ReleasedCell]) -> None:
         if cells:

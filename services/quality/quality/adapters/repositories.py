@@ -18,6 +18,7 @@ from quality.domain.model import (
     Card,
     CountedAssessment,
     Exclusion,
+    Families,
     Mark,
     ProgramKind,
     Requirement,
@@ -337,6 +338,15 @@ class PublicationRepository(abc.ABC):
 
     @abc.abstractmethod
     async def comparison(self, number: int, cluster_id: str, *, pooled: bool) -> Row | None: ...
+
+    @abc.abstractmethod
+    async def save_structure(self, number: int, structure: Mapping[bool, Families]) -> None:
+        """Store which programs each scope of publication ``number`` sums (pooled → families)."""
+
+    @abc.abstractmethod
+    async def structure(self, number: int) -> dict[bool, Families] | None:
+        """The families stored with publication ``number``; None for one made before they
+        were stored."""
 
     @abc.abstractmethod
     async def save_cells(self, number: int, cells: list[ReleasedCell]) -> None: ...

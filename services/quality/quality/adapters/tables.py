@@ -261,6 +261,17 @@ publication_cells = Table(
     PrimaryKeyConstraint("publication", "program_id", "period"),
 )
 
+# Which programs each of a publication's scopes summed (its families, year and pool), so the
+# audit ties its figures to their batches even after programs move or memberships change.
+publication_structures = Table(
+    "publication_structures",
+    metadata,
+    Column("publication", Integer, nullable=False),
+    Column("pooled", Boolean, nullable=False),
+    Column("families", JSON, nullable=False),  # model.families_to_json
+    PrimaryKeyConstraint("publication", "pooled"),
+)
+
 # An institution's query on one of its draft figures, and the ministry's answer.
 publication_queries = Table(
     "publication_queries",

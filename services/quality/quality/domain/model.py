@@ -13,6 +13,28 @@ Mark = tuple[str, int, int]  # a dirty cell: program_id, period, generation
 # The id of the national scope.
 COUNTRY = "UZ"
 
+# Each parent scope → the child scopes that partition it (organization → programs, region →
+# organizations, nation → regions, cluster → member organizations): which programs a figure sums.
+Families = dict[ScopeKey, set[ScopeKey]]
+
+
+def programs_in(families: Families, key: ScopeKey) -> set[str]:
+    """The programs whose cells a scope's figures sum."""
+    if key[0] == "program":
+        return {key[1]}
+    return set().union(*(programs_in(families, child) for child in families.get(key, ())))
+
+
+def families_to_json(families: Families) -> list[list[Any]]:
+    return [
+        [parent[0], parent[1], sorted([child[0], child[1]] for child in children)]
+        for parent, children in sorted(families.items())
+    ]
+
+
+def families_from_json(rows: list[list[Any]]) -> Families:
+    return {(scope, id_): {(c[0], c[1]) for c in children} for scope, id_, children in rows}
+
 
 @dataclass(frozen=True)
 class Exclusion:

@@ -25,7 +25,7 @@ from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import hide_figures
 from quality.domain.index import Methodology
 from quality.domain.methodology import from_json
-from quality.domain.model import Card, ScopeKey
+from quality.domain.model import Card, Families, ScopeKey, programs_in
 from quality.domain.periods import years_of
 from quality.domain.publication import CellKey, FigureKey, Publication
 from quality.domain.scorecard import ONE_CATEGORY_REASON, SECONDARY_REASON, rounded_card
@@ -42,6 +42,7 @@ _SLACK = 1e-9  # floating-point slack when turning a rounded share back into cou
 MAX_ROUNDS = 20  # complements added per round: one per exposed figure
 
 History = Mapping[CellKey, list[int]]
+Structure = Mapping[bool, Families]  # one publication's families, year (False) and pool (True)
 
 
 async def _solved(
@@ -81,19 +82,20 @@ def _constraint(atoms: frozenset[str], figure: dict[str, Any], half_width: float
 async def _earlier(
     uow: AbstractQualityUnitOfWork,
     history: History,
-    boards: Mapping[tuple[int, bool], Scoreboard],
+    structures: Mapping[int, Structure],
     publications: list[Publication],
     half_width: float,
 ) -> dict[str, Published]:
     """Every figure of the earlier publications, as constraints (repeats stated once)."""
     constraints: dict[tuple[frozenset[str], Any, Any], str] = {}
     for publication in publications:
+        structure = structures[publication.number]
         for (key, pooled), card in (await uow.publications.cards(publication.number)).items():
-            board = boards.get((publication.period, pooled))
-            if board is None or key not in board.families and key[0] != "program":
-                continue  # a scope that no longer exists: nothing to tie it to
+            families = structure[pooled]
+            if key not in families and key[0] != "program":
+                continue  # a scope with nothing under it: nothing to tie it to
             atoms = _atoms(
-                board.programs(key),
+                programs_in(families, key),
                 years_of(publication.period, pooled=pooled),
                 history,
                 publication.number,
@@ -123,16 +125,23 @@ def _true_counts(
 
 
 async def structures_of(
-    uow: AbstractQualityUnitOfWork, methodology: Methodology, periods: set[int]
-) -> dict[tuple[int, bool], Scoreboard]:
-    """Which programs each scope sums in ``periods`` (year and pool), from the released cells:
-    what ties publications' figures to their batches."""
+    uow: AbstractQualityUnitOfWork, methodology: Methodology, publications: list[Publication]
+) -> dict[int, Structure]:
+    """Which programs each scope of ``publications`` summed, what ties their figures to their
+    batches: as stored with each one (programs move, memberships change), or today's, from the
+    released cells, for one made before structures were stored."""
+    stored = {p.number: await uow.publications.structure(p.number) for p in publications}
+    today: dict[tuple[int, bool], Families] = {}
+    today_keys = (False, True)
+    for period in sorted({p.period for p in publications if stored[p.number] is None}):
+        for pooled in today_keys:
+            board = await compute_scoreboard(
+                uow, period=period, pooled=pooled, methodology=methodology, cells=uow.released
+            )
+            today[(period, pooled)] = board.families
     return {
-        (period, pooled): await compute_scoreboard(
-            uow, period=period, pooled=pooled, methodology=methodology, cells=uow.released
-        )
-        for period in sorted(periods)
-        for pooled in (False, True)
+        p.number: stored[p.number] or {pooled: today[(p.period, pooled)] for pooled in today_keys}
+        for p in publications
     }
 
 
@@ -141,7 +150,7 @@ async def _stated(
     *,
     period: int,
     number: int,
-    structure: Mapping[bool, Scoreboard],
+    structure: Structure,
     history: History,
     cells: CellStates,
     methodology: Methodology,
@@ -156,16 +165,17 @@ async def _stated(
         pooled: await cells.in_years(years_of(period, pooled=pooled)) for pooled in (False, True)
     }
     for (key, pooled), card in cards.items():
-        board = structure[pooled]
-        if key not in board.families and key[0] != "program":
+        families = structure[pooled]
+        if key not in families and key[0] != "program":
             continue
         years = years_of(period, pooled=pooled)
         name = _name(key, pooled, number)
-        atoms = _atoms(board.programs(key), years, history, number)
+        programs = programs_in(families, key)
+        atoms = _atoms(programs, years, history, number)
         figure = rounded_card(card, methodology.rounding)["indicators"][AUDITED]
         stated[name] = _constraint(atoms, figure, half_width)
         if figure["suppressed"] and figure["n"] > 0 and figure["reason"] != SECONDARY_REASON:
-            n, k = _true_counts(tallies[pooled], board.programs(key), threshold)
+            n, k = _true_counts(tallies[pooled], programs, threshold)
             hidden[name] = Hidden(atoms, n=n, k=k)
     return stated, hidden
 
@@ -176,14 +186,14 @@ async def audit_publication(
     number: int,
     period: int,
     boards: dict[bool, Scoreboard],
-    other_boards: Mapping[tuple[int, bool], Scoreboard],
+    structures: Mapping[int, Structure],
     releasing: set[CellKey],
     cells: CellStates,
     methodology: Methodology,
 ) -> "Audited":
     """Audit the new publication ``number`` (its scoreboards ``boards``: year and pool), hiding
     complements in them until every hidden figure is protected.
-    ``other_boards``: the structure of the earlier publications' periods; ``cells``: the cells
+    ``structures``: those of the published publications (structures_of); ``cells``: the cells
     as this publication releases them."""
     width = methodology.thresholds.protection_width
     history: dict[CellKey, list[int]] = {
@@ -192,13 +202,9 @@ async def audit_publication(
     for cell in releasing:
         history.setdefault(cell, []).append(number)
     publications = await uow.publications.published()
-    earlier: dict[str, Published] = {}
-    try:
-        earlier = await _earlier(
-            uow, history, other_boards, publications, methodology.rounding.share_half_width()
-        )
-    except KeyError:  # a program no longer in the structure: audit this publication alone
-        log.warning("earlier publications left out of the audit: the structure changed")
+    earlier = await _earlier(
+        uow, history, structures, publications, methodology.rounding.share_half_width()
+    )
     rounds = _Rounds(boards, earlier, number, period, history, cells, methodology)
     complements = 0
     now, hidden, exposed = await rounds.run()
@@ -260,7 +266,7 @@ class _Rounds:
             cards,
             period=self.period,
             number=self.number,
-            structure=self.boards,
+            structure={pooled: board.families for pooled, board in self.boards.items()},
             history=self.history,
             cells=self.cells,
             methodology=self.methodology,
@@ -269,7 +275,8 @@ class _Rounds:
         width = self.methodology.thresholds.protection_width
         try:
             findings = await _solved({**self.earlier, **now}, pending, width)
-        except ValueError:  # earlier figures do not fit today's structure: this one alone
+        except ValueError:  # earlier figures without a stored structure that no longer fit
+            log.warning("earlier publications left out of the audit: the structure changed")
             self.earlier = {}
             findings = await _solved(now, pending, width)
         self.cleared |= {f.figure for f in findings if f.protected}
@@ -389,8 +396,7 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
         for cell, numbers in (await uow.publications.release_history()).items()
     }
     earlier_ones = [p for p in await uow.publications.published() if p.number < number]
-    periods = {p.period for p in earlier_ones} | {publication.period}
-    structures = await structures_of(uow, methodology, periods)
+    structures = await structures_of(uow, methodology, [*earlier_ones, publication])
     earlier = await _earlier(
         uow, history, structures, earlier_ones, methodology.rounding.share_half_width()
     )
@@ -402,7 +408,7 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
         await uow.publications.cards(number),
         period=publication.period,
         number=number,
-        structure={pooled: structures[(publication.period, pooled)] for pooled in (False, True)},
+        structure=structures[number],
         history=history,
         cells=_CellsAt(states),
         methodology=methodology,

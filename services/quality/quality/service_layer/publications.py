@@ -120,15 +120,13 @@ async def _open(
         )
         for pooled in (False, True)
     }
-    earlier_periods = {p.period for p in await uow.publications.published()} - {period}
-    structures = await structures_of(uow, methodology, earlier_periods)
-    structures |= {(period, pooled): board for pooled, board in boards.items()}
+    structures = await structures_of(uow, methodology, await uow.publications.published())
     audited = await audit_publication(
         uow,
         number=number,
         period=period,
         boards=boards,
-        other_boards=structures,
+        structures=structures,
         releasing=set(releasing),
         cells=cells,
         methodology=methodology,
@@ -201,6 +199,9 @@ async def _open(
     await uow.publications.add(publication)
     await uow.publications.save_figures(number, figures)
     await uow.publications.save_comparisons(number, comparisons)
+    await uow.publications.save_structure(
+        number, {pooled: board.families for pooled, board in boards.items()}
+    )
     await uow.publications.save_cells(
         number,
         [

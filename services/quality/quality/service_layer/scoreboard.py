@@ -15,14 +15,12 @@ from quality.adapters.repositories import CellReader
 from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import secondary_suppress
 from quality.domain.index import Methodology
-from quality.domain.model import COUNTRY, ScopeKey
+from quality.domain.model import COUNTRY, Families, ScopeKey, programs_in
 from quality.domain.outcomes import OutcomeCounts, census_date, published_from
 from quality.domain.periods import COVERAGE_COHORTS, years_of
 from quality.domain.scorecard import CoverageCounts, Scorecard
 from quality.domain.scoring import score
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
-
-Families = dict[ScopeKey, set[ScopeKey]]
 
 
 @dataclass
@@ -105,9 +103,7 @@ class Scoreboard:
 
     def programs(self, key: ScopeKey) -> set[str]:
         """The programs whose cells a scope's figures sum."""
-        if key[0] == "program":
-            return {key[1]}
-        return set().union(*(self.programs(child) for child in self.families[key]))
+        return programs_in(self.families, key)
 
     def protect(self) -> None:
         """Secondary suppression again, after more figures were hidden (a complement)."""
