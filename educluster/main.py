@@ -85,9 +85,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     generate.set_defaults(handler=_generate)
 
-    migrate = commands.add_parser("migrate", help="apply database migrations")
+    migrate = commands.add_parser(
+        "migrate", help="migrate databases up to head, or up or down to a revision"
+    )
     migrate.add_argument("--service", choices=SERVICES, help="one service (default: all four)")
-    migrate.add_argument("--revision", default="head")
+    migrate.add_argument(
+        "--to",
+        "--revision",
+        dest="revision",
+        default="head",
+        help="a revision of the service's history (default: head); below the database's "
+        "revision this downgrades, with the scripts of this code (run it before rolling back)",
+    )
     migrate.set_defaults(handler=_migrate)
 
     topics = commands.add_parser("topics", help="Kafka topics").add_subparsers(title="actions")
@@ -239,12 +248,13 @@ def _generate(args: argparse.Namespace) -> int:
 
 def _migrate(args: argparse.Namespace) -> None:
     from educluster.services import load_settings
-    from shared.platform.db.migrations import upgrade
+    from shared.platform.db.migrations import migrate_to
 
     async def run() -> None:
         for service in [args.service] if args.service else SERVICES:
-            await upgrade(service, load_settings(service).resolved_database_url(), args.revision)
-            print(f"{service}: migrated to {args.revision}")
+            url = load_settings(service).resolved_database_url()
+            went = await migrate_to(service, url, args.revision)
+            print(f"{service}: {went} to {args.revision}")
 
     asyncio.run(run())
 

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 
 from shared.platform.db.engine import create_engine
 from shared.platform.messaging.tables import messaging_metadata
+from shared.platform.schema_compatibility import record_floors
 from shared.platform.web.idempotency import idempotency_metadata
 
 
@@ -30,6 +31,7 @@ def run_migrations(context: Any, service_metadata: MetaData) -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            record_floors(connection, context.script)
 
     async def run_async() -> None:
         engine = create_engine(url)

@@ -22,15 +22,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from shared.platform.auth import TokenVerifier
 from shared.platform.db.audit import purge_audit
 from shared.platform.db.engine import create_engine, session_factory
-from shared.platform.db.migrations import current_revisions, head_revisions
+from shared.platform.db.migrations import script_directory
 from shared.platform.db.queries import now
 from shared.platform.logging import configure_logging
 from shared.platform.messaging.consumer import ConsumerRunner, ConsumerSpec
 from shared.platform.messaging.epoch import EpochWatch
+from shared.platform.messaging.inbox_apply import is_outage
 from shared.platform.messaging.metrics import MessagingMetrics
 from shared.platform.messaging.relay import OutboxRelay
 from shared.platform.messaging.unit_of_work import UnitOfWork
 from shared.platform.names import dead_letter_topic
+from shared.platform.schema_compatibility import SchemaFit, schema_fit
 from shared.platform.settings import ServiceSettings
 from shared.platform.web.health import operations_router
 from shared.platform.web.middleware import (
@@ -77,6 +79,9 @@ class Runtime(Generic[S]):
     relay: OutboxRelay | None = None
     consumers: list[ConsumerRunner] = field(default_factory=list)
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
+    # Set once the database's schema fits this code: until then nothing but the broker watch
+    # runs, so no consumer takes a missing table for a bad event (wait_for_schema).
+    schema_fits: asyncio.Event = field(default_factory=asyncio.Event)
     uow_factory: Callable[[], UnitOfWork] = field(init=False)
     # Units of work of requests that only read (GET, HEAD): no write lock on SQLite.
     read_uow_factory: Callable[[], UnitOfWork] = field(init=False)
@@ -163,8 +168,41 @@ async def supervise(name: str, run: Callable[[], Awaitable[None]]) -> None:
             delay = min(delay * 2, 30.0)
 
 
+async def wait_for_schema(runtime: Runtime[Any], *, poll_s: float = 2.0) -> None:
+    """Hold until the database's schema fits this code (migrated to its head, or to a newer
+    compatible revision), then let the relay, the consumers and the service's loops start."""
+    script = script_directory(runtime.spec.name)
+    waiting = False
+    while True:
+        try:
+            fit = await schema_fit(runtime.engine, script)
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            fit = SchemaFit(False, f"database unreachable: {error!r}")
+        if fit.ok:
+            break
+        if not waiting:
+            log.warning("waiting for the database schema", extra={"detail": fit.detail})
+            waiting = True
+        await asyncio.sleep(poll_s)
+    if waiting:
+        log.info("database schema fits; starting", extra={"detail": fit.detail})
+    runtime.schema_fits.set()
+
+
+def _after_schema(
+    runtime: Runtime[Any], run: Callable[[], Awaitable[None]]
+) -> Callable[[], Awaitable[None]]:
+    async def gated() -> None:
+        await runtime.schema_fits.wait()
+        await run()
+
+    return gated
+
+
 def start_background(runtime: Runtime[Any]) -> None:
-    loops: list[tuple[str, Callable[[], Awaitable[None]]]] = [("epoch-watch", runtime.epochs.run)]
+    loops: list[tuple[str, Callable[[], Awaitable[None]]]] = []
     if runtime.relay:
         loops.append(("outbox-relay", runtime.relay.run))
     loops += [(f"consumer:{c.group_id}", c.run) for c in runtime.consumers]
@@ -174,6 +212,11 @@ def start_background(runtime: Runtime[Any]) -> None:
     loops += [(name, partial(loop, runtime)) for name, loop in runtime.spec.loops]
     if runtime.spec.unit_of_work.audit_trail is not None:
         loops.append(("audit-retention", partial(keep_audit_retention, runtime)))
+    loops = [(name, _after_schema(runtime, run)) for name, run in loops]
+    loops += [
+        ("epoch-watch", runtime.epochs.run),
+        ("schema-wait", partial(wait_for_schema, runtime)),
+    ]
     runtime.tasks = [asyncio.create_task(supervise(n, r), name=n) for n, r in loops]
 
 
@@ -226,7 +269,7 @@ Checks = dict[str, Callable[[], Awaitable[tuple[bool, str]]]]
 
 def readiness_checks(runtime: Runtime[Any]) -> tuple[Checks, Checks]:
     """What /readyz requires (database, migrations) and what it reports (broker, consumers)."""
-    heads = head_revisions(runtime.spec.name)
+    script = script_directory(runtime.spec.name)
 
     async def database() -> tuple[bool, str]:
         async with runtime.engine.connect() as conn:
@@ -234,10 +277,8 @@ def readiness_checks(runtime: Runtime[Any]) -> tuple[Checks, Checks]:
         return True, runtime.engine.dialect.name
 
     async def migrations() -> tuple[bool, str]:
-        current = await current_revisions(runtime.engine)
-        if current == heads:
-            return True, f"at head {','.join(sorted(heads))}"
-        return False, f"at {','.join(sorted(current)) or 'nothing'}, head is {','.join(heads)}"
+        fit = await schema_fit(runtime.engine, script)
+        return fit.ok, fit.detail
 
     async def broker() -> tuple[bool, str]:
         if runtime.epochs.reachable:
@@ -245,6 +286,8 @@ def readiness_checks(runtime: Runtime[Any]) -> tuple[Checks, Checks]:
         return False, f"{runtime.spec.settings.kafka.bootstrap_servers} not reachable"
 
     async def consumers() -> tuple[bool, str]:
+        if not runtime.schema_fits.is_set():
+            return False, "waiting for the database schema to fit this code"
         down = [c.group_id for c in runtime.consumers if not c.healthy]
         if down:
             return False, f"not running: {', '.join(down)}"

@@ -208,6 +208,12 @@ def test_every_service_has_a_migration_job_running_educluster_migrate_with_its_i
         assert pod_spec(job)["restartPolicy"] == "Never"
         assert job["spec"]["backoffLimit"] >= 3
 
+        # Found: Jobs are immutable, so a GitOps tool re-applying a new release failed on them.
+        annotations = job["metadata"]["annotations"]
+        assert annotations["argocd.argoproj.io/hook"] == "Sync"
+        assert annotations["argocd.argoproj.io/hook-delete-policy"] == "BeforeHookCreation"
+        assert annotations["kustomize.toolkit.fluxcd.io/force"] == "enabled"
+
 
 def test_every_pod_gets_only_its_own_database_url_with_credentials_from_its_secret(overlay):
     for workload in workloads(overlay):

@@ -14,6 +14,12 @@ _PG_CONTENTION = {
     "40001",  # serialization_failure
     "40P01",  # deadlock_detected
 }
+# The schema is not the one the code expects (a migration not applied yet, or one the code
+# predates): an outage until the schema and the code match, never a fault of the data.
+_PG_SCHEMA_MISMATCH = {
+    "42P01",  # undefined_table
+    "42703",  # undefined_column
+}
 _SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
 
 
@@ -42,3 +48,9 @@ def is_contention(error: DBAPIError) -> bool:
         return sqlstate in _PG_CONTENTION
     name = str(getattr(error.orig, "sqlite_errorname", ""))
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def is_schema_mismatch(error: DBAPIError) -> bool:
+    """True when ``error`` names a table or column the database does not have (PostgreSQL; on
+    SQLite that is an OperationalError, already an outage)."""
+    return _sqlstate(error) in _PG_SCHEMA_MISMATCH

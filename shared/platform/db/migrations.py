@@ -8,8 +8,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from alembic.util import CommandError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.platform.db.engine import create_engine
 from shared.platform.names import SERVICES
 
 
@@ -40,9 +42,12 @@ async def downgrade(service: str, database_url: str, revision: str = "base") -> 
     await asyncio.to_thread(command.downgrade, alembic_config(service, database_url), revision)
 
 
+def script_directory(service: str) -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(service, ""))
+
+
 def head_revisions(service: str) -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config(service, ""))
-    return set(script.get_heads())
+    return set(script_directory(service).get_heads())
 
 
 async def current_revisions(engine: AsyncEngine) -> set[str]:
@@ -50,3 +55,28 @@ async def current_revisions(engine: AsyncEngine) -> set[str]:
         return set(
             await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_heads())
         )
+
+
+async def migrate_to(service: str, database_url: str, revision: str) -> str:
+    """Upgrade to ``revision``, or downgrade when it is below the database's revision; says
+    which ("migrated" or "downgraded"). An unknown revision is refused naming it."""
+    script = script_directory(service)
+    try:
+        target = script.get_revision(revision)  # None for "base"
+    except CommandError as error:
+        raise SystemExit(f"{service}: {error}") from None
+    engine = create_engine(database_url)
+    try:
+        current = await current_revisions(engine)
+    finally:
+        await engine.dispose()
+    below = (
+        {r.revision for r in script.iterate_revisions(tuple(current), "base")} - current
+        if current
+        else set()
+    )
+    if current and (target is None or target.revision in below):
+        await downgrade(service, database_url, revision)
+        return "downgraded"
+    await upgrade(service, database_url, revision)
+    return "migrated"

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable
 from aiokafka.errors import KafkaError
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
-from shared.platform.db.failures import is_contention
+from shared.platform.db.failures import is_contention, is_schema_mismatch
 from shared.platform.messaging import inbox
 from shared.platform.messaging.envelope import CloudEvent
 from shared.platform.messaging.unit_of_work import UnitOfWork
@@ -21,8 +21,11 @@ def is_outage(error: BaseException) -> bool:
     """A database or broker outage: not the event's fault, so never a reason to drop it."""
     if isinstance(error, OperationalError | InterfaceError | OSError | KafkaError):
         return True
-    # A lock not granted in time is the database being busy, not the event being bad.
-    return isinstance(error, DBAPIError) and (error.connection_invalidated or is_contention(error))
+    # A lock not granted in time is the database being busy, and a missing table or column a
+    # schema that does not match the code yet (an upgrade under way): not the event being bad.
+    return isinstance(error, DBAPIError) and (
+        error.connection_invalidated or is_contention(error) or is_schema_mismatch(error)
+    )
 
 
 async def apply_in(

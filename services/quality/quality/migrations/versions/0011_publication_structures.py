@@ -15,6 +15,9 @@ down_revision = "quality_0010"
 branch_labels = None
 depends_on = None
 
+# Only adds a table: quality_0010 code runs on this schema (shared/platform/schema_compatibility.py)
+backward_compatible = True
+
 
 def upgrade() -> None:
     op.create_table(

@@ -1,0 +1,196 @@
+"""Upgrades without dead letters, rollbacks without a dead service (operations issue): services
+hold until their schema fits, a missing table is an outage, a database ahead of the code by
+compatible revisions still serves, and `educluster migrate --to` goes both ways."""
+
+import asyncio
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from educluster.main import main as educluster
+from shared.contracts.catalogue.registry import OrganizationRegistered
+from shared.platform.db.engine import create_engine
+from shared.platform.db.migrations import current_revisions, head_revisions, upgrade
+from shared.platform.messaging.envelope import encode, kafka_headers, new_event
+from shared.platform.messaging.inbox_apply import is_outage
+from shared.platform.messaging.kafka import ensure_topics, new_producer
+from shared.platform.messaging.tables import messaging_state
+from shared.platform.names import REGISTRY_TOPIC, dead_letter_topic
+from shared.platform.schema_compatibility import FLOOR_KEY
+from tests.integration.ledger import kafka_settings
+from tests.integration.test_service_app import running, settings_for
+from tests.integration.topic_reader import read_topic
+from tests.support import eventually, stays
+
+
+async def test_a_missing_table_is_an_outage_not_the_events_fault(make_database_url):
+    # Found: on PostgreSQL "relation does not exist" was a ProgrammingError, so a consumer
+    # started before its migration dead-lettered every event after three attempts.
+    engine = create_engine(await make_database_url("outage"))
+    try:
+        with pytest.raises(DBAPIError) as missing:
+            async with engine.connect() as conn:
+                await conn.execute(text("SELECT id FROM table_a_migration_will_add"))
+    finally:
+        await engine.dispose()
+    assert is_outage(missing.value)
+
+
+async def test_each_upgrade_records_which_code_each_revision_serves(make_database_url):
+    url = await make_database_url("quality")
+    await upgrade("quality", url)
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(
+                select(messaging_state.c.key, messaging_state.c.value).where(
+                    messaging_state.c.key.startswith(FLOOR_KEY)
+                )
+            )
+            floors = {key.removeprefix(FLOOR_KEY): value for key, value in rows}
+    finally:
+        await engine.dispose()
+    assert floors["quality_0011"] == "quality_0010"  # only adds a table
+    assert floors["quality_0010"] == "quality_0010"
+    assert set(floors) >= head_revisions("quality")
+
+
+async def organizations_in(url: str) -> set[str]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as conn:
+            return set((await conn.execute(text("SELECT id FROM q_organizations"))).scalars())
+    except DBAPIError:
+        return set()
+    finally:
+        await engine.dispose()
+
+
+async def test_consumers_hold_until_their_database_is_migrated_and_lose_nothing(
+    make_database_url, broker
+):
+    # Found: consumers and relays started before the migration Job finished; on PostgreSQL the
+    # missing tables sent events to the dead-letter topic. Now they wait for the schema.
+    url = await make_database_url("quality")
+    await upgrade("quality", url, "quality_0001")  # the messaging tables only
+    settings = kafka_settings(broker.bootstrap_servers)
+    await ensure_topics(settings, [REGISTRY_TOPIC, dead_letter_topic("quality")])
+    event = new_event(
+        OrganizationRegistered(
+            organization_id="org-upgrade",
+            kind="education",
+            subtype="university",
+            name="Upgrade University",
+            region_code="UZ-SA",
+            tax_id="200000001",
+            active=True,
+        ),
+        service="registry",
+    )
+    producer = new_producer(settings)
+    await producer.start()
+    try:
+        await producer.send_and_wait(
+            REGISTRY_TOPIC, value=encode(event), key=b"org-upgrade", headers=kafka_headers()
+        )
+    finally:
+        await producer.stop()
+
+    async with running("quality", settings_for("quality", url, broker.bootstrap_servers)) as app:
+        waiting = await eventually(
+            lambda: app.get("/readyz"),
+            until=lambda r: r.json()["checks"].get("broker", {}).get("ok"),
+            what="broker reached",
+        )
+        assert waiting.status_code == 503
+        checks = waiting.json()["checks"]
+        assert "migrations pending" in checks["migrations"]["detail"]
+        assert "waiting for the database schema" in checks["consumers"]["detail"]
+        await stays(
+            lambda: read_topic(settings, dead_letter_topic("quality"), quiet_polls=1),
+            holds=lambda records: not records,
+            for_s=3.0,
+            what="nothing dead-lettered while the schema is behind",
+        )
+
+        await upgrade("quality", url)  # the migration Job finishes
+
+        await eventually(
+            lambda: organizations_in(url),
+            until=lambda ids: "org-upgrade" in ids,
+            what="the held event applied",
+        )
+        ready = await eventually(
+            lambda: app.get("/readyz"),
+            until=lambda r: r.status_code == 200 and r.json()["status"] == "ready",
+            what="ready once migrated",
+        )
+    assert ready.json()["checks"]["migrations"]["detail"].startswith("at head ")
+    assert await read_topic(settings, dead_letter_topic("quality"), quiet_polls=1) == []
+
+
+async def set_revision(url: str, revision: str, floor: str | None) -> None:
+    """Make the database look migrated by newer code: at ``revision``, with its floor."""
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as conn:
+            await conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+            if floor is not None:
+                await conn.execute(
+                    update(messaging_state)
+                    .where(messaging_state.c.key == FLOOR_KEY + "quality_0011")
+                    .values(key=FLOOR_KEY + revision, value=floor)
+                )
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("floor", "status", "says"),
+    [
+        ("quality_0010", 200, "ahead of head quality_0011 and compatible (from quality_0010)"),
+        ("quality_0012", 503, "not compatible: needs code at quality_0012 or later"),
+        (None, 503, "not compatible: needs newer code"),
+    ],
+)
+async def test_code_rolled_back_serves_a_database_ahead_by_compatible_revisions(
+    make_database_url, broker, floor, status, says
+):
+    # Found: readiness required the database to be exactly at the code's head, so after a
+    # migration `kubectl rollout undo` never became ready. (This code plays the old code: its
+    # head is quality_0011, the database is at quality_0012 written by newer code.)
+    url = await make_database_url("quality")
+    await upgrade("quality", url)
+    await set_revision(url, "quality_0012", floor)
+
+    async with running("quality", settings_for("quality", url, broker.bootstrap_servers)) as app:
+        response = await eventually(
+            lambda: app.get("/readyz"),
+            until=lambda r: r.json()["checks"].get("broker", {}).get("ok"),
+            what="broker reached",
+        )
+    assert response.status_code == status
+    assert says in response.json()["checks"]["migrations"]["detail"]
+
+
+async def cli(*args: str) -> int:
+    return await asyncio.to_thread(educluster, list(args))  # the command runs its own loop
+
+
+async def test_migrate_to_a_revision_goes_down_and_back_up(make_database_url, monkeypatch, capsys):
+    # Found: there was no downgrade command, so a schema could not follow a rollback.
+    url = await make_database_url("quality")
+    monkeypatch.setenv("EDUCLUSTER_QUALITY_DATABASE_URL", url)
+    assert await cli("migrate", "--service", "quality") == 0
+    assert await cli("migrate", "--service", "quality", "--to", "quality_0010") == 0
+    engine = create_engine(url)
+    try:
+        assert await current_revisions(engine) == {"quality_0010"}
+        assert await cli("migrate", "--service", "quality", "--to", "head") == 0
+        assert await current_revisions(engine) == head_revisions("quality")
+    finally:
+        await engine.dispose()
+    printed = capsys.readouterr().out
+    assert "quality: downgraded to quality_0010" in printed
+    assert "quality: migrated to head" in printed
