@@ -118,7 +118,11 @@ def logged(data_dir: Path) -> dict[str, dict[str, int]]:
             try:
                 record = json.loads(line)
                 error = f": {record['error']}" if record.get("error") else ""
-                counts[f"{record['level']} {record['message']}{error}"] += 1
+                task = f" [{record['task']}]" if record.get("task") else ""
+                # A crash's cause: the last line of its traceback.
+                cause = (record.get("exc_info") or "").strip().splitlines()[-1:]
+                because = f" ({cause[0]})" if cause else ""
+                counts[f"{record['level']} {record['message']}{task}{error}{because}"] += 1
             except (ValueError, KeyError, TypeError):
                 counts[line[:300]] += 1
         if counts:

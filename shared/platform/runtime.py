@@ -7,6 +7,7 @@ consumers (each supervised: a crash is logged and the task restarts), and stops 
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -151,20 +152,34 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
     return runtime
 
 
-async def supervise(name: str, run: Callable[[], Awaitable[None]]) -> None:
-    """Run a background loop forever; an unexpected crash is logged and the loop restarts."""
+_STEADY_S = 60.0  # a loop that ran this long before crashing starts again at the first delay
+
+
+async def supervise(
+    name: str,
+    run: Callable[[], Awaitable[None]],
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> None:
+    """Run a background loop forever; an unexpected crash is logged and the loop restarts
+    after a delay that doubles (to 30 s) while it keeps crashing, and starts over once it ran
+    steadily: one crash an hour must not leave it 30 s behind each time."""
     delay = 1.0
     while True:
         try:
             await run()
+        started = clock()
             return
         except asyncio.CancelledError:
             raise
         except Exception:
             log.exception(
                 "background task crashed; restarting", extra={"task": name, "retry_s": delay}
+            if clock() - started >= _STEADY_S:
+                delay = 1.0
             )
-            await asyncio.sleep(delay)
+            await sleep(delay)
             delay = min(delay * 2, 30.0)
 
 

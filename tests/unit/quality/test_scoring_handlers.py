@@ -1,6 +1,9 @@
 """The quality use cases on the in-memory unit of work: assessment events into cell tallies,
 registry facts into dirty marks, methodology publication, alerts and a publication window."""
 
+import asyncio
+import contextlib
+import sqlite3
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -13,13 +16,15 @@ from quality.domain.ranking import RANK_LEVEL
 from quality.service_layer import aggregation, methodology, reading, registry_events
 from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.benchmarks import benchmarks
-from quality.service_layer.publisher import publish_changes
+from quality.service_layer.publisher import publish_changes, run_publisher
+from sqlalchemy.exc import OperationalError
 
 from shared.contracts.catalogue import assessment as ev
 from shared.contracts.catalogue import registry
 from shared.contracts.catalogue.quality import AlertRaised, MethodologyPublished, ScoreUpdated
 from shared.platform.auth import Identity
 from shared.platform.errors import Forbidden, RuleViolation
+from tests.support import eventually
 from tests.unit.quality.fakes import FakeQualityUnitOfWork
 
 MINISTRY = Identity(sub="m", role="ministry")
@@ -444,3 +449,34 @@ async def test_benchmarks_weigh_the_national_rate_of_each_units_mix(uow):
         (above,) = (await listed(scope)).values()
         assert above["unit_id"] == unit and above["n"] == 36
         assert above["expected"] == pytest.approx(28 / 36)
+
+
+async def test_a_busy_database_skips_a_scoring_window_and_the_next_one_scores(uow):
+    # Found (bench.ingestion on SQLite): "database is locked" in a window crashed the publisher
+    # task; its supervisor restarted it after a backoff that doubled up to 30 s, so the live
+    # figures stood still for that long. A busy database costs one window now, not the task.
+    await institution_i1(uow)
+    await program_of_i1(uow, "p1")
+    await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**state()))
+    calls = 0
+
+    def busy_once() -> FakeQualityUnitOfWork:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            locked = sqlite3.OperationalError("database is locked")
+            raise OperationalError("UPDATE scores ...", {}, locked)
+        return uow
+
+    task = asyncio.create_task(run_publisher(busy_once, window_s=0.01))
+    try:
+        await eventually(
+            lambda: asyncio.sleep(0, [p for p in uow.published if isinstance(p, ScoreUpdated)]),
+            what="the next window scored",
+            timeout_s=5,
+        )
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert calls >= 2

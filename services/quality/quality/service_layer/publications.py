@@ -62,6 +62,7 @@ from shared.platform.auth import Identity
 from shared.platform.db.queries import now
 from shared.platform.errors import Conflict, NotFound
 from shared.platform.ids import new_id
+from shared.platform.messaging.inbox_apply import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -474,5 +475,11 @@ async def run_interim_publisher(uow_factory: UowFactory, *, every_s: float) -> N
     delay = every_s
     while True:
         await asyncio.sleep(delay)
-        claimed = await publish_interim(uow_factory) is not None
+        try:
+            claimed = await publish_interim(uow_factory) is not None
+        except Exception as error:  # busy or away: try again soon, not after a whole cadence
+            if not is_outage(error):
+                raise
+            log.warning("interim publication postponed", extra={"error": type(error).__name__})
+            claimed = False
         delay = every_s if claimed else min(every_s, _LOCK_RETRY_S)

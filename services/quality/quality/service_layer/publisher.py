@@ -23,6 +23,7 @@ from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import compute_scorecards
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.db.queries import now
+from shared.platform.messaging.inbox_apply import is_outage
 
 log = logging.getLogger(__name__)
 
@@ -120,12 +121,18 @@ async def mark_opened_outcomes(uow_factory: UowFactory, *, since: date | None, t
 
 
 async def run_publisher(uow_factory: UowFactory, *, window_s: float) -> None:
-    """Publish changed scores every ``window_s`` seconds, for as long as the service runs."""
+    """Publish changed scores every ``window_s`` seconds, for as long as the service runs. A
+    database that is busy or away costs a window (its marks wait for the next), not the task."""
     checked_on: date | None = None
     while True:
         today = date.today()
-        if today != checked_on:
-            await mark_opened_outcomes(uow_factory, since=checked_on, today=today)
-            checked_on = today
-        await publish_changes(uow_factory, today=today)
+        try:
+            if today != checked_on:
+                await mark_opened_outcomes(uow_factory, since=checked_on, today=today)
+                checked_on = today
+            await publish_changes(uow_factory, today=today)
+        except Exception as error:
+            if not is_outage(error):
+                raise
+            log.warning("scoring window skipped", extra={"error": type(error).__name__})
         await asyncio.sleep(window_s)
