@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from bench import publication, sqlite_contention
+from bench import freshness, ingestion, publication, sqlite_contention
+from bench import reads as scorecard_reads
 
 pytestmark = pytest.mark.slow
 
@@ -44,4 +45,52 @@ def test_the_publication_benchmark_publishes_every_year_protected_and_reports_it
     assert figures["released_cells"] > 0 and figures["figures"] > 0
     assert figures["unprotected"] == 0
     assert figures["round_s"] >= 0 and figures["peak_rss_mib"] > 0
+    assert json.loads(written.read_text()) == figures
+
+
+def _has_memory(figures):
+    return set(figures["peak_rss_mib"]) == {"registry", "assessment", "quality", "gateway"}
+
+
+def test_the_ingestion_benchmark_accepts_every_assessment_and_reports_the_lag(tmp_path):
+    written = tmp_path / "ingestion.json"
+    argv = ["--assessments=40", "--bulk=10", "--ceiling-seconds=0.5", f"--json={written}"]
+
+    figures = ingestion.main(argv)
+
+    assert figures["single"]["accepted"] == figures["bulk"]["accepted"] == 20
+    assert figures["single"]["errors"] == figures["bulk"]["errors"] == 0, figures
+    assert figures["single"]["statuses"] == {"201": 20} and figures["bulk"]["statuses"] == {
+        "201": 2
+    }
+    assert figures["ceiling"]["rows"] > 0 and figures["single"]["ratio_to_ceiling"] is not None
+    assert figures["lag"]["accepted"] == figures["lag"]["reflected_at_end"] == 40
+    assert figures["lag"]["caught_up_after_s"] is not None
+    assert _has_memory(figures)
+    assert json.loads(written.read_text()) == figures
+
+
+def test_the_freshness_benchmark_sees_every_accepted_assessment_in_the_national_figure(tmp_path):
+    written = tmp_path / "freshness.json"
+
+    figures = freshness.main(["--assessments=20", "--rate=10", f"--json={written}"])
+
+    assert figures["accepted"] == 20 and figures["errors"] == 0, figures
+    assert figures["measured"] == 20 and figures["not_reflected"] == 0, figures
+    assert figures["freshness_p50_ms"] is not None and figures["freshness_p99_ms"] is not None
+    assert _has_memory(figures)
+    assert json.loads(written.read_text()) == figures
+
+
+def test_the_reads_benchmark_reads_every_view_without_errors(tmp_path):
+    written = tmp_path / "reads.json"
+    argv = ["--scale=0.2", "--seconds=1", "--warmup=0.2", "--readers=2", f"--json={written}"]
+
+    figures = scorecard_reads.main(argv)
+
+    assert len(figures["reads"]) == 9  # 3 reads × the ministry, an employer, anonymous
+    for read in figures["reads"]:
+        assert read["requests"] > 0 and read["errors"] == 0, read
+        assert read["p50_ms"] is not None and read["p99_ms"] is not None
+    assert _has_memory(figures)
     assert json.loads(written.read_text()) == figures
