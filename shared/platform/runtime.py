@@ -35,13 +35,14 @@ from shared.platform.messaging.unit_of_work import UnitOfWork
 from shared.platform.names import dead_letter_topic
 from shared.platform.schema_compatibility import SchemaFit, schema_fit
 from shared.platform.settings import ServiceSettings
-from shared.platform.web.health import operations_router
+from shared.platform.web.health import operations_app, operations_router
 from shared.platform.web.middleware import (
     ConditionalGetMiddleware,
     HttpMetricsMiddleware,
     RequestBudgetMiddleware,
     RequestIdMiddleware,
 )
+from shared.platform.web.ops_server import OperationsServer
 from shared.platform.web.problems import install_problem_handlers
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
         lock_timeout_s=settings.db_lock_timeout_s,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
+        ssl_root_cert=settings.db_ssl_root_cert,
     )
     metrics = MessagingMetrics(registry)
     epochs = EpochWatch(settings.kafka)
@@ -167,17 +169,17 @@ async def supervise(
     steadily: one crash an hour must not leave it 30 s behind each time."""
     delay = 1.0
     while True:
+        started = clock()
         try:
             await run()
-        started = clock()
             return
         except asyncio.CancelledError:
             raise
         except Exception:
-            log.exception(
-                "background task crashed; restarting", extra={"task": name, "retry_s": delay}
             if clock() - started >= _STEADY_S:
                 delay = 1.0
+            log.exception(
+                "background task crashed; restarting", extra={"task": name, "retry_s": delay}
             )
             await sleep(delay)
             delay = min(delay * 2, 30.0)
@@ -323,6 +325,9 @@ def readiness_checks(runtime: Runtime[Any]) -> tuple[Checks, Checks]:
 def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     configure_logging(service=spec.name, level=spec.settings.log_level)
     registry = CollectorRegistry()
+    ops_port = spec.settings.ops_port
+    # With an operations port, /metrics and the checks' details are served there only.
+    ops = operations_app(title=spec.title, registry=registry) if ops_port else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -330,11 +335,19 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
         app.state.runtime = runtime
         app.state.readiness_checks, app.state.reported_checks = readiness_checks(runtime)
         start_background(runtime)
-        log.info("service started")
+        ops_server = None
         try:
+            if ops is not None:
+                ops.state.readiness_checks = app.state.readiness_checks
+                ops.state.reported_checks = app.state.reported_checks
+                ops_server = OperationsServer(ops, host=spec.settings.ops_host, port=ops_port)
+                await ops_server.start()
+            log.info("service started", extra={"ops_port": ops_port or None})
             yield
         finally:
             try:
+                if ops_server is not None:
+                    await ops_server.stop()
                 if spec.on_stop is not None:
                     await spec.on_stop(runtime)
             finally:
@@ -349,7 +362,7 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     app.add_middleware(RequestBudgetMiddleware, budget_s=spec.settings.request_budget_s)
     app.add_middleware(HttpMetricsMiddleware, registry=registry)
     app.add_middleware(RequestIdMiddleware)
-    app.include_router(operations_router())
+    app.include_router(operations_router(detailed=ops is None))
     for router in spec.routers:
         app.include_router(router)
     return app

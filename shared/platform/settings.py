@@ -6,8 +6,9 @@ Each service declares one ``ServiceSettings`` subclass with its own env prefix
 """
 
 import os
+from typing import Literal, Self
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from shared.platform.auth_settings import AuthSettings
@@ -31,6 +32,27 @@ class KafkaSettings(BaseSettings):
     # Retention of the topics the platform creates: at least every service's outbox retention
     # (EDUCLUSTER_<SERVICE>_OUTBOX_RETENTION_DAYS, 30), so a restore can re-publish what is kept.
     topic_retention_days: int = Field(default=30, ge=1)
+    # PLAINTEXT for the bundled broker and compose; SASL_SSL in Kubernetes: the TLS listener
+    # with SCRAM-SHA-512, a KafkaUser (and its ACLs) per service (docs/deploy.md).
+    security_protocol: Literal["PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["SCRAM-SHA-512"] = "SCRAM-SHA-512"
+    sasl_username: str = ""
+    sasl_password: str = ""
+    # The cluster CA certificate the brokers' certificates chain to (Strimzi's
+    # <cluster>-cluster-ca-cert Secret, mounted).
+    ssl_cafile: str = ""
+
+    @model_validator(mode="after")
+    def _sasl_ssl_is_complete(self) -> Self:
+        if self.security_protocol == "SASL_SSL":
+            missing = [
+                f"EDUCLUSTER_KAFKA_{name.upper()}"
+                for name in ("sasl_username", "sasl_password", "ssl_cafile")
+                if not getattr(self, name)
+            ]
+            if missing:
+                raise ValueError(f"security_protocol SASL_SSL needs {', '.join(missing)}")
+        return self
 
 
 class ServiceSettings(BaseSettings):
@@ -60,6 +82,21 @@ class ServiceSettings(BaseSettings):
     # maximum, for every service, must fit max_connections (deploy/k8s/*/postgres.yaml).
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=5, ge=0)
+    # PostgreSQL's CA certificate (the CloudNativePG <cluster>-ca Secret, mounted): connections
+    # use TLS and verify the server's certificate and host name. Platform-wide, like the log level.
+    db_ssl_root_cert: str = Field(
+        default_factory=lambda: os.environ.get("EDUCLUSTER_DB_SSL_ROOT_CERT", "")
+    )
+    # A second port for /metrics and the detailed /readyz, which then leave the service's own
+    # port (it keeps /healthz and a status-only /readyz); 0: everything on the service's port.
+    # Platform-wide (EDUCLUSTER_OPS_PORT), like the log level.
+    ops_port: int = Field(
+        default_factory=lambda: os.environ.get("EDUCLUSTER_OPS_PORT", "0"),
+        ge=0,
+        le=65535,
+        validate_default=True,
+    )
+    ops_host: str = "0.0.0.0"  # the pod's address, for Prometheus
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
 

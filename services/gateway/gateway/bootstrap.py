@@ -56,7 +56,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             read_timeout_s=settings.read_timeout_s,
             access=Access(verifier, public_scores=settings.public_scores),
             limiter=rate_limiter(
-                rate_per_s=settings.rate_limit_per_s, burst=settings.rate_limit_burst
+                rate_per_s=settings.rate_limit_per_s,
+                burst=settings.rate_limit_burst,
+                trusted_proxies=settings.trusted_proxies,
             ),
             max_body_bytes=settings.max_body_bytes,
         ),

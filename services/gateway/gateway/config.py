@@ -1,5 +1,6 @@
 """Settings of the gateway service (environment prefix EDUCLUSTER_GATEWAY_)."""
 
+import ipaddress
 import json
 from typing import Annotated
 
@@ -31,11 +32,15 @@ class GatewaySettings(ServiceSettings):
     # Anonymous reads of the published quality routes (anonymous in docs/access.md); the
     # quality service's own EDUCLUSTER_QUALITY_PUBLIC_SCORES should say the same.
     public_scores: bool = False
-    # Per client (token subject, else address): a bucket of rate_limit_burst requests refilled
-    # at rate_limit_per_s; 0 turns the limit off (the default: the bench and the demo loader
-    # drive one client at thousands of requests a second). Production: e.g. 50 and 100.
-    rate_limit_per_s: float = Field(default=0.0, ge=0)
-    rate_limit_burst: int = Field(default=100, ge=1)
+    # Per client (token principal, else address): a bucket of rate_limit_burst requests
+    # refilled at rate_limit_per_s; 0 turns the limit off (only for a bench that drives one
+    # client at thousands of requests a second: it says so explicitly).
+    rate_limit_per_s: float = Field(default=20.0, ge=0)
+    rate_limit_burst: int = Field(default=40, ge=1)
+    # Proxies (addresses or CIDRs, comma-separated or a JSON list) whose X-Forwarded-For is
+    # believed: behind them an anonymous client is the right-most address they did not add.
+    # Empty: the peer's address, whatever the header says. Production: the ingress's pods.
+    trusted_proxies: Annotated[list[str], NoDecode] = []
     # Request bodies above this are refused with 413 (CSV imports are the large ones).
     max_body_bytes: int = Field(default=64 * 1024 * 1024, ge=1)
     # Origins whose pages may call the API (comma-separated or a JSON list; "*" for any);
@@ -50,6 +55,10 @@ class GatewaySettings(ServiceSettings):
     # How often the gateway looks for newly stored events while streams are open (one query
     # per process, not per stream).
     sse_poll_s: float = Field(default=0.5, gt=0)
+    # Open event streams at once per caller (token principal) and per client address (behind
+    # trusted_proxies, the forwarded one); beyond either, 429.
+    sse_max_streams_per_principal: int = Field(default=5, ge=1)
+    sse_max_streams_per_address: int = Field(default=50, ge=1)
     # Stored quality events (and finished deliveries of them) are kept this long; a stream
     # can resume, and the delivery log reaches back, this far.
     quality_events_retention_days: int = Field(default=30, ge=1)
@@ -72,7 +81,7 @@ class GatewaySettings(ServiceSettings):
     # gateway sits next to the services and their databases; a webhook must not reach them).
     webhook_allow_private_targets: bool = False
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
     def _origins(cls, value: object) -> object:
         if isinstance(value, str):
@@ -88,3 +97,10 @@ class GatewaySettings(ServiceSettings):
             "assessment": self.assessment_url,
             "quality": self.quality_url,
         }
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for proxy in value:
+            ipaddress.ip_network(proxy, strict=False)  # ValueError names the bad entry
+        return value
+

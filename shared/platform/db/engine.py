@@ -1,5 +1,7 @@
 """Async SQLAlchemy engines for SQLite (embedded default) and PostgreSQL."""
 
+import os
+import ssl
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,9 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
+# The CA certificate that PostgreSQL's server certificate must chain to (empty: no TLS).
+DB_SSL_ROOT_CERT_ENV = "EDUCLUSTER_DB_SSL_ROOT_CERT"
+
 # An execution option: the transaction only reads, so on SQLite it need not take the write lock.
 READ_ONLY = "educluster_read_only"
 
@@ -28,28 +33,52 @@ def create_engine(
     lock_timeout_s: float = 30.0,
     pool_size: int = 5,
     max_overflow: int = 5,
+    ssl_root_cert: str | None = None,
 ) -> AsyncEngine:
     """Build an engine; SQLite gets WAL, foreign keys and serialised (IMMEDIATE) writers.
+    Statement parameters are kept out of error messages (``hide_parameters``).
 
     ``lock_timeout_s`` bounds how long a statement waits for a lock (PostgreSQL lock_timeout,
     SQLite busy timeout); past it the transaction fails with a contention error (a 503).
+    ``ssl_root_cert`` (default: EDUCLUSTER_DB_SSL_ROOT_CERT, so migration Jobs and commands
+    that only have a URL verify too) turns on TLS with verify-full for PostgreSQL.
     """
     lock_timeout_ms = str(int(lock_timeout_s * 1000))
     if not is_sqlite(url):
+        if ssl_root_cert is None:
+            ssl_root_cert = os.environ.get(DB_SSL_ROOT_CERT_ENV, "")
         return create_async_engine(
             url,
             echo=echo,
+            # A statement's parameters are people's data: never in an error's text, nor a log.
+            hide_parameters=True,
             pool_pre_ping=True,
             pool_size=pool_size,
             max_overflow=max_overflow,
-            connect_args={"server_settings": {"lock_timeout": lock_timeout_ms}},
+            connect_args=postgres_connect_args(
+                lock_timeout_ms=lock_timeout_ms, ssl_root_cert=ssl_root_cert
+            ),
         )
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": lock_timeout_s})
+    engine = create_async_engine(
+        url, echo=echo, hide_parameters=True, connect_args={"timeout": lock_timeout_s}
+    )
     _configure_sqlite(engine, busy_timeout_ms=lock_timeout_ms)
     return engine
+
+
+def postgres_connect_args(*, lock_timeout_ms: str, ssl_root_cert: str) -> dict[str, Any]:
+    """asyncpg's connect arguments; with a root certificate (the CloudNativePG cluster's CA),
+    TLS that checks the server's certificate and host name (libpq's sslmode verify-full)."""
+    args: dict[str, Any] = {"server_settings": {"lock_timeout": lock_timeout_ms}}
+    if ssl_root_cert:
+        if not Path(ssl_root_cert).is_file():
+            raise FileNotFoundError(f"{DB_SSL_ROOT_CERT_ENV}: no file at {ssl_root_cert}")
+        # create_default_context: CERT_REQUIRED and check_hostname are its defaults.
+        args["ssl"] = ssl.create_default_context(cafile=ssl_root_cert)
+    return args
 
 
 def _configure_sqlite(engine: AsyncEngine, *, busy_timeout_ms: str) -> None:

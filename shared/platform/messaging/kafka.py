@@ -2,15 +2,30 @@
 
 import asyncio
 import logging
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+from aiokafka.helpers import create_ssl_context
 
 from shared.platform.names import EPOCH_TOPIC, all_topics
 from shared.platform.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
+
+
+def connection_options(settings: KafkaSettings) -> dict[str, Any]:
+    """How every client connects: plain text, or SCRAM over TLS verified against the cluster CA."""
+    if settings.security_protocol == "PLAINTEXT":
+        return {"security_protocol": "PLAINTEXT"}
+    return {
+        "security_protocol": settings.security_protocol,
+        "ssl_context": create_ssl_context(cafile=settings.ssl_cafile),
+        "sasl_mechanism": settings.sasl_mechanism,
+        "sasl_plain_username": settings.sasl_username,
+        "sasl_plain_password": settings.sasl_password,
+    }
 
 
 def new_producer(settings: KafkaSettings) -> AIOKafkaProducer:
@@ -25,6 +40,7 @@ def new_producer(settings: KafkaSettings) -> AIOKafkaProducer:
         max_batch_size=1024 * 1024,  # a relay batch fits one record batch per partition
         request_timeout_ms=settings.request_timeout_ms,
         retry_backoff_ms=200,
+        **connection_options(settings),
     )
 
 
@@ -45,6 +61,7 @@ def new_consumer(
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=settings.heartbeat_interval_ms,
         retry_backoff_ms=200,
+        **connection_options(settings),
     )
 
 
@@ -52,6 +69,7 @@ def new_admin(settings: KafkaSettings) -> AIOKafkaAdminClient:
     return AIOKafkaAdminClient(
         bootstrap_servers=settings.bootstrap_servers,
         request_timeout_ms=settings.request_timeout_ms,
+        **connection_options(settings),
     )
 
 

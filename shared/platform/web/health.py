@@ -1,18 +1,35 @@
-"""/healthz (the process is alive) and /readyz (it can do its job right now)."""
+"""/healthz (the process is alive), /readyz (it can do its job right now) and /metrics.
+
+With an operations port (EDUCLUSTER_OPS_PORT) the service's own port keeps /healthz and a
+/readyz that says only its status, for the kubelet's probes; /metrics and the /readyz with
+each check's detail are served by ``operations_app`` on the operations port, which no
+Service exposes.
+"""
 
 import asyncio
 from collections.abc import Awaitable, Callable
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-from shared.platform.web.problems import problem_response
+from shared.platform.web.problems import install_problem_handlers, problem_response
 
 ReadinessCheck = Callable[[], Awaitable[tuple[bool, str]]]
 
 
-def operations_router() -> APIRouter:
+def operations_app(*, title: str, registry: CollectorRegistry) -> FastAPI:
+    """The operations port's app: /healthz, the detailed /readyz and /metrics, nothing else.
+    The service's lifespan gives it the readiness checks (``app.state``)."""
+    app = FastAPI(title=f"{title} (operations)", openapi_url=None, docs_url=None, redoc_url=None)
+    app.state.metrics_registry = registry
+    install_problem_handlers(app)
+    app.include_router(operations_router())
+    return app
+
+
+def operations_router(*, detailed: bool = True) -> APIRouter:
+    """The operational routes; without ``detailed``, no /metrics and a /readyz without checks."""
     router = APIRouter(tags=["operations"])
 
     @router.get("/healthz", summary="The process is alive")
@@ -35,7 +52,12 @@ def operations_router() -> APIRouter:
         }
         if all(report[name]["ok"] for name in required):
             degraded = any(not report[name]["ok"] for name in reported)
-            return JSONResponse({"status": "degraded" if degraded else "ready", "checks": report})
+            status = "degraded" if degraded else "ready"
+            return JSONResponse(
+                {"status": status, "checks": report} if detailed else {"status": status}
+            )
+        if not detailed:
+            return problem_response(status=503, title="Not ready")
         failing = ", ".join(name for name in required if not report[name]["ok"])
         return problem_response(
             status=503,
@@ -44,11 +66,14 @@ def operations_router() -> APIRouter:
             extra={"checks": report},
         )
 
-    @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
-    async def metrics(request: Request) -> Response:
-        return Response(
-            generate_latest(request.app.state.metrics_registry), media_type=CONTENT_TYPE_LATEST
-        )
+    if detailed:
+
+        @router.get("/metrics", summary="Prometheus metrics", include_in_schema=False)
+        async def metrics(request: Request) -> Response:
+            return Response(
+                generate_latest(request.app.state.metrics_registry),
+                media_type=CONTENT_TYPE_LATEST,
+            )
 
     return router
 

@@ -61,10 +61,16 @@ def test_retry_after_is_whole_seconds_rounded_up_and_at_least_one():
     assert too_many_requests(request, 2.01).headers["retry-after"] == "3"
 
 
-def test_a_token_holder_is_counted_by_subject_and_anyone_else_by_address():
+def test_a_token_holder_is_counted_by_principal_and_anyone_else_by_address():
     request = {"client": ("10.0.0.7", 5555)}
-    assert client_key(request, Identity(sub="u1", role="ministry")) == "sub:u1"
+    ministry = Identity(sub="u1", role="ministry", iss="educluster")
+    assert client_key(request, ministry) == "principal:" + ministry.principal
     assert client_key(request, None) == "ip:10.0.0.7"
+    # Found: buckets were keyed by sub alone, so two authorities sharing a subject (or one
+    # from another issuer) drew on one bucket.
+    south = Identity(sub="u1", role="regional_authority", region="UZ-SA", iss="educluster")
+    north = Identity(sub="u1", role="regional_authority", region="UZ-NW", iss="educluster")
+    assert client_key(request, south) != client_key(request, north)
 
 
 async def test_a_body_is_counted_as_it_arrives_and_refused_once_past_the_limit():
@@ -128,3 +134,15 @@ async def test_api_responses_pass_without_security_headers_and_docs_may_load_the
     assert await headers_of("/api/v1/events", []) == []
     docs = dict(await headers_of("/docs", []))
     assert b"https://cdn.jsdelivr.net" in docs[b"content-security-policy"]
+
+
+def test_the_gateway_limits_every_clients_rate_unless_told_otherwise(monkeypatch):
+    # Found: the default was 0 (no limit), so any deployment that forgot the setting let one
+    # client send as much as it liked.
+    for name in ("EDUCLUSTER_GATEWAY_RATE_LIMIT_PER_S", "EDUCLUSTER_GATEWAY_RATE_LIMIT_BURST"):
+        monkeypatch.delenv(name, raising=False)
+    settings = GatewaySettings()
+    assert (settings.rate_limit_per_s, settings.rate_limit_burst) == (20.0, 40)
+    limiter = rate_limiter(rate_per_s=settings.rate_limit_per_s, burst=settings.rate_limit_burst)
+    assert [limiter.wait_s("a") for _ in range(40)] == [0] * 40
+    assert limiter.wait_s("a") > 0

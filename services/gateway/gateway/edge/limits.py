@@ -1,7 +1,7 @@
 """What the gateway limits and adds around the API: request rates, body sizes, CORS, headers.
 
-- Rates: a token bucket per client (the token's ``sub``, or the address for anonymous calls and
-  refused tokens); over it, 429 with Retry-After.
+- Rates: a token bucket per client (the token's principal, or the address for anonymous calls and
+  refused tokens; behind a trusted proxy, the address it forwarded); over it, 429 with Retry-After.
 - Bodies: a declared Content-Length over the limit is refused (413) before anything is read or
   forwarded; a body of unknown length (chunked) is counted as it streams and cut off with 413.
 - CORS: Starlette's middleware, installed only when origins are configured, outside the proxy,
@@ -9,10 +9,11 @@
 - Security headers on the gateway's own pages (everything outside /api/), where HTML is served.
 """
 
+import ipaddress
 import math
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -27,6 +28,8 @@ from shared.platform.web.problems import problem_response
 # most time to refill, so forgetting it costs the least accuracy).
 _MAX_CLIENTS = 100_000
 
+Networks = tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
 
 class RateLimiter:
     """Token buckets: ``burst`` requests at once per client, refilled at ``rate_per_s``."""
@@ -38,8 +41,11 @@ class RateLimiter:
         burst: int,
         max_clients: int = _MAX_CLIENTS,
         clock: Callable[[], float] = time.monotonic,
+        trusted: Networks = (),
     ) -> None:
         self.rate_per_s = rate_per_s
+        # Proxies whose X-Forwarded-For names the client (client_key).
+        self.trusted = trusted
         self.burst = float(burst)
         self.max_clients = max_clients
         self._clock = clock
@@ -74,18 +80,61 @@ class Unlimited(RateLimiter):
         return 0.0
 
 
-def rate_limiter(*, rate_per_s: float, burst: int) -> RateLimiter:
+def rate_limiter(
+    *, rate_per_s: float, burst: int, trusted_proxies: Iterable[str] = ()
+) -> RateLimiter:
     if rate_per_s <= 0:
         return Unlimited()
-    return RateLimiter(rate_per_s=rate_per_s, burst=burst)
+    return RateLimiter(
+        rate_per_s=rate_per_s, burst=burst, trusted=trusted_networks(trusted_proxies)
+    )
 
 
-def client_key(scope: Scope, identity: Identity | None) -> str:
-    """Whose bucket a request draws on: the token's subject, else the client's address."""
+def trusted_networks(proxies: Iterable[str]) -> Networks:
+    """The proxies (addresses or CIDRs) whose X-Forwarded-For the gateway believes."""
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def client_key(scope: Scope, identity: Identity | None, *, trusted: Networks = ()) -> str:
+    """Whose bucket a request draws on: the token's principal (issuer, subject, role,
+    organization and region), else the client's address (``client_address``)."""
     if identity is not None:
-        return "sub:" + identity.sub
+        return "principal:" + identity.principal
+    return "ip:" + client_address(scope, trusted)
+
+
+def client_address(scope: Scope, trusted: Networks) -> str:
+    """The peer's address; when the peer is a trusted proxy, the right-most X-Forwarded-For
+    address that is not one: everything left of it may be written by the client itself."""
     client = scope.get("client")
-    return "ip:" + (client[0] if client else "unknown")
+    address = client[0] if client else "unknown"
+    if not _is_trusted(address, trusted):
+        return address
+    forwarded = [
+        hop.strip()
+        for name, value in scope.get("headers", ())
+        if name == b"x-forwarded-for"
+        for hop in value.decode("latin-1").split(",")
+    ]
+    for hop in reversed(forwarded):
+        if not hop:
+            continue
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return address  # not an address: the chain cannot be followed further
+        address = hop
+        if not _is_trusted(hop, trusted):
+            break
+    return address
+
+
+def _is_trusted(address: str, trusted: Networks) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in trusted)
 
 
 def too_many_requests(scope: Scope, wait_s: float) -> Response:

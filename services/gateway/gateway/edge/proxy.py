@@ -88,7 +88,9 @@ class ProxyMiddleware:
         """None when the request may go on, else the 401, 403 or 429 problem to answer."""
         caller = await self.access.authenticate(scope)
         # Counted before the role is checked, so refused calls (a flood of bad tokens) count.
-        wait_s = self.limiter.wait_s(client_key(scope, caller.identity))
+        wait_s = self.limiter.wait_s(
+            client_key(scope, caller.identity, trusted=self.limiter.trusted)
+        )
         if wait_s:
             return too_many_requests(scope, wait_s)
         return self.access.authorize(scope, caller)
