@@ -56,8 +56,8 @@ def _note(number: int) -> bytes:
 SCENARIOS = [
     Scenario("registry read", "registry", "GET", "/api/v1/regions/UZ-TO", lambda _n: None),
     Scenario("registry write", "registry", "POST", "/api/v1/organizations", _organization),
-    Scenario("stand-in read", "trivial", "GET", "/api/v1/quality/ping", lambda _n: None),
-    Scenario("stand-in write", "trivial", "POST", "/api/v1/quality/echo", _note),
+    Scenario("stand-in read", "trivial", "GET", "/api/v1/quality/methodology", lambda _n: None),
+    Scenario("stand-in write", "trivial", "POST", "/api/v1/quality/methodology", _note),
 ]
 
 

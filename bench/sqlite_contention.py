@@ -93,6 +93,10 @@ def running_platform(data_dir: Path, secret: str) -> Iterator[Launcher]:
         "EDUCLUSTER_JWT_SECRET": secret,
         "EDUCLUSTER_LOCAL_BROKER_PORT": str(free_port()),
         "EDUCLUSTER_LOG_LEVEL": "WARNING",
+        # One client at hundreds or thousands of requests a second: the gateway's default
+        # per-client rate limit would throttle what is being measured.
+        "EDUCLUSTER_GATEWAY_RATE_LIMIT_PER_S": "1000000",
+        "EDUCLUSTER_GATEWAY_RATE_LIMIT_BURST": "1000000",
     }
     ports = {service: free_port() for service in SERVICES}
     launcher = Launcher(host="127.0.0.1", data_dir=data_dir, ports=ports, env=env)

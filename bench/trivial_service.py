@@ -1,6 +1,7 @@
 """A stand-in service that does almost nothing, to show the gateway hop's own cost.
 
-Served on the quality service's paths (the gateway routes /api/v1/quality to it in the bench):
+Served on paths of the quality service the gateway lists (it routes /api/v1/quality here and
+refuses paths its matrix does not list):
 a plain FastAPI app as in PERF.md's HTTP ceiling, one GET and one POST with a pydantic body.
 """
 
@@ -16,11 +17,11 @@ class Note(BaseModel):
 def create_app() -> FastAPI:
     app = FastAPI()
 
-    @app.get("/api/v1/quality/ping")
+    @app.get("/api/v1/quality/methodology")
     async def ping() -> dict[str, bool]:
         return {"ok": True}
 
-    @app.post("/api/v1/quality/echo", status_code=201)
+    @app.post("/api/v1/quality/methodology", status_code=201)
     async def echo(note: Note) -> Note:
         return note
 

@@ -133,7 +133,7 @@ def _parser() -> argparse.ArgumentParser:
     token.add_argument("--role", required=True, choices=ROLES)
     token.add_argument("--org", help="organization id (institution and employer roles)")
     token.add_argument("--region", help="ISO 3166-2 code (regional_authority role)")
-    token.add_argument("--sub", help="subject (default: dev-<role>)")
+    token.add_argument("--sub", help="subject (default: dev-<role>-<random>, one per token)")
     token.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")
     token.add_argument("--data-dir", default="var", help="where `educluster up` keeps its secret")
     token.set_defaults(handler=_token)
@@ -322,11 +322,14 @@ def _token(args: argparse.Namespace) -> int:
         print("educluster: --region is required for role regional_authority", file=sys.stderr)
         return 2
     settings = AuthSettings(secret=secret)
-    print(
-        mint_token(
+    try:
+        token = mint_token(
             settings, role=args.role, sub=args.sub, org=args.org, region=args.region, ttl_s=args.ttl
         )
-    )
+    except ValueError as error:  # a lifetime the services would refuse
+        print(f"educluster: {error}", file=sys.stderr)
+        return 2
+    print(token)
     return 0
 
 

@@ -83,7 +83,7 @@ class Launcher:
 
     def start(self) -> None:
         """Broker, secret, topics, migrations, the four services; returns once all are ready."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds the secret
         try:
             self._start_broker()
             self._dev_secret()

@@ -4,13 +4,22 @@ Claims: ``sub``, ``role`` (ministry | regional_authority | institution | employe
 ``org`` (for institution and employer), ``region`` (for regional_authority), ``exp``, ``iat``,
 ``iss``, ``aud``. Development signs with HS256 and ``EDUCLUSTER_JWT_SECRET``; production verifies
 RS256/ES256 with configured public keys or a JWKS URL. ``alg: none`` is never accepted.
+
+Claims must be strings, a token may live at most ``max_lifetime_s`` (``exp`` − ``iat``), and a
+``typ`` header, when present, must say JWT (RFC 7519) or at+jwt (RFC 9068). Who a token names is
+its ``principal``: issuer, subject, role, organization and region together, never ``sub`` alone
+(one subject may act for several organizations or regions, or come from another issuer).
 """
 
+import hashlib
+import json
+import secrets
 import time
 from dataclasses import dataclass
 from typing import Any
 
 import jwt
+from jwt import exceptions as jwt_errors
 
 from shared.platform.auth_settings import ASYMMETRIC_ALGORITHMS, AuthSettings
 from shared.platform.errors import Forbidden, Unauthenticated
@@ -23,9 +32,29 @@ class Identity:
     role: str
     org: str | None = None
     region: str | None = None
+    iss: str = ""
 
     def is_(self, *roles: str) -> bool:
         return self.role in roles
+
+    @property
+    def principal(self) -> str:
+        """Who this is, as one stable 64-character key: a digest of (issuer, subject, role,
+        organization, region). What a caller owns (idempotency keys, subscriptions) is keyed
+        by it."""
+        parts = [self.iss, self.sub, self.role, self.org, self.region]
+        return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+_TYPES = ("jwt", "at+jwt")  # RFC 7519 and RFC 9068; compared case-insensitively
+# PyJWT's own claim checks, and the claim each one is about.
+_CLAIM_ERRORS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
+    (jwt_errors.InvalidSubjectError, "sub"),  # not exported by the jwt package itself
+    (jwt.InvalidIssuerError, "iss"),
+    (jwt.InvalidAudienceError, "aud"),
+    (jwt.ExpiredSignatureError, "exp"),
+    (jwt.InvalidIssuedAtError, "iat"),
+)
 
 
 class TokenVerifier:
@@ -39,13 +68,39 @@ class TokenVerifier:
         return self._settings.fetches_keys
 
     def verify(self, token: str) -> Identity:
+        """The identity a valid token names; Unauthenticated (naming the claim, when one is to
+        blame) otherwise."""
+        claims = self._claims(token)
+        role = _string_claim(claims, "role")
+        org = _optional_string_claim(claims, "org")
+        region = _optional_string_claim(claims, "region")
+        if role not in ROLES:
+            raise _unauthorized(f"invalid token: unknown role {role!r}", claim="role")
+        if role in ("institution", "employer") and not org:
+            raise _unauthorized(f"invalid token: role {role} needs an org claim", claim="org")
+        if role == "regional_authority" and not region:
+            raise _unauthorized(
+                "invalid token: role regional_authority needs a region claim", claim="region"
+            )
+        return Identity(
+            sub=_string_claim(claims, "sub"),
+            role=role,
+            org=org,
+            region=region,
+            iss=_string_claim(claims, "iss"),
+        )
+
+    def _claims(self, token: str) -> dict[str, Any]:
         settings = self._settings
         try:
             header = jwt.get_unverified_header(token)
             algorithm = header.get("alg")
             if algorithm not in settings.algorithms:
                 raise jwt.InvalidAlgorithmError(f"algorithm {algorithm!r} is not allowed")
-            claims = jwt.decode(
+            typ = header.get("typ")
+            if typ is not None and (not isinstance(typ, str) or typ.lower() not in _TYPES):
+                raise jwt.InvalidTokenError(f"typ {typ!r} is not JWT or at+jwt")
+            claims: dict[str, Any] = jwt.decode(
                 token,
                 key=self._key(token, algorithm),
                 algorithms=[algorithm],
@@ -55,17 +110,15 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.PyJWTError as error:
-            raise _unauthorized(f"invalid token: {error}") from error
-        role = claims.get("role")
-        if role not in ROLES:
-            raise _unauthorized(f"invalid token: unknown role {role!r}")
-        if role in ("institution", "employer") and not claims.get("org"):
-            raise _unauthorized(f"invalid token: role {role} needs an org claim")
-        if role == "regional_authority" and not claims.get("region"):
-            raise _unauthorized("invalid token: role regional_authority needs a region claim")
-        return Identity(
-            sub=claims["sub"], role=role, org=claims.get("org"), region=claims.get("region")
-        )
+            raise _unauthorized(f"invalid token: {error}", claim=_claim_of(error)) from error
+        lifetime = _number_claim(claims, "exp") - _number_claim(claims, "iat")
+        if settings.max_lifetime_s is not None and lifetime > settings.max_lifetime_s:
+            raise _unauthorized(
+                f"invalid token: its lifetime (exp - iat) of {lifetime} s exceeds the maximum "
+                f"of {settings.max_lifetime_s} s",
+                claim="exp",
+            )
+        return claims
 
     def _key(self, token: str, algorithm: str) -> Any:  # a str secret or PEM, or a key object
         if algorithm in ASYMMETRIC_ALGORITHMS:
@@ -88,12 +141,18 @@ def mint_token(
     region: str | None = None,
     ttl_s: int = 3600,
 ) -> str:
-    """A dev token signed with the HS256 secret (``educluster token``)."""
+    """A dev token signed with the HS256 secret (``educluster token``); each gets a subject of
+    its own (``dev-<role>-<random>``) unless ``sub`` is given."""
     if not settings.secret:
         raise ValueError("EDUCLUSTER_JWT_SECRET is not set")
+    if settings.max_lifetime_s is not None and ttl_s > settings.max_lifetime_s:
+        raise ValueError(
+            f"a lifetime of {ttl_s} s exceeds the maximum token lifetime of "
+            f"{settings.max_lifetime_s} s (EDUCLUSTER_JWT_MAX_LIFETIME_S)"
+        )
     now = int(time.time())
     claims = {
-        "sub": sub or f"dev-{role}",
+        "sub": sub or f"dev-{role}-{secrets.token_hex(4)}",
         "role": role,
         "iat": now,
         "exp": now + ttl_s,
@@ -107,8 +166,38 @@ def mint_token(
     return jwt.encode(claims, settings.secret, algorithm="HS256")
 
 
-def _unauthorized(detail: str) -> Unauthenticated:
-    return Unauthenticated(detail)
+def _unauthorized(detail: str, *, claim: str | None = None) -> Unauthenticated:
+    return Unauthenticated(detail, loc=("token", claim) if claim else None)
+
+
+def _claim_of(error: jwt.PyJWTError) -> str | None:
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return error.claim
+    return next((claim for kind, claim in _CLAIM_ERRORS if isinstance(error, kind)), None)
+
+
+def _string_claim(claims: dict[str, Any], name: str) -> str:
+    value = _optional_string_claim(claims, name)
+    if value is None:
+        raise _unauthorized(f"invalid token: claim {name} is required", claim=name)
+    return value
+
+
+def _optional_string_claim(claims: dict[str, Any], name: str) -> str | None:
+    """The claim, refused unless it is a string: a signed list or object must not reach the
+    handlers."""
+    value = claims.get(name)
+    if value is not None and not isinstance(value, str):
+        raise _unauthorized(f"invalid token: claim {name} must be a string", claim=name)
+    return value
+
+
+def _number_claim(claims: dict[str, Any], name: str) -> float:
+    # PyJWT accepts anything int() takes ("123", true); a NumericDate is a JSON number.
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _unauthorized(f"invalid token: claim {name} must be a number", claim=name)
+    return value
 
 
 def forbidden(detail: str) -> Forbidden:

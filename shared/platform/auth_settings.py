@@ -2,12 +2,14 @@
 
 Settings that could only refuse every token, or invite algorithm confusion, refuse to start:
 public keys (a JWKS URL or a PEM key) need an asymmetric algorithm and no HMAC one beside it,
-and a shared secret alone needs an HMAC algorithm.
+and a shared secret alone needs an HMAC algorithm. A shared secret must look generated: at
+least 32 bytes, not a known placeholder (see `check_hmac_secret`).
 """
 
+from pathlib import Path
 from typing import Self
 
-from pydantic import Field, model_validator
+from pydantic import PositiveInt, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 HMAC_ALGORITHMS = ("HS256", "HS384", "HS512")
@@ -23,18 +25,64 @@ ASYMMETRIC_ALGORITHMS = (
     "ES512",
     "EdDSA",
 )
+MIN_SECRET_BYTES = 32
+# Words of sample secrets (lower case): a secret containing one was copied, not generated.
+PLACEHOLDER_WORDS = ("insecure", "changeme", "change-me", "change_me", "dev-only", "placeholder")
+# Fewer different characters than this is a pattern ("x" * 32, "secret" * 6), not randomness.
+MIN_DISTINCT_CHARACTERS = 8
+MAKE_ONE = 'make one with: python -c "import secrets; print(secrets.token_urlsafe(32))"'
+
+
+def check_hmac_secret(secret: str, *, setting: str) -> str:
+    """``secret`` if it may sign tokens; else ValueError naming ``setting`` and how to fix it."""
+    size = len(secret.encode())
+    if size < MIN_SECRET_BYTES:
+        raise ValueError(f"{setting} has {size} bytes, needs >= {MIN_SECRET_BYTES}; {MAKE_ONE}")
+    word = next((w for w in PLACEHOLDER_WORDS if w in secret.lower()), None)
+    if word:
+        raise ValueError(f"{setting} is a placeholder (contains {word!r}); {MAKE_ONE}")
+    if len(set(secret)) < MIN_DISTINCT_CHARACTERS:
+        raise ValueError(f"{setting} is a repeated pattern, not random; {MAKE_ONE}")
+    return secret
 
 
 class AuthSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="EDUCLUSTER_JWT_", extra="ignore")
+    # A refused secret is never echoed in the error (nor into the logs).
+    model_config = SettingsConfigDict(
+        env_prefix="EDUCLUSTER_JWT_", extra="ignore", hide_input_in_errors=True
+    )
 
-    secret: str | None = Field(default=None, min_length=16)
+    secret: str | None = None
+    # Read when `secret` is unset: docker-compose generates the secret into a volume.
+    secret_file: Path | None = None
     public_key: str | None = None
     jwks_url: str | None = None
     issuer: str = "educluster"
     audience: str = "educluster-api"
     algorithms: list[str] = ["HS256"]
     leeway_s: int = 30
+    # Longest accepted exp - iat (a stolen long-lived token stays useful); None: no bound.
+    max_lifetime_s: PositiveInt | None = 24 * 3600
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_is_strong(cls, secret: str | None) -> str | None:
+        if secret is not None:
+            check_hmac_secret(secret, setting="EDUCLUSTER_JWT_SECRET")
+        return secret
+
+    @model_validator(mode="after")
+    def _secret_from_file(self) -> Self:
+        if self.secret is None and self.secret_file is not None:
+            setting = "EDUCLUSTER_JWT_SECRET_FILE"
+            try:
+                text = self.secret_file.read_text().strip()
+            except OSError as error:
+                raise ValueError(
+                    f"{setting}: cannot read {self.secret_file}: {error.strerror}"
+                ) from None
+            self.secret = check_hmac_secret(text, setting=setting)
+        return self
 
     @model_validator(mode="after")
     def _algorithms_fit_the_keys(self) -> Self:

@@ -128,6 +128,9 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
         "quality.db",
         "registry.db",
     ]
+    # Only the launcher's user can list its data or read the token secret.
+    assert (tmp_path / "var").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "var/jwt-secret").stat().st_mode & 0o777 == 0o600
 
 
 def test_educluster_up_demo_loads_the_region_world_without_an_error_within_its_time(tmp_path):

@@ -1,10 +1,12 @@
 """Each service's real app: health, readiness and metrics, on both databases and a real broker."""
 
 import importlib
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import httpx
+import jwt
 import pytest
 
 from shared.devtools.local_broker import free_port
@@ -147,3 +149,53 @@ async def test_a_service_whose_broker_is_unreachable_stays_ready_degraded_and_sa
     assert report["checks"]["database"]["ok"] and report["checks"]["migrations"]["ok"]
     assert healthz.status_code == 200
     assert "educluster_broker_reachable 0.0" in metrics.text
+
+
+# A route of each service that needs a verified caller (the gateway's own: its door checks first).
+GUARDED = {
+    "registry": "/api/v1/regions",
+    "assessment": "/api/v1/frameworks",
+    "quality": "/api/v1/quality/exclusions",
+    "gateway": "/api/v1/subscriptions",
+}
+
+
+def signed_token(**changes: object) -> str:
+    settings = AuthSettings(secret=SECRET)
+    now = int(time.time())
+    claims = {
+        "sub": "hr",
+        "role": "employer",
+        "org": "org-1",
+        "iat": now,
+        "exp": now + 600,
+        "iss": settings.issuer,
+        "aud": settings.audience,
+    }
+    return jwt.encode(claims | changes, SECRET, algorithm="HS256")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+async def test_every_service_refuses_a_signed_token_with_a_list_for_a_claim_naming_it(
+    service, make_database_url
+):
+    # Found: a signed ``org: ["a", "b"]`` passed verification and gave a 500.
+    url = await make_database_url(service)
+    await upgrade(service, url)
+    settings = settings_for(service, url, f"127.0.0.1:{free_port()}")
+    settings = settings.model_copy(update={"auth": AuthSettings(secret=SECRET)})
+    tokens = {
+        "org": signed_token(org=["a", "b"]),
+        "region": signed_token(role="regional_authority", region=["UZ-SA"]),
+    }
+
+    async with running(service, settings) as client:
+        answers = {
+            claim: await client.get(GUARDED[service], headers={"Authorization": f"Bearer {token}"})
+            for claim, token in tokens.items()
+        }
+
+    for claim, response in answers.items():
+        assert response.status_code == 401, (claim, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+        assert claim in response.json()["detail"]

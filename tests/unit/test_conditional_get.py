@@ -72,3 +72,14 @@ async def test_writes_errors_and_streams_pass_through_untagged(client):
     assert "etag" not in (await client.get("/missing")).headers
     streamed = await client.get("/stream")
     assert streamed.text == "data: 1\n\ndata: 2\n\n" and "etag" not in streamed.headers
+
+
+async def test_an_authenticated_read_is_never_stored_yet_its_tag_still_saves_the_body(client):
+    token = {"Authorization": "Bearer some-token"}
+    first = await client.get("/score", headers=token)
+    assert first.headers["cache-control"] == "private, no-store"
+    assert first.headers["vary"] == "Authorization"
+    # A client that kept the tag itself still gets a 304.
+    again = await client.get("/score", headers=token | {"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert again.headers["cache-control"] == "private, no-store"

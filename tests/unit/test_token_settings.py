@@ -3,6 +3,7 @@ the event loop (the production overlay refused every identity-provider token).""
 
 import asyncio
 import json
+import secrets
 import threading
 import time
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from shared.platform.auth_settings import AuthSettings
 from shared.platform.web.identity import current_identity
 
 JWKS_DELAY_S = 0.4
+STRONG = "k7Qd-2vT9xLr_8mWz3Nb5YpHc6GfJ1sA0eUo4iRq"
 
 
 def test_a_jwks_url_without_an_asymmetric_algorithm_refuses_to_start():
@@ -40,10 +42,65 @@ def test_hs256_mixed_with_public_keys_refuses_to_start():
 
 def test_unknown_algorithms_and_a_secret_without_hmac_are_refused():
     with pytest.raises(ValidationError, match="none"):
-        AuthSettings(secret="x" * 32, algorithms=["none"])
+        AuthSettings(secret=STRONG, algorithms=["none"])
     with pytest.raises(ValidationError, match="no public key"):
-        AuthSettings(secret="x" * 32, algorithms=["RS256"])
-    assert AuthSettings(secret="x" * 32).algorithms == ["HS256"]
+        AuthSettings(secret=STRONG, algorithms=["RS256"])
+    assert AuthSettings(secret=STRONG).algorithms == ["HS256"]
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "a-31-byte-secret-is-too-short!!",  # 31 bytes
+        "dev-only-insecure-jwt-secret-padded-out",  # the old docker-compose value, padded
+        "CHANGEME-before-going-to-production-please",
+        "please-change-me-0123456789abcdefgh",
+        "x" * 64,
+        "secret" * 6,
+    ],
+)
+def test_a_short_or_placeholder_hmac_secret_refuses_to_start_and_says_how_to_make_one(weak):
+    # Found: docker-compose.yml shipped "dev-only-insecure-jwt-secret"; anyone who read the file
+    # could mint a ministry token. Only >= 32 bytes that look random are accepted.
+    with pytest.raises(ValidationError) as refused:
+        AuthSettings(secret=weak)
+    message = str(refused.value)
+    assert "EDUCLUSTER_JWT_SECRET" in message
+    assert "secrets.token_urlsafe(32)" in message
+    assert weak not in message  # the refused value is not echoed into logs
+
+
+def test_the_length_rule_counts_utf8_bytes():
+    assert AuthSettings(secret="é" * 16 + "0123456789").secret  # 42 bytes, 26 characters
+    with pytest.raises(ValidationError, match="32"):
+        AuthSettings(secret="é" * 8 + "0123456789abcde")  # 31 bytes
+
+
+def test_a_generated_secret_is_accepted():
+    assert AuthSettings(secret=secrets.token_urlsafe(32)).secret
+    assert AuthSettings(secret=secrets.token_hex(32)).secret
+
+
+def test_the_secret_can_come_from_a_file_and_is_held_to_the_same_rules(tmp_path):
+    path = tmp_path / "jwt-secret"
+    path.write_text(STRONG + "\n")
+    assert AuthSettings(secret_file=path).secret == STRONG
+    # An explicit secret wins over the file (the compose services inherit the file's variable).
+    other = secrets.token_urlsafe(32)
+    assert AuthSettings(secret=other, secret_file=path).secret == other
+    path.write_text("dev-only-insecure-jwt-secret-padded-out\n")
+    with pytest.raises(ValidationError, match="EDUCLUSTER_JWT_SECRET_FILE"):
+        AuthSettings(secret_file=path)
+    with pytest.raises(ValidationError, match="EDUCLUSTER_JWT_SECRET_FILE"):
+        AuthSettings(secret_file=tmp_path / "missing")
+
+
+def test_the_secret_file_is_read_from_the_environment(tmp_path, monkeypatch):
+    path = tmp_path / "jwt-secret"
+    path.write_text(STRONG + "\n")
+    monkeypatch.delenv("EDUCLUSTER_JWT_SECRET", raising=False)
+    monkeypatch.setenv("EDUCLUSTER_JWT_SECRET_FILE", str(path))
+    assert AuthSettings().secret == STRONG
 
 
 class _SlowJwks(BaseHTTPRequestHandler):

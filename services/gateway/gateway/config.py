@@ -66,6 +66,15 @@ class GatewaySettings(ServiceSettings):
     # at once.
     webhook_poll_s: float = Field(default=0.5, gt=0)
     webhook_concurrency: int = Field(default=16, ge=1)
+    # Attempts at once to one target (scheme, host and port), so a slow receiver holds only
+    # its own deliveries (per gateway process).
+    webhook_concurrency_per_target: int = Field(default=2, ge=1)
+    # A target's circuit opens after this many failed attempts in a row (no answer, 5xx or
+    # 429): its deliveries wait, pending, for the cool-down (doubling after each failed trial,
+    # at most the cap), then one trial attempt decides whether it closes.
+    webhook_circuit_failures: int = Field(default=5, ge=1)
+    webhook_circuit_cooldown_s: float = Field(default=30.0, gt=0)
+    webhook_circuit_cooldown_cap_s: float = Field(default=900.0, gt=0)
     # Whole request to a receiver (connect, send, answer) must finish within this.
     webhook_timeout_s: float = Field(default=10.0, gt=0)
     # Attempts per delivery; between them base * 2^(attempt-1) seconds, at most the cap, of
@@ -80,6 +89,8 @@ class GatewaySettings(ServiceSettings):
     # Receivers on loopback, private or link-local addresses are refused unless allowed (the
     # gateway sits next to the services and their databases; a webhook must not reach them).
     webhook_allow_private_targets: bool = False
+    # Active subscriptions one owner (token principal) may hold; beyond, 409.
+    max_subscriptions_per_owner: int = Field(default=20, ge=1)
 
     @field_validator("cors_origins", "trusted_proxies", mode="before")
     @classmethod
@@ -91,12 +102,6 @@ class GatewaySettings(ServiceSettings):
             return [origin.strip() for origin in text.split(",") if origin.strip()]
         return value
 
-    def service_urls(self) -> dict[str, str]:
-        return {
-            "registry": self.registry_url,
-            "assessment": self.assessment_url,
-            "quality": self.quality_url,
-        }
     @field_validator("trusted_proxies")
     @classmethod
     def _networks(cls, value: list[str]) -> list[str]:
@@ -104,3 +109,9 @@ class GatewaySettings(ServiceSettings):
             ipaddress.ip_network(proxy, strict=False)  # ValueError names the bad entry
         return value
 
+    def service_urls(self) -> dict[str, str]:
+        return {
+            "registry": self.registry_url,
+            "assessment": self.assessment_url,
+            "quality": self.quality_url,
+        }

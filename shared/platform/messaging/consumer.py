@@ -24,6 +24,7 @@ from shared.platform.messaging.epoch import EpochWatch
 from shared.platform.messaging.inbox_apply import EventHandler, apply_in, apply_once, is_outage
 
 __all__ = ["ConsumerRunner", "ConsumerSpec", "EventHandler"]
+from shared.platform.logging import described
 from shared.platform.messaging.kafka import new_consumer, new_producer, stop_client
 from shared.platform.messaging.metrics import MessagingMetrics
 from shared.platform.messaging.state import get_state, set_state
@@ -100,7 +101,9 @@ class ConsumerRunner:
             except Exception as error:
                 if not is_outage(error):
                     raise
-                log.warning("consumer paused", extra={"group": self.group_id, "error": repr(error)})
+                log.warning(
+                    "consumer paused", extra={"group": self.group_id, "error": described(error)}
+                )
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
             finally:
@@ -156,7 +159,7 @@ class ConsumerRunner:
                 raise
             log.info(
                 "batch failed; applying its events one by one",
-                extra={"group": self.group_id, "events": len(records), "error": repr(error)},
+                extra={"group": self.group_id, "events": len(records), "error": described(error)},
             )
             for record in records:
                 await self._handle(record, dead_letters)
@@ -217,7 +220,7 @@ class ConsumerRunner:
                         "group": self.group_id,
                         "event_id": event.id,
                         "attempt": attempt,
-                        "error": repr(error),
+                        "error": described(error),
                     },
                 )
                 if attempt == self._max_attempts:
@@ -260,7 +263,7 @@ class ConsumerRunner:
                 "topic": record.topic,
                 "partition": record.partition,
                 "offset": record.offset,
-                "error": repr(error),
+                "error": described(error),
             },
         )
 
@@ -279,7 +282,9 @@ class ConsumerRunner:
             await consumer.commit(offsets)
         except (CommitFailedError, IllegalStateError) as error:
             # Expected during a rebalance: the next owner re-reads and the inbox dedups.
-            log.info("offset commit skipped", extra={"group": self.group_id, "error": repr(error)})
+            log.info(
+                "offset commit skipped", extra={"group": self.group_id, "error": described(error)}
+            )
         for tp in offsets:
             self._processed.pop(tp, None)
 

@@ -5,6 +5,8 @@ from datetime import UTC, datetime
 
 from aiokafka.structs import ConsumerRecord
 
+from shared.platform.logging import described
+
 ORIGINAL_TOPIC = "x-educluster-original-topic"
 ORIGINAL_PARTITION = "x-educluster-original-partition"
 ORIGINAL_OFFSET = "x-educluster-original-offset"
@@ -28,7 +30,7 @@ def dead_letter_headers(
     record: ConsumerRecord, *, group_id: str, error: BaseException, attempts: int
 ) -> list[tuple[str, bytes]]:
     """The record's own headers followed by the dead-letter facts."""
-    message = f"{type(error).__name__}: {error}".encode()[:_MAX_ERROR_BYTES]
+    message = described(error).encode()[:_MAX_ERROR_BYTES]
     return [
         *(h for h in (record.headers or ()) if h[0] not in _OUR_HEADERS),
         (ORIGINAL_TOPIC, record.topic.encode()),

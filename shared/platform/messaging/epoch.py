@@ -14,6 +14,7 @@ from uuid import uuid4
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 
+from shared.platform.logging import described
 from shared.platform.messaging.kafka import ensure_topics, new_consumer, new_producer
 from shared.platform.names import EPOCH_TOPIC
 from shared.platform.settings import KafkaSettings
@@ -79,7 +80,7 @@ class EpochWatch:
                     await self.verify()
                 except Exception as error:  # broker away: keep polling, readiness says so
                     self.reachable = False
-                    log.info("broker not reachable", extra={"error": repr(error)})
+                    log.info("broker not reachable", extra={"error": described(error)})
                 await asyncio.sleep(self._settings.epoch_check_interval_s)
         finally:
             await self.close()

@@ -10,6 +10,7 @@ from aiokafka.errors import KafkaError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.platform.logging import described
 from shared.platform.messaging import outbox
 from shared.platform.messaging.envelope import kafka_headers
 from shared.platform.messaging.epoch import EpochWatch
@@ -105,7 +106,9 @@ class OutboxRelay:
                 backoff = 0.1
             except _TRANSIENT as error:
                 self.healthy = False
-                log.warning("outbox relay paused", extra={"error": repr(error), "retry_s": backoff})
+                log.warning(
+                    "outbox relay paused", extra={"error": described(error), "retry_s": backoff}
+                )
                 await self._close_producer()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff_s)

@@ -2,7 +2,9 @@
 
 The key is remembered per caller with a fingerprint of the request, in the same transaction as
 the creation, so "created" and "remembered" cannot disagree. The same key with a different
-request is refused (422).
+request is refused (422). The caller is the identity's ``principal`` (issuer, subject, role,
+organization, region), not its ``sub``: a token of another organization or region with the same
+subject gets the answer it would get without the key, never this caller's.
 """
 
 import hashlib
@@ -37,7 +39,7 @@ idempotency_metadata = MetaData()
 idempotency_keys = Table(
     "idempotency_keys",
     idempotency_metadata,
-    Column("principal", String(200), nullable=False),
+    Column("principal", String(200), nullable=False),  # Identity.principal (64 characters)
     Column("key", String(200), nullable=False),
     Column("fingerprint", String(64), nullable=False),
     Column("status", Integer, nullable=False),
@@ -159,7 +161,7 @@ class IdempotentCreate:
         self._path = request.url.path
         self._uow_factory = uow_factory
         self._read_uow_factory = read_uow_factory
-        self._principal = identity.sub
+        self._principal = identity.principal
         self._key = idempotency_key
 
     async def replayed(self, body: BaseModel) -> JSONResponse | None:

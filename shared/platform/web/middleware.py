@@ -17,10 +17,19 @@ from shared.platform.web.problems import problem_response
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = b"x-request-id"
 _ACCEPTABLE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,128}$")
+_AUTHORIZATION = b"authorization"
+_CACHE_CONTROL = b"cache-control"
+_NOSNIFF = (b"x-content-type-options", b"nosniff")
 
 
 class RequestIdMiddleware:
-    """Takes a caller's X-Request-ID (if sane) or makes one; echoes it and logs with it."""
+    """Takes a caller's X-Request-ID (if sane) or makes one; echoes it and logs with it.
+
+    The outermost layer, so every answer passes it: it also says ``nosniff`` (a browser must
+    not guess a JSON or CSV body into HTML or script), and marks an answer to an authenticated
+    request ``no-store`` unless the answer states its own cache policy (it is the caller's
+    data: no cache, shared or on disk, keeps it).
+    """
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -29,8 +38,10 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = dict(scope["headers"]).get(REQUEST_ID_HEADER, b"")
+        request_headers = dict(scope["headers"])
+        incoming = request_headers.get(REQUEST_ID_HEADER, b"")
         request_id = incoming.decode() if _ACCEPTABLE_ID.match(incoming) else uuid4().hex
+        authenticated = _AUTHORIZATION in request_headers
         token = request_id_var.set(request_id)
         # No one until the request's token is verified (web/identity.py sets the caller).
         actor_token = current_actor.set(None)
@@ -42,10 +53,9 @@ class RequestIdMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 message.setdefault("headers", [])
-                message["headers"] = [
-                    *(h for h in message["headers"] if h[0].lower() != REQUEST_ID_HEADER),
-                    (REQUEST_ID_HEADER, request_id.encode()),
-                ]
+                message["headers"] = _with_baseline(
+                    message["headers"], request_id=request_id, authenticated=authenticated
+                )
             await send(message)
 
         try:
@@ -63,6 +73,18 @@ class RequestIdMiddleware:
         finally:
             request_id_var.reset(token)
             current_actor.reset(actor_token)
+
+
+def _with_baseline(
+    headers: list[tuple[bytes, bytes]], *, request_id: str, authenticated: bool
+) -> list[tuple[bytes, bytes]]:
+    # Replaced rather than added to: a service's answer relayed by the gateway already has them.
+    replaced = (REQUEST_ID_HEADER, _NOSNIFF[0])
+    kept = [h for h in headers if h[0].lower() not in replaced]
+    kept += [(REQUEST_ID_HEADER, request_id.encode()), _NOSNIFF]
+    if authenticated and not any(name.lower() == _CACHE_CONTROL for name, _ in kept):
+        kept.append((_CACHE_CONTROL, b"no-store"))
+    return kept
 
 
 class RequestBudgetMiddleware:
@@ -124,8 +146,11 @@ class ConditionalGetMiddleware:
     with no body. The tag is a hash of the body, so it changes exactly when the answer does.
 
     Answers depend on who asks (roles see different figures), so they are ``private`` and vary
-    by ``Authorization``; ``no-cache`` makes every reuse a revalidation. Anything that is not a
-    200 JSON answer to GET or HEAD (streams, errors, writes) passes through untouched.
+    by ``Authorization``. An answer to an authenticated request is ``no-store``: no cache keeps
+    it, yet a client that keeps the tag itself still gets its 304. An anonymous one (public
+    scores, the API documents) is ``no-cache``: kept, and revalidated on every reuse. Anything
+    that is not a 200 JSON answer to GET or HEAD (streams, errors, writes) passes through
+    untouched.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -135,7 +160,9 @@ class ConditionalGetMiddleware:
         if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        wanted = dict(scope["headers"]).get(b"if-none-match", b"")
+        request_headers = dict(scope["headers"])
+        wanted = request_headers.get(b"if-none-match", b"")
+        policy = b"private, no-store" if _AUTHORIZATION in request_headers else b"private, no-cache"
         start: Message | None = None
         chunks: list[bytes] = []
 
@@ -149,7 +176,7 @@ class ConditionalGetMiddleware:
             elif start is not None and message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    await _send_tagged(send, start, b"".join(chunks), wanted)
+                    await _send_tagged(send, start, b"".join(chunks), wanted, policy)
                 return
             await send(message)
 
@@ -165,7 +192,9 @@ def _is_json(start: Message) -> bool:
     return bool(content_type.split(b";")[0].strip() == b"application/json")
 
 
-async def _send_tagged(send: Send, start: Message, body: bytes, wanted: bytes) -> None:
+async def _send_tagged(
+    send: Send, start: Message, body: bytes, wanted: bytes, policy: bytes
+) -> None:
     tag = b'W/"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
     headers = [
         (name, value)
@@ -174,7 +203,7 @@ async def _send_tagged(send: Send, start: Message, body: bytes, wanted: bytes) -
     ]
     headers += [
         (b"etag", tag),
-        (b"cache-control", b"private, no-cache"),
+        (b"cache-control", policy),
         (b"vary", b"Authorization"),
     ]
     if tag in [t.strip() for t in wanted.split(b",")] or wanted.strip() == b"*":

@@ -151,10 +151,20 @@ async def test_only_the_employer_itself_sees_or_changes_its_assessments(platform
     )
     path = f"/api/v1/assessments/{created.json()['id']}"
     other_employer = headers("employer", org="another-employer")
-    for who in (MINISTRY, as_institution(world.institution), other_employer):
+    for who in (MINISTRY, as_institution(world.institution)):
         assert (await assessment.get(path, headers=who)).status_code == 403
         assert (await assessment.delete(path, headers=who)).status_code == 403
         assert (await assessment.get(f"{path}/history", headers=who)).status_code == 403
+    # Another employer is told what it would be told of an id that does not exist.
+    missing = "/api/v1/assessments/no-such-id"
+    for suffix in ("", "/history"):
+        refused = await assessment.get(f"{path}{suffix}", headers=other_employer)
+        absent = await assessment.get(f"{missing}{suffix}", headers=other_employer)
+        assert refused.status_code == absent.status_code == 404
+        assert refused.json() == json.loads(
+            json.dumps(absent.json()).replace("no-such-id", created.json()["id"])
+        )
+    assert (await assessment.delete(path, headers=other_employer)).status_code == 404
     assert (await assessment.get("/api/v1/assessments", headers=MINISTRY)).status_code == 403
     others = await assessment.get("/api/v1/assessments", headers=other_employer)
     assert others.json()["items"] == []

@@ -259,6 +259,11 @@ class SseStream:
             self._opened.set()
 
     @property
+    def finished(self) -> bool:
+        """The server ended the stream (the reader got to its end)."""
+        return self._reader is not None and self._reader.done()
+
+    @property
     def cloudevent_ids(self) -> list[str]:
         return [json.loads(e["data"])["id"] for e in self.events]
 

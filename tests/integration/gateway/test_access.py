@@ -43,6 +43,11 @@ def concrete(rule: Rule) -> str:
     return rule.path.replace("*", "id-7")
 
 
+# The matrix sends hundreds of requests per role, and anonymous ones share the test's address:
+# past the gateway's default rate limit (test_limits.py tests the limit itself).
+UNTHROTTLED = {"rate_limit_per_s": "100000", "rate_limit_burst": "100000"}
+
+
 @pytest.fixture(scope="module")
 def open_gateway(data_dir, echo_service) -> Iterator[Served]:
     """Public scores on; every service is the echo."""
@@ -52,6 +57,7 @@ def open_gateway(data_dir, echo_service) -> Iterator[Served]:
         assessment_url=echo_service.url,
         quality_url=echo_service.url,
         public_scores="true",
+        **UNTHROTTLED,
     ) as served:
         yield served
 
@@ -64,6 +70,7 @@ def closed_gateway(data_dir, echo_service) -> Iterator[Served]:
         registry_url=echo_service.url,
         assessment_url=echo_service.url,
         quality_url=echo_service.url,
+        **UNTHROTTLED,
     ) as served:
         yield served
 
@@ -241,7 +248,62 @@ async def test_without_configured_origins_there_are_no_cors_headers(open_gateway
         read = await client.get(
             "/api/v1/regions", headers=bearer(TOKENS["ministry"]) | {"Origin": "https://x.example"}
         )
-    assert preflight.status_code == 401  # an OPTIONS request like any other: no token
+    assert preflight.status_code == 405  # no route lists OPTIONS: the gateway answers alone
     assert read.status_code == 200
     for response in (preflight, read):
         assert not any(name.startswith("access-control-") for name in response.headers)
+
+
+async def test_a_method_or_path_the_matrix_does_not_list_is_answered_by_the_gateway_alone(
+    open_gateway,
+):
+    ministry = bearer(TOKENS["ministry"])
+    async with httpx.AsyncClient(base_url=open_gateway.url) as client:
+        deleted = await client.delete("/api/v1/regions/UZ-TO", headers=ministry)
+        posted = await client.post("/api/v1/quality/alerts", json={}, headers=ministry)
+        traced = await client.request("TRACE", "/api/v1/organizations")
+        unknown = await client.get("/api/v1/quality/ping", headers=ministry)
+        deeper = await client.get("/api/v1/regions/UZ-TO/secrets", headers=ministry)
+    # The echo service answers anything 200: a problem here was never forwarded.
+    assert_problem(deleted, 405, mentioning="DELETE is not allowed on /api/v1/regions/UZ-TO")
+    assert deleted.headers["allow"] == "GET, HEAD, PUT"
+    assert_problem(posted, 405, mentioning="POST is not allowed")
+    assert posted.headers["allow"] == "GET, HEAD"
+    assert_problem(traced, 405, mentioning="TRACE is not allowed")
+    assert_problem(unknown, 404, mentioning="/api/v1/quality/ping")
+    assert_problem(deeper, 404, mentioning="/api/v1/regions/UZ-TO/secrets")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/api/v1/quality/alerts"),
+        ("GET", "/api/v1/quality/alerts/"),
+        ("GET", "/api/v1/quality/alerts?scope=region&scope_id=UZ-TO"),
+        ("HEAD", "/api/v1/quality/alerts"),
+    ],
+)
+async def test_alerts_need_a_role_even_where_scores_are_public(open_gateway, method, path):
+    async with httpx.AsyncClient(base_url=open_gateway.url) as client:
+        anonymous = await client.request(method, path)
+        with_role = await client.get(path, headers=bearer(TOKENS["employer"]))
+    assert anonymous.status_code == 401
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    assert with_role.status_code == 200  # what the echo service answers
+
+
+async def test_every_gateway_answer_says_nosniff_forwarded_refused_or_unknown(open_gateway):
+    async with httpx.AsyncClient(base_url=open_gateway.url) as client:
+        answers = [
+            await client.get("/api/v1/regions", headers=bearer(TOKENS["ministry"])),
+            await client.get("/api/v1/regions"),
+            await client.put("/api/v1/regions/UZ-TO", json={}, headers=bearer(TOKENS["employer"])),
+            await client.get("/api/v1/nothing-here/1"),
+            await client.get("/api/v1/quality/ping", headers=bearer(TOKENS["ministry"])),
+            await client.get("/healthz"),
+            await client.get("/"),
+        ]
+    assert [a.status_code for a in answers] == [200, 401, 403, 404, 404, 200, 200]
+    assert [a.headers.get("x-content-type-options") for a in answers] == ["nosniff"] * 7
+    # A proxied answer carries one, not the service's and the gateway's.
+    assert answers[0].headers.get_list("x-content-type-options") == ["nosniff"]

@@ -7,8 +7,11 @@ from uuid import uuid4
 
 import pytest
 
+from shared.platform.auth import mint_token
+from shared.platform.auth_settings import AuthSettings
 from tests.integration.gateway.quality_events_support import (
     MINISTRY,
+    SECRET,
     QualityTopic,
     SseStream,
     alert,
@@ -186,3 +189,60 @@ async def test_idle_streams_get_heartbeats_and_callers_outside_the_roles_are_ref
     bad_id = await client.get("/api/v1/events", headers={**MINISTRY, "Last-Event-ID": "yesterday"})
     assert bad_id.status_code == 422
     assert ["header", "Last-Event-ID"] in [e["loc"] for e in bad_id.json()["errors"]]
+
+
+async def test_a_stream_ends_when_its_token_expires_with_a_last_event_saying_so(gateway):
+    # Found: a stream opened with a token lived on after the token expired, for as long as the
+    # connection held: a revoked or leaked token kept receiving events.
+    token = mint_token(AuthSettings(secret=SECRET), role="ministry", ttl_s=3)
+    stream = SseStream(gateway.client, headers={"Authorization": f"Bearer {token}"})
+    async with stream:
+        assert stream.response.status_code == 200
+        await eventually(
+            lambda: _value(stream.finished), until=bool, timeout_s=15, what="stream ended"
+        )
+        assert stream.events[-1]["event"] == "expired"
+        assert "expired" in json.loads(stream.events[-1]["data"])["detail"]
+        assert "id" not in stream.events[-1]  # Last-Event-ID stays the last real event's
+    await eventually(
+        lambda: _value(gateway.open_streams), until=lambda n: n == 0, what="stream counted out"
+    )
+
+
+@pytest.fixture
+async def narrow_gateway(make_database_url, broker):
+    async with running_gateway(
+        await make_database_url("gateway"),
+        broker.bootstrap_servers,
+        sse_max_streams_per_principal=2,
+        sse_max_streams_per_address=3,
+    ) as gw:
+        yield gw
+
+
+async def test_open_streams_are_capped_per_principal_and_per_client_address(narrow_gateway):
+    # Found: one caller could hold any number of streams open, each a task and a connection.
+    client = narrow_gateway.client
+    authority, other = auth("regional_authority"), auth("regional_authority", region="UZ-TO")
+    async with SseStream(client) as first, SseStream(client) as second:
+        assert first.response.status_code == second.response.status_code == 200
+        async with SseStream(client) as third:
+            refused = third.response
+            assert refused.status_code == 429
+            assert refused.headers["content-type"] == "application/problem+json"
+            assert "2 open event streams per caller" in refused.json()["detail"]
+            assert refused.headers["retry-after"]
+
+        async with SseStream(client, headers=authority) as own:
+            assert own.response.status_code == 200  # another caller: its own two
+            async with SseStream(client, headers=other) as fourth:
+                refused = fourth.response
+                assert refused.status_code == 429
+                assert "3 open event streams per client address" in refused.json()["detail"]
+
+    # Closed streams free their places.
+    await eventually(
+        lambda: _value(narrow_gateway.open_streams), until=lambda n: n == 0, what="all closed"
+    )
+    async with SseStream(client) as again, SseStream(client, headers=other) as theirs:
+        assert again.response.status_code == theirs.response.status_code == 200

@@ -107,9 +107,9 @@ async def test_the_request_id_comes_back_the_callers_own_or_one_the_gateway_assi
 ):
     async with httpx.AsyncClient(headers=MINISTRY) as client:
         own = await client.get(
-            gateway.url + "/api/v1/quality/x", headers={"X-Request-ID": "caller-42"}
+            gateway.url + "/api/v1/quality/scores", headers={"X-Request-ID": "caller-42"}
         )
-        assigned = await client.get(gateway.url + "/api/v1/quality/x")
+        assigned = await client.get(gateway.url + "/api/v1/quality/scores")
     assert own.headers["x-request-id"] == "caller-42"
     forwarded = dict((n.lower(), v) for n, v in assigned.json()["headers"])["x-request-id"]
     assert assigned.headers["x-request-id"] == forwarded

@@ -29,7 +29,7 @@ async def test_a_20_mb_upload_of_unknown_length_arrives_intact_without_growing_t
     before = gateway.peak_memory_kib()
     async with httpx.AsyncClient(base_url=gateway.url, headers=MINISTRY, timeout=60) as client:
         response = await client.post(
-            "/api/v1/quality/import",
+            "/api/v1/quality/publications",
             content=streamed(pieces),  # sent chunked: the gateway cannot know the length
             headers={"Content-Type": "text/csv"},
         )
@@ -44,7 +44,7 @@ async def test_a_20_mb_upload_with_a_content_length_keeps_it_and_arrives_intact(
     body = b"".join(body_pieces())
     async with httpx.AsyncClient(base_url=gateway.url, headers=MINISTRY, timeout=60) as client:
         response = await client.post(
-            "/api/v1/quality/import", content=body, headers={"Content-Type": "text/csv"}
+            "/api/v1/quality/publications", content=body, headers={"Content-Type": "text/csv"}
         )
     seen = response.json()
     received = {name.lower(): value for name, value in seen["headers"]}
@@ -59,7 +59,7 @@ async def test_a_large_answer_of_unknown_length_streams_back_intact(gateway):
     expected = hashlib.sha256((pattern * (size // len(pattern) + 1))[:size]).hexdigest()
     digest, received = hashlib.sha256(), 0
     async with httpx.AsyncClient(base_url=gateway.url, headers=MINISTRY, timeout=60) as client:
-        async with client.stream("GET", f"/api/v1/quality/export?answer_bytes={size}") as response:
+        async with client.stream("GET", f"/api/v1/quality/scores?answer_bytes={size}") as response:
             assert response.status_code == 200
             assert "content-length" not in response.headers
             async for chunk in response.aiter_raw():

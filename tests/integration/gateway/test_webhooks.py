@@ -320,6 +320,25 @@ async def test_subscriptions_belong_to_their_creator_and_the_ministry_oversees_t
     assert (await client.get(path, headers=AUTHORITY)).json()["status"] == "deactivated"
 
 
+async def test_two_regional_authorities_with_one_subject_keep_their_subscriptions_apart(gateway):
+    # Found: subscriptions were owned by ``sub``; two regions' authorities whose tokens shared a
+    # subject listed, read and deleted each other's.
+    client = gateway.client
+    tashkent = auth("regional_authority", sub="authority", region="UZ-TO")
+    samarkand = auth("regional_authority", sub="authority", region="UZ-SA")
+    theirs = await subscribe(client, "http://127.0.0.1:9/hooks", headers=tashkent)
+    path = f"/api/v1/subscriptions/{theirs['id']}"
+
+    listed = await client.get("/api/v1/subscriptions", headers=samarkand)
+    assert listed.status_code == 200 and listed.json()["items"] == []
+    for method, suffix in [("GET", ""), ("DELETE", ""), ("GET", "/deliveries")]:
+        response = await client.request(method, path + suffix, headers=samarkand)
+        assert response.status_code == 404, (method, suffix, response.text)
+    kept = await client.get(path, headers=tashkent)
+    assert kept.status_code == 200 and kept.json()["status"] == "active"
+    assert kept.json()["owner"] == "authority"
+
+
 async def test_events_past_retention_go_with_their_finished_deliveries_but_a_waiting_one_stays(
     make_database_url,
 ):
@@ -338,6 +357,7 @@ async def test_events_past_retention_go_with_their_finished_deliveries_but_a_wai
                     wanted=EventFilter(),
                 ),
                 allow_private=False,
+                max_per_owner=20,
             )
             for payload in (score("region", "UZ-SA"), score("region", "UZ-TO")):
                 await store_quality_event(new_event(payload, service="quality"), uow)
@@ -370,3 +390,51 @@ async def test_events_past_retention_go_with_their_finished_deliveries_but_a_wai
         assert log.items[0].event_id and log.items[0].last_status_code == 500
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def capped_gateway(make_database_url, broker):
+    async with running_gateway(
+        await make_database_url("gateway"), broker.bootstrap_servers, max_subscriptions_per_owner=2
+    ) as gw:
+        yield gw
+
+
+async def test_an_owner_holds_a_bounded_number_of_subscriptions_and_no_receiver_twice(
+    capped_gateway,
+):
+    # Found: one caller could make any number of subscriptions, to one receiver as often as it
+    # liked, and have the gateway send every event to it that many times.
+    client = capped_gateway.client
+    first = await subscribe(client, "http://127.0.0.1:9/hooks", scope="region", region="UZ-SA")
+
+    for again in ("http://127.0.0.1:9/hooks", "HTTP://127.0.0.1:9/hooks"):
+        duplicate = await client.post(
+            "/api/v1/subscriptions",
+            json={
+                "url": again,
+                "secret": SIGNING_SECRET,
+                "filters": {"scope": "region", "region": "UZ-SA"},
+            },
+            headers=AUTHORITY,
+        )
+        assert duplicate.status_code == 409, duplicate.text
+        assert duplicate.headers["content-type"] == "application/problem+json"
+        assert first["id"] in duplicate.json()["detail"]
+        assert ["body", "url"] in [e["loc"] for e in duplicate.json()["errors"]]
+
+    await subscribe(client, "http://127.0.0.1:9/hooks", scope="cluster")  # other filters: new
+    over = await client.post(
+        "/api/v1/subscriptions",
+        json={"url": "http://127.0.0.1:9/third", "secret": SIGNING_SECRET},
+        headers=AUTHORITY,
+    )
+    assert over.status_code == 409, over.text
+    assert "at most 2 active subscriptions" in over.json()["detail"]
+
+    # Another owner has its own places; deactivating one frees a place.
+    await subscribe(client, "http://127.0.0.1:9/hooks", headers=MINISTRY, scope="cluster")
+    await client.delete(f"/api/v1/subscriptions/{first['id']}", headers=AUTHORITY)
+    await subscribe(client, "http://127.0.0.1:9/third")
+    listed = await client.get("/api/v1/subscriptions", headers=AUTHORITY)
+    assert len(listed.json()["items"]) == 3

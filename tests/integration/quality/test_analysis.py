@@ -73,21 +73,27 @@ async def test_a_cluster_against_its_region_with_gaps_rankings_and_alerts(servic
     assert cluster.status_code == 201, cluster.text
     cluster_id = cluster.json()["id"]
     await settled(member, employments=24)
-    requirement = await assessment.post(
-        "/api/v1/requirements",
-        headers=member.as_employer,
-        json={
-            "employer_id": member.employer["id"],
-            "field_code": "0613",
-            "framework_id": member.framework["id"],
-            "importance": {
-                "foundation.oral_communication": 5,
-                "technical.professional_knowledge": 3,
+    # Three employers state the same (an importance fewer state is withheld).
+    for stating in members[:3]:
+        requirement = await assessment.post(
+            "/api/v1/requirements",
+            headers=stating.as_employer,
+            json={
+                "employer_id": stating.employer["id"],
+                "field_code": "0613",
+                "framework_id": member.framework["id"],
+                "importance": {
+                    "foundation.oral_communication": 5,
+                    "technical.professional_knowledge": 3,
+                },
             },
-        },
+        )
+        assert requirement.status_code == 201, requirement.text
+    await eventually(
+        lambda: count(quality, q_requirements),
+        until=lambda n: n == 3,
+        what="requirements projected",
     )
-    assert requirement.status_code == 201, requirement.text
-    await eventually(lambda: count(quality, q_requirements), what="requirement projected")
     await eventually(lambda: count(quality, q_memberships), what="membership projected")
 
     # 9 of 12 satisfied this year; ratings that differ (a publication withholds a mean of
@@ -219,3 +225,9 @@ async def test_scores_are_public_only_when_configured(make_database_url, broker)
             assert (await quality.get(path)).status_code == anonymous
             assert (await quality.get(path, headers=headers("operator"))).status_code == 403
             assert (await quality.get(path, headers=as_institution({"id": "x"}))).status_code == 200
+            # Found: alerts were read anonymously when scores were public (the gateway refused,
+            # the service did not). They name units and their drops: a role is always needed.
+            alerts = "/api/v1/quality/alerts"
+            assert (await quality.get(alerts)).status_code == 401
+            as_reader = await quality.get(alerts, headers=as_institution({"id": "x"}))
+            assert as_reader.status_code == 200

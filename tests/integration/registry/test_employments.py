@@ -263,7 +263,7 @@ async def test_each_caller_reads_only_the_employments_in_its_reach(registry):
             await registry.get(f"/api/v1/employments/{visible['id']}", headers=auth)
         ).status_code == 200
         refused = await registry.get(f"/api/v1/employments/{hidden['id']}", headers=auth)
-        assert refused.status_code == 403
+        assert refused.status_code == 404  # as if there were none
     operator = headers("operator")
     assert (await registry.get("/api/v1/employments", headers=operator)).status_code == 403
     assert (
@@ -282,6 +282,27 @@ async def test_the_same_idempotency_key_records_an_employment_once(registry):
     assert again.json() == first.json()
     listed = await registry.get("/api/v1/employments", headers=MINISTRY)
     assert len(listed.json()["items"]) == 1
+
+
+async def test_an_employer_of_another_organization_replaying_a_key_gets_its_own_answer(registry):
+    # Found: keys were remembered per ``sub``; two employers' tokens with one subject (the dev
+    # token command gave every employer "dev-employer") shared them, so B's replay of A's key
+    # returned A's 201 where B without the key gets 403.
+    _, _, graduate, employer = await world(registry)
+    other = await create_organization(registry, kind="employer", subtype="J", tax_id="303456789")
+    body = employment_body(graduate, employer)
+    key = {"Idempotency-Key": "hire-1"}
+    first = await registry.post(
+        "/api/v1/employments",
+        headers=headers("employer", org=employer["id"], sub="hr") | key,
+        json=body,
+    )
+    assert first.status_code == 201, first.text
+    as_other = headers("employer", org=other["id"], sub="hr")
+    without_key = await registry.post("/api/v1/employments", headers=as_other, json=body)
+    replayed = await registry.post("/api/v1/employments", headers=as_other | key, json=body)
+    assert without_key.status_code == replayed.status_code == 403, replayed.text
+    assert "idempotent-replayed" not in replayed.headers
 
 
 async def test_employment_events_are_cloudevents_keyed_by_the_graduates_institution(

@@ -41,6 +41,23 @@ async def test_token_prints_a_bearer_token_the_services_accept(tmp_path):
     assert code == 2 and "no secret" in err
 
 
+async def test_each_dev_token_names_a_subject_of_its_own_and_fits_the_maximum_lifetime():
+    # Found: every token of a role had the subject dev-<role>, so two employers' tokens shared
+    # idempotency keys and subscriptions.
+    env = {"EDUCLUSTER_JWT_SECRET": SECRET}
+    verify = TokenVerifier(AuthSettings(secret=SECRET)).verify
+    subjects = set()
+    for org in ("org-a", "org-b"):
+        code, out, err = await educluster("token", "--role", "employer", "--org", org, env=env)
+        assert code == 0, err
+        subjects.add(verify(out.strip()).sub)
+    assert len(subjects) == 2 and all(s.startswith("dev-employer-") for s in subjects)
+    code, out, _ = await educluster("token", "--role", "ministry", "--sub", "m1", env=env)
+    assert code == 0 and verify(out.strip()).sub == "m1"
+    code, _, err = await educluster("token", "--role", "ministry", "--ttl", "90000", env=env)
+    assert code == 2 and "lifetime" in err
+
+
 async def test_load_regions_adds_another_countrys_regions_and_queues_their_events(
     make_database_url, tmp_path
 ):

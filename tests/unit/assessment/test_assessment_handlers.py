@@ -268,11 +268,17 @@ async def test_a_new_assessment_may_follow_a_withdrawn_one(uow):
 
 async def test_only_the_employer_itself_reads_or_changes_its_assessments(uow):
     first = await submitted(uow)
+    # Another employer is told what it would be told of an assessment that does not exist.
     for call in (
         handlers.own(uow, AS_OTHER_EMPLOYER, first.id),
         handlers.history(uow, AS_OTHER_EMPLOYER, first.id),
         handlers.withdraw(uow, AS_OTHER_EMPLOYER, first.id),
         handlers.revise(uow, AS_OTHER_EMPLOYER, revision(first, preparedness=1)),
+    ):
+        with pytest.raises(NotFound):
+            await call
+    for call in (
+        handlers.own(uow, MINISTRY, first.id),
         handlers.list_own(uow, MINISTRY, AssessmentFilter(), limit=10, cursor=None),
     ):
         with pytest.raises(Forbidden):

@@ -5,9 +5,9 @@ in one shared ``Store``, so that a test reads back what a use case wrote.
 """
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from gateway.adapters.repositories import (
@@ -81,11 +81,18 @@ class FakeSubscriptionRepository(SubscriptionRepository):
     ) -> Page[Subscription]:
         after = decode_cursor(cursor)
         rows = sorted(
-            (s for s in self.store.subscriptions.values() if owner in (None, s.owner)),
+            (s for s in self.store.subscriptions.values() if owner in (None, s.owner_principal)),
             key=lambda s: s.id,
         )
         rows = [s for s in rows if after is None or s.id > after]
         return _page(rows, key=lambda s: s.id, limit=limit)
+
+    async def active_of(self, owner: str) -> list[Subscription]:
+        return [
+            s
+            for s in self.store.subscriptions.values()
+            if s.owner_principal == owner and s.status == ACTIVE
+        ]
 
     async def active_filters(self) -> list[tuple[str, EventFilter]]:
         return [(s.id, s.wanted) for s in self.store.subscriptions.values() if s.status == ACTIVE]
@@ -135,7 +142,9 @@ class FakeDeliveryRepository(DeliveryRepository):
                 created_at=at,
             )
 
-    async def claim_due(self, *, limit: int, lease_s: float, at: datetime) -> list[DueDelivery]:
+    async def due(
+        self, *, limit: int, at: datetime, excluding: Collection[str] = ()
+    ) -> list[DueDelivery]:
         store = self.store
         due = sorted(
             (
@@ -145,6 +154,7 @@ class FakeDeliveryRepository(DeliveryRepository):
                 and d.next_attempt_at is not None
                 and d.next_attempt_at <= at
                 and store.subscriptions[d.subscription_id].status == ACTIVE
+                and d.subscription_id not in excluding
             ),
             key=lambda d: (d.next_attempt_at, d.id),
         )[:limit]
@@ -163,8 +173,11 @@ class FakeDeliveryRepository(DeliveryRepository):
                     attempt=delivery.attempts + 1,
                 )
             )
-            delivery.next_attempt_at = at + timedelta(seconds=lease_s)
         return claimed
+
+    async def lease(self, delivery_ids: Sequence[int], *, until: datetime) -> None:
+        for delivery_id in delivery_ids:
+            self.store.deliveries[delivery_id].next_attempt_at = until
 
     async def state(self, delivery_id: int) -> DeliveryState | None:
         delivery = self.store.deliveries.get(delivery_id)

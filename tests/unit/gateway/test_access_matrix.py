@@ -50,7 +50,10 @@ def test_docs_access_md_is_the_generated_matrix_run_make_schemas_if_not():
         (PUBLIC, "GET", "/api/v1/organizations", False),
         ("ministry", "POST", "/api/v1/quality/methodology", True),
         ("regional_authority", "POST", "/api/v1/quality/methodology", False),
-        ("employer", "GET", "/api/v1/nothing-here", True),  # unknown: the service answers 404
+        ("employer", "GET", "/api/v1/nothing-here", False),  # unknown: denied by default
+        ("ministry", "DELETE", "/api/v1/regions/UZ-SA", False),  # a method no rule lists
+        (PUBLIC, "HEAD", "/api/v1/quality/alerts", False),
+        (PUBLIC, "GET", "/api/v1/quality/alerts/", False),
     ],
 )
 def test_the_matrix_allows_and_denies_by_role(role, method, path, expected):

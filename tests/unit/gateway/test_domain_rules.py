@@ -111,7 +111,25 @@ def test_other_roles_may_not_subscribe(role):
 
 def test_the_ministry_sees_every_subscription_and_others_their_own():
     ministry = Identity(sub="ministry-1", role="ministry")
-    authority = Identity(sub="authority-sa", role="regional_authority")
-    assert visible_owner(ministry) is None and visible_owner(authority) == "authority-sa"
-    assert may_see(ministry, "authority-sa") and may_see(authority, "authority-sa")
-    assert not may_see(authority, "authority-to")
+    authority = Identity(sub="authority-sa", role="regional_authority", region="UZ-SA")
+    other = Identity(sub="authority-to", role="regional_authority", region="UZ-TO")
+    assert visible_owner(ministry) is None
+    assert visible_owner(authority) == authority.principal
+    assert may_see(ministry, authority.principal) and may_see(authority, authority.principal)
+    assert not may_see(authority, other.principal)
+
+
+@pytest.mark.parametrize(
+    "twin",
+    [
+        Identity(iss="educluster", sub="authority", role="regional_authority", region="UZ-TO"),
+        Identity(iss="other-idp", sub="authority", role="regional_authority", region="UZ-SA"),
+    ],
+)
+def test_a_subject_shared_across_regions_or_issuers_does_not_share_subscriptions(twin):
+    # Found: ownership was the ``sub`` alone.
+    authority = Identity(
+        iss="educluster", sub="authority", role="regional_authority", region="UZ-SA"
+    )
+    assert visible_owner(twin) != visible_owner(authority)
+    assert not may_see(twin, authority.principal)

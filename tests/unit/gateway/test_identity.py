@@ -75,7 +75,7 @@ def test_a_verified_token_is_served_from_the_cache_until_its_exp_then_verified_a
     token = mint_token(SETTINGS, role="employer", org="org-1", sub="u1", ttl_s=600)
     first = verifier.verify(token)
     again = verifier.verify(token)
-    assert first == again == Identity(sub="u1", role="employer", org="org-1")
+    assert first == again == Identity(sub="u1", role="employer", org="org-1", iss="educluster")
     assert verifier.verified == 1
     now[0] += 601  # past exp: the entry is gone (the token itself is still valid in real time)
     verifier.verify(token)
@@ -144,9 +144,8 @@ async def test_without_a_token_only_public_routes_pass_and_only_when_public_scor
     gate = access(public_scores=public_scores)
     public = await decide(gate, scope("GET", "/api/v1/quality/scores"))
     private = await decide(gate, scope("GET", "/api/v1/quality/alerts"))
-    unknown = await decide(gate, scope("GET", "/api/v1/quality/ping"))
     assert (public is None) is public_scores
-    for refusal in [private, unknown] + ([] if public_scores else [public]):
+    for refusal in [private] + ([] if public_scores else [public]):
         assert refusal.status_code == 401
         assert refusal.headers["www-authenticate"] == "Bearer"
 
@@ -174,7 +173,37 @@ async def test_the_bearer_scheme_is_matched_in_any_case(scheme):
     assert caller.identity is not None and caller.identity.role == "ministry"
 
 
-async def test_a_route_no_rule_names_passes_any_verified_role_so_the_service_can_answer_404():
-    token = mint_token(SETTINGS, role="operator").encode()
-    request = scope("GET", "/api/v1/quality/ping", b"Bearer " + token)
-    assert await decide(access(public_scores=False), request) is None
+@pytest.mark.parametrize("role", [None, "ministry", "operator"])
+async def test_a_path_no_rule_names_is_a_404_problem_from_the_gateway_whoever_asks(role):
+    token = None if role is None else b"Bearer " + mint_token(SETTINGS, role=role).encode()
+    refusal = await decide(access(public_scores=True), scope("GET", "/api/v1/quality/ping", token))
+    assert refusal is not None and refusal.status_code == 404
+    assert refusal.headers["content-type"] == "application/problem+json"
+    assert b"/api/v1/quality/ping" in refusal.body
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("DELETE", "/api/v1/regions/UZ-TO", "GET, HEAD, PUT"),
+        ("PATCH", "/api/v1/assessments/a-1", "DELETE, GET, HEAD, PUT"),
+        ("OPTIONS", "/api/v1/quality/alerts", "GET, HEAD"),
+        ("POST", "/api/v1/quality/alerts", "GET, HEAD"),
+        ("PUT", "/api/v1/subscriptions/s-1", "DELETE, GET, HEAD"),
+    ],
+)
+async def test_a_method_no_rule_names_for_a_listed_path_is_a_405_problem_with_allow(
+    method, path, allow
+):
+    token = mint_token(SETTINGS, role="ministry").encode()
+    refusal = await decide(access(public_scores=False), scope(method, path, b"Bearer " + token))
+    assert refusal is not None and refusal.status_code == 405
+    assert refusal.headers["allow"] == allow
+    assert refusal.headers["content-type"] == "application/problem+json"
+    assert f"{method} is not allowed on {path}".encode() in refusal.body
+
+
+async def test_an_invalid_token_on_an_unlisted_route_is_still_a_401():
+    request = scope("GET", "/api/v1/quality/ping", b"Bearer not-a-token")
+    refusal = await decide(access(public_scores=True), request)
+    assert refusal is not None and refusal.status_code == 401

@@ -13,7 +13,7 @@ from gateway.service_layer.subscriptions import CreateSubscription
 
 from shared.platform.auth import Identity
 from shared.platform.db.keyset import encode_cursor
-from shared.platform.errors import Forbidden, InvalidQuery, NotFound, RuleViolation
+from shared.platform.errors import Conflict, Forbidden, InvalidQuery, NotFound, RuleViolation
 from tests.unit.gateway.fakes import FakeGatewayUnitOfWork
 
 AUTHORITY = Identity(sub="authority-sa", role="regional_authority", region="UZ-SA")
@@ -32,9 +32,13 @@ def any_events() -> dict:
     return {"scope": None, "region": None, "types": None}
 
 
-async def subscribe(uow, identity=AUTHORITY, url: str = RECEIVER, **wanted):
+async def subscribe(uow, identity=AUTHORITY, url: str = RECEIVER, max_per_owner=20, **wanted):
     return await subscriptions.create_subscription(
-        uow, identity, command(url, **(any_events() | wanted)), allow_private=False
+        uow,
+        identity,
+        command(url, **(any_events() | wanted)),
+        allow_private=False,
+        max_per_owner=max_per_owner,
     )
 
 
@@ -87,7 +91,11 @@ async def test_a_receiver_on_a_private_address_is_refused_on_its_url(url):
 async def test_a_private_receiver_is_accepted_where_the_gateway_allows_private_targets():
     uow = FakeGatewayUnitOfWork()
     created = await subscriptions.create_subscription(
-        uow, AUTHORITY, command("http://127.0.0.1:9000/hooks", **any_events()), allow_private=True
+        uow,
+        AUTHORITY,
+        command("http://127.0.0.1:9000/hooks", **any_events()),
+        allow_private=True,
+        max_per_owner=20,
     )
     assert created.status == ACTIVE
 
@@ -105,7 +113,7 @@ async def test_only_the_ministry_and_regional_authorities_may_subscribe(role):
 
 async def test_an_authority_lists_its_own_subscriptions_and_the_ministry_lists_everyones():
     uow = FakeGatewayUnitOfWork()
-    mine = {(await subscribe(uow)).id, (await subscribe(uow)).id}
+    mine = {(await subscribe(uow)).id, (await subscribe(uow, url=f"{RECEIVER}/2")).id}
     theirs = (await subscribe(uow, identity=OTHER_AUTHORITY)).id
 
     own = await subscriptions.list_subscriptions(uow, AUTHORITY, limit=10, cursor=None)
@@ -117,7 +125,7 @@ async def test_an_authority_lists_its_own_subscriptions_and_the_ministry_lists_e
 
 async def test_the_list_of_subscriptions_is_paged_with_the_cursor_it_returns():
     uow = FakeGatewayUnitOfWork()
-    created = sorted([(await subscribe(uow)).id for _ in range(3)])
+    created = sorted([(await subscribe(uow, url=f"{RECEIVER}/{n}")).id for n in range(3)])
 
     first = await subscriptions.list_subscriptions(uow, AUTHORITY, limit=2, cursor=None)
     second = await subscriptions.list_subscriptions(
@@ -208,3 +216,49 @@ async def test_a_delivery_log_cursor_that_is_no_delivery_id_is_an_invalid_query(
             uow, AUTHORITY, subscription.id, status=None, limit=10, cursor=cursor
         )
     assert refused.value.loc == ["query", "cursor"]
+
+
+async def test_an_owner_may_hold_at_most_the_configured_number_of_active_subscriptions():
+    # Found: nothing bounded how many receivers one caller could make the gateway send to.
+    uow = FakeGatewayUnitOfWork()
+    made = [await subscribe(uow, url=f"{RECEIVER}/{n}", max_per_owner=3) for n in range(3)]
+
+    with pytest.raises(Conflict) as refused:
+        await subscribe(uow, url=f"{RECEIVER}/3", max_per_owner=3)
+    assert "at most 3 active subscriptions" in str(refused.value)
+    assert len(uow.store.subscriptions) == 3
+    # Another owner has a quota of its own; a deactivated subscription frees a place.
+    await subscribe(uow, identity=OTHER_AUTHORITY, max_per_owner=3)
+    await subscriptions.deactivate_subscription(uow, AUTHORITY, made[0].id)
+    assert (await subscribe(uow, url=f"{RECEIVER}/3", max_per_owner=3)).status == ACTIVE
+
+
+@pytest.mark.parametrize(
+    "again",
+    [
+        RECEIVER,
+        "HTTPS://Ministry.Example.ORG/hooks",
+        "https://ministry.example.org:443/hooks",
+    ],
+)
+async def test_the_same_owner_subscribing_the_same_receiver_and_filters_again_is_a_conflict(again):
+    # Found: one caller could subscribe one receiver any number of times and have every event
+    # sent to it as often.
+    uow = FakeGatewayUnitOfWork()
+    first = await subscribe(uow, scope="region", region="UZ-SA")
+
+    with pytest.raises(Conflict) as refused:
+        await subscribe(uow, url=again, scope="region", region="UZ-SA")
+    assert refused.value.loc == ["body", "url"]
+    assert first.id in str(refused.value)
+    assert list(uow.store.subscriptions) == [first.id]
+
+
+async def test_the_same_receiver_with_other_filters_by_another_owner_or_after_deactivation_is_new():
+    uow = FakeGatewayUnitOfWork()
+    first = await subscribe(uow, scope="region", region="UZ-SA")
+    other_filters = await subscribe(uow, scope="cluster")
+    other_owner = await subscribe(uow, identity=OTHER_AUTHORITY, scope="region", region="UZ-SA")
+    await subscriptions.deactivate_subscription(uow, AUTHORITY, first.id)
+    again = await subscribe(uow, scope="region", region="UZ-SA")
+    assert len({first.id, other_filters.id, other_owner.id, again.id}) == 4

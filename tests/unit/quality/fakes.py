@@ -442,10 +442,10 @@ class FakeRequirements(RequirementRepository):
 
     async def importance_for(
         self, *, scope: str, scope_id: str, years: range
-    ) -> list[dict[str, int]]:
+    ) -> list[tuple[str, dict[str, int]]]:
         named = {"program": "program_id", "cluster": "cluster_id"}.get(scope)
         return [
-            dict(r.importance)
+            (r.employer_id or r.cluster_id or "", dict(r.importance))
             for r in self.rows.values()
             if named is not None and getattr(r, named) == scope_id
         ]

@@ -141,6 +141,17 @@ class FakeClusterRepository(InMemoryRepository[Cluster], ClusterRepository):
 
 
 class FakeMembershipRepository(InMemoryRepository[Membership], MembershipRepository):
+    def __init__(self, items: dict[str, Membership], *, clusters: dict[str, Cluster]) -> None:
+        super().__init__(items)
+        self.clusters = clusters
+
+    async def members_coordinated_by(self, organization_id: str) -> frozenset[str]:
+        return frozenset(
+            m.organization_id
+            for m in self.items.values()
+            if m.left_on is None and self.clusters[m.cluster_id].coordinator_id == organization_id
+        )
+
     async def current(self, cluster_id: str, organization_id: str) -> Membership | None:
         where = {"cluster_id": cluster_id, "organization_id": organization_id, "left_on": None}
         return next((m for m in self.items.values() if _matches(m, where)), None)
@@ -258,7 +269,7 @@ class FakeRegistryUnitOfWork(FakeUnitOfWork, AbstractRegistryUnitOfWork):
         self.regions = FakeRegionRepository(state.regions)
         self.organizations = FakeOrganizationRepository(state.organizations)
         self.clusters = FakeClusterRepository(state.clusters)
-        self.memberships = FakeMembershipRepository(state.memberships)
+        self.memberships = FakeMembershipRepository(state.memberships, clusters=state.clusters)
         self.programs = FakeProgramRepository(state.programs)
         self.graduates = FakeGraduateRepository(state.graduates, covers=_graduate_covered(state))
         self.employments = FakeEmploymentRepository(

@@ -141,13 +141,13 @@ async def test_each_role_sees_only_its_own_graduates():
         await visible(OPERATOR)
 
 
-async def test_reading_one_graduate_out_of_reach_is_forbidden_and_an_unknown_one_not_found():
+async def test_reading_one_graduate_out_of_reach_is_answered_as_an_unknown_one():
     world = World()
     here, there = await world.organization(), await world.organization()
     theirs = await world.graduate(await world.program(there))
     uow = world.uow()
     assert await graduates.get_visible(uow, as_institution(there), theirs.id) == theirs
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound):
         await graduates.get_visible(uow, as_institution(here), theirs.id)
     with pytest.raises(NotFound):
         await graduates.get_visible(uow, as_institution(here), "no-such-graduate")

@@ -250,11 +250,13 @@ async def submit(
 async def own(
     uow: AbstractAssessmentUnitOfWork, identity: Identity, assessment_id: str
 ) -> Assessment:
-    """The caller's assessment: NotFound if there is none, Forbidden if it is another's."""
+    """The caller's assessment: Forbidden for a role that has none; NotFound if there is none
+    or it is another employer's (that an employer assessed a graduate is not the others' to
+    learn, even by the answer)."""
+    may_list_assessments(identity)
     assessment = await uow.assessments.get(assessment_id)
-    if assessment is None:
+    if assessment is None or assessment.employer_id != identity.org:
         raise NotFound("assessment", assessment_id)
-    acts_for(identity, assessment.employer_id)
     return assessment
 
 

@@ -3,7 +3,7 @@ their deliveries and the stored quality events. The SQL implementations are in
 adapters/sql_repositories.py; tests/unit/gateway/fakes.py holds in-memory ones."""
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from gateway.domain.deliveries import AttemptRecord, DeliveryLogEntry, DeliveryState, DueDelivery
@@ -24,7 +24,12 @@ class SubscriptionRepository(abc.ABC):
     async def page(
         self, *, owner: str | None, limit: int, cursor: str | None
     ) -> Page[Subscription]:
-        """Subscriptions in id order after ``cursor``; only ``owner``'s unless None."""
+        """Subscriptions in id order after ``cursor``; only those of the ``owner`` principal
+        unless None."""
+
+    @abc.abstractmethod
+    async def active_of(self, owner: str) -> list[Subscription]:
+        """The active subscriptions of the ``owner`` principal."""
 
     @abc.abstractmethod
     async def active_filters(self) -> list[tuple[str, EventFilter]]:
@@ -52,9 +57,16 @@ class DeliveryRepository(abc.ABC):
         """One pending delivery of the event per subscription, due at once."""
 
     @abc.abstractmethod
-    async def claim_due(self, *, limit: int, lease_s: float, at: datetime) -> list[DueDelivery]:
-        """Up to ``limit`` due deliveries of active subscriptions, oldest due first, pushed
-        ``lease_s`` into the future so that nobody else takes them meanwhile."""
+    async def due(
+        self, *, limit: int, at: datetime, excluding: Collection[str] = ()
+    ) -> list[DueDelivery]:
+        """Up to ``limit`` due deliveries of active subscriptions not in ``excluding``, oldest
+        due first, locked until the transaction ends (another replica skips them)."""
+
+    @abc.abstractmethod
+    async def lease(self, delivery_ids: Sequence[int], *, until: datetime) -> None:
+        """Push these deliveries' next attempt to ``until``, so that nobody else takes them
+        meanwhile."""
 
     @abc.abstractmethod
     async def state(self, delivery_id: int) -> DeliveryState | None: ...

@@ -1,9 +1,9 @@
 """The gateway's repositories on SQLAlchemy (PostgreSQL or SQLite), inside the unit of work's
 session: nothing here commits."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, fields
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, delete, exists, func, select, text, update
@@ -65,12 +65,20 @@ class SqlSubscriptionRepository(SubscriptionRepository):
     async def page(
         self, *, owner: str | None, limit: int, cursor: str | None
     ) -> Page[Subscription]:
-        filters = [] if owner is None else [subscriptions.c.owner == owner]
+        filters = [] if owner is None else [subscriptions.c.owner_principal == owner]
         rows = await fetch_page(
             self._session, subscriptions, filters=filters, limit=limit, cursor=cursor
         )
         items = [_subscription(row) for row in rows.items]
         return Page[Subscription](items=items, next_cursor=rows.next_cursor)
+
+    async def active_of(self, owner: str) -> list[Subscription]:
+        rows = await self._session.execute(
+            select(subscriptions).where(
+                subscriptions.c.owner_principal == owner, subscriptions.c.status == ACTIVE
+            )
+        )
+        return [_subscription(dict(row)) for row in rows.mappings()]
 
     async def active_filters(self) -> list[tuple[str, EventFilter]]:
         rows = await self._session.execute(
@@ -133,15 +141,20 @@ class SqlDeliveryRepository(DeliveryRepository):
             ],
         )
 
-    async def claim_due(self, *, limit: int, lease_s: float, at: datetime) -> list[DueDelivery]:
+    async def due(
+        self, *, limit: int, at: datetime, excluding: Collection[str] = ()
+    ) -> list[DueDelivery]:
+        conditions = [
+            deliveries.c.status == PENDING,
+            deliveries.c.next_attempt_at <= at,
+            subscriptions.c.status == ACTIVE,
+        ]
+        if excluding:
+            conditions.append(deliveries.c.subscription_id.not_in(sorted(excluding)))
         due = (
             select(deliveries.c.id)
             .join(subscriptions, subscriptions.c.id == deliveries.c.subscription_id)
-            .where(
-                deliveries.c.status == PENDING,
-                deliveries.c.next_attempt_at <= at,
-                subscriptions.c.status == ACTIVE,
-            )
+            .where(*conditions)
             .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
             .limit(limit)
             # PostgreSQL: another replica's loop skips what this one claims; SQLite writers
@@ -166,7 +179,7 @@ class SqlDeliveryRepository(DeliveryRepository):
             .where(deliveries.c.id.in_(ids))
             .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
         )
-        claimed = [
+        return [
             DueDelivery(
                 id=r.id,
                 subscription_id=r.subscription_id,
@@ -178,12 +191,14 @@ class SqlDeliveryRepository(DeliveryRepository):
             )
             for r in rows
         ]
-        await self._session.execute(
-            update(deliveries)
-            .where(deliveries.c.id.in_(ids))
-            .values(next_attempt_at=at + timedelta(seconds=lease_s))
-        )
-        return claimed
+
+    async def lease(self, delivery_ids: Sequence[int], *, until: datetime) -> None:
+        if delivery_ids:
+            await self._session.execute(
+                update(deliveries)
+                .where(deliveries.c.id.in_(delivery_ids))
+                .values(next_attempt_at=until)
+            )
 
     async def state(self, delivery_id: int) -> DeliveryState | None:
         row = (

@@ -46,8 +46,10 @@ subscriptions = Table(
     "subscriptions",
     metadata,
     Column("id", String(36), primary_key=True),
-    Column("owner", String(200), nullable=False, index=True),  # the creator's ``sub``
+    Column("owner", String(200), nullable=False),  # the creator's ``sub``, for display
     Column("owner_role", String(40), nullable=False),
+    # Identity.principal of the creator: who may see and manage it (gateway_0005)
+    Column("owner_principal", String(64), nullable=False, index=True),
     Column("url", String(2048), nullable=False),
     Column("secret", String(200), nullable=False),
     Column("scope", String(20), nullable=True),

@@ -1,6 +1,13 @@
-"""Sending webhooks: the signed POST of a CloudEvent to a receiver, over one aiohttp session."""
+"""Sending webhooks: the signed POST of a CloudEvent to a receiver, over one aiohttp session.
+
+Why an attempt got no answer (a name that does not resolve, one that resolves to a private
+address, a refused connection, a timeout) goes to the log only: the subscriber sees
+"delivery failed" whatever the cause, or the test delivery would tell anyone who may subscribe
+which names and ports exist inside the gateway's network.
+"""
 
 import errno
+import logging
 import socket
 import time
 from typing import Any
@@ -15,6 +22,9 @@ from gateway.domain.quality_events import cloudevent_json
 from gateway.domain.signing import SIGNATURE_HEADER, signature
 from gateway.domain.subscriptions import is_private_address
 from shared.platform.messaging.envelope import CONTENT_TYPE
+
+log = logging.getLogger(__name__)
+FAILED = "delivery failed"  # the one reason a subscriber sees for an attempt without an answer
 
 
 class PrivateTargetRefused(OSError):
@@ -74,7 +84,8 @@ class WebhookSender:
         started = time.perf_counter()
         host = urlsplit(url).hostname or ""
         if not self._allow_private and is_private_address(host):
-            return Outcome(None, f"refused: {host} is not a public address", 0.0)
+            # aiohttp connects to an IP literal without asking the resolver: checked here.
+            return _failed(host, f"refused: {host} is not a public address", started)
         body = cloudevent_json(payload).encode()
         headers = {
             "Content-Type": CONTENT_TYPE,
@@ -90,10 +101,15 @@ class WebhookSender:
                 await response.content.read(1024)  # a little of the answer; the status decides
                 status = response.status
         except TimeoutError:
-            return Outcome(None, f"no answer within {self._timeout.total:g} s", _ms(started))
+            return _failed(host, f"no answer within {self._timeout.total:g} s", started)
         except (aiohttp.ClientError, OSError) as error:
-            return Outcome(None, f"{type(error).__name__}: {error}"[:500], _ms(started))
+            return _failed(host, f"{type(error).__name__}: {error}", started)
         return Outcome(status, None, _ms(started))
+
+
+def _failed(host: str, cause: str, started: float) -> Outcome:
+    log.warning("webhook delivery failed", extra={"host": host, "error": cause[:500]})
+    return Outcome(None, FAILED, _ms(started))
 
 
 def _ms(started: float) -> float:

@@ -18,10 +18,11 @@ def require_subscriber(identity: Identity) -> None:
 
 
 def visible_owner(identity: Identity) -> str | None:
-    """The owner whose subscriptions the caller sees; None when it sees everyone's."""
-    return None if identity.is_(_OVERSEER) else identity.sub
+    """The owner principal whose subscriptions the caller sees; None when it sees everyone's."""
+    return None if identity.is_(_OVERSEER) else identity.principal
 
 
-def may_see(identity: Identity, owner: str) -> bool:
-    """May the caller see (and manage) a subscription created by ``owner``?"""
-    return identity.is_(_OVERSEER) or identity.sub == owner
+def may_see(identity: Identity, owner_principal: str) -> bool:
+    """May the caller see (and manage) a subscription created by ``owner_principal``? The whole
+    identity must match, not the subject alone."""
+    return identity.is_(_OVERSEER) or identity.principal == owner_principal

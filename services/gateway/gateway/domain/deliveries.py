@@ -43,6 +43,14 @@ class Outcome:
     def ok(self) -> bool:
         return self.status_code is not None and 200 <= self.status_code < 300
 
+    @property
+    def receiver_trouble(self) -> bool:
+        """No answer, or one saying the receiver cannot take it now (5xx, 429): counts
+        towards opening the target's circuit. Other refusals (a 404, a 401) are the
+        subscription's problem, not the target's health."""
+        code = self.status_code
+        return code is None or code >= 500 or code == 429
+
 
 @dataclass(frozen=True)
 class DueDelivery:

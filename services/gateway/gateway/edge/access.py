@@ -148,15 +148,15 @@ RULES: tuple[Rule, ...] = (
 
 
 def rule_for(method: str, path: str) -> Rule | None:
-    """The first rule matching the request, or None (an unknown route: the service says 404)."""
+    """The first rule matching the request, or None (an unlisted route: the gateway refuses it)."""
     method = "GET" if method == "HEAD" else method
     return next((r for r in RULES if r.matches(method, path.rstrip("/") or "/")), None)
 
 
 def allowed(role: str, method: str, path: str) -> bool:
-    """May ``role`` (or PUBLIC) call this route at all? Unknown routes pass (the service 404s)."""
+    """May ``role`` (or PUBLIC) call this route at all? Never an unlisted one (deny by default)."""
     rule = rule_for(method, path)
-    return rule is None or role in rule.roles
+    return rule is not None and role in rule.roles
 
 
 def matrix_markdown() -> str:
@@ -170,9 +170,10 @@ def matrix_markdown() -> str:
         "object-level rules on the verified identity (the note column). `anonymous` (no token)",
         "applies only when public scores are enabled (`EDUCLUSTER_GATEWAY_PUBLIC_SCORES=true`,",
         "and `EDUCLUSTER_QUALITY_PUBLIC_SCORES=true` for the quality service itself);",
-        "`code holder` (no token, a one-time code in the body) always. A route not",
-        "listed passes any valid token to its service, which answers 404. How the gateway enforces",
-        "it, and its rate and body limits: docs/gateway.md.",
+        "`code holder` (no token, a one-time code in the body) always. A method and path not",
+        "listed are refused by the gateway without asking a service (deny by default): 405 with",
+        "an Allow header when other methods are listed for the path, else 404. How the gateway",
+        "enforces it, and its rate and body limits: docs/gateway.md.",
         "",
         "| method | path | " + " | ".join(roles) + " | object-level rule |",
         "|---|---|" + "---|" * len(roles) + "---|",

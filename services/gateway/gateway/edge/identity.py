@@ -134,6 +134,11 @@ class AccessIndex:
                 return rule
         return None
 
+    def methods_for(self, path: str) -> list[str]:
+        """The methods some rule lists for ``path`` (HEAD with GET), sorted: a 405's Allow."""
+        methods = {method for method, _ in self._index if self.rule_for(method, path)}
+        return sorted(methods | ({"HEAD"} if "GET" in methods else set()))
+
 
 def _resource(path: str) -> str | None:
     """The first segment under /api/v1, or None when it is not a literal one."""
@@ -183,27 +188,45 @@ class Access:
             return Caller(refusal=domain_problem(error, instance=scope["path"]))
 
     def authorize(self, scope: Scope, caller: Caller) -> Response | None:
-        """None when the request may go on; otherwise the 401 or 403 problem to answer with."""
+        """None when the request may go on; otherwise the 401, 403, 404 or 405 problem."""
         if caller.refusal is not None:
             return caller.refusal
         method, path = scope["method"], scope["path"]
         rule = self.index.rule_for(method, path)
+        if rule is None:
+            return self._unlisted(method, path)
         identity = caller.identity
         if identity is None:
-            public = rule is not None and PUBLIC in rule.roles and self.public_scores
-            if public or (rule is not None and CODE_HOLDER in rule.roles):
+            public = PUBLIC in rule.roles and self.public_scores
+            if public or CODE_HOLDER in rule.roles:
                 if caller.stray_authorization:
                     scope["headers"] = _without_authorization(scope["headers"])
                 return None
             return _unauthorized("a bearer token is required", path)
-        if rule is None or identity.role in rule.roles:
-            return None  # a route no rule names: the service answers it (404)
+        if identity.role in rule.roles:
+            return None
         return problem_response(
             status=403,
             title="Forbidden",
             detail=f"the role {identity.role} may not call {rule.method} {rule.path}",
             instance=path,
             extra={"role": identity.role, "route": f"{rule.method} {rule.path}"},
+        )
+
+    def _unlisted(self, method: str, path: str) -> Response:
+        # Deny by default: a service never sees a method and path the matrix does not list,
+        # so a route added to a service is unreachable until someone decides who may call it.
+        allow = self.index.methods_for(path)
+        if not allow:
+            return problem_response(
+                status=404, title="Not Found", detail=f"no route answers {path}", instance=path
+            )
+        return problem_response(
+            status=405,
+            title="Method Not Allowed",
+            detail=f"{method} is not allowed on {path}; allowed: {', '.join(allow)}",
+            headers={"Allow": ", ".join(allow)},
+            instance=path,
         )
 
 

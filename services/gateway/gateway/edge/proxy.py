@@ -85,7 +85,7 @@ class ProxyMiddleware:
             await self.forward(route, scope, receive, send)
 
     async def admit(self, scope: Scope) -> Response | None:
-        """None when the request may go on, else the 401, 403 or 429 problem to answer."""
+        """None when the request may go on, else the 401, 403, 404, 405 or 429 problem."""
         caller = await self.access.authenticate(scope)
         # Counted before the role is checked, so refused calls (a flood of bad tokens) count.
         wait_s = self.limiter.wait_s(

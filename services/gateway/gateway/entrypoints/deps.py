@@ -1,4 +1,5 @@
-"""The gateway's route dependencies: its typed settings, its unit of work, the event feed."""
+"""The gateway's route dependencies: its typed settings, its unit of work, the event feed and
+the open streams' quota."""
 
 from collections.abc import Callable
 from typing import Annotated
@@ -6,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from gateway.config import GatewaySettings
-from gateway.service_layer.feed import EventFeed
+from gateway.service_layer.feed import EventFeed, StreamQuota
 from gateway.service_layer.unit_of_work import AbstractGatewayUnitOfWork, gateway_units
 from shared.platform.web.deps import UnitOfWorkFactory, service_settings
 
@@ -35,3 +36,18 @@ def _feed(request: Request, settings: SettingsDep, units: Units) -> EventFeed:
 
 
 Feed = Annotated[EventFeed, Depends(_feed)]
+
+
+def _quota(request: Request, settings: SettingsDep) -> StreamQuota:
+    """The process's count of open event streams, made on first use."""
+    quota: StreamQuota | None = getattr(request.app.state, "event_stream_quota", None)
+    if quota is None:
+        quota = StreamQuota(
+            per_principal=settings.sse_max_streams_per_principal,
+            per_address=settings.sse_max_streams_per_address,
+        )
+        request.app.state.event_stream_quota = quota
+    return quota
+
+
+Quota = Annotated[StreamQuota, Depends(_quota)]

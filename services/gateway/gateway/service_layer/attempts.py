@@ -6,7 +6,7 @@ being called.
 """
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from gateway.domain.deliveries import (
     PENDING,
@@ -17,6 +17,7 @@ from gateway.domain.deliveries import (
     next_attempt,
 )
 from gateway.domain.subscriptions import DISABLED
+from gateway.domain.targets import Targets
 from gateway.service_layer.subscriptions import set_status
 from gateway.service_layer.unit_of_work import AbstractGatewayUnitOfWork
 from shared.platform.db.queries import now
@@ -24,16 +25,35 @@ from shared.platform.db.queries import now
 log = logging.getLogger(__name__)
 
 
+# Due deliveries looked at per free slot: enough to find other targets' past a busy one.
+_CANDIDATES_PER_SLOT = 4
+
+
 async def claim_due(
-    uow: AbstractGatewayUnitOfWork, *, limit: int, lease_s: float, at: datetime | None = None
+    uow: AbstractGatewayUnitOfWork,
+    *,
+    limit: int,
+    lease_s: float,
+    targets: Targets | None = None,
+    at: datetime | None = None,
 ) -> list[DueDelivery]:
-    """Take up to ``limit`` due deliveries of active subscriptions for one attempt each.
+    """Take up to ``limit`` due deliveries of active subscriptions for one attempt each; with
+    ``targets``, only as many per receiver as it may take now (none while its circuit is open:
+    those stay pending and due), oldest due first.
 
     Claimed deliveries are pushed ``lease_s`` into the future, so no other loop (another
     replica) takes them meanwhile; if this process dies before recording the attempt, they
     come due again when the lease runs out and the receiver gets the event again, same id.
     """
-    claimed = await uow.deliveries.claim_due(limit=limit, lease_s=lease_s, at=at or now())
+    at = at or now()
+    if targets is None:
+        claimed = await uow.deliveries.due(limit=limit, at=at)
+    else:
+        candidates = await uow.deliveries.due(
+            limit=limit * _CANDIDATES_PER_SLOT, at=at, excluding=targets.blocked_subscriptions()
+        )
+        claimed = targets.pick(candidates, limit=limit)
+    await uow.deliveries.lease([d.id for d in claimed], until=at + timedelta(seconds=lease_s))
     await uow.commit()
     return claimed
 

@@ -1,9 +1,11 @@
 """The delivery loop and the synchronous test delivery.
 
-The loop keeps up to ``webhook_concurrency`` attempts in flight. Each round it claims due
-deliveries (a short transaction), sends each one, and records the outcome in a transaction of
-its own: a slow receiver holds only its own slot. The loop also purges events and finished
-deliveries past their retention.
+The loop keeps up to ``webhook_concurrency`` attempts in flight, at most
+``webhook_concurrency_per_target`` of them to one receiver, and none to a receiver whose
+circuit is open (domain/targets.py): a slow or failing receiver holds only its own deliveries.
+Each round it claims due deliveries (a short transaction), sends each one, and records the
+outcome in a transaction of its own. The loop also purges events and finished deliveries past
+their retention.
 """
 
 import asyncio
@@ -19,9 +21,11 @@ from sqlalchemy.exc import DBAPIError
 from gateway.adapters.webhooks import WebhookSender
 from gateway.config import GatewaySettings
 from gateway.domain.deliveries import DueDelivery, Outcome, RetryPolicy
-from gateway.domain.subscriptions import Subscription
+from gateway.domain.subscriptions import Subscription, target_of
+from gateway.domain.targets import TargetLimits, Targets
 from gateway.service_layer import attempts, quality_events
 from gateway.service_layer.unit_of_work import AbstractGatewayUnitOfWork, gateway_units
+from shared.platform.logging import described
 from shared.platform.messaging.inbox_apply import is_outage
 from shared.platform.runtime import Runtime
 
@@ -43,6 +47,15 @@ def retry_policy(settings: GatewaySettings) -> RetryPolicy:
     )
 
 
+def target_limits(settings: GatewaySettings) -> TargetLimits:
+    return TargetLimits(
+        per_target=settings.webhook_concurrency_per_target,
+        failures_to_open=settings.webhook_circuit_failures,
+        cooldown_s=settings.webhook_circuit_cooldown_s,
+        cooldown_cap_s=settings.webhook_circuit_cooldown_cap_s,
+    )
+
+
 def sender_for(settings: GatewaySettings) -> WebhookSender:
     return WebhookSender(
         timeout_s=settings.webhook_timeout_s,
@@ -56,6 +69,7 @@ async def run_deliveries(runtime: Runtime[GatewaySettings]) -> None:
     settings = runtime.settings
     units = gateway_units(runtime.uow_factory)
     policy = retry_policy(settings)
+    targets = Targets(target_limits(settings))
     # A claimed delivery is taken again if its attempt was never recorded (a crash) by then.
     lease_s = settings.webhook_timeout_s + 60.0
     in_flight: set[asyncio.Task[None]] = set()
@@ -67,9 +81,13 @@ async def run_deliveries(runtime: Runtime[GatewaySettings]) -> None:
                     free = settings.webhook_concurrency - len(in_flight)
                     if free > 0:
                         async with units() as uow:
-                            claimed = await attempts.claim_due(uow, limit=free, lease_s=lease_s)
+                            claimed = await attempts.claim_due(
+                                uow, limit=free, lease_s=lease_s, targets=targets
+                            )
+                        targets.start(claimed)
                         for due in claimed:
-                            task = asyncio.create_task(_attempt(units, sender, due, policy))
+                            attempt = _attempt(units, sender, due, policy=policy, targets=targets)
+                            task = asyncio.create_task(attempt)
                             in_flight.add(task)
                             task.add_done_callback(in_flight.discard)
                     if time.monotonic() >= next_purge:
@@ -80,7 +98,7 @@ async def run_deliveries(runtime: Runtime[GatewaySettings]) -> None:
                     if not _database_trouble(error):
                         raise
                     # Also what an unmigrated database looks like: wait, do not crash-loop.
-                    log.warning("webhook deliveries paused", extra={"error": repr(error)})
+                    log.warning("webhook deliveries paused", extra={"error": described(error)})
                     backoff = min(backoff * 2, 30.0)
                 await asyncio.sleep(backoff)
         finally:
@@ -94,11 +112,17 @@ def _database_trouble(error: BaseException) -> bool:
 
 
 async def _attempt(
-    units: Units, sender: WebhookSender, due: DueDelivery, policy: RetryPolicy
+    units: Units, sender: WebhookSender, due: DueDelivery, *, policy: RetryPolicy, targets: Targets
 ) -> None:
-    outcome = await sender.send(
-        url=due.url, secret=due.secret, payload=due.payload, attempt=due.attempt
-    )
+    target, trouble = target_of(due.url), True
+    try:
+        outcome = await sender.send(
+            url=due.url, secret=due.secret, payload=due.payload, attempt=due.attempt
+        )
+        trouble = outcome.receiver_trouble
+    finally:
+        if targets.finished(target, trouble=trouble):
+            log.warning("webhook target's circuit opened", extra={"target": target})
     try:
         async with units() as uow:
             await attempts.record_attempt(uow, due, outcome, policy=policy)

@@ -9,10 +9,12 @@ it wants.
 
 import asyncio
 import logging
+from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from gateway.service_layer.unit_of_work import AbstractGatewayUnitOfWork
+from shared.platform.logging import described
 
 log = logging.getLogger(__name__)
 
@@ -69,5 +71,40 @@ class EventFeed:
             try:
                 await self.read_latest()
             except Exception as error:  # a database outage: streams wait, they do not fail
-                log.warning("event feed poll failed", extra={"error": repr(error)})
+                log.warning("event feed poll failed", extra={"error": described(error)})
             await asyncio.sleep(self._poll_s)
+
+
+class TooManyStreams(Exception):
+    """A caller or client address already holds as many open streams as it may."""
+
+
+class StreamQuota:
+    """Open streams per caller (principal) and per client address, each kept under its cap."""
+
+    def __init__(self, *, per_principal: int, per_address: int) -> None:
+        self._caps = {"caller": per_principal, "client address": per_address}
+        self._open: dict[str, Counter[str]] = {kind: Counter() for kind in self._caps}
+
+    def take(self, *, principal: str, address: str) -> Callable[[], None]:
+        """Count one more stream in; the function returned counts it out (once). TooManyStreams
+        (saying which cap) when either is reached."""
+        keys = {"caller": principal, "client address": address}
+        for kind, key in keys.items():
+            if self._open[kind][key] >= self._caps[kind]:
+                raise TooManyStreams(f"at most {self._caps[kind]} open event streams per {kind}")
+        for kind, key in keys.items():
+            self._open[kind][key] += 1
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            if released:
+                return
+            released = True
+            for kind, key in keys.items():
+                self._open[kind][key] -= 1
+                if self._open[kind][key] <= 0:
+                    del self._open[kind][key]
+
+        return release

@@ -1,6 +1,7 @@
 """Webhook subscriptions and their delivery log: the use cases behind /api/v1/subscriptions.
 
-A subscription belongs to its creator; the ministry sees every one. Someone else's is not
+A subscription belongs to its creator (the whole identity: issuer, subject, role, organization,
+region); the ministry sees every one. Someone else's is not
 found (its existence is not revealed).
 """
 
@@ -12,6 +13,7 @@ from gateway.domain.filters import EventFilter
 from gateway.domain.subscriptions import (
     DEACTIVATED,
     Subscription,
+    check_room,
     check_target,
     new_subscription,
     status_reason,
@@ -37,10 +39,15 @@ async def create_subscription(
     command: CreateSubscription,
     *,
     allow_private: bool,
+    max_per_owner: int,
 ) -> Subscription:
-    """A new active subscription of the caller's (the caller commits: an idempotent create)."""
+    """A new active subscription of the caller's (the caller commits: an idempotent create).
+    Conflict when the caller already has one for this receiver and these filters, or holds
+    ``max_per_owner`` active ones."""
     require_subscriber(identity)
     check_target(command.url, allow_private=allow_private)
+    held = await uow.subscriptions.active_of(identity.principal)
+    check_room(held, url=command.url, wanted=command.wanted, max_per_owner=max_per_owner)
     subscription = new_subscription(
         identity,
         id=new_id(),
@@ -66,7 +73,7 @@ async def get_subscription(
     """The subscription if the caller may see it; NotFound otherwise."""
     require_subscriber(identity)
     subscription = await uow.subscriptions.get(subscription_id)
-    if subscription is None or not may_see(identity, subscription.owner):
+    if subscription is None or not may_see(identity, subscription.owner_principal):
         raise NotFound("subscription", subscription_id)
     return subscription
 

@@ -189,9 +189,10 @@ class RequirementRepository(abc.ABC):
     @abc.abstractmethod
     async def importance_for(
         self, *, scope: str, scope_id: str, years: range
-    ) -> list[dict[str, int]]:
-        """The importance stated by every requirement applying to the scope: naming one of its
-        programs or their fields, and for a cluster also the cluster's own."""
+    ) -> list[tuple[str, dict[str, int]]]:
+        """Who stated it (the employer, or the cluster) and the importance, of every requirement
+        applying to the scope: naming one of its programs or their fields, and for a cluster
+        also the cluster's own."""
 
 
 class MethodologyRepository(abc.ABC):

@@ -285,7 +285,7 @@ class SqlRequirementRepository(RequirementRepository):
 
     async def importance_for(
         self, *, scope: str, scope_id: str, years: range
-    ) -> list[dict[str, int]]:
+    ) -> list[tuple[str, dict[str, int]]]:
         programs = programs_in(scope, scope_id, first_year=years[0], last_year=years[-1])
         fields = select(q_programs.c.field_code).where(q_programs.c.id.in_(programs))
         applies: list[ColumnElement[bool]] = [
@@ -294,10 +294,10 @@ class SqlRequirementRepository(RequirementRepository):
         ]
         if scope == "cluster":
             applies.append(q_requirements.c.cluster_id == scope_id)
-        result = await self._session.execute(
-            select(q_requirements.c.importance).where(or_(*applies))
-        )
-        return [importance for (importance,) in result]
+        c = q_requirements.c
+        stater = func.coalesce(c.employer_id, c.cluster_id)
+        result = await self._session.execute(select(stater, c.importance).where(or_(*applies)))
+        return [(by, importance) for by, importance in result]
 
 
 class SqlMethodologyRepository(MethodologyRepository):

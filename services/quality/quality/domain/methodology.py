@@ -23,6 +23,16 @@ Content = dict[str, Any]
 # An index below this raises an alert (part of the methodology, so the ministry can move it).
 DEFAULT_ALERT_INDEX_BELOW = 50.0
 
+# No version publishes smaller cells, nor a narrower disclosure-audit width, than these: a
+# ministry may make suppression stricter, never weaker than this (docs/methodology.md).
+THRESHOLD_FLOORS: dict[str, float] = {
+    "min_share_n": 5,
+    "min_mean_n": 5,
+    "min_employers": 5,
+    "min_graduates": 5,
+    "protection_width": 0.05,
+}
+
 
 def to_json(methodology: Methodology, *, alert_index_below: float) -> Content:
     """The stored and served form of a methodology version."""
@@ -75,6 +85,7 @@ def next_version(current: Content, changes: Content, *, latest: int) -> Content:
     result is inconsistent (naming the field when one value is wrong in itself, else
     ``methodology``)."""
     content = {**as_read(current), **changes, "version": latest + 1}
+    _check_floors(content["thresholds"])
     try:
         from_json(content)  # refuses inconsistent weights, levels and thresholds
     except MethodologyFieldError as error:
@@ -82,3 +93,9 @@ def next_version(current: Content, changes: Content, *, latest: int) -> Content:
     except ValueError as error:
         raise RuleViolation("methodology", str(error)) from error
     return content
+
+
+def _check_floors(thresholds: Content) -> None:
+    for name, floor in THRESHOLD_FLOORS.items():
+        if name in thresholds and thresholds[name] < floor:
+            raise RuleViolation(("thresholds", name), f"{name} may not be below {floor:g}")

@@ -75,7 +75,8 @@ def rows(publication: Publication, cards: Mapping[FigureKey, Card], names: Names
 
 
 def to_csv(table: Iterable[Mapping[str, Any]]) -> str:
-    """RFC 4180 CSV with a header; empty cells for missing values, true/false for booleans."""
+    """RFC 4180 CSV with a header; empty cells for missing values, true/false for booleans,
+    a leading quote on text a spreadsheet would take for a formula."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
@@ -84,11 +85,18 @@ def to_csv(table: Iterable[Mapping[str, Any]]) -> str:
     return out.getvalue()
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection): such a
+# text cell gets a leading quote, as OWASP advises. Numbers are written as numbers (-0.5 stays).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
     return value
 
 

@@ -45,6 +45,17 @@ async def _reader(request: Request, settings: SettingsDep) -> Identity | None:
 Reader = Annotated[Identity | None, Depends(_reader)]
 
 
+async def _named_reader(request: Request) -> Identity:
+    """The caller of a read that is never anonymous, public scores or not (alerts name units
+    and what went wrong with them)."""
+    identity = await current_identity(request)
+    ensure_may_read_scores(identity)
+    return identity
+
+
+NamedReader = Annotated[Identity, Depends(_named_reader)]
+
+
 async def _view(
     reader: Reader,
     view: Literal["published", "live"] | None = Query(

@@ -32,6 +32,7 @@ from quality.service_layer.publisher import publish_changes
 from quality.service_layer.unit_of_work import SqlQualityUnitOfWork
 from shared.platform.db.engine import create_engine, is_sqlite, session_factory
 from shared.platform.db.migrations import upgrade
+from shared.platform.logging import described
 from shared.platform.messaging.consumer import ConsumerSpec
 from shared.platform.messaging.envelope import InvalidEvent, decode
 from shared.platform.messaging.inbox_apply import apply_in, is_outage
@@ -188,7 +189,7 @@ async def _apply(
                 raise
             log.warning(
                 "event not applied in the rebuild",
-                extra={"event_id": event.id, "type": event.type, "error": repr(error)},
+                extra={"event_id": event.id, "type": event.type, "error": described(error)},
             )
             result.events_failed += 1
             return

@@ -98,6 +98,11 @@ class MembershipRepository(Repository[Membership]):
     async def current(self, cluster_id: str, organization_id: str) -> Membership | None:
         """The organization's membership of the cluster that has not ended, or None."""
 
+    @abc.abstractmethod
+    async def members_coordinated_by(self, organization_id: str) -> frozenset[str]:
+        """The organizations that are current members of a cluster ``organization_id``
+        coordinates."""
+
 
 class ProgramRepository(Repository[Program]):
     @abc.abstractmethod

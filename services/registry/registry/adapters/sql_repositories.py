@@ -186,6 +186,16 @@ class SqlMembershipRepository(SqlRepository[Membership], MembershipRepository):
         row = (await self.session.execute(statement)).mappings().first()
         return None if row is None else Membership(**row)
 
+    async def members_coordinated_by(self, organization_id: str) -> frozenset[str]:
+        members, clusters = self.table.c, tables.clusters.c
+        coordinated = select(clusters.id).where(clusters.coordinator_id == organization_id)
+        result = await self.session.scalars(
+            select(members.organization_id).where(
+                members.cluster_id.in_(coordinated), members.left_on.is_(None)
+            )
+        )
+        return frozenset(result)
+
 
 class SqlProgramRepository(SqlRepository[Program], ProgramRepository):
     table, entity = tables.programs, Program

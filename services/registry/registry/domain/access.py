@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from registry.domain.model import Organization
 from shared.platform.auth import Identity, forbidden
 
 
@@ -118,3 +119,26 @@ GRADUATE_FIELDS: dict[str, frozenset[str]] = {
 def graduate_fields(identity: Identity) -> frozenset[str]:
     """The fields of a graduate ``identity`` reads (the others are withheld)."""
     return GRADUATE_FIELDS.get(identity.role, frozenset())
+
+
+_CONTACT = frozenset({"contact_email", "contact_phone"})
+
+
+def organization_withheld(
+    identity: Identity, organization: Organization, *, coordinates_it: bool
+) -> frozenset[str]:
+    """The fields of ``organization`` ``identity`` may not read (docs/registry.md's matrix).
+
+    Its contact and taxpayer id are for the ministry, the organization itself and its region's
+    authority; the coordinator of a cluster it is a member of (``coordinates_it``) reads the
+    contact. Anyone else reads who it is and where, not how to reach it nor its taxpayer id.
+    """
+    if (
+        identity.is_("ministry")
+        or (identity.org is not None and identity.org == organization.id)
+        or (identity.is_("regional_authority") and identity.region == organization.region_code)
+    ):
+        return frozenset()
+    if coordinates_it:
+        return frozenset({"tax_id"})
+    return _CONTACT | {"tax_id"}

@@ -26,6 +26,8 @@ class CreateCluster:
     region_code: str
     sectors: list[str] = field(default_factory=list)
     coordinator_id: str
+    # The ministry's reason to admit a coordinator of another region (None: none needed).
+    cross_region_reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -34,6 +36,7 @@ class JoinCluster:
     organization_id: str
     role: str
     joined_on: date | None = None
+    cross_region_reason: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

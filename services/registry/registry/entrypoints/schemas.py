@@ -108,7 +108,8 @@ class OrganizationPublic(Public):
     subtype: str
     name: str
     region_code: str
-    tax_id: str
+    # Null for readers who may not read them (domain/access.organization_withheld).
+    tax_id: str | None
     contact_email: str | None
     contact_phone: str | None
     registered_on: date | None = None
@@ -117,11 +118,22 @@ class OrganizationPublic(Public):
     updated_at: datetime
 
 
+CrossRegionReason = Annotated[
+    str | None,
+    StringConstraints(strip_whitespace=True, min_length=3, max_length=500),
+    Field(
+        description="The ministry's reason to admit an organization of another region "
+        "(otherwise members and the coordinator belong to the cluster's region)",
+    ),
+]
+
+
 class ClusterCreate(Body):
     name: Name
     region_code: RegionCode
     sectors: list[Annotated[str, StringConstraints(pattern=r"^[A-U]$")]] = Field(max_length=21)
     coordinator_id: Id
+    cross_region_reason: CrossRegionReason = None
 
 
 class ClusterUpdate(Patch):
@@ -129,6 +141,7 @@ class ClusterUpdate(Patch):
     sectors: list[Annotated[str, StringConstraints(pattern=r"^[A-U]$")]] | None = None
     coordinator_id: Id | None = None
     status: ClusterStatus | None = None
+    cross_region_reason: CrossRegionReason = None
 
 
 class ClusterPublic(Public):
@@ -146,6 +159,7 @@ class MemberJoin(Body):
     organization_id: Id
     role: MemberRole
     joined_on: date | None = None
+    cross_region_reason: CrossRegionReason = None
 
 
 class MemberPublic(Public):

@@ -31,9 +31,19 @@ async def create(
     rules.check_sectors(command.sectors)
     await check_region(uow, command.region_code)
     coordinator = await require_organization(uow, command.coordinator_id, field="coordinator_id")
+    cluster_id = new_id()
+    _admit(
+        uow,
+        identity,
+        cluster_id,
+        command.region_code,
+        coordinator,
+        field="coordinator_id",
+        reason=command.cross_region_reason,
+    )
     at = now()
     cluster = Cluster(
-        id=new_id(),
+        id=cluster_id,
         name=command.name,
         region_code=command.region_code,
         sectors=list(command.sectors),
@@ -53,11 +63,22 @@ async def update(
 ) -> Cluster:
     current = await fetch(uow.clusters, cluster_id, "cluster")
     access.can_manage_in_region(identity, current.region_code, "this cluster")
+    changes = dict(changes)
+    reason = changes.pop("cross_region_reason", None)
     if "sectors" in changes:
         rules.check_sectors(changes["sectors"])
     if "coordinator_id" in changes and changes["coordinator_id"] != current.coordinator_id:
         coordinator = await require_organization(
             uow, changes["coordinator_id"], field="coordinator_id"
+        )
+        _admit(
+            uow,
+            identity,
+            cluster_id,
+            current.region_code,
+            coordinator,
+            field="coordinator_id",
+            reason=reason,
         )
         if await uow.memberships.current(cluster_id, coordinator.id) is None:
             await _join(uow, cluster_id, coordinator, role="coordinator", joined_on=date.today())
@@ -73,6 +94,15 @@ async def join(
         raise Conflict("the cluster is closed", field="cluster_id")
     organization = await require_organization(uow, command.organization_id, field="organization_id")
     rules.check_member_role(command.role, organization.kind)
+    _admit(
+        uow,
+        identity,
+        cluster.id,
+        cluster.region_code,
+        organization,
+        field="organization_id",
+        reason=command.cross_region_reason,
+    )
     if await uow.memberships.current(cluster.id, organization.id) is not None:
         raise Conflict("already a member of this cluster", field="organization_id")
     return await _join(
@@ -140,6 +170,41 @@ async def members_page(
     if not include_history:
         where["left_on"] = None
     return await uow.memberships.page(where=where, limit=limit, cursor=cursor)
+
+
+def _admit(
+    uow: AbstractRegistryUnitOfWork,
+    identity: Identity,
+    cluster_id: str,
+    region_code: str,
+    organization: Organization,
+    *,
+    field: str,
+    reason: str | None,
+) -> None:
+    """Members and coordinators belong to the cluster's region; one of another region only
+    by the ministry's stated ``reason`` (kept in the audit trail)."""
+    if organization.region_code == region_code:
+        return
+    if reason is None:
+        raise RuleViolation(
+            field,
+            f"organization {organization.id} is in {organization.region_code}, not the "
+            f"cluster's region {region_code} (only the ministry admits it, with a "
+            "cross_region_reason)",
+        )
+    access.require(
+        identity.is_("ministry"), "only the ministry admits an organization of another region"
+    )
+    uow.audit(
+        "educluster.registry.cluster.cross_region",
+        f"clusters/{cluster_id}",
+        {
+            "organization_id": organization.id,
+            "region_code": organization.region_code,
+            "reason": reason,
+        },
+    )
 
 
 async def _join(

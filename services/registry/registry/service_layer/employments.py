@@ -168,5 +168,5 @@ async def list_visible(
 async def get_visible(
     uow: AbstractRegistryUnitOfWork, identity: Identity, employment_id: str
 ) -> Employment:
-    """One employment: NotFound if it does not exist, Forbidden if out of the caller's reach."""
+    """One employment: NotFound if it does not exist or is out of the caller's reach."""
     return await visibility.get_visible(uow.employments, identity, employment_id, what="employment")

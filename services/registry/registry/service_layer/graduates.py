@@ -126,7 +126,7 @@ async def get_visible(
     *,
     window_months: int = DEFAULT_WINDOW_MONTHS,
 ) -> Graduate:
-    """One graduate: NotFound if it does not exist, Forbidden if out of the caller's reach."""
+    """One graduate: NotFound if it does not exist or is out of the caller's reach."""
     return await visibility.get_visible(
         uow.graduates, identity, graduate_id, what="graduate", since=_window_start(window_months)
     )

@@ -1,7 +1,7 @@
 """Use cases for organizations: register, read, update (never deleted: deactivated)."""
 
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from typing import Any
 
 from registry import events
@@ -60,9 +60,11 @@ async def update(
 
 async def get(
     uow: AbstractRegistryUnitOfWork, identity: Identity, organization_id: str
-) -> Organization:
+) -> dict[str, Any]:
+    """One organization as ``identity`` reads it (the fields it may not read are None)."""
     access.can_read_registry(identity)
-    return await fetch(uow.organizations, organization_id, "organization")
+    organization = await fetch(uow.organizations, organization_id, "organization")
+    return view_of(identity, organization, await _members_coordinated(uow, identity))
 
 
 async def list_page(
@@ -74,7 +76,34 @@ async def list_page(
     active: bool | None = None,
     limit: int,
     cursor: str | None,
-) -> Page[Organization]:
+) -> Page[dict[str, Any]]:
     access.can_read_registry(identity)
     where = given(kind=kind, region_code=region_code, active=active)
-    return await uow.organizations.page(where=where, limit=limit, cursor=cursor)
+    page = await uow.organizations.page(where=where, limit=limit, cursor=cursor)
+    coordinated = await _members_coordinated(uow, identity)
+    return Page[dict[str, Any]].model_construct(
+        items=[view_of(identity, o, coordinated) for o in page.items],
+        next_cursor=page.next_cursor,
+    )
+
+
+async def _members_coordinated(
+    uow: AbstractRegistryUnitOfWork, identity: Identity
+) -> frozenset[str]:
+    """The current members of the clusters the caller's organization coordinates."""
+    if identity.org is None:
+        return frozenset()
+    return await uow.memberships.members_coordinated_by(identity.org)
+
+
+def view_of(
+    identity: Identity, organization: Organization, coordinated: frozenset[str]
+) -> dict[str, Any]:
+    """``organization`` as ``identity`` reads it: the fields it may not read are None."""
+    withheld = access.organization_withheld(
+        identity, organization, coordinates_it=organization.id in coordinated
+    )
+    return {
+        f.name: None if f.name in withheld else getattr(organization, f.name)
+        for f in fields(organization)
+    }

@@ -9,7 +9,7 @@ from typing import TypeVar
 
 from registry.adapters.repositories import VisibleRepository
 from registry.domain import access
-from shared.platform.auth import Identity, forbidden
+from shared.platform.auth import Identity
 from shared.platform.db.keyset import Page
 from shared.platform.errors import NotFound
 
@@ -35,11 +35,10 @@ async def list_visible(
 async def get_visible(
     rows: VisibleRepository[E], identity: Identity, key: str, *, what: str, since: date = date.min
 ) -> E:
-    """One row: NotFound if it does not exist, Forbidden if it is out of the caller's reach."""
+    """One row: NotFound if it does not exist or is out of the caller's reach (that a person
+    is known to the registry is itself personal data); Forbidden for a role that reads none."""
     scope = access.read_scope(identity, f"{what}s", since=since)
     item = await rows.get(key)
-    if item is None:
+    if item is None or not await rows.is_within(key, scope):
         raise NotFound(what, key)
-    if not await rows.is_within(key, scope):
-        raise forbidden(f"this {what} is outside what you may read")
     return item

@@ -44,10 +44,15 @@ async def create_subscription(
         wanted=EventFilter.of(scope=filters.scope, region=filters.region, types=filters.types),
     )
     allow_private = settings.webhook_allow_private_targets
+    max_per_owner = settings.max_subscriptions_per_owner
 
     async def run(uow: UnitOfWork) -> SubscriptionPublic:
         subscription = await handlers.create_subscription(
-            gateway_uow(uow), identity, command, allow_private=allow_private
+            gateway_uow(uow),
+            identity,
+            command,
+            allow_private=allow_private,
+            max_per_owner=max_per_owner,
         )
         return SubscriptionPublic.of(subscription)
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from quality.adapters.repositories import AlertFilter
 from quality.domain.model import AlertKind, Scope
 from quality.domain.periods import years_of
-from quality.entrypoints.deps import Reader, UowFactoryDep, ViewDep
+from quality.entrypoints.deps import NamedReader, Reader, UowFactoryDep, ViewDep
 from quality.entrypoints.schemas import AlertPublic
 from quality.service_layer import reading
 from quality.service_layer.gaps import competency_gaps, stated_importance
@@ -19,7 +19,7 @@ router = APIRouter(prefix=f"{API_PREFIX}/quality", tags=["quality"])
 
 @router.get("/alerts", response_model=Page[AlertPublic], summary="Alerts, newest last")
 async def list_alerts(
-    _: Reader,
+    _: NamedReader,
     view: ViewDep,
     uow_factory: UowFactoryDep,
     scope: Scope | None = None,

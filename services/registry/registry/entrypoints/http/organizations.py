@@ -1,6 +1,6 @@
 """/organizations: register, list, read and change organizations."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
@@ -38,7 +38,18 @@ async def register_organization(
     )
 
 
-@router.get("", response_model=Page[OrganizationPublic], summary="List organizations")
+VIEW_NOTE = (
+    "Contact and taxpayer id are null for readers who may not read them (docs/registry.md has "
+    "the matrix)."
+)
+
+
+@router.get(
+    "",
+    response_model=Page[OrganizationPublic],
+    summary="List organizations",
+    description=VIEW_NOTE,
+)
 async def list_organizations(
     identity: CurrentIdentity,
     units: UnitsOfWork,
@@ -47,7 +58,7 @@ async def list_organizations(
     active: bool | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
-) -> Page[Organization]:
+) -> Page[dict[str, Any]]:
     async with units() as uow:
         return await handlers.list_page(
             uow,
@@ -60,10 +71,15 @@ async def list_organizations(
         )
 
 
-@router.get("/{organization_id}", response_model=OrganizationPublic, summary="One organization")
+@router.get(
+    "/{organization_id}",
+    response_model=OrganizationPublic,
+    summary="One organization",
+    description=VIEW_NOTE,
+)
 async def get_organization(
     organization_id: str, identity: CurrentIdentity, units: UnitsOfWork
-) -> Organization:
+) -> dict[str, Any]:
     async with units() as uow:
         return await handlers.get(uow, identity, organization_id)
 
