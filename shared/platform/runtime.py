@@ -16,9 +16,16 @@ from functools import partial
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI
-from prometheus_client import CollectorRegistry
+from prometheus_client import (
+    CollectorRegistry,
+    Gauge,
+    GCCollector,
+    PlatformCollector,
+    ProcessCollector,
+)
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import QueuePool
 
 from shared.platform.auth import TokenVerifier
 from shared.platform.db.audit import purge_audit
@@ -122,6 +129,7 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
     metrics.consumers_down.set_function(
         lambda: float(sum(not c.healthy for c in runtime.consumers))
     )
+    export_pool_metrics(engine, registry)
     if spec.publishes and settings.relay_enabled:
         runtime.relay = OutboxRelay(
             engine=engine,
@@ -152,6 +160,35 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
             for consumer in spec.consumers
         ]
     return runtime
+
+
+def export_pool_metrics(engine: AsyncEngine, registry: CollectorRegistry) -> None:
+    """The database pool's capacity and the connections checked out of it, read at scrape
+    time; 0 and 0 for pools that keep no count (SQLite in memory: StaticPool)."""
+    size = Gauge(
+        "educluster_db_pool_size",
+        "Connections the database pool may hand out at once (pool size plus overflow)",
+        registry=registry,
+    )
+    checked_out = Gauge(
+        "educluster_db_pool_checked_out",
+        "Database connections in use (checked out of the pool)",
+        registry=registry,
+    )
+    pool = engine.pool
+    if isinstance(pool, QueuePool):
+        counted: QueuePool = pool
+        # SQLAlchemy has no public accessor for max_overflow.
+        size.set_function(lambda: float(counted.size() + counted._max_overflow))
+        checked_out.set_function(lambda: float(counted.checkedout()))
+
+
+def export_process_metrics(registry: CollectorRegistry) -> None:
+    """Memory, CPU, open files (process_*), the Python version (python_info) and the garbage
+    collector (python_gc_*), on the service's own registry like everything else it exports."""
+    ProcessCollector(registry=registry)
+    PlatformCollector(registry=registry)
+    GCCollector(registry=registry)
 
 
 _STEADY_S = 60.0  # a loop that ran this long before crashing starts again at the first delay
@@ -325,6 +362,7 @@ def readiness_checks(runtime: Runtime[Any]) -> tuple[Checks, Checks]:
 def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     configure_logging(service=spec.name, level=spec.settings.log_level)
     registry = CollectorRegistry()
+    export_process_metrics(registry)
     ops_port = spec.settings.ops_port
     # With an operations port, /metrics and the checks' details are served there only.
     ops = operations_app(title=spec.title, registry=registry) if ops_port else None

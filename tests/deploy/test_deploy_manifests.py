@@ -16,10 +16,9 @@ from typing import Any
 
 import pytest
 import yaml
-from prometheus_client import CollectorRegistry
 
 from shared.platform.auth_settings import AuthSettings
-from shared.platform.messaging.metrics import MessagingMetrics
+from shared.platform.runtime import ServiceSpec, build_runtime, create_service_app
 from shared.platform.settings import ServiceSettings
 from shared.platform.web.middleware import HttpMetricsMiddleware
 
@@ -74,9 +73,14 @@ def env(workload: Obj) -> dict[str, Obj]:
     return {e["name"]: e for e in container(workload).get("env", [])}
 
 
+def config_map_name(overlay: str) -> str:
+    """The services' ConfigMap (kustomize adds a hash); the others carry metrics settings."""
+    (name,) = [n for n in objects(overlay, "ConfigMap") if n.startswith("educluster-config-")]
+    return name
+
+
 def config(overlay: str) -> dict[str, str]:
-    (config_map,) = objects(overlay, "ConfigMap").values()
-    return config_map["data"]
+    return objects(overlay, "ConfigMap")[config_map_name(overlay)]["data"]
 
 
 def workloads(overlay: str) -> list[Obj]:
@@ -120,19 +124,10 @@ def test_production_archives_wal_backs_up_nightly_and_replicates_synchronously()
 def test_production_scrapes_every_pod_and_alerts_only_on_metrics_the_services_export():
     # Found: no PodMonitor and no alert rules. Each rule's EduCluster metric must be one a
     # service really exports (names as prometheus_client writes them).
-    (monitor,) = objects("production", "PodMonitor").values()
+    monitor = objects("production", "PodMonitor")["educluster"]
     assert monitor["spec"]["selector"]["matchLabels"] == {
         "app.kubernetes.io/part-of": "educluster",
         "app.kubernetes.io/component": "api",
-    }
-    registry = CollectorRegistry()
-    MessagingMetrics(registry)
-    HttpMetricsMiddleware(lambda *_: None, registry=registry)  # type: ignore[arg-type]
-    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
-    exported = {
-        metric.name + suffix
-        for metric in registry.collect()
-        for suffix in suffixes.get(metric.type, ("",))
     }
     (rules,) = objects("production", "PrometheusRule").values()
     alerts = [rule for group in rules["spec"]["groups"] for rule in group["rules"]]
@@ -140,10 +135,42 @@ def test_production_scrapes_every_pod_and_alerts_only_on_metrics_the_services_ex
         "EduClusterEventsDeadLettered",
         "EduClusterOutboxBacklog",
         "EduClusterServerErrors",
+        "EduClusterConsumerLag",
+        "EduClusterOutboxStale",
+        "EduClusterDatabasePoolExhausted",
     } <= {rule["alert"] for rule in alerts}
     for rule in alerts:
-        for name in re.findall(r"educluster_[a-z_]+", rule["expr"]):
-            assert name in exported, name
+        if rule["alert"] != "EduClusterPodNotReady":  # kube-state-metrics' own
+            assert service_metrics(rule["expr"]), rule["alert"]
+        for name in service_metrics(rule["expr"]):
+            assert name in exported_metrics(), name
+
+
+# Metrics the services export: their own, the process's and the Python runtime's.
+SERVICE_METRIC = re.compile(r"\b(?:educluster|process|python)_[a-z_]+")
+
+
+def service_metrics(expression: str) -> list[str]:
+    """The names of service metrics a PromQL expression reads."""
+    return SERVICE_METRIC.findall(expression)
+
+
+@cache
+def exported_metrics() -> frozenset[str]:
+    """Every metric name a service exports, as prometheus_client writes it: a real service
+    app's registry (HTTP, process and Python metrics) with its runtime's (messaging, pool)."""
+    settings = ServiceSettings(database_url="sqlite+aiosqlite:///:memory:")
+    spec = ServiceSpec(name="registry", title="registry", settings=settings)
+    registry = create_service_app(spec).state.metrics_registry
+    build_runtime(spec, registry)
+    # The app builds its middleware (which registers the HTTP metrics) on its first request.
+    HttpMetricsMiddleware(lambda *_: None, registry=registry)  # type: ignore[arg-type]
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count"), "gauge": ("",)}
+    return frozenset(
+        metric.name + suffix
+        for metric in registry.collect()
+        for suffix in suffixes.get(metric.type, ("",))
+    )
 
 
 def test_no_overlay_owns_the_namespace_or_lets_topics_be_deleted(overlay):
@@ -230,7 +257,7 @@ def test_every_pod_gets_only_its_own_database_url_with_credentials_from_its_secr
             ref = variables[part]["valueFrom"]["secretKeyRef"]
             assert ref["name"] == f"educluster-db-{name}"
         assert [s["configMapRef"]["name"] for s in container(workload)["envFrom"]] == [
-            next(iter(objects(overlay, "ConfigMap")))
+            config_map_name(overlay)
         ]
 
 

@@ -253,7 +253,7 @@ def test_metrics_and_readiness_details_are_on_an_ops_port_no_service_exposes():
                             }
                         }
                         assert [p["port"] for p in rule["ports"]] == ["ops"]
-    (monitor,) = objects("production", "PodMonitor").values()
+    monitor = objects("production", "PodMonitor")["educluster"]
     assert [(e["port"], e["path"]) for e in monitor["spec"]["podMetricsEndpoints"]] == [
         ("ops", "/metrics")
     ]

@@ -129,6 +129,7 @@ class ConsumerRunner:
             started = time.monotonic()
             while self._epochs.epoch == epoch:
                 batches = await consumer.getmany(timeout_ms=500)
+                await self._report_lag(consumer, batches)
                 for records in batches.values():
                     await self._handle_batch(records, dead_letters)
                 await self._commit(consumer)
@@ -141,7 +142,27 @@ class ConsumerRunner:
             raise _Restart("the broker restarted empty")
         finally:
             self._consumer = None
+            # Whoever owns the partitions next reports their lag; none stays frozen here.
+            self._metrics.consumer_lag.remove_by_labels({"group": self.group_id})
             await _stop_quietly(consumer, dead_letters)
+
+    async def _report_lag(
+        self, consumer: AIOKafkaConsumer, fetched: Mapping[TopicPartition, list[ConsumerRecord]]
+    ) -> None:
+        """Each assigned partition's lag: its high watermark minus the next offset this group
+        processes (the first fetched record not handled yet, else the consumer's position)."""
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if highwater is None:
+                continue  # no fetch answered for it yet
+            records = fetched.get(tp)
+            try:
+                next_offset = records[0].offset if records else await consumer.position(tp)
+            except IllegalStateError:
+                continue  # revoked meanwhile
+            self._metrics.consumer_lag.labels(self.group_id, tp.topic, str(tp.partition)).set(
+                max(highwater - next_offset, 0)
+            )
 
     async def _handle_batch(
         self, records: list[ConsumerRecord], dead_letters: AIOKafkaProducer
@@ -299,6 +320,10 @@ class _Listener(ConsumerRebalanceListener):  # type: ignore[misc]  # aiokafka sh
         consumer = self._runner._consumer
         if consumer is not None and revoked:
             await self._runner._commit(consumer, only=set(revoked))
+        for tp in revoked:  # their next owner reports their lag
+            self._runner._metrics.consumer_lag.remove(
+                self._runner.group_id, tp.topic, str(tp.partition)
+            )
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         consumer = self._runner._consumer

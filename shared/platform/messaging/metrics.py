@@ -11,6 +11,12 @@ class MessagingMetrics:
             ["relay"],
             registry=registry,
         )
+        self.outbox_oldest_age = Gauge(
+            "educluster_outbox_oldest_age_seconds",
+            "How long the oldest unpublished event has waited (0 with none waiting)",
+            ["relay"],
+            registry=registry,
+        )
         self.published = Counter(
             "educluster_outbox_published",
             "Events the relay published and marked sent",
@@ -27,6 +33,13 @@ class MessagingMetrics:
             "educluster_events_consumed",
             "Events handled by a consumer, by outcome",
             ["consumer", "outcome"],
+            registry=registry,
+        )
+        self.consumer_lag = Gauge(
+            "educluster_consumer_lag",
+            "Records on a partition this group has not processed yet (its high watermark minus"
+            " the group's next offset), for the partitions this process is assigned",
+            ["group", "topic", "partition"],
             registry=registry,
         )
         self.transactions = Counter(

@@ -93,6 +93,15 @@ async def backlog(conn: AsyncConnection) -> int:
     return int(result.scalar_one())
 
 
+async def oldest_unsent(conn: AsyncConnection) -> datetime | None:
+    """When the first unsent row (in publishing order) was committed; None with none left."""
+    result = await conn.execute(
+        select(outbox.c.created_at).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id).limit(1)
+    )
+    created_at: datetime | None = result.scalar()
+    return created_at
+
+
 async def mark_for_republish(conn: AsyncConnection, *, since: datetime | None = None) -> int:
     """Queue retained, already-sent rows again (oldest first, in original order)."""
     statement = update(outbox).where(outbox.c.sent_at.is_not(None)).values(sent_at=None)

@@ -1,9 +1,11 @@
 """The outbox relay: publishes committed events in commit order, apart from the request path."""
 
 import asyncio
+import contextlib
 import logging
+import time
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
@@ -25,6 +27,9 @@ BROKER_EPOCH_KEY = "relay.broker_epoch"
 # Not RuntimeError at large: LeadershipLost (a RuntimeError) must reach run().
 _TRANSIENT = (KafkaError, OSError, TimeoutError, DBAPIError)
 
+
+# Reported whenever the relay is idle or paused, and at least this often while it is busy.
+_REPORT_EVERY_S = 5.0
 
 # One produce request carries at most one batch per partition (max_batch_size in kafka.py), so
 # a relay batch lands whole or not at all on each partition: per-key order survives failures.
@@ -75,6 +80,7 @@ class OutboxRelay:
         self._wakeup = asyncio.Event()
         self._producer: AIOKafkaProducer | None = None
         self._reconciled_epoch: str | None = None
+        self._next_report = 0.0  # monotonic time the backlog is due to be reported again
         self.leader = False
         self.healthy = False
 
@@ -96,6 +102,9 @@ class OutboxRelay:
                 log.warning("outbox relay lost its lock; standing by", extra={"relay": self._name})
             finally:
                 self.leader = self.healthy = False
+                # A standby reports nothing: the leader's figures are the backlog's.
+                self._metrics.outbox_backlog.remove(self._name)
+                self._metrics.outbox_oldest_age.remove(self._name)
                 await self._close_producer()
 
     async def _publish_while_leader(self, lease: Lease) -> None:
@@ -110,6 +119,10 @@ class OutboxRelay:
                     "outbox relay paused", extra={"error": described(error), "retry_s": backoff}
                 )
                 await self._close_producer()
+                # While the broker is away is when the backlog grows: keep it reported.
+                with contextlib.suppress(*_TRANSIENT):  # unless the database is what failed
+                    async with asyncio.timeout(_REPORT_EVERY_S):
+                        await self._report_backlog()
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, self._max_backoff_s)
             finally:
@@ -133,6 +146,8 @@ class OutboxRelay:
                 if not await lease.still_held():
                     raise LeadershipLost(self._name)
                 await self._publish(rows)
+                if time.monotonic() >= self._next_report:  # busy for long: report anyway
+                    await self._report_backlog()
                 continue
             await self._report_backlog()
             self._wakeup.clear()
@@ -188,7 +203,12 @@ class OutboxRelay:
 
     async def _report_backlog(self) -> None:
         async with self._engine.connect() as conn:
-            self._metrics.outbox_backlog.labels(self._name).set(await outbox.backlog(conn))
+            backlog = await outbox.backlog(conn)
+            oldest = await outbox.oldest_unsent(conn)
+        age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
+        self._metrics.outbox_backlog.labels(self._name).set(backlog)
+        self._metrics.outbox_oldest_age.labels(self._name).set(max(age, 0.0))
+        self._next_report = time.monotonic() + _REPORT_EVERY_S
 
     async def _close_producer(self) -> None:
         if self._producer is not None:
