@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: up test test-fast lint schemas clean bench bench-sqlite bench-publication \
+.PHONY: up test test-fast reliability lint schemas clean bench bench-sqlite bench-publication \
 	bench-ingestion bench-freshness bench-reads
 .PHONY: lock images pin-base
 
@@ -34,6 +34,10 @@ test: $(VENV)/.installed-dev
 # Everything but the slow broker-recovery and launcher tests.
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
+
+# Hostile input and malformed events only (part of `make test` too).
+reliability: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -p no:cacheprovider tests/reliability
 
 # ruff (lint and format) and mypy (strict on shared/ and educluster/): run by .ci/run too.
 lint: $(VENV)/.installed-dev

@@ -29,11 +29,25 @@ from shared.platform.messaging.kafka import new_consumer, new_producer, stop_cli
 from shared.platform.messaging.metrics import MessagingMetrics
 from shared.platform.messaging.state import get_state, set_state
 from shared.platform.messaging.unit_of_work import UnitOfWork
+from shared.platform.names import (
+    ASSESSMENT_TOPIC,
+    QUALITY_LIVE_TOPIC,
+    QUALITY_TOPIC,
+    REGISTRY_TOPIC,
+)
 from shared.platform.settings import KafkaSettings
 
 log = logging.getLogger(__name__)
 
 _STUCK_AFTER_S = 90.0  # no assignment for this long: recreate the consumer (aiokafka #1154)
+
+# The one service allowed to publish on each topic: an event from anyone else is refused.
+_PRODUCERS = {
+    REGISTRY_TOPIC: "/educluster/registry",
+    ASSESSMENT_TOPIC: "/educluster/assessment",
+    QUALITY_TOPIC: "/educluster/quality",
+    QUALITY_LIVE_TOPIC: "/educluster/quality",
+}
 
 
 class _Restart(Exception):
@@ -199,7 +213,7 @@ class ConsumerRunner:
         async with self._uow_factory() as uow:
             for record in records:
                 event = decode(record.value)
-                handler = self._handlers.get(event.type)
+                handler = self._handler_for(record, event)
                 if handler is None:
                     outcomes.append("ignored")
                     continue
@@ -212,15 +226,31 @@ class ConsumerRunner:
         tp = TopicPartition(record.topic, record.partition)
         try:
             event = decode(record.value)
+            handler = self._handler_for(record, event)
         except InvalidEvent as error:
             await self._dead_letter(record, dead_letters, error=error, attempts=1)
         else:
-            handler = self._handlers.get(event.type)
             if handler is None:
                 self._metrics.consumed.labels(self.group_id, "ignored").inc()
             else:
                 await self._apply_with_retries(record, event, handler, dead_letters)
         self._processed[tp] = record.offset + 1
+
+    def _handler_for(self, record: ConsumerRecord, event: CloudEvent) -> EventHandler | None:
+        """The event's handler; None for a type this group does not follow. Raises InvalidEvent
+        for an event from a service that does not publish on the topic, or for a version of a
+        followed type that this code does not know (skipping it would lose its effect)."""
+        producer = _PRODUCERS.get(record.topic)
+        if producer is not None and event.source != producer:
+            raise InvalidEvent(
+                f"source {event.source!r} does not publish on {record.topic} (only {producer})"
+            )
+        handler = self._handlers.get(event.type)
+        if handler is None:
+            family = event.type.rpartition(".v")[0]
+            if family and any(t.rpartition(".v")[0] == family for t in self._handlers):
+                raise InvalidEvent(f"unknown version of {family}: {event.type!r}")
+        return handler
 
     async def _apply_with_retries(
         self,

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from assessment.domain.model import Framework
+from shared.platform.web.bodies import RequestBody
 
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.-]{0,79}$")]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=36)]
@@ -14,7 +15,7 @@ Rating = Annotated[int, Field(ge=1, le=5)]
 Year = Annotated[int, Field(ge=1990, le=2100)]
 
 
-class _Body(BaseModel):
+class _Body(RequestBody):
     model_config = ConfigDict(extra="forbid")
 
 

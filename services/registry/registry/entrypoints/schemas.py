@@ -20,6 +20,7 @@ from shared.contracts.catalogue.registry import (
     EmploymentStatus,
     FollowUpOutcome,
 )
+from shared.platform.web.bodies import RequestBody
 
 Kind = Literal["education", "employer", "research", "private", "government"]
 
@@ -39,7 +40,7 @@ RegionCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}-[A-Z0-9]{1,3}$
 Id = Annotated[str, StringConstraints(min_length=1, max_length=36)]
 
 
-class Body(BaseModel):
+class Body(RequestBody):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
