@@ -163,6 +163,20 @@ def run_bench(
     return figures
 
 
+def bench_main(
+    args: argparse.Namespace,
+    measure: Measure,
+    report: Callable[[dict[str, Any]], None],
+    *,
+    env: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """A benchmark's whole run: measure, print the tables, write --json; the figures."""
+    figures = run_bench(args, measure, env=env)
+    report(figures)
+    write_json(args.json, figures)
+    return figures
+
+
 def print_logged(figures: dict[str, Any]) -> None:
     for service, counts in figures["logged"].items():
         for line, count in counts.items():
@@ -248,6 +262,24 @@ class Answers:
         if not status.startswith("2"):
             self.samples.setdefault(status, sample[:300])
 
+    async def post(
+        self, session: aiohttp.ClientSession, url: str, body: bytes, *, items: int
+    ) -> bool:
+        """POST ``body`` once (no retry), counting the answer; True when it was accepted."""
+        started = time.perf_counter()
+        try:
+            async with session.post(url, data=body) as response:
+                text = await response.text()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            self.count("transport", repr(error))
+            return False
+        self.latencies_s.append(time.perf_counter() - started)
+        self.count(str(response.status), f"{response.status} {text}")
+        if response.status != 201:
+            return False
+        self.items += items
+        return True
+
 
 async def send_all(
     url: str,
@@ -265,17 +297,7 @@ async def send_all(
 
     async def worker(session: aiohttp.ClientSession) -> None:
         for body, items in pending:
-            started = time.perf_counter()
-            try:
-                async with session.post(url, data=body) as response:
-                    text = await response.text()
-            except (aiohttp.ClientError, TimeoutError) as error:
-                answers.count("transport", repr(error))
-                continue
-            answers.latencies_s.append(time.perf_counter() - started)
-            answers.count(str(response.status), f"{response.status} {text}")
-            if response.status == 201:
-                answers.items += items
+            await answers.post(session, url, body, items=items)
 
     connector = aiohttp.TCPConnector(limit=workers)
     async with aiohttp.ClientSession(

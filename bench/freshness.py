@@ -27,6 +27,7 @@ from bench.country import (
     Answers,
     Bench,
     add_common_arguments,
+    bench_main,
     described,
     encoded,
     met,
@@ -36,10 +37,8 @@ from bench.country import (
     print_logged,
     print_memory,
     reset_peaks,
-    run_bench,
     table,
     wait_reflected,
-    write_json,
 )
 
 GOAL_P99_S = 2.0
@@ -58,17 +57,7 @@ async def _submit(
 
     async def one(session: aiohttp.ClientSession, body: bytes, *, at: float) -> None:
         await asyncio.sleep(max(0.0, at - time.perf_counter()))
-        started = time.perf_counter()
-        try:
-            async with session.post(bench.gateway + ASSESSMENTS, data=body) as response:
-                text = await response.text()
-        except (aiohttp.ClientError, TimeoutError) as error:
-            answers.count("transport", repr(error))
-            return
-        answers.latencies_s.append(time.perf_counter() - started)
-        answers.count(str(response.status), f"{response.status} {text}")
-        if response.status == 201:
-            answers.items += 1
+        if await answers.post(session, bench.gateway + ASSESSMENTS, body, items=1):
             accepted_at.append(time.perf_counter())
 
     async with aiohttp.ClientSession(headers=headers, timeout=timeout) as session:
@@ -208,11 +197,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the benchmark, print the tables (and write --json); return the figures."""
-    args = _arguments(argv)
-    figures = run_bench(args, measure)
-    report(figures)
-    write_json(args.json, figures)
-    return figures
+    return bench_main(_arguments(argv), measure, report)
 
 
 if __name__ == "__main__":

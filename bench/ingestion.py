@@ -33,6 +33,7 @@ from bench.country import (
     Answers,
     Bench,
     add_common_arguments,
+    bench_main,
     described,
     encoded,
     met,
@@ -42,10 +43,8 @@ from bench.country import (
     print_memory,
     reflected,
     reset_peaks,
-    run_bench,
     table,
     wait_reflected,
-    write_json,
 )
 from bench.country import send_all as send
 from shared.platform.db.engine import create_engine
@@ -275,11 +274,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the benchmark, print the tables (and write --json); return the figures."""
-    args = _arguments(argv)
-    figures = run_bench(args, measure)
-    report(figures)
-    write_json(args.json, figures)
-    return figures
+    return bench_main(_arguments(argv), measure, report)
 
 
 if __name__ == "__main__":

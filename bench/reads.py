@@ -29,6 +29,7 @@ from bench.country import (
     TIMEOUT_S,
     Bench,
     add_common_arguments,
+    bench_main,
     described,
     met,
     ms,
@@ -36,9 +37,7 @@ from bench.country import (
     print_logged,
     print_memory,
     reset_peaks,
-    run_bench,
     table,
-    write_json,
 )
 from shared.devtools.generator import generate, size_named
 from shared.devtools.generator.run import publish
@@ -207,11 +206,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     """Run the benchmark, print the tables (and write --json); return the figures."""
-    args = _arguments(argv)
-    figures = run_bench(args, measure, env=PUBLIC)
-    report(figures)
-    write_json(args.json, figures)
-    return figures
+    return bench_main(_arguments(argv), measure, report, env=PUBLIC)
 
 
 if __name__ == "__main__":
