@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .PHONY: up test test-fast reliability lint schemas clean bench bench-sqlite bench-publication \
-	bench-ingestion bench-freshness bench-reads
+	bench-ingestion bench-freshness bench-reads bench-scoring
 .PHONY: lock images pin-base
 
 $(BIN)/python:
@@ -61,6 +61,10 @@ bench-publication: $(VENV)/.installed
 # Country scale (whole platform; sizes and --postgres: --help; a few minutes each by default):
 # assessments/s through the gateway against the single-row commit ceiling, with the quality
 # consumer's lag; 201 to the live national figure; scorecard reads under 8 readers.
+# Scoring cost per event with 10,000 against 1,000,000 stored assessments (country-scale issue).
+bench-scoring: $(VENV)/.installed
+	$(BIN)/python -m bench.scoring_cost $(ARGS)
+
 bench-ingestion: $(VENV)/.installed
 	$(BIN)/python -m bench.ingestion $(ARGS)
 

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bench import freshness, ingestion, publication, sqlite_contention
+from bench import freshness, ingestion, publication, scoring_cost, sqlite_contention
 from bench import reads as scorecard_reads
 
 pytestmark = pytest.mark.slow
@@ -45,6 +45,19 @@ def test_the_publication_benchmark_publishes_every_year_protected_and_reports_it
     assert figures["released_cells"] > 0 and figures["figures"] > 0
     assert figures["unprotected"] == 0
     assert figures["round_s"] >= 0 and figures["peak_rss_mib"] > 0
+    assert json.loads(written.read_text()) == figures
+
+
+def test_the_scoring_cost_benchmark_counts_every_event_in_the_live_figures(tmp_path):
+    written = tmp_path / "scoring.json"
+    argv = ["--institutions=4", "--small=40", "--large=400", "--large-years=3", "--events=12"]
+
+    figures = scoring_cost.main([*argv, "--batch=5", f"--json={written}"])
+
+    for size in ("small", "large"):
+        assert figures[size]["events_counted"] == 12, figures
+        assert figures[size]["per_event_ms"] > 0
+    assert figures["ratio"] > 0 and figures["peak_rss_mib"] > 0
     assert json.loads(written.read_text()) == figures
 
 

@@ -17,8 +17,12 @@ async def _publish_default_methodology(runtime: Runtime[QualitySettings]) -> Non
 
 
 async def _publish_scores(runtime: Runtime[QualitySettings]) -> None:
+    settings = runtime.settings
     await run_publisher(
-        lambda: quality_uow(runtime.uow_factory()), window_s=runtime.settings.score_window_s
+        lambda: quality_uow(runtime.uow_factory()),
+        window_s=settings.score_window_s,
+        reconcile_every_s=settings.score_reconcile_every_s,
+        rank_every_s=settings.rank_every_s,
     )
 
 

@@ -128,9 +128,15 @@ class FakeCells(CellRepository):
     async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
         return {k: ScopeTally.from_json(t) for k, t in self.rows.items() if k[1] in years}
 
-    async def by_program(self, years: range) -> dict[str, ScopeTally]:
-        programs = {p for (p, period) in self.rows if period in years}
-        return {p: await self.combined({p}, years) for p in programs}
+    async def by_program(
+        self, years: range, programs: Collection[str] | None = None
+    ) -> dict[str, ScopeTally]:
+        found = {
+            p
+            for (p, period) in self.rows
+            if period in years and (programs is None or p in programs)
+        }
+        return {p: await self.combined({p}, years) for p in found}
 
     async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:
         return ScopeTally.combine(
@@ -161,13 +167,25 @@ class FakeScores(ScoreRepository):
         self.rows.pop((*key, period, pooled), None)
 
     async def save_ranks(
-        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, Place]
+        self,
+        scope: str,
+        *,
+        period: int,
+        pooled: bool,
+        ranks: Mapping[str, Place],
+        units: Collection[str] | None = None,
     ) -> None:
         for (kind, scope_id, at, pool), score in list(self.rows.items()):
+            if units is not None and scope_id not in units:
+                continue
             if (kind, at, pool) == (scope, period, pooled):
                 place = ranks.get(scope_id, UNRANKED)
                 stored = replace(score, rank=place.rank, rank_low=place.low, rank_high=place.high)
                 self.rows[(kind, scope_id, at, pool)] = stored
+
+    async def written(self, *, period: int, pooled: bool) -> tuple[int, str]:
+        of_period = [s for s in self.rows.values() if (s.period, s.pooled) == (period, pooled)]
+        return len(of_period), max((s.computed_at.isoformat() for s in of_period), default="")
 
     async def claim_publication(self) -> bool:
         return True
@@ -557,14 +575,22 @@ class FakeScoringQueries(ScoringQueries):
         self.counted_states: list[tuple[str, ...]] = []
 
     async def cohort_outcomes(
-        self, cohorts: range, *, counting: Collection[str]
+        self,
+        cohorts: range,
+        *,
+        counting: Collection[str],
+        programs: Collection[str] | None = None,
     ) -> dict[str, OutcomeCounts]:
         self.counted_states.append(tuple(counting))
-        return dict(self.outcomes)
+        return {p: o for p, o in self.outcomes.items() if programs is None or p in programs}
 
-    async def covered_graduates(self, cohorts: range) -> dict[str, set[str]]:
+    async def covered_graduates(
+        self, cohorts: range, programs: Collection[str] | None = None
+    ) -> dict[str, set[str]]:
         covered: dict[str, set[str]] = {}
         for g in self._projection.graduates.values():
+            if programs is not None and g["program_id"] not in programs:
+                continue
             if g["active"] and g["graduation_year"] in cohorts:
                 covered.setdefault(g["program_id"], set()).add(g["id"])
         return covered

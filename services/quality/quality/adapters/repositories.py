@@ -93,8 +93,10 @@ class CellReader(abc.ABC):
     """Cell tallies summed for scoring: the live cells, or the cells as released."""
 
     @abc.abstractmethod
-    async def by_program(self, years: range) -> dict[str, ScopeTally]:
-        """Program → the sum of its cells in ``years``."""
+    async def by_program(
+        self, years: range, programs: Collection[str] | None = None
+    ) -> dict[str, ScopeTally]:
+        """Program → the sum of its cells in ``years`` (of ``programs`` only, if given)."""
 
     @abc.abstractmethod
     async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:
@@ -256,9 +258,21 @@ class ScoreRepository(ScoreReader):
 
     @abc.abstractmethod
     async def save_ranks(
-        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, Place]
+        self,
+        scope: str,
+        *,
+        period: int,
+        pooled: bool,
+        ranks: Mapping[str, Place],
+        units: Collection[str] | None = None,
     ) -> None:
-        """Store each unit's rank (scope id → rank, None when not ranked)."""
+        """Store each unit's rank (scope id → rank; a unit not in ``ranks`` is unranked), of
+        ``units`` only if given (the others keep theirs)."""
+
+    @abc.abstractmethod
+    async def written(self, *, period: int, pooled: bool) -> tuple[int, str]:
+        """How many cards of one period (or pool) are stored and when the latest was written:
+        a window that kept the cards in memory knows by it that nobody else wrote since."""
 
     @abc.abstractmethod
     async def claim_publication(self) -> bool:
@@ -434,14 +448,22 @@ class ScoringQueries(abc.ABC):
 
     @abc.abstractmethod
     async def cohort_outcomes(
-        self, cohorts: range, *, counting: Collection[str]
+        self,
+        cohorts: range,
+        *,
+        counting: Collection[str],
+        programs: Collection[str] | None = None,
     ) -> dict[str, OutcomeCounts]:
         """Program → employment outcomes of its graduates of ``cohorts``, counting only the
-        employments whose state is in ``counting`` (the methodology's counting states)."""
+        employments whose state is in ``counting`` (the methodology's counting states); of
+        ``programs`` only, if given."""
 
     @abc.abstractmethod
-    async def covered_graduates(self, cohorts: range) -> dict[str, set[str]]:
-        """Program → ids of its active graduates of ``cohorts`` (coverage's population)."""
+    async def covered_graduates(
+        self, cohorts: range, programs: Collection[str] | None = None
+    ) -> dict[str, set[str]]:
+        """Program → ids of its active graduates of ``cohorts`` (coverage's population); of
+        ``programs`` only, if given."""
 
     @abc.abstractmethod
     async def program_owners(self) -> dict[str, str]:

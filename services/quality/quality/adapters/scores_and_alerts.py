@@ -1,6 +1,6 @@
 """SQL implementations of what is published: the stored scorecards and the alerts."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import (
@@ -249,12 +249,19 @@ class SqlScoreRepository(_SqlScoreReader, ScoreRepository):
         )
 
     async def save_ranks(
-        self, scope: str, *, period: int, pooled: bool, ranks: Mapping[str, Place]
+        self,
+        scope: str,
+        *,
+        period: int,
+        pooled: bool,
+        ranks: Mapping[str, Place],
+        units: Collection[str] | None = None,
     ) -> None:
         of_scope = _of(scores, scope, period=period, pooled=pooled)
         c = scores.c
+        of_units = [] if units is None else [c.scope_id.in_(units)]
         stored = await self._session.execute(
-            select(c.scope_id, c.rank, c.rank_low, c.rank_high).where(*of_scope)
+            select(c.scope_id, c.rank, c.rank_low, c.rank_high).where(*of_scope, *of_units)
         )
         changed = []
         for scope_id, *now in stored:
@@ -273,6 +280,16 @@ class SqlScoreRepository(_SqlScoreReader, ScoreRepository):
 
     async def periods(self) -> list[int]:
         return list(await self._session.scalars(select(scores.c.period).distinct()))
+
+    async def written(self, *, period: int, pooled: bool) -> tuple[int, str]:
+        count, latest = (
+            await self._session.execute(
+                select(func.count(), func.max(scores.c.computed_at)).where(
+                    scores.c.period == period, scores.c.pooled.is_(pooled)
+                )
+            )
+        ).one()
+        return count, "" if latest is None else latest.isoformat()
 
     async def claim_publication(self) -> bool:
         # SQLite serialises writers already; PostgreSQL takes a transaction-scoped advisory lock.

@@ -108,13 +108,18 @@ class SqlScoringQueries(ScoringQueries):
         return names
 
     async def cohort_outcomes(
-        self, cohorts: range, *, counting: Collection[str]
+        self,
+        cohorts: range,
+        *,
+        counting: Collection[str],
+        programs: Collection[str] | None = None,
     ) -> dict[str, OutcomeCounts]:
         by_program: dict[str, list[GraduateOutcome]] = defaultdict(list)
+        of_programs = [] if programs is None else [q_graduates.c.program_id.in_(programs)]
         for cohort in cohorts:  # each cohort has its own census date
             jobs: dict[str, list[HeldJob]] = defaultdict(list)
             held = await self._session.execute(
-                _held_on(census_date(cohort), cohort=cohort, counting=counting)
+                _held_on(census_date(cohort), cohort=cohort, counting=counting).where(*of_programs)
             )
             for graduate_id, kind, isco_code, in_field in held:
                 jobs[graduate_id].append(HeldJob(kind, isco_code, in_field))
@@ -127,7 +132,11 @@ class SqlScoringQueries(ScoringQueries):
                     q_programs.c.field_code,
                 )
                 .outerjoin(q_programs, q_programs.c.id == q_graduates.c.program_id)
-                .where(q_graduates.c.graduation_year == cohort, q_graduates.c.active.is_(True))
+                .where(
+                    q_graduates.c.graduation_year == cohort,
+                    q_graduates.c.active.is_(True),
+                    *of_programs,
+                )
             )
             for graduate_id, program_id, follow_up, followed_on, field_code in graduates:
                 by_program[program_id].append(
@@ -141,11 +150,15 @@ class SqlScoringQueries(ScoringQueries):
                 )
         return {program_id: OutcomeCounts.of(found) for program_id, found in by_program.items()}
 
-    async def covered_graduates(self, cohorts: range) -> dict[str, set[str]]:
+    async def covered_graduates(
+        self, cohorts: range, programs: Collection[str] | None = None
+    ) -> dict[str, set[str]]:
+        of_programs = [] if programs is None else [q_graduates.c.program_id.in_(programs)]
         result = await self._session.execute(
             select(q_graduates.c.program_id, q_graduates.c.id).where(
                 q_graduates.c.graduation_year.between(cohorts[0], cohorts[-1]),
                 q_graduates.c.active.is_(True),
+                *of_programs,
             )
         )
         covered: dict[str, set[str]] = defaultdict(set)

@@ -149,12 +149,15 @@ class SqlCellRepository(CellRepository):
         )
         return {(p, y): ScopeTally.from_json(tally) for p, y, tally in result}
 
-    async def by_program(self, years: range) -> dict[str, ScopeTally]:
+    async def by_program(
+        self, years: range, programs: Collection[str] | None = None
+    ) -> dict[str, ScopeTally]:
         t = self._table
         by_program: dict[str, list[ScopeTally]] = {}
-        result = await self._session.execute(
-            select(t.c.program_id, t.c.tally).where(t.c.period.between(years[0], years[-1]))
-        )
+        query = select(t.c.program_id, t.c.tally).where(t.c.period.between(years[0], years[-1]))
+        if programs is not None:
+            query = query.where(t.c.program_id.in_(programs))
+        result = await self._session.execute(query)
         for program_id, tally in result:
             by_program.setdefault(program_id, []).append(ScopeTally.from_json(tally))
         return {p: ScopeTally.combine(ts) for p, ts in by_program.items()}

@@ -122,8 +122,12 @@ def _rank_intervals(
     a = x + pooled * strength + 1e-9
     b = n - x + (1 - pooled) * strength + 1e-9
     draws = np.random.default_rng(20261205).beta(a, b, size=(RANK_DRAWS, len(counts)))
-    # Rank 1 = the highest draw: the number of units drawn higher, plus one.
-    ranks = (-draws).argsort(axis=1).argsort(axis=1) + 1
+    # Rank 1 = the highest draw: each draw's place in its row's descending order (the inverse
+    # of the sorting permutation, scattered in one pass rather than sorted a second time).
+    order = (-draws).argsort(axis=1)
+    ranks = np.empty_like(order)
+    places = np.broadcast_to(np.arange(1, len(counts) + 1), order.shape)
+    np.put_along_axis(ranks, order, places, axis=1)
     tail = (1 - level) / 2 * 100
     low = np.percentile(ranks, tail, axis=0, method="lower")
     high = np.percentile(ranks, 100 - tail, axis=0, method="higher")

@@ -42,6 +42,7 @@ from quality.domain.scorecard import (
     Scorecard,
     published_index,
 )
+from quality.domain.summary import EVERY_RATING, RatingGroup, ScopeSummary
 from quality.domain.suppression import FigureKind, dominance_reason, suppression_reason
 
 
@@ -51,17 +52,15 @@ class _Rules:
     by_employer: Mapping[str, int]  # assessments per distinct employer behind the figures
     graduates: int  # distinct graduates behind them
 
-    def counting(self, tally: ScopeTally, codes: Iterable[str]) -> "_Rules":
-        """The rules for a figure built on the ratings of `codes`: only who rated them counts
-        (an employer's assessments: the most it rated any one of the codes, as the figure's n
-        counts the most-rated code's assessments)."""
+    def counting(self, summary: ScopeSummary, codes: Iterable[str], group: RatingGroup) -> "_Rules":
+        """The rules for a figure built on the ratings of `codes` (rating group `group`): only
+        who rated them counts (an employer's assessments: the most it rated any one of the
+        codes, as the figure's n counts the most-rated code's assessments)."""
         by_employer: dict[str, int] = {}
-        graduates: set[str] = set()
         for code in codes:
-            for employer, count in tally.competency_employers.get(code, {}).items():
+            for employer, count in summary.competency_employers.get(code, {}).items():
                 by_employer[employer] = max(by_employer.get(employer, 0), count)
-            graduates.update(tally.competency_graduates.get(code, ()))
-        return replace(self, by_employer=by_employer, graduates=len(graduates))
+        return replace(self, by_employer=by_employer, graduates=summary.rated_by(group))
 
     def share(self, tally: ProportionTally, *, assessments: int | None = None) -> Figure:
         # A pooled figure has more ratings than assessments; the rules count assessments.
@@ -128,7 +127,7 @@ class _Rules:
 
 
 def score(
-    tally: ScopeTally,
+    tally: ScopeTally | ScopeSummary,
     *,
     outcomes: OutcomeCounts,
     coverage: CoverageCounts,
@@ -138,13 +137,16 @@ def score(
 ) -> Scorecard:
     """Every figure of one scope; `domains` maps competency codes to domain codes;
     `outcomes_pending` says why the outcome figures are not published yet (their census window
-    is still open), if so."""
-    rules = _Rules(methodology, by_employer=tally.employers, graduates=len(tally.graduates))
+    is still open), if so. A program is scored from its tally, any scope from its summary:
+    the same figures (domain/summary.py)."""
+    if isinstance(tally, ScopeTally):
+        tally = ScopeSummary.of(tally, domains)
+    rules = _Rules(methodology, by_employer=tally.employers, graduates=tally.graduates)
     competencies = sorted(set(tally.competencies) | set(tally.not_rated) | set(domains))
     ratings = {code: tally.competencies.get(code, MeanTally()) for code in competencies}
     # Rating figures count the distinct employers and graduates who rated them, not the scope's:
     # a competency rated by one employer of twelve describes that one employer.
-    pooled_rules = rules.counting(tally, competencies)
+    pooled_rules = rules.counting(tally, competencies, EVERY_RATING)
     every_rating = _Pooled.of(tally, competencies, group=ALL_RATINGS)
     indicators = {
         EMPLOYER_SATISFACTION: rules.satisfied(tally.overall),
@@ -158,7 +160,7 @@ def score(
     for domain in sorted(set(domains.values())):
         codes = [code for code in competencies if domains.get(code) == domain]
         pooled = _Pooled.of(tally, codes, group=domain)
-        domain_rules = rules.counting(tally, codes)
+        domain_rules = rules.counting(tally, codes, ("domain", domain))
         domain_figures[domain] = DomainFigures(
             mean=domain_rules.pooled_mean(pooled),
             satisfied=domain_rules.pooled_satisfied(pooled),
@@ -169,7 +171,7 @@ def score(
         rated = ratings[code]
         distribution = {str(r): count for r, count in rated.distribution().items()}
         distribution["not_rated"] = tally.not_rated.get(code, 0)
-        competency_rules = rules.counting(tally, [code])
+        competency_rules = rules.counting(tally, [code], ("competency", code))
         competency_figures[code] = CompetencyFigures(
             domain=domains.get(code),
             mean=competency_rules.mean(rated),
@@ -197,7 +199,7 @@ class _Pooled:
     moments: GroupMoments | None  # per-assessment moments; None when they do not add up
 
     @classmethod
-    def of(cls, tally: ScopeTally, codes: Iterable[str], *, group: str) -> "_Pooled":
+    def of(cls, tally: ScopeSummary, codes: Iterable[str], *, group: str) -> "_Pooled":
         members = [tally.competencies.get(code, MeanTally()) for code in codes]
         ratings = MeanTally()
         for member in members:

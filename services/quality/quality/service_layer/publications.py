@@ -84,10 +84,13 @@ class CellsWithRelease(CellReader):
         cells.update({key: t for key, t in self._releasing.items() if key[1] in years})
         return cells
 
-    async def by_program(self, years: range) -> dict[str, ScopeTally]:
+    async def by_program(
+        self, years: range, programs: Collection[str] | None = None
+    ) -> dict[str, ScopeTally]:
         grouped: dict[str, list[ScopeTally]] = defaultdict(list)
         for (program_id, _), tally in (await self.in_years(years)).items():
-            grouped[program_id].append(tally)
+            if programs is None or program_id in programs:
+                grouped[program_id].append(tally)
         return {program_id: ScopeTally.combine(ts) for program_id, ts in grouped.items()}
 
     async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:

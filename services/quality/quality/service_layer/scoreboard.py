@@ -8,8 +8,10 @@ sibling in another.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, fields, replace
 from datetime import date
+from typing import TypeVar
 
 from quality.adapters.repositories import CellReader
 from quality.domain.cells import ScopeTally
@@ -20,41 +22,87 @@ from quality.domain.outcomes import OutcomeCounts, census_date, published_from
 from quality.domain.periods import COVERAGE_COHORTS, years_of
 from quality.domain.scorecard import CoverageCounts, Scorecard
 from quality.domain.scoring import score
+from quality.domain.summary import ScopeSummary
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 
 
 @dataclass
-class _Program:
-    tally: ScopeTally
+class ScopeInputs:
+    """What one scope's scorecard is computed from; a parent's is the sum of its children's."""
+
+    summary: ScopeSummary
     outcomes: OutcomeCounts
     coverage: CoverageCounts
 
+    @classmethod
+    def empty(cls) -> "ScopeInputs":
+        return cls(ScopeSummary(), OutcomeCounts(), CoverageCounts(assessed=0, graduates=0))
 
-async def _programs(
-    uow: AbstractQualityUnitOfWork, years: range, cells: CellReader, methodology: Methodology
-) -> dict[str, _Program]:
-    tallies = await cells.by_program(years)
+    @classmethod
+    def total(cls, parts: Iterable["ScopeInputs"]) -> "ScopeInputs":
+        total = cls.empty()
+        for part in parts:
+            total.move(cls.empty(), part)
+        return total
+
+    def move(self, old: "ScopeInputs", new: "ScopeInputs") -> None:
+        """A child's inputs went from ``old`` to ``new``: this parent's move by the difference."""
+        self.summary.absorb(old.summary, -1)
+        self.summary.absorb(new.summary)
+        self.outcomes = _moved(self.outcomes, old.outcomes, new.outcomes)
+        self.coverage = _moved(self.coverage, old.coverage, new.coverage)
+
+
+# Count records that move by differences.
+C = TypeVar("C", OutcomeCounts, CoverageCounts)
+
+
+def _moved(counts: C, old: C, new: C) -> C:
+    return replace(
+        counts,
+        **{
+            f.name: getattr(counts, f.name) - getattr(old, f.name) + getattr(new, f.name)
+            for f in fields(counts)
+        },
+    )
+
+
+async def program_inputs(
+    uow: AbstractQualityUnitOfWork,
+    years: range,
+    cells: CellReader,
+    methodology: Methodology,
+    domains: Mapping[str, str],
+    programs: Collection[str] | None = None,
+) -> dict[str, ScopeInputs]:
+    """Program → its inputs for a period covering ``years`` (of ``programs`` only, if given:
+    a program none of whose inputs exist is absent)."""
+    tallies = await cells.by_program(years, programs)
     # The outcome of year P is that of the cohort graduating in P − 1: its census is in P.
     outcomes = await uow.queries.cohort_outcomes(
-        range(years[0] - 1, years[-1]), counting=methodology.counting_employment_states
+        range(years[0] - 1, years[-1]),
+        counting=methodology.counting_employment_states,
+        programs=programs,
     )
     last = years[-1]
-    covered = await uow.queries.covered_graduates(range(last - COVERAGE_COHORTS + 1, last + 1))
-    programs = {}
+    covered = await uow.queries.covered_graduates(
+        range(last - COVERAGE_COHORTS + 1, last + 1), programs
+    )
+    found = {}
     for program_id in set(tallies) | set(outcomes) | set(covered):
-        tally = tallies.get(program_id) or ScopeTally()
+        tally = tallies.pop(program_id, None) or ScopeTally()
         population = covered.get(program_id, set())
-        programs[program_id] = _Program(
-            tally=tally,
+        found[program_id] = ScopeInputs(
+            summary=ScopeSummary.of(tally, domains),
             outcomes=outcomes.get(program_id) or OutcomeCounts(),
             coverage=CoverageCounts(
                 assessed=len(population.intersection(tally.graduates)), graduates=len(population)
             ),
         )
-    return programs
+    return found
 
 
-async def _families(
+async def scope_families(
     uow: AbstractQualityUnitOfWork, program_ids: set[str], years: range
 ) -> Families:
     """Each parent scope → the child scopes that partition it."""
@@ -80,18 +128,20 @@ async def _families(
     return families
 
 
-def _merge(key: ScopeKey, families: Families, programs: dict[str, _Program]) -> _Program:
-    if key[0] == "program":
-        return programs[key[1]]
-    parts = [_merge(child, families, programs) for child in families[key]]
-    return _Program(
-        tally=ScopeTally.combine(p.tally for p in parts),
-        outcomes=OutcomeCounts.total(p.outcomes for p in parts),
-        coverage=CoverageCounts(
-            assessed=sum(p.coverage.assessed for p in parts),
-            graduates=sum(p.coverage.graduates for p in parts),
-        ),
-    )
+def scope_inputs(
+    families: Families, programs: Mapping[str, ScopeInputs]
+) -> dict[ScopeKey, ScopeInputs]:
+    """Every scope's inputs: the programs', and each parent's summed from its children."""
+    inputs: dict[ScopeKey, ScopeInputs] = {("program", p): i for p, i in programs.items()}
+
+    def of(key: ScopeKey) -> ScopeInputs:
+        if key not in inputs:
+            inputs[key] = ScopeInputs.total(of(child) for child in families[key])
+        return inputs[key]
+
+    for parent in families:
+        of(parent)
+    return inputs
 
 
 @dataclass
@@ -100,6 +150,8 @@ class Scoreboard:
 
     cards: dict[ScopeKey, Scorecard]
     families: Families
+    primary: dict[ScopeKey, Scorecard]  # before secondary suppression
+    inputs: dict[ScopeKey, ScopeInputs]
 
     def programs(self, key: ScopeKey) -> set[str]:
         """The programs whose cells a scope's figures sum."""
@@ -139,23 +191,40 @@ async def compute_scoreboard(
 ) -> Scoreboard:
     """compute_scorecards, keeping the families (which programs each scope sums)."""
     years = years_of(period, pooled=pooled)
-    pending = outcomes_pending(period, methodology, today=today or date.today())
-    programs = await _programs(uow, years, cells or uow.cells, methodology)
-    families = await _families(uow, set(programs), years)
-    domains = await uow.frameworks.domains()
-    keys: set[ScopeKey] = {("program", p) for p in programs} | set(families)
-    cards: dict[ScopeKey, Scorecard] = {}
-    for key in keys:
-        merged = _merge(key, families, programs)
-        cards[key] = score(
-            merged.tally,
-            outcomes=merged.outcomes,
-            coverage=merged.coverage,
-            domains=domains,
-            methodology=methodology,
-            outcomes_pending=pending,
+    basis = ScoringBasis(
+        methodology=methodology,
+        domains=await uow.frameworks.domains(),
+        outcomes_pending=outcomes_pending(period, methodology, today=today or date.today()),
+    )
+    programs = await program_inputs(uow, years, cells or uow.cells, methodology, basis.domains)
+    families = await scope_families(uow, set(programs), years)
+    inputs = scope_inputs(families, programs)
+    primary = {key: basis.score(scope) for key, scope in inputs.items()}
+    return Scoreboard(
+        cards=_protect_families(dict(primary), families),
+        families=families,
+        primary=primary,
+        inputs=inputs,
+    )
+
+
+@dataclass(frozen=True)
+class ScoringBasis:
+    """What every scorecard of a period is scored with, besides its own inputs."""
+
+    methodology: Methodology
+    domains: Mapping[str, str]
+    outcomes_pending: str | None
+
+    def score(self, inputs: ScopeInputs) -> Scorecard:
+        return score(
+            inputs.summary,
+            outcomes=inputs.outcomes,
+            coverage=inputs.coverage,
+            domains=self.domains,
+            methodology=self.methodology,
+            outcomes_pending=self.outcomes_pending,
         )
-    return Scoreboard(cards=_protect_families(cards, families), families=families)
 
 
 def outcomes_pending(period: int, methodology: Methodology, *, today: date) -> str | None:
