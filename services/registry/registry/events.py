@@ -7,8 +7,10 @@ Events carry ids and codes, never people's names. Each payload declares its own 
 from typing import Any
 
 from registry.domain.model import (
+    Activity,
     Cluster,
     Employment,
+    Goal,
     Graduate,
     Membership,
     Organization,
@@ -60,6 +62,31 @@ def member_left(member: Membership) -> ev.ClusterMemberLeft:
         role=member.role,
         joined_on=member.joined_on,
         left_on=member.left_on,
+    )
+
+
+def activity_recorded(activity: Activity) -> ev.ClusterActivityRecorded:
+    return ev.ClusterActivityRecorded(**_activity(activity))
+
+
+def activity_updated(activity: Activity) -> ev.ClusterActivityUpdated:
+    return ev.ClusterActivityUpdated(**_activity(activity))
+
+
+def goal_set(goal: Goal) -> ev.ClusterGoalSet:
+    return ev.ClusterGoalSet(
+        goal_id=goal.id,
+        cluster_id=goal.cluster_id,
+        version=goal.version,
+        measure=goal.measure,
+        code=goal.code,
+        field_code=goal.field_code,
+        level=goal.level,
+        comparator=goal.comparator,
+        target=goal.target,
+        by_year=goal.by_year,
+        active=goal.active,
+        set_by=goal.set_by,
     )
 
 
@@ -125,6 +152,20 @@ def _cluster(cluster: Cluster) -> dict[str, Any]:
         "sectors": list(cluster.sectors),
         "coordinator_id": cluster.coordinator_id,
         "status": cluster.status,
+    }
+
+
+def _activity(activity: Activity) -> dict[str, Any]:
+    return {
+        "activity_id": activity.id,
+        "cluster_id": activity.cluster_id,
+        "kind": activity.kind,
+        "title": activity.title,
+        "status": activity.status,
+        "start_date": activity.start_date,
+        "end_date": activity.end_date,
+        "member_ids": list(activity.member_ids),
+        "outcome": activity.outcome,
     }
 
 

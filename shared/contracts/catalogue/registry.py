@@ -1,13 +1,16 @@
 """Registry events (topic educluster.registry.v1).
 
 Keys: everything about an institution — its programs, graduates and their employments — is
-keyed by the institution's id, so it stays in order; organizations by their own id; clusters
-and memberships by the cluster id; regions by their code. Events carry ids and codes, never
-the names of people.
+keyed by the institution's id, so it stays in order; organizations by their own id; clusters,
+memberships, cluster activities and strategy goals by the cluster id; regions by their code.
+Events carry ids and codes, never the names of people.
 """
 
 from datetime import date
+from decimal import Decimal
 from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
 
 from shared.platform.messaging.payloads import EventPayload
 from shared.platform.names import REGISTRY_TOPIC
@@ -113,6 +116,188 @@ class ClusterMemberLeft(RegistryEvent):
 
     def subject(self) -> str:
         return f"clusters/{self.cluster_id}"
+
+
+# --- cluster activities: what members do together (docs/registry.md, "Cluster activities") ---
+
+ActivityKind = Literal[
+    "internship",
+    "apprenticeship",
+    "staff_development",
+    "joint_program",
+    "guest_teaching",
+    "funding",
+]
+ActivityStatus = Literal["planned", "running", "completed", "cancelled"]
+
+
+class _Outcome(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlacementYear(_Outcome):
+    """One year of an internship or apprenticeship: places, and the graduates who took part."""
+
+    year: int
+    places_offered: int
+    places_filled: int
+    graduate_ids: list[str] = []
+
+
+class PlacementOutcome(_Outcome):
+    """An employer's internship or apprenticeship places for a program's students."""
+
+    kind: Literal["internship", "apprenticeship"]
+    employer_id: str
+    program_id: str
+    years: list[PlacementYear]
+
+
+class StaffDevelopmentOutcome(_Outcome):
+    """An institution's teaching staff trained by a research institute or an employer."""
+
+    kind: Literal["staff_development"]
+    institution_id: str
+    trainer_id: str
+    people: int
+    hours: int  # of training, each person
+    topic: str
+    field_code: str  # ISCED-F 2013 detailed field
+
+
+class JointProgramPartner(_Outcome):
+    organization_id: str
+    contribution: str
+
+
+class JointProgramOutcome(_Outcome):
+    """A program designed or run together: the partners and what each contributes."""
+
+    kind: Literal["joint_program"]
+    program_id: str
+    partners: list[JointProgramPartner]
+
+
+class TeachingYear(_Outcome):
+    year: int
+    hours: int
+
+
+class GuestTeachingOutcome(_Outcome):
+    """An employer's staff teaching in a program: hours per year."""
+
+    kind: Literal["guest_teaching"]
+    employer_id: str
+    program_id: str
+    years: list[TeachingYear]
+
+
+class FundingOutcome(_Outcome):
+    """Money, equipment or facilities a private partner (or an employer) gives a member."""
+
+    kind: Literal["funding"]
+    form: Literal["funding", "equipment", "facilities"]
+    partner_id: str
+    recipient_id: str
+    amount: Decimal  # the value given, in ``currency``
+    currency: str  # ISO 4217 alphabetic code
+    purpose: str
+
+
+# A plain union (no discriminator object, which AsyncAPI's schema does not take): ``kind``
+# tells the shapes apart, each allowing only its own literal.
+ActivityOutcome = (
+    PlacementOutcome
+    | StaffDevelopmentOutcome
+    | JointProgramOutcome
+    | GuestTeachingOutcome
+    | FundingOutcome
+)
+
+
+class _ActivityState(RegistryEvent):
+    activity_id: str
+    cluster_id: str
+    kind: ActivityKind
+    title: str
+    status: ActivityStatus
+    start_date: date
+    end_date: date | None
+    member_ids: list[str]
+    outcome: ActivityOutcome
+
+    def partition_key(self) -> str:
+        return self.cluster_id
+
+    def subject(self) -> str:
+        return f"clusters/{self.cluster_id}/activities/{self.activity_id}"
+
+
+class ClusterActivityRecorded(_ActivityState):
+    """Members of a cluster agreed on an activity (full state; graduate ids, never names)."""
+
+    event_type = "educluster.registry.cluster.activity.recorded.v1"
+
+
+class ClusterActivityUpdated(_ActivityState):
+    """An activity's title, status, end date or outcome changed (full new state)."""
+
+    event_type = "educluster.registry.cluster.activity.updated.v1"
+
+
+# --- strategy goals, set by a cluster's coordinator, versioned ---
+
+GoalMeasure = Literal["indicator", "activity"]
+GoalComparator = Literal["at_least", "at_most"]
+# The figures the quality service publishes per scope (its scorecards' indicators and index),
+# with the range of each: shares 0..1, the competency mean 1..5, the index 0..100.
+GOAL_INDICATORS: dict[str, tuple[int, int]] = {
+    "index": (0, 100),
+    "employer_satisfaction": (0, 1),
+    "preparedness": (0, 1),
+    "would_hire_again": (0, 1),
+    "competency_mean": (1, 5),
+    "employed_12m": (0, 1),
+    "outcome_known": (0, 1),
+    "graduate_level": (0, 1),
+    "employed_in_field": (0, 1),
+    "employer_marked_in_field": (0, 1),
+    "coverage": (0, 1),
+}
+# Measures of a cluster's own activities (none negative).
+GOAL_ACTIVITY_MEASURES = (
+    "internship_places_per_graduate",
+    "internship_places_filled",
+    "staff_trained",
+    "guest_teaching_hours",
+    "funding_amount",
+)
+
+
+class ClusterGoalSet(RegistryEvent):
+    """A cluster's coordinator set a strategy goal, or revised it (``version`` 1 is new; every
+    version is kept): ``code`` of ``measure`` compared to ``target`` by ``by_year``, over the
+    programs of ``field_code`` and ``level`` when given."""
+
+    event_type = "educluster.registry.cluster.goal.set.v1"
+    goal_id: str
+    cluster_id: str
+    version: int
+    measure: GoalMeasure
+    code: str
+    field_code: str | None
+    level: str | None
+    comparator: GoalComparator
+    target: Decimal
+    by_year: int
+    active: bool
+    set_by: str
+
+    def partition_key(self) -> str:
+        return self.cluster_id
+
+    def subject(self) -> str:
+        return f"clusters/{self.cluster_id}/goals/{self.goal_id}"
 
 
 class _OrganizationState(RegistryEvent):
@@ -250,6 +435,7 @@ class EmploymentStateChanged(_EmploymentState):
 OrganizationChange = OrganizationRegistered | OrganizationUpdated
 ClusterChange = ClusterCreated | ClusterUpdated
 MembershipChange = ClusterMemberJoined | ClusterMemberLeft
+ActivityChange = ClusterActivityRecorded | ClusterActivityUpdated
 ProgramChange = ProgramRegistered | ProgramUpdated
 GraduateChange = GraduateRegistered | GraduateUpdated
 EmploymentChange = EmploymentRecorded | EmploymentEnded | EmploymentStateChanged

@@ -17,6 +17,8 @@ MINISTRY = frozenset({"ministry"})
 INSTITUTIONS = frozenset({"institution"})
 REVIEWERS = MINISTRY | INSTITUTIONS  # of a draft release
 CHECKERS = MINISTRY | INSTITUTIONS  # of an employer's claim to employ a graduate
+ORGANIZATIONS = frozenset({"institution", "employer"})  # a cluster's coordinator and members
+CLUSTER_WORK = "the ministry, the region's authority, the cluster's members"
 PUBLIC = "anonymous"  # an unauthenticated caller, where public scores are enabled
 # An unauthenticated caller holding a one-time code (a graduate confirming an employment): the
 # code is the credential, so these routes need no token whatever the public-scores setting.
@@ -58,6 +60,22 @@ RULES: tuple[Rule, ...] = (
     *_r("PATCH", "/api/v1/clusters/*", frozenset({"ministry", "regional_authority"})),
     *_r("POST", "/api/v1/clusters/*/members", frozenset({"ministry", "regional_authority"})),
     *_r("DELETE", "/api/v1/clusters/*/members/*", frozenset({"ministry", "regional_authority"})),
+    *_r("GET", "/api/v1/clusters/*/activities", READERS, CLUSTER_WORK),
+    *_r(
+        "POST", "/api/v1/clusters/*/activities", ORGANIZATIONS, "the coordinator, members involved"
+    ),
+    *_r("GET", "/api/v1/clusters/*/activities/*", READERS, CLUSTER_WORK),
+    *_r(
+        "PATCH",
+        "/api/v1/clusters/*/activities/*",
+        ORGANIZATIONS,
+        "the coordinator, members involved",
+    ),
+    *_r("GET", "/api/v1/clusters/*/goals", READERS, CLUSTER_WORK),
+    *_r("POST", "/api/v1/clusters/*/goals", ORGANIZATIONS, "the cluster's coordinator"),
+    *_r("GET", "/api/v1/clusters/*/goals/*", READERS, CLUSTER_WORK),
+    *_r("PUT", "/api/v1/clusters/*/goals/*", ORGANIZATIONS, "the cluster's coordinator"),
+    *_r("GET", "/api/v1/clusters/*/goals/*/versions", READERS, CLUSTER_WORK),
     *_r("GET", "/api/v1/programs", READERS),
     *_r("GET", "/api/v1/programs/*", READERS),
     *_r("POST", "/api/v1/programs", frozenset({"ministry", "institution"}), "own programs"),

@@ -13,8 +13,10 @@ from typing import Generic, TypeVar
 
 from registry.domain.access import ReadScope
 from registry.domain.model import (
+    Activity,
     Cluster,
     Employment,
+    Goal,
     Graduate,
     Membership,
     Organization,
@@ -59,6 +61,11 @@ class VisibleRepository(Repository[E]):
     async def is_within(self, key: str, scope: ReadScope) -> bool:
         """Whether the entity with id ``key`` is one ``scope`` lets its reader see."""
 
+    async def among_within(self, keys: Collection[str], scope: ReadScope) -> frozenset[str]:
+        """Those of ``keys`` whose entities exist and ``scope`` lets its reader see (storage
+        may do it in one query)."""
+        return frozenset([key for key in keys if await self.is_within(key, scope)])
+
 
 class RegionRepository(abc.ABC):
     @abc.abstractmethod
@@ -102,6 +109,19 @@ class MembershipRepository(Repository[Membership]):
     async def members_coordinated_by(self, organization_id: str) -> frozenset[str]:
         """The organizations that are current members of a cluster ``organization_id``
         coordinates."""
+
+
+class ActivityRepository(Repository[Activity]):
+    pass
+
+
+class GoalRepository(Repository[Goal]):
+    """Goals as they stand; ``add`` and ``update`` also keep the version they write, so every
+    version stays readable."""
+
+    @abc.abstractmethod
+    async def versions(self, goal_id: str, *, limit: int, cursor: str | None) -> Page[Goal]:
+        """One page of the goal's versions, oldest first."""
 
 
 class ProgramRepository(Repository[Program]):

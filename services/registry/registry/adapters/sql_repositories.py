@@ -7,6 +7,7 @@ graduates' bulk methods use executemany, the fast path of the CSV import.
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select
@@ -14,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from registry.adapters import tables
 from registry.adapters.repositories import (
+    ActivityRepository,
     ClusterRepository,
     EmploymentRepository,
+    GoalRepository,
     GraduateRepository,
     MembershipRepository,
     OrganizationRepository,
@@ -25,9 +28,12 @@ from registry.adapters.repositories import (
     VisibleRepository,
 )
 from registry.domain.access import ReadScope
+from registry.domain.activities import outcome_of
 from registry.domain.model import (
+    Activity,
     Cluster,
     Employment,
+    Goal,
     Graduate,
     Membership,
     Organization,
@@ -52,7 +58,7 @@ class SqlRepository(Repository[E], Generic[E]):
 
     async def get(self, key: str) -> E | None:
         row = await find_one(self.session, self.table, key)
-        return None if row is None else self.entity(**row)
+        return None if row is None else self._entity(row)
 
     async def add(self, item: E) -> None:
         await self.session.execute(self.table.insert().values(**self._row(item)))
@@ -72,6 +78,9 @@ class SqlRepository(Repository[E], Generic[E]):
     def _row(self, item: E) -> dict[str, Any]:
         return {column.name: getattr(item, column.name) for column in self.table.columns}
 
+    def _entity(self, row: Mapping[str, Any]) -> E:
+        return self.entity(**row)
+
     def _primary(self) -> Any:
         return next(iter(self.table.primary_key.columns))
 
@@ -88,7 +97,7 @@ class SqlRepository(Repository[E], Generic[E]):
             self.session, self.table, filters=filters, limit=limit, cursor=cursor
         )
         return Page[E].model_construct(
-            items=[self.entity(**row) for row in page.items], next_cursor=page.next_cursor
+            items=[self._entity(row) for row in page.items], next_cursor=page.next_cursor
         )
 
 
@@ -112,6 +121,15 @@ class SqlVisibleRepository(SqlRepository[E], VisibleRepository[E]):
             select(primary).where(primary == key, *self._within(scope))
         )
         return found is not None
+
+    async def among_within(self, keys: Collection[str], scope: ReadScope) -> frozenset[str]:
+        if not keys:
+            return frozenset()
+        primary = self._primary()
+        found = await self.session.scalars(
+            select(primary).where(primary.in_(keys), *self._within(scope))
+        )
+        return frozenset(found)
 
 
 def _institutions_in(region_code: str) -> Any:
@@ -195,6 +213,58 @@ class SqlMembershipRepository(SqlRepository[Membership], MembershipRepository):
             )
         )
         return frozenset(result)
+
+
+class SqlActivityRepository(SqlRepository[Activity], ActivityRepository):
+    table, entity = tables.cluster_activities, Activity
+
+    def _row(self, item: Activity) -> dict[str, Any]:
+        return {**super()._row(item), "outcome": item.outcome.model_dump(mode="json")}
+
+    def _entity(self, row: Mapping[str, Any]) -> Activity:
+        return Activity(**{**row, "outcome": outcome_of(row["outcome"])})
+
+
+class SqlGoalRepository(SqlRepository[Goal], GoalRepository):
+    """The goal as it stands in ``cluster_goals``; each version written also goes into
+    ``cluster_goal_versions`` (the goal's id as ``goal_id``)."""
+
+    table, entity = tables.cluster_goals, Goal
+    history = tables.cluster_goal_versions
+
+    async def add(self, item: Goal) -> None:
+        await super().add(item)
+        await self._keep_version(item)
+
+    async def update(self, item: Goal, *, fields: Collection[str]) -> None:
+        await super().update(item, fields=fields)
+        await self._keep_version(item)
+
+    async def versions(self, goal_id: str, *, limit: int, cursor: str | None) -> Page[Goal]:
+        key = self.history.c.version
+        page = await fetch_page(
+            self.session,
+            self.history,
+            filters=[self.history.c.goal_id == goal_id],
+            limit=limit,
+            cursor=cursor,
+            key=key,
+            key_type=int,
+        )
+        for row in page.items:
+            row["id"] = row.pop("goal_id")
+        items = [self._entity(row) for row in page.items]
+        return Page[Goal].model_construct(items=items, next_cursor=page.next_cursor)
+
+    async def _keep_version(self, item: Goal) -> None:
+        row = self._row(item)
+        await self.session.execute(self.history.insert().values(goal_id=row.pop("id"), **row))
+
+    def _row(self, item: Goal) -> dict[str, Any]:
+        return {**super()._row(item), "target": str(item.target)}
+
+    def _entity(self, row: Mapping[str, Any]) -> Goal:
+        return Goal(**{**row, "target": Decimal(row["target"])})
 
 
 class SqlProgramRepository(SqlRepository[Program], ProgramRepository):

@@ -157,5 +157,60 @@ employment_codes = Table(
     Index("ix_employment_codes_employment", "employment_id"),
 )
 
+# What members of a cluster do together; the kind's own record (places, hours, money) is the
+# outcome, as JSON (amounts as decimal text, exact on both databases).
+cluster_activities = Table(
+    "cluster_activities",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("cluster_id", String(36), ForeignKey("clusters.id"), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True),
+    Column("member_ids", JSON, nullable=False),
+    Column("outcome", JSON, nullable=False),
+    *_timestamps(),
+    Index("ix_cluster_activities_cluster", "cluster_id", "id"),
+)
+
+
+def _goal_columns() -> list[Column[Any]]:
+    return [
+        Column("cluster_id", String(36), ForeignKey("clusters.id"), nullable=False),
+        Column("measure", String(16), nullable=False),
+        Column("code", String(64), nullable=False),
+        Column("field_code", String(4), nullable=True),
+        Column("level", String(2), nullable=True),
+        Column("comparator", String(16), nullable=False),
+        Column("target", String(40), nullable=False),  # decimal text, exact on both databases
+        Column("by_year", Integer, nullable=False),
+        Column("active", Boolean, nullable=False),
+        Column("set_by", String(36), nullable=False),
+    ]
+
+
+# A cluster's strategy goals as they stand (their latest version) ...
+cluster_goals = Table(
+    "cluster_goals",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("version", Integer, nullable=False),
+    *_goal_columns(),
+    *_timestamps(),
+    Index("ix_cluster_goals_cluster", "cluster_id", "id"),
+)
+
+# ... and every version of each, never changed once written.
+cluster_goal_versions = Table(
+    "cluster_goal_versions",
+    metadata,
+    Column("goal_id", String(36), ForeignKey("cluster_goals.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    *_goal_columns(),
+    *_timestamps(),
+)
+
 # Who changed what and when (shared/platform/db/audit.py): one entry per committed event.
 audit_trail = audit_table(metadata)

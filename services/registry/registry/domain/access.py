@@ -4,11 +4,14 @@ ministry: everything. regional_authority: organizations and clusters of its own 
 institution: its own organization, programs and graduates. employer: its own organization, the
 employments it records, and the graduates it employs under a confirmed or verified employment
 (current, or ended within the assessment window). operator: no registry data. Which fields of a
-graduate each role reads is ``GRADUATE_FIELDS`` (docs/registry.md has the matrix).
+graduate each role reads is ``GRADUATE_FIELDS`` (docs/registry.md has the matrix). A cluster's
+activities: its coordinator and the members involved record them; its goals: the coordinator
+sets them; the ministry, the region's authority and the cluster's members read both.
 
 Pure: a refusal is the framework-free ``Forbidden`` (the web edge answers it with a 403).
 """
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -61,6 +64,39 @@ def acts_for_employer(identity: Identity, employer_id: str) -> None:
     require(
         identity.is_("ministry") or (identity.is_("employer") and identity.org == employer_id),
         "an employer records employments only for itself",
+    )
+
+
+def _acts_for(identity: Identity, organizations: Collection[str]) -> bool:
+    return identity.is_("institution", "employer") and identity.org in organizations
+
+
+def can_record_activity(
+    identity: Identity, *, coordinator_id: str, member_ids: Collection[str]
+) -> None:
+    """The cluster's coordinator and the members involved record and change an activity."""
+    require(
+        _acts_for(identity, {coordinator_id, *member_ids}),
+        "only the cluster's coordinator and the members involved record its activities",
+    )
+
+
+def can_set_goals(identity: Identity, *, coordinator_id: str) -> None:
+    require(
+        _acts_for(identity, {coordinator_id}),
+        "only the cluster's coordinator sets its strategy goals",
+    )
+
+
+def can_read_cluster_work(identity: Identity, *, region_code: str, is_member: bool) -> None:
+    """A cluster's activities and goals: the ministry, the region's authority and the
+    cluster's members (``is_member``: the caller's organization is one) read them."""
+    can_read_registry(identity)
+    require(
+        identity.is_("ministry")
+        or (identity.is_("regional_authority") and identity.region == region_code)
+        or (identity.is_("institution", "employer") and is_member),
+        "only the ministry, the region's authority and the cluster's members read its work",
     )
 
 

@@ -6,6 +6,14 @@ A partial update is not a command class: it is the mapping of the fields the cal
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
+
+from shared.contracts.catalogue.registry import (
+    ActivityOutcome,
+    ActivityStatus,
+    GoalComparator,
+    GoalMeasure,
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -82,3 +90,30 @@ class RecordEmployment:
 class EndEmployment:
     employment_id: str
     end_date: date
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordActivity:
+    cluster_id: str
+    title: str
+    status: ActivityStatus = "planned"
+    start_date: date
+    end_date: date | None = None
+    member_ids: list[str]
+    outcome: ActivityOutcome
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetGoal:
+    """A new goal (``goal_id`` None) or a new version of one."""
+
+    cluster_id: str
+    goal_id: str | None = None
+    measure: GoalMeasure
+    code: str
+    field_code: str | None = None
+    level: str | None = None
+    comparator: GoalComparator
+    target: Decimal
+    by_year: int
+    active: bool = True

@@ -6,13 +6,19 @@ A change makes a new value (``dataclasses.replace``): an unchanged entity compar
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from shared.contracts.catalogue.registry import (
     COUNTING_EMPLOYMENT_STATES,
+    ActivityKind,
+    ActivityOutcome,
+    ActivityStatus,
     EmploymentKind,
     EmploymentSource,
     EmploymentStatus,
     FollowUpOutcome,
+    GoalComparator,
+    GoalMeasure,
 )
 
 
@@ -114,3 +120,42 @@ class Employment:
     def counts(self) -> bool:
         """Whether it makes its employer eligible to assess the graduate."""
         return self.state in COUNTING_EMPLOYMENT_STATES
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Activity:
+    """What members of one cluster agreed to do together; ``outcome`` is the kind's own record
+    (the event catalogue's value: places, people trained, hours, money)."""
+
+    id: str
+    cluster_id: str
+    kind: ActivityKind
+    title: str
+    status: ActivityStatus
+    start_date: date
+    end_date: date | None = None
+    member_ids: list[str]
+    outcome: ActivityOutcome
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Goal:
+    """A cluster's strategy goal at its ``version`` (each change is a new version; the earlier
+    ones are kept): ``code`` of ``measure`` compared to ``target`` by ``by_year``."""
+
+    id: str
+    cluster_id: str
+    version: int
+    measure: GoalMeasure
+    code: str
+    field_code: str | None = None
+    level: str | None = None
+    comparator: GoalComparator
+    target: Decimal
+    by_year: int
+    active: bool
+    set_by: str  # the coordinator's organization id
+    created_at: datetime
+    updated_at: datetime  # when this version was set

@@ -1,6 +1,7 @@
 """Request and response bodies of the registry API (table rows are not API models)."""
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -15,10 +16,15 @@ from pydantic import (
 )
 
 from shared.contracts.catalogue.registry import (
+    ActivityKind,
+    ActivityOutcome,
+    ActivityStatus,
     EmploymentKind,
     EmploymentSource,
     EmploymentStatus,
     FollowUpOutcome,
+    GoalComparator,
+    GoalMeasure,
 )
 from shared.platform.web.bodies import RequestBody
 
@@ -343,3 +349,162 @@ class RegisterImportReport(BaseModel):
         description="the first 100 unmatched graduates, unregistered employers and conflicts, "
         "each with its line"
     )
+
+
+# --- cluster activities and strategy goals -----------------------------------------------
+
+# Counts and amounts below zero, years outside the activity, a currency or field that is not
+# one are registry rules (a 422 naming the field from the handler); the bounds here cap sizes.
+Count = Annotated[int, Field(strict=True, le=10_000_000)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Members = Annotated[list[Id], Field(max_length=100)]
+
+
+class PlacementYearIn(Body):
+    year: Year
+    places_offered: Count
+    places_filled: Count = Field(description="at most places_offered")
+    graduate_ids: list[Id] = Field(
+        default=[],
+        max_length=1000,
+        description="graduates of the program who took part (at most places_filled), each one "
+        "the caller may see",
+    )
+
+
+class PlacementIn(Body):
+    kind: Literal["internship", "apprenticeship"]
+    employer_id: Id = Field(description="an employer among the members involved")
+    program_id: Id = Field(description="a program of an institution among the members involved")
+    years: list[PlacementYearIn] = Field(max_length=100, description="years within the dates")
+
+
+class StaffDevelopmentIn(Body):
+    kind: Literal["staff_development"]
+    institution_id: Id = Field(description="the institution whose teaching staff is trained")
+    trainer_id: Id = Field(description="a research institute or employer among the members")
+    people: Count
+    hours: Count = Field(description="hours of training, each person")
+    topic: Text
+    field_code: Annotated[str, StringConstraints(max_length=8)] = Field(
+        description="an ISCED-F 2013 detailed field"
+    )
+
+
+class JointProgramPartnerIn(Body):
+    organization_id: Id
+    contribution: Text
+
+
+class JointProgramIn(Body):
+    kind: Literal["joint_program"]
+    program_id: Id = Field(description="a program of an institution among the members involved")
+    partners: list[JointProgramPartnerIn] = Field(max_length=100)
+
+
+class TeachingYearIn(Body):
+    year: Year
+    hours: Count
+
+
+class GuestTeachingIn(Body):
+    kind: Literal["guest_teaching"]
+    employer_id: Id
+    program_id: Id
+    years: list[TeachingYearIn] = Field(max_length=100)
+
+
+class FundingIn(Body):
+    kind: Literal["funding"]
+    form: Literal["funding", "equipment", "facilities"]
+    partner_id: Id = Field(description="a private partner or employer among the members")
+    recipient_id: Id = Field(description="the member that receives it")
+    amount: Annotated[Decimal, Field(max_digits=18, decimal_places=2, allow_inf_nan=False)]
+    currency: Annotated[str, StringConstraints(max_length=8)] = Field(
+        description="ISO 4217 alphabetic code, e.g. UZS"
+    )
+    purpose: Text
+
+
+ActivityOutcomeIn = Annotated[
+    PlacementIn | StaffDevelopmentIn | JointProgramIn | GuestTeachingIn | FundingIn,
+    Field(discriminator="kind"),
+]
+
+
+class ActivityCreate(Body):
+    title: Name
+    status: ActivityStatus = "planned"
+    start_date: date
+    end_date: date | None = None
+    member_ids: Members = Field(
+        description="the members involved: current members of the cluster since the start date"
+    )
+    outcome: ActivityOutcomeIn
+
+
+class ActivityUpdate(Patch):
+    nullable = frozenset({"end_date"})
+
+    title: Name | None = None
+    status: ActivityStatus | None = Field(
+        default=None,
+        description="planned → running or cancelled; running → completed or cancelled",
+    )
+    end_date: date | None = None
+    outcome: ActivityOutcomeIn | None = Field(
+        default=None, description="the whole outcome, of the activity's kind"
+    )
+
+
+class ActivityPublic(Public):
+    id: str
+    cluster_id: str
+    kind: ActivityKind
+    title: str
+    status: ActivityStatus
+    start_date: date
+    end_date: date | None
+    member_ids: list[str]
+    outcome: ActivityOutcome = Field(
+        description="graduate_ids name only the graduates the caller may see"
+    )
+    created_at: datetime
+    updated_at: datetime
+
+
+class GoalSet(Body):
+    measure: GoalMeasure = Field(
+        description="indicator: a figure the quality service publishes; activity: a measure "
+        "of the cluster's activities"
+    )
+    code: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+    field_code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}$")] | None = Field(
+        default=None, description="only the programs of this ISCED-F 2013 detailed field"
+    )
+    level: Annotated[str, StringConstraints(pattern=r"^[0-8]$")] | None = Field(
+        default=None, description="only the programs of this ISCED 2011 level"
+    )
+    comparator: GoalComparator
+    target: Annotated[Decimal, Field(max_digits=18, decimal_places=4, allow_inf_nan=False)] = Field(
+        description="shares 0..1, the competency mean 1..5, the index 0..100"
+    )
+    by_year: Year
+    active: bool = True
+
+
+class GoalPublic(Public):
+    id: str
+    cluster_id: str
+    version: int
+    measure: GoalMeasure
+    code: str
+    field_code: str | None
+    level: str | None
+    comparator: GoalComparator
+    target: Decimal
+    by_year: int
+    active: bool
+    set_by: str = Field(description="the coordinator that set this version")
+    created_at: datetime
+    updated_at: datetime = Field(description="when this version was set")

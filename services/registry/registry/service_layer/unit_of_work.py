@@ -2,8 +2,10 @@
 
 from registry.adapters import tables
 from registry.adapters.repositories import (
+    ActivityRepository,
     ClusterRepository,
     EmploymentRepository,
+    GoalRepository,
     GraduateRepository,
     MembershipRepository,
     OrganizationRepository,
@@ -11,8 +13,10 @@ from registry.adapters.repositories import (
     RegionRepository,
 )
 from registry.adapters.sql_repositories import (
+    SqlActivityRepository,
     SqlClusterRepository,
     SqlEmploymentRepository,
+    SqlGoalRepository,
     SqlGraduateRepository,
     SqlMembershipRepository,
     SqlOrganizationRepository,
@@ -32,6 +36,8 @@ class AbstractRegistryUnitOfWork(AbstractUnitOfWork):
     programs: ProgramRepository
     graduates: GraduateRepository
     employments: EmploymentRepository
+    activities: ActivityRepository
+    goals: GoalRepository
 
     async def flush_events(self) -> None:
         """Hand the events queued so far on before commit, to bound the memory of a unit of
@@ -52,6 +58,8 @@ class SqlRegistryUnitOfWork(UnitOfWork, AbstractRegistryUnitOfWork):
         self.programs = SqlProgramRepository(session)
         self.graduates = SqlGraduateRepository(session)
         self.employments = SqlEmploymentRepository(session)
+        self.activities = SqlActivityRepository(session)
+        self.goals = SqlGoalRepository(session)
 
 
 def registry_unit_of_work(uow: AbstractUnitOfWork) -> AbstractRegistryUnitOfWork:

@@ -3,7 +3,7 @@
 Who sees what is ``domain/access.read_scope``; which rows a scope covers is each repository's.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import TypeVar
 
@@ -42,3 +42,17 @@ async def get_visible(
     if item is None or not await rows.is_within(key, scope):
         raise NotFound(what, key)
     return item
+
+
+async def visible_keys(
+    rows: VisibleRepository[E],
+    identity: Identity,
+    keys: Collection[str],
+    *,
+    what: str,
+    since: date = date.min,
+) -> frozenset[str]:
+    """Those of ``keys`` whose rows ``identity`` may read (unknown ones are not among them);
+    Forbidden for a role that reads none."""
+    scope = access.read_scope(identity, f"{what}s", since=since)
+    return await rows.among_within(keys, scope)

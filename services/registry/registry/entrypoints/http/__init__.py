@@ -3,8 +3,10 @@
 from fastapi import APIRouter
 
 from registry.entrypoints.http import (
+    activities,
     clusters,
     employments,
+    goals,
     graduates,
     organizations,
     programs,
@@ -13,6 +15,18 @@ from registry.entrypoints.http import (
 from shared.platform.web.audit_routes import audit_router
 
 ROUTERS: tuple[APIRouter, ...] = (
-    *(m.router for m in (regions, organizations, clusters, programs, graduates, employments)),
+    *(
+        m.router
+        for m in (
+            regions,
+            organizations,
+            clusters,
+            activities,
+            goals,
+            programs,
+            graduates,
+            employments,
+        )
+    ),
     audit_router("registry"),
 )
