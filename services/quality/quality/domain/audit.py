@@ -14,23 +14,42 @@ count vector consistent with the publications allows — exactly what an attacke
 them all would know. A figure is protected when that range reaches at least the protection
 width below and above its true share (where the share leaves room: a share of 1 cannot be
 exceeded). Pure: no database, no service; the publication flow feeds it.
+
+"All constraints at once" is solved in parts, with the same result. First, what the
+constraints fix outright is substituted (bounds propagated through every row: a figure
+published with exact n and k fixes its atoms' counts, and then its parent's rest), and rows
+then satisfied by every point within the bounds are dropped. Then a row that the rows inside
+it already imply (a linear programme's range of it over them lies within its own) is dropped:
+the national and regional totals, whose parts are published, tie every figure together while
+adding nothing. What is left falls apart into connected parts, and each hidden figure is solved
+over the parts holding its free counts only. Each such problem is remembered by its content
+(``Solutions``), so an audit repeated with a few more figures hidden solves only the parts
+those figures touch.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
 from math import inf
 
 import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse.csgraph import connected_components
 
 Atom = str
 Interval = tuple[float, float]
+Column = tuple[Atom, str]  # an atom's "n" or "k"
 
 # The n values of a hidden figure checked one by one for its share range; past this many, the
 # n range itself is wide enough that the figure's size is not disclosed, and the share range
 # is taken as what any n allows (reported as such).
 MAX_N_ENUMERATED = 64
+# Rows over at least this many free counts are tested for being implied by the rows inside
+# them (a linear programme each); smaller ones join little.
+SPLIT_AT = 4
+_TOLERANCE = 1e-6  # the solver's own feasibility tolerance
+_PASSES = 50  # of bound propagation; stopping early only leaves more to the solver
 
 
 @dataclass(frozen=True)
@@ -65,114 +84,331 @@ class Finding:
     protected: bool
 
 
-class _Model:
-    """Integer variables n_a, k_a per atom (0 ≤ k_a ≤ n_a) under the published constraints.
+@dataclass
+class Solutions:
+    """What audits solved, by the content of the problem that determined it (the same
+    problem gives the same answer in any audit), and how many programs that took."""
+
+    ranges: dict[Hashable, tuple[Interval, Interval]] = field(default_factory=dict)
+    implied: dict[Hashable, bool] = field(default_factory=dict)
+    feasible: set[Hashable] = field(default_factory=set)
+    integer_programs: int = 0
+    linear_programs: int = 0
+    largest: int = 0  # the most variables in one integer program
+
+
+@dataclass(frozen=True)
+class _System:
+    """Rows low ≤ matrix·x ≤ high over integer columns lower ≤ x ≤ upper, named."""
+
+    columns: list[Column]
+    matrix: sparse.csr_array
+    low: np.ndarray
+    high: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+    def part(self, columns: np.ndarray, rows: np.ndarray) -> "_System":
+        return _System(
+            [self.columns[c] for c in columns],
+            sparse.csr_array(self.matrix[rows][:, columns]),
+            self.low[rows],
+            self.high[rows],
+            self.lower[columns],
+            self.upper[columns],
+        )
+
+    @cached_property
+    def row_keys(self) -> list[Hashable]:
+        """Each row by its content: its terms (named) and bounds."""
+        keys: list[Hashable] = []
+        for row in range(len(self.low)):
+            start, end = self.matrix.indptr[row], self.matrix.indptr[row + 1]
+            terms = zip(self.matrix.indices[start:end], self.matrix.data[start:end], strict=True)
+            named = frozenset((self.columns[c], float(v)) for c, v in terms)
+            keys.append((named, float(self.low[row]), float(self.high[row])))
+        return keys
+
+    def bounds_key(self, columns: Iterable[int]) -> Hashable:
+        return tuple((self.columns[c], float(self.lower[c]), float(self.upper[c])) for c in columns)
+
+
+def _whole(atoms: Iterable[Atom], published: Iterable[Published]) -> _System:
+    """Integer counts n_a, k_a per atom (0 ≤ k_a ≤ n_a) under the published constraints.
 
     Rows are sparse: a figure touches only its own atoms, and the country has thousands."""
+    ordered = sorted(set(atoms))
+    index = {atom: i for i, atom in enumerate(ordered)}
+    m = len(ordered)
+    # Row by row: the columns (n_0…n_m, then k_0…k_m) and coefficients; first k_a − n_a ≤ 0.
+    columns = [c for i in range(m) for c in (i, m + i)]
+    coefficients = [-1.0, 1.0] * m
+    lengths = [2] * m
+    low, high = [-inf] * m, [0.0] * m
 
-    def __init__(self, atoms: Iterable[Atom], published: Iterable[Published]) -> None:
-        self.atoms = sorted(set(atoms))
-        self.index = {atom: i for i, atom in enumerate(self.atoms)}
-        m = len(self.atoms)
-        self.width = 2 * m  # [n_0 … n_m, k_0 … k_m]
-        # The matrix as (row, column, value) triplets, built once.
-        entries: list[tuple[int, int, float]] = []
-        self.low: list[float] = []
-        self.high: list[float] = []
+    def add(at: list[int], weights: list[float], lowest: float, highest: float) -> None:
+        columns.extend(at)
+        coefficients.extend(weights)
+        lengths.append(len(at))
+        low.append(lowest)
+        high.append(highest)
 
-        def add(coefficients: Iterable[tuple[int, float]], low: float, high: float) -> None:
-            row = len(self.low)
-            entries.extend((row, column, value) for column, value in coefficients)
-            self.low.append(low)
-            self.high.append(high)
+    for figure in published:
+        own = [index[a] for a in figure.atoms]
+        ones = [1.0] * len(own)
+        add(own, ones, *figure.n)
+        if figure.k is not None:
+            add([m + c for c in own], ones, *figure.k)
+        if figure.share is not None:  # s_lo·n ≤ k ≤ s_hi·n, linear in (n, k)
+            both = own + [m + c for c in own]
+            for share, lowest, highest in (
+                (figure.share[0], 0.0, inf),
+                (figure.share[1], -inf, 0.0),
+            ):
+                add(both, [-share] * len(own) + ones, lowest, highest)
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    values = np.array(coefficients)
+    kept = values != 0  # a share bound of 0 puts no n in its row
+    matrix = (values[kept], (rows[kept], np.array(columns, dtype=np.int64)[kept]))
+    return _System(
+        [(a, "n") for a in ordered] + [(a, "k") for a in ordered],
+        sparse.csr_array(matrix, shape=(len(low), 2 * m)),
+        np.array(low, dtype=float),
+        np.array(high, dtype=float),
+        np.zeros(2 * m),
+        np.full(2 * m, inf),
+    )
 
-        for i in range(m):  # k_a − n_a ≤ 0
-            add(((i, -1.0), (m + i, 1.0)), -inf, 0.0)
-        for figure in published:
-            columns = [self.index[a] for a in figure.atoms]
-            add(((c, 1.0) for c in columns), *figure.n)
-            if figure.k is not None:
-                add(((m + c, 1.0) for c in columns), *figure.k)
-            if figure.share is not None:  # s_lo·n ≤ k ≤ s_hi·n, linear in (n, k)
-                for share, low, high in ((figure.share[0], 0.0, inf), (figure.share[1], -inf, 0.0)):
-                    add(
-                        [*((c, -share) for c in columns), *((m + c, 1.0) for c in columns)],
-                        low,
-                        high,
-                    )
-        rows, cols, values = zip(*entries, strict=True) if entries else ((), (), ())
-        self.matrix = (
-            sparse.csr_array((values, (rows, cols)), shape=(len(self.low), self.width))
-            if self.low
-            else None
+
+def _activity(system: _System, lower: np.ndarray, upper: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per entry, its least and most contribution to its row; per row, the sums of the finite
+    ones and the number of infinite ones."""
+    entries = system.matrix.tocoo()
+    coefficient, column, row = entries.data, entries.col, entries.row
+    with np.errstate(invalid="ignore"):  # 0·inf does not occur: coefficients are non-zero
+        least = np.where(coefficient > 0, coefficient * lower[column], coefficient * upper[column])
+        most = np.where(coefficient > 0, coefficient * upper[column], coefficient * lower[column])
+    rows = len(system.low)
+    sums = [np.bincount(row, np.where(np.isinf(p), 0.0, p), rows) for p in (least, most)]
+    infinite = [np.bincount(row, np.isinf(p), rows) for p in (least, most)]
+    return least, most, *sums, *infinite
+
+
+def _tightened(system: _System) -> tuple[np.ndarray, np.ndarray]:
+    """The columns' bounds that the rows imply, propagated row by row to a fixpoint (integer
+    columns: rounded inward, with slack for float error); ValueError when rows contradict."""
+    entries = system.matrix.tocoo()
+    coefficient, column, row = entries.data, entries.col, entries.row
+    lower, upper = system.lower.copy(), system.upper.copy()
+    for _ in range(_PASSES):
+        least, most, least_sum, most_sum, least_inf, most_inf = _activity(system, lower, upper)
+        if np.any((least_inf == 0) & (least_sum > system.high + _TOLERANCE)) or np.any(
+            (most_inf == 0) & (most_sum < system.low - _TOLERANCE)
+        ):
+            raise ValueError("the published figures contradict each other")
+        # The rest of each entry's row, at its least and its most.
+        rest_least = np.where(
+            np.isinf(least),
+            np.where(least_inf[row] == 1, least_sum[row], -inf),
+            np.where(least_inf[row] == 0, least_sum[row] - least, -inf),
+        )
+        rest_most = np.where(
+            np.isinf(most),
+            np.where(most_inf[row] == 1, most_sum[row], inf),
+            np.where(most_inf[row] == 0, most_sum[row] - most, inf),
+        )
+        from_high = (system.high[row] - rest_least) / coefficient
+        from_low = (system.low[row] - rest_most) / coefficient
+        new_upper, new_lower = upper.copy(), lower.copy()
+        np.minimum.at(
+            new_upper, column, np.floor(np.where(coefficient > 0, from_high, from_low) + _TOLERANCE)
+        )
+        np.maximum.at(
+            new_lower, column, np.ceil(np.where(coefficient > 0, from_low, from_high) - _TOLERANCE)
+        )
+        if np.any(new_lower > new_upper):
+            raise ValueError("the published figures contradict each other")
+        if np.array_equal(new_lower, lower) and np.array_equal(new_upper, upper):
+            break
+        lower, upper = new_lower, new_upper
+    return lower, upper
+
+
+def _presolved(system: _System) -> tuple[_System, dict[Column, float]]:
+    """The columns the rows leave free, under the rows still needed; and the fixed ones' values."""
+    lower, upper = _tightened(system)
+    fixed = lower == upper
+    free = np.flatnonzero(~fixed)
+    shift = system.matrix[:, np.flatnonzero(fixed)] @ lower[fixed]
+    reduced = _System(
+        [system.columns[c] for c in free],
+        sparse.csr_array(system.matrix[:, free]),
+        system.low - shift,
+        system.high - shift,
+        lower[free],
+        upper[free],
+    )
+    _, _, least, most, least_inf, most_inf = _activity(reduced, reduced.lower, reduced.upper)
+    # Rows every point within the bounds satisfies (those with no free column among them).
+    needed = ~(
+        (least_inf == 0)
+        & (most_inf == 0)
+        & (least >= reduced.low - _TOLERANCE)
+        & (most <= reduced.high + _TOLERANCE)
+    )
+    if np.any(needed & (least_inf == 0) & (most_inf == 0) & (np.diff(reduced.matrix.indptr) == 0)):
+        raise ValueError("the published figures contradict each other")
+    values = {system.columns[c]: float(lower[c]) for c in np.flatnonzero(fixed)}
+    return reduced.part(np.arange(len(free)), np.flatnonzero(needed)), values
+
+
+def _without_implied(system: _System, solutions: Solutions) -> _System:
+    """The rows left once those the rows inside them imply are dropped (largest first)."""
+    pattern = sparse.csr_array((system.matrix != 0).astype(np.int64))
+    sizes = np.diff(pattern.indptr)
+    inside = sparse.csr_array(pattern @ pattern.T)  # shared columns, row by row
+    keep = np.ones(len(system.low), dtype=bool)
+    sums = np.flatnonzero((sizes >= SPLIT_AT) & (np.abs(system.matrix - pattern).sum(axis=1) == 0))
+    for row in sorted(sums, key=lambda r: (-sizes[r], r)):
+        keep[row] = False
+        start, end = inside.indptr[row], inside.indptr[row + 1]
+        others = inside.indices[start:end]
+        parts = others[(inside.data[start:end] == sizes[others]) & keep[others]]
+        support = pattern.indices[pattern.indptr[row] : pattern.indptr[row + 1]]
+        key = (
+            system.row_keys[row],
+            frozenset(system.row_keys[r] for r in parts),
+            system.bounds_key(support),
+        )
+        if key not in solutions.implied:
+            solutions.implied[key] = _implied(system, int(row), parts, support, solutions)
+        keep[row] = not solutions.implied[key]
+    return system.part(np.arange(len(system.columns)), np.flatnonzero(keep))
+
+
+def _implied(
+    system: _System, row: int, parts: np.ndarray, support: np.ndarray, solutions: Solutions
+) -> bool:
+    """Whether the rows ``parts`` (over columns within ``support``) keep ``row`` within its
+    bounds: a linear programme's range, wider than the integer one, is."""
+    within = system.part(support, parts)
+    objective = np.ones(len(support))
+    constraints = [LinearConstraint(within.matrix, within.low, within.high)] if len(parts) else []
+    bounds = Bounds(within.lower, within.upper)
+    for sign, bound in ((1.0, system.low[row]), (-1.0, -system.high[row])):
+        if bound == -inf:
+            continue
+        solutions.linear_programs += 1
+        result = milp(sign * objective, constraints=constraints, bounds=bounds)
+        if result.status != 0 or result.fun < bound - _TOLERANCE:
+            return False
+    return True
+
+
+class _Parts:
+    """The free columns' connected parts (columns sharing a row are in one), each named by its
+    content so that the same part in another audit is recognised."""
+
+    def __init__(self, system: _System) -> None:
+        self.system = system
+        rows, columns = len(system.low), len(system.columns)
+        entries = system.matrix.tocoo()
+        graph = sparse.coo_array(
+            (np.ones(len(entries.row)), (entries.row, rows + entries.col)),
+            shape=(rows + columns, rows + columns),
+        )
+        labels = connected_components(graph, directed=False)[1]
+        self.of_row, self.of_column = labels[:rows], labels[rows:]
+        self._keys: dict[int, Hashable] = {}
+
+    def key(self, label: int) -> Hashable:
+        if label not in self._keys:
+            rows = np.flatnonzero(self.of_row == label)
+            columns = np.flatnonzero(self.of_column == label)
+            self._keys[label] = (
+                frozenset(self.system.row_keys[r] for r in rows),
+                self.system.bounds_key(columns),
+            )
+        return self._keys[label]
+
+    def union(self, labels: Sequence[int]) -> _System:
+        return self.system.part(
+            np.flatnonzero(np.isin(self.of_column, labels)),
+            np.flatnonzero(np.isin(self.of_row, labels)),
         )
 
-    def sum_row(self, atoms: Iterable[Atom], *, part: str) -> sparse.csr_array:
-        offset = 0 if part == "n" else len(self.atoms)
-        columns = sorted(offset + self.index[a] for a in atoms)
-        values = np.ones(len(columns))
-        return sparse.csr_array(
-            (values, (np.zeros(len(columns), dtype=int), columns)), shape=(1, self.width)
-        )
 
-    def extreme(
-        self,
-        objective: sparse.csr_array,
-        *,
-        maximise: bool,
-        extra: Sequence[tuple[sparse.csr_array, float]] = (),
-    ) -> float | None:
-        """The min (or max) of objective·x over the integer points; None if there are none,
-        ±inf when unbounded."""
-        blocks = ([self.matrix] if self.matrix is not None else []) + [row for row, _ in extra]
-        low = [*self.low, *(value for _, value in extra)]
-        high = [*self.high, *(value for _, value in extra)]
-        constraints = (
-            [LinearConstraint(sparse.vstack(blocks, format="csr"), low, high)] if blocks else []
-        )
-        integrality = np.ones(self.width)
-        bounds = Bounds(0, inf)
-        sign = -1.0 if maximise else 1.0
-        cost = sign * objective.toarray().ravel()
-        result = milp(cost, constraints=constraints, integrality=integrality, bounds=bounds)
-        if result.status == 0:
-            return float(sign * result.fun)
-        # Unbounded or infeasible: a feasibility check tells them apart.
-        feasible = milp(
-            np.zeros(self.width), constraints=constraints, integrality=integrality, bounds=bounds
-        )
-        if feasible.status != 0:
-            return None
-        return inf if maximise else -inf
+def _extreme(
+    system: _System,
+    objective: np.ndarray,
+    *,
+    maximise: bool,
+    solutions: Solutions,
+    extra: Sequence[tuple[np.ndarray, float]] = (),
+) -> float | None:
+    """The min (or max) of objective·x over the integer points; None if there are none,
+    ±inf when unbounded."""
+    width = len(system.columns)
+    if not width:  # nothing free: only the extra rows' constants to check
+        return 0.0 if all(abs(value) <= _TOLERANCE for _, value in extra) else None
+    blocks = [system.matrix, *(sparse.csr_array(row.reshape(1, -1)) for row, _ in extra)]
+    low = [*system.low, *(value for _, value in extra)]
+    high = [*system.high, *(value for _, value in extra)]
+    constraints = [LinearConstraint(sparse.vstack(blocks, format="csr"), low, high)] if low else []
+    integrality = np.ones(width)
+    bounds = Bounds(system.lower, system.upper)
+    sign = -1.0 if maximise else 1.0
+    solutions.integer_programs += 1
+    solutions.largest = max(solutions.largest, width)
+    result = milp(sign * objective, constraints=constraints, integrality=integrality, bounds=bounds)
+    if result.status == 0:
+        return float(sign * result.fun)
+    # Unbounded or infeasible: a feasibility check tells them apart.
+    solutions.integer_programs += 1
+    feasible = milp(
+        np.zeros(width), constraints=constraints, integrality=integrality, bounds=bounds
+    )
+    if feasible.status != 0:
+        return None
+    return inf if maximise else -inf
 
 
-def _share_range(model: _Model, figure: Hidden, n_range: Interval) -> Interval:
-    n_row = model.sum_row(figure.atoms, part="n")
-    k_row = model.sum_row(figure.atoms, part="k")
+def _ranges(
+    system: _System,
+    *,
+    n_columns: Sequence[int],
+    k_columns: Sequence[int],
+    solutions: Solutions,
+    n_fixed: float = 0.0,
+    k_fixed: float = 0.0,
+    stated_n: Interval | None = None,
+) -> tuple[Interval, Interval]:
+    """The n range and the share range of a figure whose counts are its columns' sums plus
+    the fixed parts ``n_fixed``, ``k_fixed``."""
+    n_row, k_row = np.zeros(len(system.columns)), np.zeros(len(system.columns))
+    n_row[list(n_columns)], k_row[list(k_columns)] = 1.0, 1.0
+    n_range = stated_n
+    if n_range is None:
+        lowest = _extreme(system, n_row, maximise=False, solutions=solutions)
+        highest = _extreme(system, n_row, maximise=True, solutions=solutions)
+        if lowest is None or highest is None:
+            raise ValueError("the published figures contradict each other")
+        n_range = (n_fixed + lowest, n_fixed + highest)
     lowest_n = max(1, int(n_range[0]))
     if n_range[1] == inf or n_range[1] - lowest_n + 1 > MAX_N_ENUMERATED:
-        return (0.0, 1.0)  # its size is not disclosed; any share stays possible
+        return n_range, (0.0, 1.0)  # its size is not disclosed; any share stays possible
     shares: list[float] = []
     for n in range(lowest_n, int(n_range[1]) + 1):
-        fixed = [(n_row, float(n))]
-        k_low = model.extreme(k_row, maximise=False, extra=fixed)
+        fixed = [(n_row, n - n_fixed)]
+        k_low = _extreme(system, k_row, maximise=False, solutions=solutions, extra=fixed)
         if k_low is None:
             continue  # no count vector gives this n
-        k_high = model.extreme(k_row, maximise=True, extra=fixed)
+        k_high = _extreme(system, k_row, maximise=True, solutions=solutions, extra=fixed)
         assert k_high is not None
-        shares += [k_low / n, k_high / n]
+        shares += [(k_fixed + k_low) / n, (k_fixed + k_high) / n]
     if not shares:  # not even the true counts fit
         raise ValueError("the published figures contradict each other")
-    return (min(shares), max(shares))
-
-
-def _n_range(model: _Model, figure: Hidden) -> Interval:
-    n_row = model.sum_row(figure.atoms, part="n")
-    n_low = model.extreme(n_row, maximise=False)
-    n_high = model.extreme(n_row, maximise=True)
-    if n_low is None or n_high is None:
-        raise ValueError("the published figures contradict each other")
-    return (n_low, n_high)
+    return n_range, (min(shares), max(shares))
 
 
 def audit(
@@ -180,20 +416,53 @@ def audit(
     hidden: Mapping[str, Hidden],
     *,
     protection: float,
+    solutions: Solutions | None = None,
 ) -> list[Finding]:
     """What can be inferred of each hidden figure from everything published (all groupings,
-    all publications together); ``protection``: the share width required on each side."""
+    all publications together); ``protection``: the share width required on each side;
+    ``solutions``: what earlier audits solved, to reuse (and count)."""
+    if not hidden:
+        return []  # nothing to infer: the figures are not even checked against each other
+    solutions = solutions if solutions is not None else Solutions()
     atoms = {a for p in published.values() for a in p.atoms}
     atoms |= {a for h in hidden.values() for a in h.atoms}
-    model = _Model(atoms, published.values())
+    reduced, values = _presolved(_whole(atoms, published.values()))
+    parts = _Parts(_without_implied(reduced, solutions))
+    index = {column: i for i, column in enumerate(parts.system.columns)}
     # A figure whose own n is stated exactly needs no program for its n range.
-    stated_n = {p.atoms: p.n for p in published.values() if p.n[0] == p.n[1]}
+    stated = {p.atoms: p.n for p in published.values() if p.n[0] == p.n[1]}
+    unchecked = set(parts.of_column.tolist())  # parts no figure's program has seen
     findings = []
     for name, figure in sorted(hidden.items()):
-        n_range = stated_n.get(figure.atoms) or _n_range(model, figure)
-        low, high = _share_range(model, figure, n_range)
+        own = [c for a in sorted(figure.atoms) for c in ((a, "n"), (a, "k")) if c in index]
+        labels = sorted({int(parts.of_column[index[c]]) for c in own})
+        unchecked -= set(labels)
+        n_fixed = sum(values.get((a, "n"), 0.0) for a in figure.atoms)
+        k_fixed = sum(values.get((a, "k"), 0.0) for a in figure.atoms)
+        stated_n = stated.get(figure.atoms)
+        key = (tuple(parts.key(label) for label in labels), tuple(own), n_fixed, k_fixed, stated_n)
+        if key not in solutions.ranges:
+            within = parts.union(labels)
+            where = {column: i for i, column in enumerate(within.columns)}
+            solutions.ranges[key] = _ranges(
+                within,
+                n_columns=[where[c] for c in own if c[1] == "n"],
+                k_columns=[where[c] for c in own if c[1] == "k"],
+                solutions=solutions,
+                n_fixed=n_fixed,
+                k_fixed=k_fixed,
+                stated_n=stated_n,
+            )
+        n_range, (low, high) = solutions.ranges[key]
         true = figure.share
         below, above = min(protection, true), min(protection, 1.0 - true)
         protected = true - low >= below - 1e-9 and high - true >= above - 1e-9
         findings.append(Finding(name, n_range, (low, high), true, protected))
+    for label in sorted(unchecked):  # the rest must still fit together
+        if parts.key(label) not in solutions.feasible:
+            within = parts.union([label])
+            origin = np.zeros(len(within.columns))
+            if _extreme(within, origin, maximise=False, solutions=solutions) is None:
+                raise ValueError("the published figures contradict each other")
+            solutions.feasible.add(parts.key(label))
     return findings

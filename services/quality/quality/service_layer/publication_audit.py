@@ -20,7 +20,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from quality.domain.audit import Finding, Hidden, Published, audit
+from quality.domain.audit import Finding, Hidden, Published, Solutions, audit
 from quality.domain.cells import ScopeTally
 from quality.domain.disclosure import hide_figures
 from quality.domain.index import Methodology
@@ -46,10 +46,14 @@ Structure = Mapping[bool, Families]  # one publication's families, year (False) 
 
 
 async def _solved(
-    published: Mapping[str, Published], hidden: Mapping[str, Hidden], width: float
+    published: Mapping[str, Published],
+    hidden: Mapping[str, Hidden],
+    width: float,
+    solutions: Solutions | None = None,
 ) -> list[Finding]:
-    """The audit's integer programs, off the event loop: requests and consumers go on."""
-    return await asyncio.to_thread(audit, published, hidden, protection=width)
+    """The audit's integer programs, off the event loop: requests and consumers go on.
+    ``solutions``: what this publication's earlier audits solved (its rounds repeat most of it)."""
+    return await asyncio.to_thread(audit, published, hidden, protection=width, solutions=solutions)
 
 
 def _name(key: ScopeKey, pooled: bool, publication: int) -> str:
@@ -205,7 +209,7 @@ async def audit_publication(
     earlier = await _earlier(
         uow, history, structures, publications, methodology.rounding.share_half_width()
     )
-    rounds = _Rounds(boards, earlier, number, period, history, cells, methodology)
+    rounds = _Rounds(boards, earlier, number, period, history, _Remembered(cells), methodology)
     complements = 0
     now, hidden, exposed = await rounds.run()
     for _ in range(MAX_ROUNDS):
@@ -238,6 +242,7 @@ async def audit_publication(
         hidden=hidden,
         history=history,
         width=width,
+        solutions=rounds.solutions,
     )
 
 
@@ -254,6 +259,7 @@ class _Rounds:
     methodology: Methodology
     # Hiding more only widens what can be inferred: a figure once protected stays protected.
     cleared: set[str] = field(default_factory=set)
+    solutions: Solutions = field(default_factory=Solutions)
 
     async def run(self) -> tuple[dict[str, Published], dict[str, Hidden], list[str]]:
         """What the publication states now, the figures it hides, and those still exposed."""
@@ -274,11 +280,11 @@ class _Rounds:
         pending = {name: h for name, h in hidden.items() if name not in self.cleared}
         width = self.methodology.thresholds.protection_width
         try:
-            findings = await _solved({**self.earlier, **now}, pending, width)
+            findings = await _solved({**self.earlier, **now}, pending, width, self.solutions)
         except ValueError:  # earlier figures without a stored structure that no longer fit
             log.warning("earlier publications left out of the audit: the structure changed")
             self.earlier = {}
-            findings = await _solved(now, pending, width)
+            findings = await _solved(now, pending, width, self.solutions)
         self.cleared |= {f.figure for f in findings if f.protected}
         return now, hidden, [f.figure for f in findings if not f.protected]
 
@@ -298,6 +304,7 @@ class Audited:
     hidden: dict[str, Hidden]
     history: History
     width: float
+    solutions: Solutions
 
 
 Group = tuple[dict[str, Any], set[str]]  # a comparison group's figure and its programs
@@ -318,7 +325,9 @@ async def exposing(
         )
         for i, (figure, programs) in enumerate(groups)
     }
-    findings = await _solved({**audited.constraints, **extra}, audited.hidden, audited.width)
+    findings = await _solved(
+        {**audited.constraints, **extra}, audited.hidden, audited.width, audited.solutions
+    )
     return not all(f.protected for f in findings)
 
 
@@ -369,6 +378,19 @@ def _hide(boards: dict[bool, Scoreboard], name: str) -> None:
     board = boards[span == "pool"]
     key: ScopeKey = (scope, scope_id)  # type: ignore[assignment]
     board.cards[key] = hide_figures(board.cards[key], {("indicator", AUDITED)})
+
+
+class _Remembered(CellStates):
+    """Cells read once for all the audit's rounds: they do not change between them."""
+
+    def __init__(self, cells: CellStates) -> None:
+        self._cells = cells
+        self._read: dict[range, dict[CellKey, ScopeTally]] = {}
+
+    async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
+        if years not in self._read:
+            self._read[years] = await self._cells.in_years(years)
+        return self._read[years]
 
 
 class _CellsAt(CellStates):
