@@ -17,13 +17,12 @@ necessary, and that no longer are, are dropped then (the live view errs on hidin
 """
 
 import time
-from collections import OrderedDict, deque
-from collections.abc import Callable, Iterable, Mapping
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from math import inf
 
-from quality.domain.disclosure import secondary_suppress
 from quality.domain.index import Methodology
 from quality.domain.model import Card, Families, ScopeKey
 from quality.domain.periods import years_of
@@ -32,8 +31,10 @@ from quality.service_layer.scoreboard import (
     ScopeInputs,
     ScoringBasis,
     compute_scoreboard,
+    families_of,
     outcomes_pending,
     program_inputs,
+    protect_from,
     scope_families,
 )
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -118,17 +119,17 @@ class LiveBoard:
         # Complements chosen because of a moved card may no longer be needed: its families
         # start over from the primary cards, and so do the families of every card restarted
         # that had been hidden as a complement (its own families chose it), then protect.
-        families_of = _families_of(self.families)
+        of = families_of(self.families)
         restart, frontier = set(moved), list(moved)
         while frontier:
-            for parent in families_of.get(frontier.pop(), ()):
+            for parent in of.get(frontier.pop(), ()):
                 for member in _members(parent, self.families) - restart:
                     restart.add(member)
                     if self.cards.get(member) != self.primary[member]:
                         frontier.append(member)
         for key in restart:
             self.cards[key] = self.primary[key]
-        changed = restart | _protect(self.cards, self.families, families_of, start=restart)
+        changed = restart | protect_from(self.cards, self.families, of, restart)
         for key in changed:
             content = self.cards[key].to_json()
             if self.stored.get(key) != content:
@@ -239,7 +240,10 @@ class LiveBoards:
 
 def _ancestors(families: Families) -> dict[str, frozenset[ScopeKey]]:
     """Program → every scope above it."""
-    parents = _families_of(families, as_child_only=True)
+    parents: dict[ScopeKey, set[ScopeKey]] = {}
+    for parent, children in families.items():
+        for child in children:
+            parents.setdefault(child, set()).add(parent)
     found: dict[ScopeKey, frozenset[ScopeKey]] = {}
 
     def above(key: ScopeKey) -> frozenset[ScopeKey]:
@@ -251,51 +255,5 @@ def _ancestors(families: Families) -> dict[str, frozenset[ScopeKey]]:
     return {key[1]: above(key) for key in parents if key[0] == "program"}
 
 
-def _families_of(
-    families: Families, *, as_child_only: bool = False
-) -> dict[ScopeKey, set[ScopeKey]]:
-    """Scope → the parents of the families it belongs to (as a child, and as the parent)."""
-    of: dict[ScopeKey, set[ScopeKey]] = {}
-    for parent, children in families.items():
-        if not as_child_only:
-            of.setdefault(parent, set()).add(parent)
-        for child in children:
-            of.setdefault(child, set()).add(parent)
-    return of
-
-
 def _members(parent: ScopeKey, families: Families) -> set[ScopeKey]:
     return {parent, *families[parent]}
-
-
-def _protect(
-    cards: dict[ScopeKey, Scorecard],
-    families: Families,
-    families_of: Mapping[ScopeKey, set[ScopeKey]],
-    *,
-    start: Iterable[ScopeKey],
-) -> set[ScopeKey]:
-    """Secondary suppression over the families of ``start``, and again over the families of
-    every card it changes, until none changes; returns the keys it changed."""
-    queue = deque(dict.fromkeys(p for key in start for p in sorted(families_of.get(key, ()))))
-    queued = set(queue)
-    changed: set[ScopeKey] = set()
-    while queue:
-        parent = queue.popleft()
-        queued.discard(parent)
-        children = sorted(families[parent])
-        family = secondary_suppress(cards[parent], {_id(c): cards[c] for c in children})
-        updates = [(parent, family.parent), *((c, family.children[_id(c)]) for c in children)]
-        for key, card in updates:
-            if card != cards[key]:
-                cards[key] = card
-                changed.add(key)
-                for other in families_of.get(key, ()):
-                    if other not in queued:
-                        queue.append(other)
-                        queued.add(other)
-    return changed
-
-
-def _id(key: ScopeKey) -> str:
-    return f"{key[0]}:{key[1]}"

@@ -22,7 +22,6 @@ from typing import Any, Protocol
 
 from quality.domain.audit import Finding, Hidden, Published, Solutions, audit
 from quality.domain.cells import ScopeTally
-from quality.domain.disclosure import hide_figures
 from quality.domain.index import Methodology
 from quality.domain.methodology import from_json
 from quality.domain.model import Card, Families, ScopeKey, programs_in
@@ -377,7 +376,7 @@ def _hide(boards: dict[bool, Scoreboard], name: str) -> None:
     scope, scope_id, span = figure.rsplit(":", 2)
     board = boards[span == "pool"]
     key: ScopeKey = (scope, scope_id)  # type: ignore[assignment]
-    board.cards[key] = hide_figures(board.cards[key], {("indicator", AUDITED)})
+    board.hide(key, {("indicator", AUDITED)})
 
 
 class _Remembered(CellStates):

@@ -7,20 +7,20 @@ organizations) until nothing changes, because a figure hidden in one family is a
 sibling in another.
 """
 
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import TypeVar
 
 from quality.adapters.repositories import CellReader
 from quality.domain.cells import ScopeTally
-from quality.domain.disclosure import secondary_suppress
+from quality.domain.disclosure import hide_figures, secondary_suppress
 from quality.domain.index import Methodology
 from quality.domain.model import COUNTRY, Families, ScopeKey, programs_in
 from quality.domain.outcomes import OutcomeCounts, census_date, published_from
 from quality.domain.periods import COVERAGE_COHORTS, years_of
-from quality.domain.scorecard import CoverageCounts, Scorecard
+from quality.domain.scorecard import CoverageCounts, FigureKey, Scorecard
 from quality.domain.scoring import score
 from quality.domain.summary import ScopeSummary
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -152,14 +152,22 @@ class Scoreboard:
     families: Families
     primary: dict[ScopeKey, Scorecard]  # before secondary suppression
     inputs: dict[ScopeKey, ScopeInputs]
+    hidden_since: set[ScopeKey] = field(default_factory=set)  # by `hide`, not yet protected
 
     def programs(self, key: ScopeKey) -> set[str]:
         """The programs whose cells a scope's figures sum."""
         return programs_in(self.families, key)
 
+    def hide(self, key: ScopeKey, figures: set[FigureKey]) -> None:
+        """Hide ``figures`` of a scope's card (a complement the audit chose)."""
+        self.cards[key] = hide_figures(self.cards[key], figures)
+        self.hidden_since.add(key)
+
     def protect(self) -> None:
-        """Secondary suppression again, after more figures were hidden (a complement)."""
-        self.cards = _protect_families(self.cards, self.families)
+        """Secondary suppression again over the families of the cards hidden since (the
+        others were protected already), and of every card that changes in turn."""
+        protect_from(self.cards, self.families, families_of(self.families), self.hidden_since)
+        self.hidden_since.clear()
 
 
 async def compute_scorecards(
@@ -257,6 +265,45 @@ def _protect_families(
                     cards[key] = card
                     changed = True
     return cards
+
+
+def families_of(families: Families) -> dict[ScopeKey, set[ScopeKey]]:
+    """Scope → the parents of the families it belongs to (as a child, and as the parent)."""
+    of: dict[ScopeKey, set[ScopeKey]] = {}
+    for parent, children in families.items():
+        of.setdefault(parent, set()).add(parent)
+        for child in children:
+            of.setdefault(child, set()).add(parent)
+    return of
+
+
+def protect_from(
+    cards: dict[ScopeKey, Scorecard],
+    families: Families,
+    of: Mapping[ScopeKey, set[ScopeKey]],
+    start: Iterable[ScopeKey],
+) -> set[ScopeKey]:
+    """Secondary suppression over the families of ``start`` (``of``: families_of), and again
+    over the families of every card it changes, until none changes; the keys it changed. Every
+    other family must be protected already."""
+    queue = deque(dict.fromkeys(p for key in start for p in sorted(of.get(key, ()))))
+    queued = set(queue)
+    changed: set[ScopeKey] = set()
+    while queue:
+        parent = queue.popleft()
+        queued.discard(parent)
+        children = sorted(families[parent])
+        family = secondary_suppress(cards[parent], {_id(c): cards[c] for c in children})
+        updates = [(parent, family.parent), *((c, family.children[_id(c)]) for c in children)]
+        for key, card in updates:
+            if card != cards[key]:
+                cards[key] = card
+                changed.add(key)
+                for other in of.get(key, ()):
+                    if other not in queued:
+                        queue.append(other)
+                        queued.add(other)
+    return changed
 
 
 def _id(key: ScopeKey) -> str:
