@@ -53,13 +53,20 @@ def _equal(pairs: tuple[tuple[Any, Any], ...]) -> list[ColumnElement[bool]]:
 class SqlFrameworkRepository(FrameworkRepository):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # A published framework never changes: one read per unit of work (a bulk submission
+        # checks each of its items against the same one).
+        self._known: dict[str, Framework] = {}
 
     async def add(self, framework: Framework) -> None:
         await self.session.execute(frameworks.insert().values(**asdict(framework)))
 
     async def get(self, framework_id: str) -> Framework | None:
-        row = await find_one(self.session, frameworks, framework_id)
-        return Framework(**row) if row is not None else None
+        if framework_id not in self._known:
+            row = await find_one(self.session, frameworks, framework_id)
+            if row is None:
+                return None
+            self._known[framework_id] = Framework(**row)
+        return self._known[framework_id]
 
     async def find_version(self, code: str, version: int) -> Framework | None:
         query = select(frameworks).where(frameworks.c.code == code, frameworks.c.version == version)

@@ -3,7 +3,7 @@
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from assessment import events
 from assessment.adapters.repositories import AssessmentFilter
@@ -15,7 +15,7 @@ from assessment.domain.eligibility import (
     not_eligible,
     overlaps_period,
 )
-from assessment.domain.model import Action, Assessment, AssessmentRevision, Graduate
+from assessment.domain.model import Action, Assessment, AssessmentRevision, Framework, Graduate
 from assessment.service_layer import known_facts
 from assessment.service_layer.commands import ReviseAssessment, SubmitAssessment
 from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
@@ -41,14 +41,21 @@ class AssessmentPolicy:
     today: Callable[[], date] = date.today
 
 
+class _Checked(NamedTuple):
+    """What the checks of a new assessment read, kept for its announcement."""
+
+    graduate: Graduate
+    framework: Framework
+
+
 async def _check_new(
     uow: AbstractAssessmentUnitOfWork,
     command: SubmitAssessment,
     *,
     policy: AssessmentPolicy,
     at: Loc,
-) -> Graduate:
-    """Every rule for a new assessment; returns the projected graduate."""
+) -> _Checked:
+    """Every rule for a new assessment; returns the projected graduate and the framework."""
     if command.period > policy.today().year:
         raise RuleViolation((*at, "period"), "period may not be a future year")
     framework = await known_facts.require_framework(
@@ -65,7 +72,7 @@ async def _check_new(
         )
     await _check_employed(uow, command, policy=policy, at=at)
     await _check_no_active_twin(uow, command, at=at)
-    return graduate
+    return _Checked(graduate, framework)
 
 
 async def _check_employed(
@@ -162,13 +169,22 @@ def _revision(
 
 
 async def _announcement(
-    uow: AbstractAssessmentUnitOfWork, assessment: Assessment, *, action: Action, at: Loc = ()
+    uow: AbstractAssessmentUnitOfWork,
+    assessment: Assessment,
+    *,
+    action: Action,
+    at: Loc = (),
+    checked: _Checked | None = None,
 ) -> EventPayload:
-    """The event announcing this state, keyed by the institution so its scoring stays in order."""
-    graduate = await uow.facts.graduate(assessment.graduate_id)
+    """The event announcing this state, keyed by the institution so its scoring stays in order
+    (``checked``: the graduate and framework the caller read already)."""
+    if checked is None:
+        graduate = await uow.facts.graduate(assessment.graduate_id)
+        framework = await uow.frameworks.get(assessment.framework_id)
+    else:
+        graduate, framework = checked
     # The graduate's program as the projection knows it now (a graduate's record holds one).
     program = await uow.facts.program(graduate.program_id) if graduate else None
-    framework = await uow.frameworks.get(assessment.framework_id)
     if graduate is None or program is None or framework is None:
         # The checks before made these known; only a projection behind its own rows gets here.
         raise known_facts.not_known_yet(
@@ -204,7 +220,8 @@ async def prepare(
 ) -> NewAssessment:
     """Check a new assessment and build what storing it writes (reads only)."""
     acts_for(identity, command.employer_id)
-    graduate = await _check_new(uow, command, policy=policy, at=at)
+    checked = await _check_new(uow, command, policy=policy, at=at)
+    graduate = checked.graduate
     moment = now()
     assessment = Assessment(
         **asdict(command),
@@ -219,7 +236,9 @@ async def prepare(
     return NewAssessment(
         assessment=assessment,
         revision=_revision(assessment, action="submitted", by=identity.sub),
-        announcement=await _announcement(uow, assessment, action="submitted", at=at),
+        announcement=await _announcement(
+            uow, assessment, action="submitted", at=at, checked=checked
+        ),
     )
 
 
