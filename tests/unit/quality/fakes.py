@@ -18,6 +18,7 @@ from quality.adapters.repositories import (
     AlertRepository,
     AssessmentStateRepository,
     CellRepository,
+    ClusterWorkRepository,
     DirtyMarkRepository,
     ExclusionRepository,
     FrameworkRepository,
@@ -629,6 +630,43 @@ class FakeScoringQueries(ScoringQueries):
         return members, others
 
 
+class FakeClusterWork(ClusterWorkRepository):
+    def __init__(self, projection: FakeRegistryProjection) -> None:
+        self._projection = projection
+        self.activity_rows: dict[str, Row] = {}
+        self.goal_rows: dict[tuple[str, int], Row] = {}
+
+    async def save_activity(self, row: Row) -> None:
+        self.activity_rows[row["id"]] = copy.deepcopy(row)
+
+    async def save_goal(self, row: Row) -> None:
+        self.goal_rows[row["goal_id"], row["version"]] = dict(row)
+
+    async def activities(
+        self, *, cluster_id: str | None = None, kind: str | None = None
+    ) -> list[Row]:
+        return [
+            copy.deepcopy(r)
+            for _, r in sorted(self.activity_rows.items())
+            if cluster_id in (None, r["cluster_id"]) and kind in (None, r["kind"])
+        ]
+
+    async def goals(self, cluster_id: str) -> list[Row]:
+        latest: dict[str, Row] = {}
+        for (goal_id, _), row in sorted(self.goal_rows.items()):
+            if row["cluster_id"] == cluster_id:
+                latest[goal_id] = dict(row)
+        return [latest[g] for g in sorted(latest)]
+
+    async def is_member(self, cluster_id: str, organization_id: str) -> bool:
+        return any(
+            m["cluster_id"] == cluster_id
+            and m["organization_id"] == organization_id
+            and m["left_on"] is None
+            for m in self._projection.memberships.values()
+        )
+
+
 class FakeQualityUnitOfWork(FakeUnitOfWork, AbstractQualityUnitOfWork):
     """The quality unit of work in memory: repositories survive commits and rollbacks alike
     (a test looks at what a use case left), published events count only once committed."""
@@ -637,6 +675,7 @@ class FakeQualityUnitOfWork(FakeUnitOfWork, AbstractQualityUnitOfWork):
         super().__init__()
         projection, cells, scores = FakeRegistryProjection(), FakeCells(), FakeScores()
         self.projection = projection
+        self.cluster_work = FakeClusterWork(projection)
         self.assessments = FakeAssessmentStates()
         self.exclusions = FakeExclusions()
         self.cells = cells

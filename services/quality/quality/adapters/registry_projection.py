@@ -6,11 +6,13 @@ The rows come from the mapping every consuming service shares
 
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from quality.adapters.repositories import RegistryProjectionRepository, Row
+from quality.adapters.repositories import ClusterWorkRepository, RegistryProjectionRepository, Row
 from quality.adapters.tables import (
+    q_cluster_activities,
+    q_cluster_goals,
     q_clusters,
     q_employments,
     q_graduates,
@@ -84,3 +86,52 @@ class SqlRegistryProjection(RegistryProjectionRepository):
 
     async def cluster(self, cluster_id: str) -> dict[str, Any] | None:
         return await find_one(self._session, q_clusters, cluster_id)
+
+
+class SqlClusterWork(ClusterWorkRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def save_activity(self, row: Row) -> None:
+        await upsert(self._session, q_cluster_activities, row)
+
+    async def save_goal(self, row: Row) -> None:
+        await upsert(self._session, q_cluster_goals, row)
+
+    async def activities(
+        self, *, cluster_id: str | None = None, kind: str | None = None
+    ) -> list[Row]:
+        query = select(q_cluster_activities).order_by(q_cluster_activities.c.id)
+        if cluster_id is not None:
+            query = query.where(q_cluster_activities.c.cluster_id == cluster_id)
+        if kind is not None:
+            query = query.where(q_cluster_activities.c.kind == kind)
+        return [dict(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def goals(self, cluster_id: str) -> list[Row]:
+        goals = q_cluster_goals
+        latest = (
+            select(goals.c.goal_id, func.max(goals.c.version).label("version"))
+            .where(goals.c.cluster_id == cluster_id)
+            .group_by(goals.c.goal_id)
+            .subquery()
+        )
+        query = (
+            select(goals)
+            .join(
+                latest,
+                (goals.c.goal_id == latest.c.goal_id) & (goals.c.version == latest.c.version),
+            )
+            .order_by(goals.c.goal_id)
+        )
+        return [dict(row) for row in (await self._session.execute(query)).mappings()]
+
+    async def is_member(self, cluster_id: str, organization_id: str) -> bool:
+        found = await self._session.scalar(
+            select(q_memberships.c.joined_on).where(
+                q_memberships.c.cluster_id == cluster_id,
+                q_memberships.c.organization_id == organization_id,
+                q_memberships.c.left_on.is_(None),
+            )
+        )
+        return found is not None

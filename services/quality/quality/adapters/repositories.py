@@ -439,6 +439,32 @@ class RegistryProjectionRepository(abc.ABC):
     async def cluster(self, cluster_id: str) -> Row | None: ...
 
 
+class ClusterWorkRepository(abc.ABC):
+    """The clusters' activities (each at its latest state) and strategy goals (every version),
+    as the registry announced them."""
+
+    @abc.abstractmethod
+    async def save_activity(self, row: Row) -> None: ...
+
+    @abc.abstractmethod
+    async def save_goal(self, row: Row) -> None:
+        """Keep one version of a goal (a version seen again changes nothing)."""
+
+    @abc.abstractmethod
+    async def activities(
+        self, *, cluster_id: str | None = None, kind: str | None = None
+    ) -> list[Row]:
+        """The activities of one cluster (or every cluster's), of one kind if given."""
+
+    @abc.abstractmethod
+    async def goals(self, cluster_id: str) -> list[Row]:
+        """The latest version of each of the cluster's goals, in goal id order."""
+
+    @abc.abstractmethod
+    async def is_member(self, cluster_id: str, organization_id: str) -> bool:
+        """Whether the organization is a current member of the cluster (it has not left)."""
+
+
 class ScoringQueries(abc.ABC):
     """The read side of scoring: facts about many scopes at once, counted by the database."""
 

@@ -89,6 +89,37 @@ q_employments = Table(
     Column("isco_code", String(4), nullable=True),  # ISCO-08 unit group
 )
 
+# The clusters' activities (latest state) and every version of their strategy goals.
+q_cluster_activities = Table(
+    "q_cluster_activities",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("cluster_id", String(36), nullable=False, index=True),
+    Column("kind", String(24), nullable=False, index=True),
+    Column("status", String(16), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("end_date", Date, nullable=True),
+    Column("member_ids", JSON, nullable=False),
+    Column("outcome", JSON, nullable=False),  # the event's outcome (ids only, no names)
+)
+
+q_cluster_goals = Table(
+    "q_cluster_goals",
+    metadata,
+    Column("goal_id", String(36), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("cluster_id", String(36), nullable=False, index=True),
+    Column("measure", String(16), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("field_code", String(4), nullable=True),
+    Column("level", String(2), nullable=True),
+    Column("comparator", String(16), nullable=False),
+    Column("target", String(40), nullable=False),  # decimal text, exact
+    Column("by_year", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    PrimaryKeyConstraint("goal_id", "version"),
+)
+
 # --- projection of assessment events ----------------------------------------------------------
 q_frameworks = Table(
     "q_frameworks",

@@ -278,3 +278,118 @@ class MethodologyPublic(BaseModel):
     min_known_share: float = 0.5
     outcome_lag_days: int = 92
     alert_index_below: float
+
+
+# --- cluster activities (docs/methodology.md, "Cluster activities") ---------------------------
+class PlacementFigures(BaseModel):
+    offered: int
+    filled: int
+    offered_per_100: float | None = Field(description="places per 100 graduates (None: none)")
+    filled_per_100: float | None
+    n: int = Field(description="graduates of the year's cohort")
+
+
+class StaffTrained(BaseModel):
+    people: int
+    person_hours: int
+
+
+class ClusterStaffTrained(StaffTrained):
+    per_program: float | None
+    n: int = Field(description="the members' programs")
+
+
+class GuestTeaching(BaseModel):
+    hours: int
+    per_program: float | None
+    n: int = Field(description="the members' programs")
+
+
+class ProgramIntensity(BaseModel):
+    program_id: str
+    year: int
+    graduates: int
+    placements: dict[str, PlacementFigures]
+    staff_trained: StaffTrained
+    guest_teaching_hours: int
+
+
+class ClusterIntensity(BaseModel):
+    year: int
+    programs: int = Field(description="programs of the institutions that were members that year")
+    graduates: int
+    placements: dict[str, PlacementFigures]
+    staff_trained: ClusterStaffTrained
+    guest_teaching_hours: GuestTeaching
+
+
+class ActivityIntensity(BaseModel):
+    cluster_id: str
+    region_code: str
+    years: list[ClusterIntensity]
+    programs: list[ProgramIntensity]
+
+
+class EffectGroup(BaseModel):
+    programs: int
+    n_before: int
+    n_after: int
+    share_before: float | None
+    share_after: float | None
+
+
+class EffectDifference(BaseModel):
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    reason: str | None
+
+
+class EffectEstimate(BaseModel):
+    joined: int = Field(description="the year the treated programs joined")
+    before: list[int] = Field(description="first and last year before")
+    after: list[int] = Field(description="first and last year after")
+    indicator: str
+    treated: EffectGroup
+    controls: EffectGroup
+    difference: EffectDifference
+    dispersion: float = Field(description="φ, the programs' over-dispersion (1: not estimated)")
+
+
+class ActivityEffect(BaseModel):
+    cluster_id: str
+    kind: str
+    compare_with: Literal["field_level", "region"]
+    window: int
+    interval_level: float
+    method: str
+    assumptions: list[str]
+    estimates: list[EffectEstimate]
+
+
+class GoalFigure(BaseModel):
+    value: float | None
+    ci_low: float | None
+    ci_high: float | None
+    n: int | None
+
+
+class GoalProgressItem(BaseModel):
+    goal_id: str
+    version: int
+    measure: Literal["indicator", "activity"]
+    code: str
+    field_code: str | None
+    level: str | None
+    comparator: Literal["at_least", "at_most"]
+    target: str = Field(description="decimal text")
+    by_year: int
+    period: int | None = Field(description="the period of the published figure")
+    figure: GoalFigure | None
+    status: Literal["met", "not_met", "undetermined"]
+    reason: str | None
+
+
+class GoalProgress(BaseModel):
+    cluster_id: str
+    goals: list[GoalProgressItem]

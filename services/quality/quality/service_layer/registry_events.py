@@ -1,7 +1,8 @@
 """Registry facts → the service's projection (latest state wins, inbox-guarded).
 
 A change that moves an employment outcome or a cluster's membership marks the affected cells
-dirty, so their scores are recomputed at the next publication window.
+dirty, so their scores are recomputed at the next publication window. A cluster's activities
+and goals move no score: the activity figures read them as they are.
 """
 
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -20,6 +21,7 @@ MembershipChange = ev.MembershipChange
 ProgramChange = ev.ProgramChange
 GraduateChange = ev.GraduateChange
 EmploymentChange = ev.EmploymentChange
+ActivityChange = ev.ActivityChange
 
 
 async def organization_changed(uow: AbstractQualityUnitOfWork, change: OrganizationChange) -> None:
@@ -68,3 +70,36 @@ async def employment_changed(uow: AbstractQualityUnitOfWork, change: EmploymentC
     cohort = await uow.projection.cohort_of(row["graduate_id"])
     if cohort is not None:
         await uow.marks.mark(program_id=cohort[0], period=cohort[1])
+
+
+async def activity_changed(uow: AbstractQualityUnitOfWork, change: ActivityChange) -> None:
+    await uow.cluster_work.save_activity(
+        {
+            "id": change.activity_id,
+            "cluster_id": change.cluster_id,
+            "kind": change.kind,
+            "status": change.status,
+            "start_date": change.start_date,
+            "end_date": change.end_date,
+            "member_ids": list(change.member_ids),
+            "outcome": change.outcome.model_dump(mode="json"),
+        }
+    )
+
+
+async def goal_set(uow: AbstractQualityUnitOfWork, change: ev.ClusterGoalSet) -> None:
+    await uow.cluster_work.save_goal(
+        {
+            "goal_id": change.goal_id,
+            "version": change.version,
+            "cluster_id": change.cluster_id,
+            "measure": change.measure,
+            "code": change.code,
+            "field_code": change.field_code,
+            "level": change.level,
+            "comparator": change.comparator,
+            "target": str(change.target),
+            "by_year": change.by_year,
+            "active": change.active,
+        }
+    )

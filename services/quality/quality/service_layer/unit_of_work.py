@@ -2,11 +2,12 @@
 
 from quality.adapters import tables
 from quality.adapters.publications import SqlPublicationRepository, SqlReleaseBacklogRepository
-from quality.adapters.registry_projection import SqlRegistryProjection
+from quality.adapters.registry_projection import SqlClusterWork, SqlRegistryProjection
 from quality.adapters.repositories import (
     AlertRepository,
     AssessmentStateRepository,
     CellRepository,
+    ClusterWorkRepository,
     DirtyMarkRepository,
     ExclusionRepository,
     FrameworkRepository,
@@ -43,6 +44,7 @@ class AbstractQualityUnitOfWork(AbstractUnitOfWork):
     """What the quality use cases rely on: these repositories, publish, commit."""
 
     projection: RegistryProjectionRepository
+    cluster_work: ClusterWorkRepository  # activities and goals
     assessments: AssessmentStateRepository
     exclusions: ExclusionRepository
     cells: CellRepository  # live
@@ -75,6 +77,7 @@ class SqlQualityUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
 
     def open_repositories(self) -> None:
         self.projection = SqlRegistryProjection(self.session)
+        self.cluster_work = SqlClusterWork(self.session)
         self.assessments = SqlAssessmentStateRepository(self.session)
         self.exclusions = SqlExclusionRepository(self.session)
         self.cells = SqlCellRepository(self.session)

@@ -7,13 +7,21 @@ come before
 
 from fastapi import APIRouter
 
-from quality.entrypoints.http import analysis, exclusions, methodology, publications, scores
+from quality.entrypoints.http import (
+    activities,
+    analysis,
+    exclusions,
+    methodology,
+    publications,
+    scores,
+)
 from shared.platform.web.audit_routes import audit_router
 
 ROUTERS: tuple[APIRouter, ...] = (
     exclusions.router,
     methodology.router,
     publications.router,
+    activities.router,
     analysis.router,
     scores.router,
     audit_router("quality"),
