@@ -397,14 +397,16 @@ def _quality_audit(args: argparse.Namespace) -> int:
         return 2
     print(
         f"quality: publication {report['publication']} ({report['period']}): "
-        f"{len(report['figures'])} hidden figures of {report['indicator']} checked against "
+        f"{len(report['figures'])} hidden figures of {', '.join(report['indicators'])} checked "
+        "against "
         f"{report['earlier_publications']} earlier publications "
         f"(protection width ±{report['protection_width']:.2f})"
     )
     for figure in report["figures"]:
         low, high = figure["share_range"]
         state = "protected" if figure["protected"] else "EXPOSED"
-        print(f"  {figure['figure']:<60} share {low:.3f}–{high:.3f}  {state}")
+        name = f"{figure['indicator']} {figure['figure']}"
+        print(f"  {name:<72} share {low:.3f}–{high:.3f}  {state}")
     print("quality: every hidden figure protected" if report["protected"] else "quality: EXPOSED")
     return 0 if report["protected"] else 1
 

@@ -160,15 +160,24 @@ def test_consecutive_released_states_of_a_cell_differ_by_a_whole_batch(changes, 
 
 
 async def assessed(
-    uow, program: str, *, employers: list[int], satisfied: int, year: int = PERIOD
+    uow,
+    program: str,
+    *,
+    employers: list[int],
+    satisfied: int,
+    year: int = PERIOD,
+    prepared: int | None = None,
 ) -> None:
-    """One assessment per entry of ``employers`` (employer numbers), ``satisfied`` of them 5s."""
+    """One assessment per entry of ``employers`` (employer numbers), ``satisfied`` of them 5s
+    (and ``prepared`` of them, or as many, prepared 5; the rest 2)."""
+    prepared = satisfied if prepared is None else prepared
     for i, employer in enumerate(employers):
         one: dict[str, Any] = state(assessment_id=f"{program}-{year}-{i}", program_id=program)
         one |= {
             "employer_id": f"e{employer}",
             "graduate_id": f"{program}-g{i}",
             "overall_satisfaction": 5 if i < satisfied else 2,
+            "preparedness": 5 if i < prepared else 2,
             "period": year,
         }
         await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**one))
@@ -203,11 +212,44 @@ async def test_the_audit_adds_a_complement_where_secondary_suppression_pins_a_hi
     # The audit of the publication as it stands says the same, figure by figure.
     report = await audit_report(uow, made.number)
     assert report["protected"] is True
-    (p1,) = [f for f in report["figures"] if f["figure"] == "program:p1:year"]
+    (p1,) = [
+        f
+        for f in report["figures"]
+        if (f["indicator"], f["figure"]) == ("employer_satisfaction", "program:p1:year")
+    ]
     low, high = p1["share_range"]
     assert low <= 0.3 - 0.1 + 1e-9 and high >= 0.3 + 0.1 - 1e-9  # true 3/10, width 0.10
     with pytest.raises(NotFound):
         await audit_report(uow, made.number + 1)
+
+
+async def test_the_audit_protects_the_other_shares_of_assessments_as_well(uow):
+    # The same pinning as above, in preparedness only: employer satisfaction is the same in
+    # every program (nothing to protect there beyond secondary suppression), p1's share prepared
+    # (3 of 10) is pinned by i1 − p2 unless p3's is hidden too.
+    for program in ("p2", "p3"):
+        await program_of_i1(uow, program)
+    await assessed(uow, "p1", employers=[0] * 6 + [1, 2, 3, 4], satisfied=5, prepared=3)
+    await assessed(uow, "p2", employers=list(range(10, 21)), satisfied=5, prepared=11)
+    await assessed(uow, "p3", employers=list(range(20, 50)), satisfied=15, prepared=20)
+
+    made = await interim(uow)
+
+    cards = await uow.publications.cards(made.number)
+    prepared = cards[(("program", "p3"), False)]["indicators"]["preparedness"]
+    assert prepared["suppressed"], "the audit's complement, in preparedness"
+    audit = made.summary["audit"]
+    assert audit["unprotected"] == 0
+    assert audit["indicators"]["preparedness"]["complements"] >= 1
+    report = await audit_report(uow, made.number)
+    assert report["protected"] is True
+    (p1,) = [
+        f
+        for f in report["figures"]
+        if (f["indicator"], f["figure"]) == ("preparedness", "program:p1:year")
+    ]
+    low, high = p1["share_range"]
+    assert low <= 0.3 - 0.1 + 1e-9 and high >= 0.3 + 0.1 - 1e-9
 
 
 async def test_when_complements_run_out_the_figures_around_an_exposed_one_are_withheld(

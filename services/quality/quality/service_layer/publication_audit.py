@@ -1,22 +1,25 @@
 """The disclosure audit of a publication before it is made, and the complements it adds.
 
-domain/audit.py does the inference; this module states what a reader holds. Figures are
-employer satisfaction — the headline share — of every scope, year and pool. Their atoms are
-batches: ``program|year|publication``, the changes a publication released into one cell, so a
-figure of publication t sums the batches of its cells released up to t (the batch rule makes
-every difference between publications a whole batch). Every earlier publication's figures and
-the new one's are the constraints; each figure the new publication hides is checked; where its
-inferable share range is narrower than the methodology's protection width, the smallest
-published figure of the new publication connected to it is hidden too, secondary suppression
-runs again, and the audit repeats. The figures checked are those hidden by a primary rule (too
-few assessments, employers or graduates, one employer dominating): complements hide nothing of
-their own, and what they would let anyone infer of a primary cell is what is checked.
+domain/audit.py does the inference; this module states what a reader holds. Figures are the
+shares of assessments — employer satisfaction, preparedness and would hire again — of every
+scope, year and pool, each share audited on its own (their counts differ; their n is the
+same). Their atoms are batches: ``program|year|publication``, the changes a publication
+released into one cell, so a figure of publication t sums the batches of its cells released up
+to t (the batch rule makes every difference between publications a whole batch). Every earlier
+publication's figures and the new one's are the constraints; each figure the new publication
+hides is checked; where its inferable share range is narrower than the methodology's
+protection width, the smallest published figure of the new publication connected to it is
+hidden too, secondary suppression runs again, and the audit repeats. The figures checked are
+those hidden by a primary rule (too few assessments, employers or graduates, one employer
+dominating): complements hide nothing of their own, and what they would let anyone infer of a
+primary cell is what is checked. Means (competency and domain means) are not audited this way:
+they rely on primary and secondary suppression and the batch rule (docs/methodology.md).
 """
 
 import asyncio
 import logging
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -27,7 +30,15 @@ from quality.domain.methodology import from_json
 from quality.domain.model import Card, Families, ScopeKey, programs_in
 from quality.domain.periods import years_of
 from quality.domain.publication import CellKey, FigureKey, Publication
-from quality.domain.scorecard import ONE_CATEGORY_REASON, SECONDARY_REASON, rounded_card
+from quality.domain.running import ProportionTally
+from quality.domain.scorecard import (
+    EMPLOYER_SATISFACTION,
+    ONE_CATEGORY_REASON,
+    PREPAREDNESS,
+    SECONDARY_REASON,
+    WOULD_HIRE_AGAIN,
+    rounded_card,
+)
 from quality.service_layer import publication_integrity
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import Scoreboard, compute_scoreboard
@@ -36,7 +47,14 @@ from shared.platform.errors import NotFound
 
 log = logging.getLogger(__name__)
 
-AUDITED = "employer_satisfaction"
+# The shares of assessments, each with its count of successes in a cell's tally.
+AUDITED: dict[str, Callable[[ScopeTally, int], ProportionTally]] = {
+    EMPLOYER_SATISFACTION: lambda tally, threshold: tally.overall.satisfied(threshold),
+    PREPAREDNESS: lambda tally, threshold: tally.preparedness.satisfied(threshold),
+    WOULD_HIRE_AGAIN: lambda tally, threshold: tally.would_hire_again,
+}
+# The comparison of a cluster's members with the rest of its region compares this one.
+COMPARED = EMPLOYER_SATISFACTION
 _SLACK = 1e-9  # floating-point slack when turning a rounded share back into counts
 MAX_ROUNDS = 20  # complements added per round: one per exposed figure
 
@@ -88,8 +106,10 @@ async def _earlier(
     structures: Mapping[int, Structure],
     publications: list[Publication],
     half_width: float,
+    indicator: str,
 ) -> dict[str, Published]:
-    """Every figure of the earlier publications, as constraints (repeats stated once)."""
+    """Every figure of ``indicator`` in the earlier publications, as constraints (repeats
+    stated once)."""
     constraints: dict[tuple[frozenset[str], Any, Any], str] = {}
     for publication in publications:
         structure = structures[publication.number]
@@ -103,7 +123,7 @@ async def _earlier(
                 history,
                 publication.number,
             )
-            figure = _constraint(atoms, card["indicators"][AUDITED], half_width)
+            figure = _constraint(atoms, card["indicators"][indicator], half_width)
             constraints.setdefault(
                 (atoms, figure.n, figure.k), _name(key, pooled, publication.number)
             )
@@ -117,13 +137,14 @@ class CellStates(Protocol):
 
 
 def _true_counts(
-    tallies: Mapping[CellKey, ScopeTally], programs: set[str], threshold: int
+    tallies: Mapping[CellKey, ScopeTally], programs: set[str], threshold: int, indicator: str
 ) -> tuple[int, int]:
     n = k = 0
     for (program, _), tally in tallies.items():
         if program in programs:
-            n += tally.overall.n
-            k += tally.overall.satisfied(threshold).successes
+            counted = AUDITED[indicator](tally, threshold)
+            n += counted.n
+            k += counted.successes
     return n, k
 
 
@@ -157,9 +178,11 @@ async def _stated(
     history: History,
     cells: CellStates,
     methodology: Methodology,
+    indicator: str,
 ) -> tuple[dict[str, Published], dict[str, Hidden]]:
-    """What publication ``number`` states (its constraints, rounded as published) and the
-    figures it hides by a primary rule, with their true counts from ``cells``."""
+    """What publication ``number`` states of ``indicator`` (its constraints, rounded as
+    published) and the figures it hides by a primary rule, with their true counts from
+    ``cells``."""
     half_width = methodology.rounding.share_half_width()
     threshold = methodology.satisfied_threshold
     stated: dict[str, Published] = {}
@@ -175,10 +198,10 @@ async def _stated(
         name = _name(key, pooled, number)
         programs = programs_in(families, key)
         atoms = _atoms(programs, years, history, number)
-        figure = rounded_card(card, methodology.rounding)["indicators"][AUDITED]
+        figure = rounded_card(card, methodology.rounding)["indicators"][indicator]
         stated[name] = _constraint(atoms, figure, half_width)
         if figure["suppressed"] and figure["n"] > 0 and figure["reason"] != SECONDARY_REASON:
-            n, k = _true_counts(tallies[pooled], programs, threshold)
+            n, k = _true_counts(tallies[pooled], programs, threshold, indicator)
             hidden[name] = Hidden(atoms, n=n, k=k)
     return stated, hidden
 
@@ -195,20 +218,50 @@ async def audit_publication(
     methodology: Methodology,
 ) -> "Audited":
     """Audit the new publication ``number`` (its scoreboards ``boards``: year and pool), hiding
-    complements in them until every hidden figure is protected.
+    complements in them until every hidden figure is protected: each share of assessments in
+    turn (hiding more only widens what the audits before could infer). The audit of the
+    compared share, with the summary of every share's.
     ``structures``: those of the published publications (structures_of); ``cells``: the cells
     as this publication releases them."""
-    width = methodology.thresholds.protection_width
     history: dict[CellKey, list[int]] = {
         k: list(v) for k, v in (await uow.publications.release_history()).items()
     }
     for cell in releasing:
         history.setdefault(cell, []).append(number)
     publications = await uow.publications.published()
-    earlier = await _earlier(
-        uow, history, structures, publications, methodology.rounding.share_half_width()
-    )
-    rounds = _Rounds(boards, earlier, number, period, history, _Remembered(cells), methodology)
+    remembered, solutions = _Remembered(cells), Solutions()
+    audits = {}
+    for indicator in AUDITED:
+        earlier = await _earlier(
+            uow,
+            history,
+            structures,
+            publications,
+            methodology.rounding.share_half_width(),
+            indicator,
+        )
+        rounds = _Rounds(
+            boards, earlier, number, period, history, remembered, methodology, indicator
+        )
+        rounds.solutions = solutions
+        audits[indicator] = await _audit_rounds(rounds, publications)
+    compared = audits[COMPARED]
+    counts = ("audited_figures", "complements", "withheld_by_fallback", "unprotected")
+    compared.summary = {
+        **{key: sum(a.summary[key] for a in audits.values()) for key in counts},
+        "protection_width": compared.width,
+        "earlier_publications": compared.summary["earlier_publications"],
+        "indicators": {
+            indicator: {key: a.summary[key] for key in counts} for indicator, a in audits.items()
+        },
+    }
+    return compared
+
+
+async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "Audited":
+    """One share's audit: complements until every figure it hides is protected, then the
+    fallbacks."""
+    width = rounds.methodology.thresholds.protection_width
     complements = 0
     now, hidden, exposed = await rounds.run()
     for _ in range(MAX_ROUNDS):
@@ -227,7 +280,10 @@ async def audit_publication(
         withheld += len(names)
         now, hidden, exposed = await rounds.run()
     if exposed:  # earlier publications alone pin them: nothing this one hides can help
-        log.error("figures exposed by earlier publications", extra={"figures": exposed[:20]})
+        log.error(
+            "figures exposed by earlier publications",
+            extra={"indicator": rounds.indicator, "figures": exposed[:20]},
+        )
     return Audited(
         summary={
             "audited_figures": len(hidden),
@@ -239,7 +295,7 @@ async def audit_publication(
         },
         constraints={**rounds.earlier, **now},
         hidden=hidden,
-        history=history,
+        history=rounds.history,
         width=width,
         solutions=rounds.solutions,
     )
@@ -256,6 +312,7 @@ class _Rounds:
     history: History
     cells: CellStates
     methodology: Methodology
+    indicator: str
     # Hiding more only widens what can be inferred: a figure once protected stays protected.
     cleared: set[str] = field(default_factory=set)
     solutions: Solutions = field(default_factory=Solutions)
@@ -275,6 +332,7 @@ class _Rounds:
             history=self.history,
             cells=self.cells,
             methodology=self.methodology,
+            indicator=self.indicator,
         )
         pending = {name: h for name, h in hidden.items() if name not in self.cleared}
         width = self.methodology.thresholds.protection_width
@@ -289,7 +347,7 @@ class _Rounds:
 
     def hide(self, names: Collection[str]) -> None:
         for name in names:
-            _hide(self.boards, name)
+            _hide(self.boards, name, self.indicator)
         for board in self.boards.values():
             board.protect()
 
@@ -371,12 +429,12 @@ def _everything(published: Mapping[str, Published], figures: list[Hidden]) -> li
     return list(_shown(published))
 
 
-def _hide(boards: dict[bool, Scoreboard], name: str) -> None:
+def _hide(boards: dict[bool, Scoreboard], name: str, indicator: str) -> None:
     _, figure = name.split("/", 1)
     scope, scope_id, span = figure.rsplit(":", 2)
     board = boards[span == "pool"]
     key: ScopeKey = (scope, scope_id)  # type: ignore[assignment]
-    board.hide(key, {("indicator", AUDITED)})
+    board.hide(key, {("indicator", indicator)})
 
 
 class _Remembered(CellStates):
@@ -404,9 +462,9 @@ class _CellsAt(CellStates):
 
 async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str, Any]:
     """The audit of published publication ``number`` as it stands (against every publication
-    before it): for each figure it hides by a primary rule, the range of its n and share that
-    anyone holding those publications can infer, and whether that keeps the protection width.
-    NotFound when there is no such publication."""
+    before it): for each figure of each audited share it hides by a primary rule, the range of
+    its n and share that anyone holding those publications can infer, and whether that keeps
+    the protection width. NotFound when there is no such publication."""
     publication = await uow.publications.get(number)
     if publication is None or publication.status != "published":
         raise NotFound("published publication", str(number))
@@ -418,41 +476,54 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
     }
     earlier_ones = [p for p in await uow.publications.published() if p.number < number]
     structures = await structures_of(uow, methodology, [*earlier_ones, publication])
-    earlier = await _earlier(
-        uow, history, structures, earlier_ones, methodology.rounding.share_half_width()
+    states = _CellsAt(
+        {
+            cell: ScopeTally.from_json(tally)
+            for cell, tally in (await uow.publications.cell_states(number)).items()
+        }
     )
-    states = {
-        cell: ScopeTally.from_json(tally)
-        for cell, tally in (await uow.publications.cell_states(number)).items()
-    }
-    stated, hidden = await _stated(
-        await uow.publications.cards(number),
-        period=publication.period,
-        number=number,
-        structure=structures[number],
-        history=history,
-        cells=_CellsAt(states),
-        methodology=methodology,
-    )
-    findings = await _solved({**earlier, **stated}, hidden, width)
+    cards = await uow.publications.cards(number)
+    figures, constraints = [], 0
+    for indicator in AUDITED:
+        earlier = await _earlier(
+            uow,
+            history,
+            structures,
+            earlier_ones,
+            methodology.rounding.share_half_width(),
+            indicator,
+        )
+        stated, hidden = await _stated(
+            cards,
+            period=publication.period,
+            number=number,
+            structure=structures[number],
+            history=history,
+            cells=states,
+            methodology=methodology,
+            indicator=indicator,
+        )
+        constraints += len(earlier) + len(stated)
+        figures += [
+            {
+                "indicator": indicator,
+                "figure": f.figure.split("/", 1)[1],
+                "n_range": list(f.n_range),
+                "share_range": list(f.share_range),
+                "protected": f.protected,
+            }
+            for f in await _solved({**earlier, **stated}, hidden, width)
+        ]
     return {
         # Which programs and employers the integrity checks flag, as the assessments stand now
         # (the publication's summary states the counts as they stood when it was made).
         "integrity": await publication_integrity.flags(uow, publication.period),
         "publication": number,
         "period": publication.period,
-        "indicator": AUDITED,
+        "indicators": list(AUDITED),
         "protection_width": width,
         "earlier_publications": len(earlier_ones),
-        "constraints": len(earlier) + len(stated),
-        "figures": [
-            {
-                "figure": f.figure.split("/", 1)[1],
-                "n_range": list(f.n_range),
-                "share_range": list(f.share_range),
-                "protected": f.protected,
-            }
-            for f in findings
-        ],
-        "protected": all(f.protected for f in findings),
+        "constraints": constraints,
+        "figures": figures,
+        "protected": all(f["protected"] for f in figures),
     }
