@@ -474,3 +474,32 @@ async def test_a_withheld_figure_leaves_the_goal_undetermined_saying_why(uow):
     await record(uow, goal("g1", "employer_satisfaction", "0.8"))
     (item,) = (await goal_progress(uow, MINISTRY, CLUSTER))["goals"]
     assert (item["status"], item["reason"]) == ("undetermined", "withheld: n < 5")
+
+
+async def test_goals_on_activity_measures_against_the_recorded_activities(uow):
+    funding = {
+        "kind": "funding",
+        "form": "equipment",
+        "partner_id": EMPLOYER,
+        "recipient_id": INSTITUTION,
+        "amount": "150000.00",
+        "currency": "UZS",
+        "purpose": "a laboratory",
+    }
+    await record(
+        uow,
+        activity("a1", placements(P1, (2024, 10, 6))),
+        activity("a2", placements(P2, (2024, 5, 2))),
+        activity("a3", funding),
+        goal("g1", "internship_places_per_graduate", "0.5", measure="activity"),
+        goal("g2", "internship_places_filled", "10", measure="activity"),
+        goal("g3", "funding_amount", "100000", measure="activity"),
+        goal("g4", "guest_teaching_hours", "10", measure="activity"),
+    )
+    progress = {g["goal_id"]: g for g in (await goal_progress(uow, MINISTRY, CLUSTER))["goals"]}
+    # 2024: 15 places for the 25 graduates of the member programs; 8 filled.
+    assert progress["g1"]["figure"] == {"value": 0.6, "ci_low": 0.6, "ci_high": 0.6, "n": 25}
+    assert (progress["g1"]["status"], progress["g1"]["period"]) == ("met", 2024)
+    assert (progress["g2"]["figure"]["value"], progress["g2"]["status"]) == (8, "not_met")
+    assert (progress["g3"]["figure"]["value"], progress["g3"]["status"]) == (150000.0, "met")
+    assert progress["g4"]["status"] == "not_met"  # no guest teaching recorded: 0 hours

@@ -16,6 +16,7 @@ from quality.domain.access import ensure_may_read_scores
 from quality.domain.model import ProgramKind
 from shared.contracts.catalogue.registry import (
     ActivityOutcome,
+    FundingOutcome,
     GuestTeachingOutcome,
     JointProgramOutcome,
     PlacementOutcome,
@@ -218,6 +219,33 @@ def cluster_intensity(tally: Tally, *, year: int, programs: int, graduates: int)
             "n": programs,
         },
     }
+
+
+def funding_by_year(activities: Iterable[Activity]) -> dict[int, dict[str, Decimal]]:
+    """Each year's funding, equipment and facilities given (counted activities, by the year
+    they started), summed per currency."""
+    given: dict[int, dict[str, Decimal]] = {}
+    for activity in activities:
+        outcome = activity.outcome
+        if activity.counted and isinstance(outcome, FundingOutcome):
+            year = given.setdefault(activity.start_date.year, {})
+            year[outcome.currency] = year.get(outcome.currency, Decimal(0)) + outcome.amount
+    return given
+
+
+def activity_measure(code: str, year: Mapping[str, Any]) -> tuple[float | None, int | None]:
+    """A goal's activity measure in one year of the cluster's intensity (cluster_intensity),
+    and the graduates it is per (None: a count)."""
+    internships = year["placements"]["internship"]
+    if code == "internship_places_per_graduate":
+        graduates = year["graduates"]
+        return (internships["offered"] / graduates if graduates else None), graduates
+    counts = {
+        "internship_places_filled": internships["filled"],
+        "staff_trained": year["staff_trained"]["people"],
+        "guest_teaching_hours": year["guest_teaching_hours"]["hours"],
+    }
+    return float(counts[code]), None
 
 
 def goal_status(

@@ -68,7 +68,7 @@ async def readable_cluster(
     return cluster
 
 
-async def _activities(uow: AbstractQualityUnitOfWork, **where: str) -> list[Activity]:
+async def cluster_activities(uow: AbstractQualityUnitOfWork, **where: str) -> list[Activity]:
     return [Activity.of_row(row) for row in await uow.cluster_work.activities(**where)]
 
 
@@ -87,7 +87,9 @@ async def intensity(
     """Each year's figures of the cluster and of each program its activities reach."""
     cluster = await readable_cluster(uow, identity, cluster_id)
     kinds = await uow.projection.program_kinds()
-    by_program, by_year = program_tallies(await _activities(uow, cluster_id=cluster_id), kinds)
+    by_program, by_year = program_tallies(
+        await cluster_activities(uow, cluster_id=cluster_id), kinds
+    )
     years: list[int] = [y for y in sorted(by_year) if year is None or y == year]
     cluster_rows, program_rows = [], []
     for y in years:
@@ -161,7 +163,7 @@ async def effect(
     cluster = await readable_cluster(uow, identity, cluster_id)
     methodology = from_json(await current_content(uow))
     kinds = await uow.projection.program_kinds()
-    every = await _activities(uow, kind=kind)
+    every = await cluster_activities(uow, kind=kind)
     first = joined(every, kinds, kind=kind)
     ours = {
         p

@@ -5,7 +5,12 @@ activities", "Goal progress")."""
 from decimal import Decimal
 from typing import Any
 
-from quality.domain.activities import GoalStatus, goal_status
+from quality.domain.activities import (
+    GoalStatus,
+    activity_measure,
+    funding_by_year,
+    goal_status,
+)
 from quality.domain.index import Methodology
 from quality.domain.intervals import wilson_interval
 from quality.domain.methodology import from_json
@@ -14,6 +19,8 @@ from quality.domain.scorecard import COMPETENCY_MEAN, interval_stated, round_fig
 from quality.service_layer.activities import (
     Document,
     PublishedPrograms,
+    cluster_activities,
+    intensity,
     member_programs,
     readable_cluster,
 )
@@ -21,12 +28,15 @@ from quality.service_layer.methodology import current_content
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.auth import Identity
 
+# A goal's figure: the period it is of, the figure, and why there is none.
+Found = tuple[int | None, dict[str, Any] | None, str | None]
+
 
 async def goal_progress(
     uow: AbstractQualityUnitOfWork, identity: Identity, cluster_id: str
 ) -> Document:
-    """Each active goal on a published indicator: the latest published figure against the
-    target."""
+    """Each active goal: the latest published figure (a goal on an indicator) or the latest
+    year's recorded activities (a goal on an activity measure) against the target."""
     await readable_cluster(uow, identity, cluster_id)
     methodology = from_json(await current_content(uow))
     history = await uow.publications.figures().history(("cluster", cluster_id), pooled=False)
@@ -34,9 +44,9 @@ async def goal_progress(
     for goal in await uow.cluster_work.goals(cluster_id):
         if not goal["active"]:
             continue
-        found: tuple[int | None, dict[str, Any] | None, str | None]
+        found: Found
         if goal["measure"] != "indicator":
-            found = None, None, "an activity measure: see the activity intensity (no interval)"
+            found = await _activity_figure(uow, identity, cluster_id, goal)
         elif not history:
             found = None, None, "no published figure of the cluster yet"
         elif goal["field_code"] is None and goal["level"] is None:
@@ -48,9 +58,36 @@ async def goal_progress(
     return {"cluster_id": cluster_id, "goals": items}
 
 
-def _latest_stated(
-    history: list[StoredScore], code: str
-) -> tuple[int | None, dict[str, Any] | None, str | None]:
+async def _activity_figure(
+    uow: AbstractQualityUnitOfWork, identity: Identity, cluster_id: str, goal: dict[str, Any]
+) -> Found:
+    """An activity measure of the cluster in its latest year with activities recorded, up to
+    the goal's year: a count of what was recorded, not a sample (its interval is the value)."""
+    code, until = goal["code"], goal["by_year"]
+    if code == "funding_amount":
+        given = funding_by_year(await cluster_activities(uow, cluster_id=cluster_id))
+        years = [year for year in sorted(given) if year <= until]
+        if not years:
+            return None, None, "no funding recorded by the goal's year"
+        currencies = given[years[-1]]
+        if len(currencies) > 1:
+            return None, None, "funding given in several currencies"
+        return years[-1], _exact(float(*currencies.values()), None), None
+    figures = await intensity(uow, identity, cluster_id, year=None)
+    rows = [row for row in figures["years"] if row["year"] <= until]
+    if not rows:
+        return None, None, "no activity recorded by the goal's year"
+    value, graduates = activity_measure(code, rows[-1])
+    if value is None:
+        return None, None, "no graduates of the year's cohort in the member programs"
+    return rows[-1]["year"], _exact(value, graduates), None
+
+
+def _exact(value: float, n: int | None) -> dict[str, Any]:
+    return {"value": value, "ci_low": value, "ci_high": value, "n": n, "suppressed": False}
+
+
+def _latest_stated(history: list[StoredScore], code: str) -> Found:
     """The cluster's latest published figure of ``code`` with its interval stated (or, when
     none is, the latest one, withheld)."""
     figures = [
