@@ -264,8 +264,17 @@ async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "
     width = rounds.methodology.thresholds.protection_width
     complements = 0
     now, hidden, exposed = await rounds.run()
-    for _ in range(MAX_ROUNDS):
+    for round_number in range(1, MAX_ROUNDS + 1):
         chosen = {c for name in exposed if (c := _complement(now, hidden[name])) is not None}
+        log.info(
+            "publication audit round",
+            extra={
+                "indicator": rounds.indicator,
+                "round": round_number,
+                "hidden": len(hidden),
+                "exposed": len(exposed),
+            },
+        )
         if not chosen:
             break
         rounds.hide(chosen)

@@ -118,12 +118,17 @@ async def _open(
     cells = CellsWithRelease(uow.released, releasing)
     number = await uow.publications.next_number()
     computed_at = now()
+    # A whole period is computed here: each stage is logged, so a long one shows its progress.
+    progress = {"publication": number, "period": period}
+    log.info("publication: computing the year and its pool", extra=progress)
     boards = {
         pooled: await compute_scoreboard(
             uow, period=period, pooled=pooled, methodology=methodology, cells=cells
         )
         for pooled in (False, True)
     }
+    scopes = sum(len(board.cards) for board in boards.values())
+    log.info("publication: auditing", extra={**progress, "scorecards": scopes})
     structures = await structures_of(uow, methodology, await uow.publications.published())
     audited = await audit_publication(
         uow,
