@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 
 .PHONY: up test test-fast reliability lint schemas clean bench bench-sqlite bench-publication \
-	bench-ingestion bench-freshness bench-reads bench-scoring
+	bench-ingestion bench-freshness bench-reads bench-scoring bench-rebuild
 .PHONY: lock images pin-base
 
 $(BIN)/python:
@@ -64,6 +64,10 @@ bench-publication: $(VENV)/.installed
 # Scoring cost per event with 10,000 against 1,000,000 stored assessments (country-scale issue).
 bench-scoring: $(VENV)/.installed
 	$(BIN)/python -m bench.scoring_cost $(ARGS)
+
+# Rebuild from the event history, events per second (country-scale issue, benchmark 6).
+bench-rebuild: $(VENV)/.installed
+	$(BIN)/python -m bench.rebuild $(ARGS)
 
 bench-ingestion: $(VENV)/.installed
 	$(BIN)/python -m bench.ingestion $(ARGS)

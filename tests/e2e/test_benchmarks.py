@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from bench import freshness, ingestion, publication, scoring_cost, sqlite_contention
+from bench import freshness, ingestion, publication, rebuild, scoring_cost, sqlite_contention
 from bench import reads as scorecard_reads
 
 pytestmark = pytest.mark.slow
@@ -58,6 +58,18 @@ def test_the_scoring_cost_benchmark_counts_every_event_in_the_live_figures(tmp_p
         assert figures[size]["events_counted"] == 12, figures
         assert figures[size]["per_event_ms"] > 0
     assert figures["ratio"] > 0 and figures["peak_rss_mib"] > 0
+    assert json.loads(written.read_text()) == figures
+
+
+def test_the_rebuild_benchmark_counts_every_assessment_of_the_history(tmp_path):
+    written = tmp_path / "rebuild.json"
+
+    figures = rebuild.main(["--assessments=60", "--programs=5", f"--json={written}"])
+
+    assert figures["records"] == 1 + 5 + 60 + 6  # an institution, programs, submissions, revisions
+    assert figures["events_applied"] == figures["records"] and figures["events_failed"] == 0
+    assert figures["assessments_counted"] == 60
+    assert figures["events_per_s"] > 0 and figures["peak_rss_mib"] > 0
     assert json.loads(written.read_text()) == figures
 
 

@@ -4,12 +4,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.platform.db.keyset import fetch_page
 from shared.platform.errors import NotFound
 
-__all__ = ["fetch_one", "fetch_page", "find_one", "now", "upsert"]
+__all__ = ["fetch_one", "fetch_page", "find_one", "insert_or", "now", "upsert"]
 
 
 def now() -> datetime:
@@ -32,12 +33,20 @@ async def fetch_one(session: AsyncSession, table: Table, key: str, what: str) ->
     return row
 
 
+def insert_or(session: AsyncSession, table: Table) -> postgresql.Insert | sqlite.Insert:
+    """An INSERT of the session's dialect that takes ON CONFLICT (PostgreSQL and SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
 async def upsert(session: AsyncSession, table: Table, row: dict[str, Any]) -> None:
-    """Insert ``row``, or overwrite the row with its primary key (a projection's latest state)."""
+    """Insert ``row``, or overwrite the row with its primary key (a projection's latest state):
+    one statement (INSERT … ON CONFLICT DO UPDATE, on PostgreSQL and SQLite alike)."""
     keys = [c.name for c in table.primary_key.columns]
-    match = [table.c[k] == row[k] for k in keys]
-    exists = await session.scalar(select(table.c[keys[0]]).where(*match))
-    if exists is None:
-        await session.execute(table.insert().values(**row))
+    statement = insert_or(session, table).values(**row)
+    changed = {name: statement.excluded[name] for name in row if name not in keys}
+    if changed:
+        await session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
     else:
-        await session.execute(table.update().where(*match).values(**row))
+        await session.execute(statement.on_conflict_do_nothing(index_elements=keys))

@@ -4,18 +4,16 @@ assessment states, cell tallies, dirty marks, frameworks, requirements and metho
 from collections.abc import AsyncIterator, Collection
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
     Table,
     and_,
     delete,
     func,
     or_,
     select,
-    update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -43,7 +41,7 @@ from quality.adapters.tables import (
 from quality.domain.cells import ScopeTally
 from quality.domain.model import CountedAssessment, Exclusion, Mark, Requirement
 from quality.domain.publication import CellKey
-from shared.platform.db.queries import upsert
+from shared.platform.db.queries import insert_or, upsert
 
 _CLEAR_BATCH = 200  # marks per DELETE: bounded statements
 
@@ -177,15 +175,15 @@ class SqlDirtyMarkRepository(DirtyMarkRepository):
         self._session = session
 
     async def mark(self, *, program_id: str, period: int) -> None:
-        where = (dirty_cells.c.program_id == program_id, dirty_cells.c.period == period)
-        bumped = await self._session.execute(
-            update(dirty_cells).where(*where).values(generation=dirty_cells.c.generation + 1)
+        marked = insert_or(self._session, dirty_cells).values(
+            program_id=program_id, period=period, generation=1
         )
-        # An UPDATE's result is a CursorResult; the async session's signature does not say so.
-        if cast(CursorResult[Any], bumped).rowcount == 0:
-            await self._session.execute(
-                dirty_cells.insert().values(program_id=program_id, period=period, generation=1)
+        await self._session.execute(
+            marked.on_conflict_do_update(
+                index_elements=["program_id", "period"],
+                set_={"generation": dirty_cells.c.generation + 1},
             )
+        )
 
     async def mark_scored(self, program_ids: Collection[str] | None = None) -> None:
         tallied = select(cells.c.program_id, cells.c.period)

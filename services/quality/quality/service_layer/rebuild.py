@@ -96,7 +96,7 @@ async def rebuild(
         records = await _history(kafka, topics)
         progress(f"{len(records)} records read")
         uow_factory = partial(SqlQualityUnitOfWork, session_factory(into), service=SERVICE)
-        result = await _replay(
+        result = await replay(
             uow_factory, records, consumers=consumers, progress=progress, batch_size=batch_size
         )
         progress("computing scorecards")
@@ -140,7 +140,7 @@ async def _history(kafka: KafkaSettings, topics: list[str]) -> list[ConsumerReco
     return list(heapq.merge(*partitions, key=lambda record: record.timestamp))
 
 
-async def _replay(
+async def replay(
     uow_factory: Callable[[], SqlQualityUnitOfWork],
     records: list[ConsumerRecord],
     *,
