@@ -151,7 +151,7 @@ async def measure(
             await ensure_default(uow)
             programs = await build(engine, args, assessments, years)
             say(f"{assessments:,} stored assessments, {len(programs):,} programs, {years} years")
-            boards = LiveBoards()
+            boards = LiveBoards(rank_every_s=args.rank_every)
             today = date(YEAR, 6, 1)
             async with uow() as work:
                 await work.marks.mark(program_id=programs[0], period=YEAR)
@@ -201,6 +201,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "institutions": args.institutions,
         "events": args.events,
         "batch": args.batch,
+        "rank_every_s": args.rank_every,
         "small": small,
         "large": large,
         "ratio": round(ratio, 3),
@@ -221,6 +222,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--large-years", type=int, default=16, help="years the large spans")
     parser.add_argument("--events", type=int, default=400, help="new assessments measured")
     parser.add_argument("--batch", type=int, default=20, help="events per window")
+    parser.add_argument(
+        "--rank-every", type=float, default=0.0, help="EDUCLUSTER_QUALITY_RANK_EVERY_S"
+    )
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--json", help="also write the figures to this file")
     args = parser.parse_args(argv)
