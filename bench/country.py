@@ -364,3 +364,18 @@ def print_memory(figures: dict[str, Any]) -> None:
 def write_json(path: Path | None, figures: dict[str, Any]) -> None:
     if path:
         path.write_text(json.dumps(figures, indent=2) + "\n")
+
+
+def in_process_main(
+    parser: argparse.ArgumentParser,
+    run: Callable[[argparse.Namespace], Coroutine[Any, Any, dict[str, Any]]],
+    argv: list[str] | None,
+) -> dict[str, Any]:
+    """An in-process benchmark's whole run: its arguments (and --json), the measurement, the
+    figures printed as JSON and written to --json; the figures."""
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    figures: dict[str, Any] = asyncio.run(run(args))
+    print(json.dumps(figures, indent=2))
+    write_json(args.json, figures)
+    return figures

@@ -15,8 +15,6 @@ institutions, 60,000 assessments a year, five years). The suite runs it at a tin
 """
 
 import argparse
-import asyncio
-import json
 import random
 import resource
 import sys
@@ -39,6 +37,7 @@ from quality.service_layer.publications import publish_interim
 from quality.service_layer.unit_of_work import SqlQualityUnitOfWork, quality_uow
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.country import in_process_main
 from bench.gateway_overhead import machine
 from shared.platform.db.engine import create_engine, session_factory
 from shared.platform.db.migrations import upgrade
@@ -218,13 +217,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--clusters-per-region", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--json", help="also write the figures to this file")
-    args = parser.parse_args(argv)
-    figures = asyncio.run(run(args))
-    print(json.dumps(figures, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2))
-    return figures
+    return in_process_main(parser, run, argv)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,6 @@ are printed, never asserted.
 """
 
 import argparse
-import asyncio
-import json
 import random
 import sys
 import tempfile
@@ -29,6 +27,7 @@ from quality.service_layer.rebuild import replay
 from quality.service_layer.unit_of_work import SqlQualityUnitOfWork
 from sqlalchemy import func, select
 
+from bench.country import in_process_main
 from bench.gateway_overhead import machine
 from bench.publication import FIELDS, REGIONS, peak_rss_mib
 from shared.contracts.catalogue import assessment as ev
@@ -172,13 +171,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--programs", type=int, default=500)
     parser.add_argument("--batch", type=int, default=500, help="events per transaction")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--json", help="also write the figures to this file")
-    args = parser.parse_args(argv)
-    figures = asyncio.run(run(args))
-    print(json.dumps(figures, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2))
-    return figures
+    return in_process_main(parser, run, argv)
 
 
 if __name__ == "__main__":

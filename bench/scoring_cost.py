@@ -14,8 +14,6 @@ suite runs it at a tiny size only; times are printed, never asserted.
 """
 
 import argparse
-import asyncio
-import json
 import random
 import sys
 import tempfile
@@ -35,6 +33,7 @@ from quality.service_layer.publisher import publish_changes
 from quality.service_layer.unit_of_work import SqlQualityUnitOfWork, quality_uow
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.country import in_process_main
 from bench.gateway_overhead import machine
 from bench.publication import FIELDS, REGIONS, _state, peak_rss_mib
 from shared.contracts.catalogue import assessment as ev
@@ -226,13 +225,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "--rank-every", type=float, default=0.0, help="EDUCLUSTER_QUALITY_RANK_EVERY_S"
     )
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--json", help="also write the figures to this file")
-    args = parser.parse_args(argv)
-    figures = asyncio.run(run(args))
-    print(json.dumps(figures, indent=2))
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2))
-    return figures
+    return in_process_main(parser, run, argv)
 
 
 if __name__ == "__main__":

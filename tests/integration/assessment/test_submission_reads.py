@@ -1,14 +1,16 @@
 """A submission reads each fact it checks once: the write path of the country-scale issue
 (every statement is another round trip under the write lock on SQLite)."""
 
+from collections.abc import Awaitable
+
+import httpx
 from sqlalchemy import event
 
 from tests.integration.assessment.world import build_world
 
 
-async def test_a_submission_reads_its_framework_and_its_graduate_once(platform):
-    registry, assessment = platform
-    world = await build_world(registry, assessment, employed=2)
+async def statements_during(assessment, request: Awaitable[httpx.Response]) -> list[str]:
+    """The SELECTs the assessment service ran while answering ``request`` (answered 201)."""
     engine = assessment.app.state.runtime.engine.sync_engine
     statements: list[str] = []
 
@@ -17,42 +19,40 @@ async def test_a_submission_reads_its_framework_and_its_graduate_once(platform):
 
     event.listen(engine, "before_cursor_execute", seen)
     try:
-        answer = await assessment.post(
-            "/api/v1/assessments",
-            headers=world.as_employer,
-            json=world.assessment_body(world.graduates[0]),
-        )
+        answer = await request
     finally:
         event.remove(engine, "before_cursor_execute", seen)
     assert answer.status_code == 201, answer.text
+    return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
 
-    def reads(table: str) -> int:
-        return sum(
-            s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s for s in statements
-        )
 
-    assert reads("frameworks") == 1, statements
-    assert reads("projected_graduates") == 1, statements
+def reads(selects: list[str], table: str) -> int:
+    return sum(f"FROM {table}" in s for s in selects)
+
+
+async def test_a_submission_reads_its_framework_and_its_graduate_once(platform):
+    registry, assessment = platform
+    world = await build_world(registry, assessment, employed=2)
+    body = world.assessment_body(world.graduates[0])
+
+    selects = await statements_during(
+        assessment, assessment.post("/api/v1/assessments", headers=world.as_employer, json=body)
+    )
+
+    assert reads(selects, "frameworks") == 1, selects
+    assert reads(selects, "projected_graduates") == 1, selects
 
 
 async def test_a_bulk_submission_reads_its_framework_once(platform):
     registry, assessment = platform
     world = await build_world(registry, assessment, employed=5)
-    engine = assessment.app.state.runtime.engine.sync_engine
-    statements: list[str] = []
+    items = [world.assessment_body(g) for g in world.graduates[:5]]
 
-    def seen(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+    selects = await statements_during(
+        assessment,
+        assessment.post(
+            "/api/v1/assessments/bulk", headers=world.as_employer, json={"items": items}
+        ),
+    )
 
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        answer = await assessment.post(
-            "/api/v1/assessments/bulk",
-            headers=world.as_employer,
-            json={"items": [world.assessment_body(g) for g in world.graduates[:5]]},
-        )
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    assert answer.status_code == 201, answer.text
-    framework_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert sum("FROM frameworks" in s for s in framework_reads) == 1, statements
+    assert reads(selects, "frameworks") == 1, selects

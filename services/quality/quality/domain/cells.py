@@ -9,7 +9,7 @@ one rebuilt from the surviving states.
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Self
+from typing import Any, NamedTuple, Protocol, Self, TypeVar
 
 from quality.domain.clustered import GroupMoments
 from quality.domain.running import RATING_MAX, RATING_MIN, MeanTally, ProportionTally
@@ -226,29 +226,68 @@ class ScopeTally:
             raise ValueError(f"cannot remove an assessment never counted: no {', '.join(missing)}")
 
     def _absorb(self, other: "ScopeTally") -> None:
-        _add_counts(self.overall, other.overall)
-        _add_counts(self.preparedness, other.preparedness)
-        self.would_hire_again.n += other.would_hire_again.n
-        self.would_hire_again.successes += other.would_hire_again.successes
-        for code, tally in other.competencies.items():
-            _add_counts(self.competencies.setdefault(code, MeanTally()), tally)
-        for mine, theirs in (
-            (self.not_rated, other.not_rated),
-            (self.employers, other.employers),
-            (self.graduates, other.graduates),
-        ):
-            for key, count in theirs.items():
-                mine[key] = mine.get(key, 0) + count
-        for mine_nested, theirs_nested in (
-            (self.competency_employers, other.competency_employers),
-            (self.competency_graduates, other.competency_graduates),
-        ):
-            for code, counts in theirs_nested.items():
-                into = mine_nested.setdefault(code, {})
-                for key, count in counts.items():
-                    into[key] = into.get(key, 0) + count
-        for group, moments in other.groups.items():
-            self.groups.setdefault(group, GroupMoments()).absorb(moments)
+        add_sums(self, other)
+        add_counts(self.graduates, other.graduates)
+        for code, counts in other.competency_graduates.items():
+            add_counts(self.competency_graduates.setdefault(code, {}), counts)
+
+
+class Sums(Protocol):
+    """What a tally and a scope summary (domain/summary.py) both sum."""
+
+    overall: MeanTally
+    preparedness: MeanTally
+    would_hire_again: ProportionTally
+    competencies: dict[str, MeanTally]
+    not_rated: dict[str, int]
+    employers: dict[str, int]
+    competency_employers: dict[str, dict[str, int]]
+    groups: dict[str, GroupMoments]
+
+
+def add_sums(into: Sums, other: Sums, sign: int = +1) -> None:
+    """Add ``other``'s sums (sign +1) or take them away (−1); entries that reach zero are
+    dropped, so sums kept by differences equal (==) sums made afresh."""
+    _add_mean(into.overall, other.overall, sign)
+    _add_mean(into.preparedness, other.preparedness, sign)
+    into.would_hire_again.n += sign * other.would_hire_again.n
+    into.would_hire_again.successes += sign * other.would_hire_again.successes
+    for code, tally in other.competencies.items():
+        mine = into.competencies.setdefault(code, MeanTally())
+        _add_mean(mine, tally, sign)
+        if mine.n == 0:
+            del into.competencies[code]
+    add_counts(into.not_rated, other.not_rated, sign)
+    add_counts(into.employers, other.employers, sign)
+    for code, counts in other.competency_employers.items():
+        inner = into.competency_employers.setdefault(code, {})
+        add_counts(inner, counts, sign)
+        if not inner:
+            del into.competency_employers[code]
+    for group, moments in other.groups.items():
+        mine_moments = into.groups.setdefault(group, GroupMoments())
+        mine_moments.absorb(moments, sign)
+        if mine_moments.empty:
+            del into.groups[group]
+
+
+K = TypeVar("K")
+
+
+def add_counts(into: dict[K, int], other: Mapping[K, int], sign: int = +1) -> None:
+    for key, count in other.items():
+        value = into.get(key, 0) + sign * count
+        if value:
+            into[key] = value
+        else:
+            del into[key]
+
+
+def _add_mean(into: MeanTally, other: MeanTally, sign: int) -> None:
+    into.n += sign * other.n
+    into.total += sign * other.total
+    into.total_sq += sign * other.total_sq
+    into.counts = [a + sign * b for a, b in zip(into.counts, other.counts, strict=True)]
 
 
 def _observe(state: AssessmentState) -> _Observation:
@@ -331,13 +370,6 @@ def _bump_nested(counts: dict[str, dict[str, int]], code: str, key: str, sign: i
     _bump(inner, key, sign)
     if not inner:
         del counts[code]
-
-
-def _add_counts(into: MeanTally, other: MeanTally) -> None:
-    into.n += other.n
-    into.total += other.total
-    into.total_sq += other.total_sq
-    into.counts = [a + b for a, b in zip(into.counts, other.counts, strict=True)]
 
 
 def _count(value: Any) -> int:

@@ -59,16 +59,17 @@ class GroupMoments:
             self.y2[i] += sign * y * y
             self.yk[i] += sign * y * k
 
-    def absorb(self, other: "GroupMoments") -> None:
-        self.n += other.n
-        self.k += other.k
-        self.k2 += other.k2
-        self.s += other.s
-        self.s2 += other.s2
-        self.sk += other.sk
+    def absorb(self, other: "GroupMoments", sign: int = +1) -> None:
+        """Add ``other``'s assessments (sign +1) or take them away (−1)."""
+        self.n += sign * other.n
+        self.k += sign * other.k
+        self.k2 += sign * other.k2
+        self.s += sign * other.s
+        self.s2 += sign * other.s2
+        self.sk += sign * other.sk
         for mine, theirs in ((self.y, other.y), (self.y2, other.y2), (self.yk, other.yk)):
             for i, value in enumerate(theirs):
-                mine[i] += value
+                mine[i] += sign * value
 
     @property
     def empty(self) -> bool:

@@ -15,9 +15,9 @@ the frameworks when the summary was made, so a change of frameworks means new su
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Self, TypeVar
+from typing import Self
 
-from quality.domain.cells import ALL_RATINGS, ScopeTally
+from quality.domain.cells import ALL_RATINGS, ScopeTally, add_counts, add_sums
 from quality.domain.clustered import GroupMoments
 from quality.domain.running import MeanTally, ProportionTally
 
@@ -25,7 +25,6 @@ RatingGroup = tuple[str, str]  # ("all", ""), ("domain", code) or ("competency",
 
 
 EVERY_RATING: RatingGroup = ("all", ALL_RATINGS)
-K = TypeVar("K")
 
 
 @dataclass
@@ -48,7 +47,7 @@ class ScopeSummary:
     def of(cls, tally: ScopeTally, domains: Mapping[str, str]) -> Self:
         """One program's (or any exact tally's) summary; ``domains``: competency → domain."""
         summary = cls(graduates=len(tally.graduates))
-        summary._absorb_sums(tally, +1)
+        add_sums(summary, tally)
         by_group: dict[RatingGroup, set[str]] = {}
         for code, graduates in tally.competency_graduates.items():
             groups: list[RatingGroup] = [EVERY_RATING, ("competency", code)]
@@ -76,61 +75,6 @@ class ScopeSummary:
     def absorb(self, other: "ScopeSummary", sign: int = +1) -> None:
         """Add ``other`` (sign +1) or take it away (−1): counts that reach zero are dropped, so
         a summary kept by differences equals (==) one summed afresh."""
-        self._absorb_sums(other, sign)
+        add_sums(self, other, sign)
         self.graduates += sign * other.graduates
-        _add(self.rated_graduates, other.rated_graduates, sign)
-
-    def _absorb_sums(self, other: "ScopeSummary | ScopeTally", sign: int) -> None:
-        _add_mean(self.overall, other.overall, sign)
-        _add_mean(self.preparedness, other.preparedness, sign)
-        self.would_hire_again.n += sign * other.would_hire_again.n
-        self.would_hire_again.successes += sign * other.would_hire_again.successes
-        for code, tally in other.competencies.items():
-            mine = self.competencies.setdefault(code, MeanTally())
-            _add_mean(mine, tally, sign)
-            if mine.n == 0:
-                del self.competencies[code]
-        _add(self.not_rated, other.not_rated, sign)
-        _add(self.employers, other.employers, sign)
-        for code, counts in other.competency_employers.items():
-            inner = self.competency_employers.setdefault(code, {})
-            _add(inner, counts, sign)
-            if not inner:
-                del self.competency_employers[code]
-        for group, moments in other.groups.items():
-            mine_moments = self.groups.setdefault(group, GroupMoments())
-            mine_moments.absorb(_signed(moments, sign))
-            if mine_moments.empty:
-                del self.groups[group]
-
-
-def _add(into: dict[K, int], other: Mapping[K, int], sign: int) -> None:
-    for key, count in other.items():
-        value = into.get(key, 0) + sign * count
-        if value:
-            into[key] = value
-        else:
-            del into[key]
-
-
-def _add_mean(into: MeanTally, other: MeanTally, sign: int) -> None:
-    into.n += sign * other.n
-    into.total += sign * other.total
-    into.total_sq += sign * other.total_sq
-    into.counts = [a + sign * b for a, b in zip(into.counts, other.counts, strict=True)]
-
-
-def _signed(moments: GroupMoments, sign: int) -> GroupMoments:
-    if sign > 0:
-        return moments
-    return GroupMoments(
-        n=-moments.n,
-        k=-moments.k,
-        k2=-moments.k2,
-        s=-moments.s,
-        s2=-moments.s2,
-        sk=-moments.sk,
-        y=[-v for v in moments.y],
-        y2=[-v for v in moments.y2],
-        yk=[-v for v in moments.yk],
-    )
+        add_counts(self.rated_graduates, other.rated_graduates, sign)
