@@ -139,18 +139,23 @@ async def set_revision(url: str, revision: str, floor: str | None) -> None:
             if floor is not None:
                 await conn.execute(
                     update(messaging_state)
-                    .where(messaging_state.c.key == FLOOR_KEY + "quality_0011")
+                    .where(messaging_state.c.key == FLOOR_KEY + HEAD)
                     .values(key=FLOOR_KEY + revision, value=floor)
                 )
     finally:
         await engine.dispose()
 
 
+# This code plays the old code: the database is one revision past its head, by newer code.
+(HEAD,) = head_revisions("quality")
+AHEAD = f"quality_{int(HEAD.removeprefix('quality_')) + 1:04d}"
+
+
 @pytest.mark.parametrize(
     ("floor", "status", "says"),
     [
-        ("quality_0010", 200, "ahead of head quality_0011 and compatible (from quality_0010)"),
-        ("quality_0012", 503, "not compatible: needs code at quality_0012 or later"),
+        ("quality_0010", 200, f"ahead of head {HEAD} and compatible (from quality_0010)"),
+        (AHEAD, 503, f"not compatible: needs code at {AHEAD} or later"),
         (None, 503, "not compatible: needs newer code"),
     ],
 )
@@ -158,11 +163,11 @@ async def test_code_rolled_back_serves_a_database_ahead_by_compatible_revisions(
     make_database_url, broker, floor, status, says
 ):
     # Found: readiness required the database to be exactly at the code's head, so after a
-    # migration `kubectl rollout undo` never became ready. (This code plays the old code: its
-    # head is quality_0011, the database is at quality_0012 written by newer code.)
+    # migration `kubectl rollout undo` never became ready. (This code plays the old code: the
+    # database is at AHEAD, written by newer code.)
     url = await make_database_url("quality")
     await upgrade("quality", url)
-    await set_revision(url, "quality_0012", floor)
+    await set_revision(url, AHEAD, floor)
 
     async with running("quality", settings_for("quality", url, broker.bootstrap_servers)) as app:
         response = await eventually(
