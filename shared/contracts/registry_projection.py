@@ -24,6 +24,7 @@ def organization_row(p: ev.OrganizationChange) -> Row:
         "id": p.organization_id,
         "name": p.name,
         "kind": p.kind,
+        "subtype": p.subtype,
         "region_code": p.region_code,
         "active": p.active,
     }
@@ -35,6 +36,7 @@ def cluster_row(p: ev.ClusterChange) -> Row:
         "name": p.name,
         "coordinator_id": p.coordinator_id,
         "region_code": p.region_code,
+        "sectors": list(p.sectors),
         "status": p.status,
     }
 

@@ -166,6 +166,7 @@ def logs(launcher: Launcher) -> str:
 @dataclass
 class Seeded:
     institutions: dict[str, dict] = field(default_factory=dict)  # key → organization
+    programs: dict[str, dict] = field(default_factory=dict)  # institution key → its program
     employers: list[dict] = field(default_factory=list)
     cluster: dict = field(default_factory=dict)
     framework: dict = field(default_factory=dict)
@@ -220,6 +221,7 @@ async def _institution(api, seeded: Seeded, number: int, spec: Institution) -> N
             "field_code": FIELD,
         },
     )
+    seeded.programs[spec.key] = program
     employed = []
     for g in range(spec.graduates):
         graduate = await _post(
@@ -339,6 +341,33 @@ async def _cluster(api: httpx.AsyncClient, seeded: Seeded) -> None:
             f"/api/v1/clusters/{seeded.cluster['id']}/members",
             {"organization_id": employer["id"], "role": "employer"},
         )
+    # Its work, recorded by the coordinator: a running internship for the big institution's
+    # program with a member employer (from today: the members joined today), and a goal.
+    big, employer = seeded.institutions["big"], seeded.employers[0]
+    coordinator = bearer("institution", org=big["id"])
+    work = f"/api/v1/clusters/{seeded.cluster['id']}"
+    internship = {
+        "title": "Dasturiy injiniring amaliyoti",
+        "status": "running",
+        "start_date": date.today().isoformat(),
+        "member_ids": [big["id"], employer["id"]],
+        "outcome": {
+            "kind": "internship",
+            "employer_id": employer["id"],
+            "program_id": seeded.programs["big"]["id"],
+            "years": [{"year": PERIOD, "places_offered": 12, "places_filled": 9}],
+        },
+    }
+    await _post(api, f"{work}/activities", internship, headers=coordinator)
+    goal = {
+        "measure": "indicator",
+        "code": "employer_satisfaction",
+        "field_code": FIELD,
+        "comparator": "at_least",
+        "target": "0.8",
+        "by_year": PERIOD + 2,
+    }
+    await _post(api, f"{work}/goals", goal, headers=coordinator)
 
 
 async def _requirements(api: httpx.AsyncClient, seeded: Seeded) -> None:
@@ -678,6 +707,73 @@ async def test_a_cluster_page_shows_members_the_comparison_and_the_gap_quadrants
         "possible_overkill",
     }
     await browser.page.screenshot(path=str(tmp_path / "cluster.png"), full_page=True)
+
+
+async def test_a_cluster_page_shows_its_activities_goals_intensity_flows_and_the_effect(
+    platform, browser, tmp_path
+):
+    gateway, seeded = platform[0].gateway_url, platform[1]
+    cluster = seeded.cluster["id"]
+    flows_path = f"/api/v1/quality/clusters/{cluster}/flows?cohort={COHORT}"
+
+    async def flows_counted() -> dict:
+        async with httpx.AsyncClient(base_url=gateway, headers=MINISTRY) as api:
+            return (await api.get(flows_path)).json()
+
+    # The big institution's 30 employed graduates, all at the six software firms of the region
+    # (ISIC J, a focus sector; the two that are members joined after the census date).
+    flows = await eventually(
+        flows_counted, until=lambda f: f.get("n") == 30, interval_s=0.2, what="the flows counted"
+    )
+    await browser.open()
+    await browser.sign_in()
+    await browser.page.click("button.language[data-language=en]")
+    await browser.ready("overview")
+    await browser.open(f"#/cluster/{cluster}", view="cluster")
+    activity = browser.page.locator(".activities-panel tr[data-kind=internship]")
+    assert "Dasturiy injiniring amaliyoti" in await activity.inner_text()
+    assert "Running" in await activity.inner_text()
+    goal = browser.page.locator(".goals-panel tr[data-goal]")
+    assert "Employer satisfaction (0613)" in await goal.inner_text()
+    assert "at least 80%" in await goal.inner_text()
+    status = await goal.get_attribute("data-status")
+    assert {"met": "Met", "not_met": "Not met", "undetermined": "Undetermined"}[status] in (
+        await goal.inner_text()
+    )
+    # 12 places offered and 9 filled this year (whose cohort has not graduated yet: no rate).
+    year = browser.page.locator(f".intensity-panel tr[data-year='{PERIOD}']")
+    assert "12 / 9 (—)" in await year.inner_text()
+    assert await browser.count(".flows-panel tr[data-flow]") == 4
+    focus = ".flows-panel tr[data-flow=focus_sectors]"
+    if OUTCOMES_PUBLISHED:
+        shares = {f["flow"]: f["value"] for f in flows["flows"]}
+        assert shares == {
+            "member_employers": 0.0,
+            "focus_sectors": 1.0,
+            "other_in_region": 0.0,
+            "elsewhere": 0.0,
+        }
+        assert "100%" in await browser.text(focus)
+        assert await browser.count(".flows-panel svg.mini-interval") == 4
+    else:  # the census window is open: every flow waits, and says until when
+        assert "outcomes are published from" in await browser.text(focus)
+    # The internship's programs against comparable ones: one row per figure, and the
+    # assumptions behind the comparison, opened from the keyboard.
+    assert await browser.count(".effect-panel tr[data-joined]") == 2
+    await browser.page.focus("details.assumptions summary")
+    await browser.page.keyboard.press("Enter")
+    assert await browser.page.is_visible("details.assumptions li")
+    assert "Parallel trends" in await browser.text("details.assumptions")
+
+    await browser.page.click("button.language[data-language=uz]")
+    await browser.ready("cluster")
+    assert await browser.text(".flows-panel h2") == "Bitiruvchilar qayerda ishlaydi"
+    assert "Davom etmoqda" in await activity.inner_text()
+    await browser.page.click("button.language[data-language=ru]")
+    await browser.ready("cluster")
+    assert await browser.text(".goals-panel h2") == "Стратегические цели и их выполнение"
+    assert "Приоритетные отрасли региона" in await browser.text(focus)
+    await browser.page.screenshot(path=str(tmp_path / "cluster-work.png"), full_page=True)
 
 
 async def test_the_language_switch_relabels_the_page_and_is_remembered_after_a_reload(browser):

@@ -34,6 +34,7 @@ from quality.adapters.repositories import (
     ScoringQueries,
 )
 from quality.domain.cells import ScopeTally
+from quality.domain.flows import CensusJob
 from quality.domain.model import (
     Alert,
     Card,
@@ -46,7 +47,7 @@ from quality.domain.model import (
     ScopeKey,
     StoredScore,
 )
-from quality.domain.outcomes import OutcomeCounts
+from quality.domain.outcomes import OutcomeCounts, census_date
 from quality.domain.publication import (
     CellKey,
     FigureKey,
@@ -556,6 +557,59 @@ class FakeRegistryProjection(RegistryProjectionRepository):
 
     async def cluster(self, cluster_id: str) -> Row | None:
         return self.clusters.get(cluster_id)
+
+    async def census_jobs(
+        self, cohort: int, *, scope: str, scope_id: str, counting: Collection[str]
+    ) -> list[CensusJob]:
+        census, first, last = census_date(cohort), date(cohort + 1, 1, 1), date(cohort + 1, 12, 31)
+        if scope == "region":
+            owners = {i for i, o in self.organizations.items() if o["region_code"] == scope_id}
+        else:
+            owners = {
+                m["organization_id"]
+                for m in self.memberships.values()
+                if m["cluster_id"] == scope_id
+                and m["joined_on"] <= last
+                and (m["left_on"] is None or m["left_on"] >= first)
+            }
+        programs = {i for i, p in self.programs.items() if p["institution_id"] in owners}
+        cohort_ids = {
+            i
+            for i, g in self.graduates.items()
+            if g["active"] and g["graduation_year"] == cohort and g["program_id"] in programs
+        }
+        jobs = []
+        for e in self.employments.values():
+            held = e["start_date"] <= census and (e["end_date"] is None or e["end_date"] >= census)
+            if e["graduate_id"] in cohort_ids and e["state"] in counting and held:
+                employer = self.organizations.get(e["employer_id"], {})
+                sector = employer.get("subtype") if employer.get("kind") == "employer" else None
+                jobs.append(
+                    CensusJob(
+                        e["graduate_id"],
+                        e["kind"],
+                        e["employer_id"],
+                        employer.get("region_code"),
+                        sector,
+                    )
+                )
+        return jobs
+
+    async def members_on(self, cluster_ids: Collection[str], day: date) -> set[str]:
+        return {
+            m["organization_id"]
+            for m in self.memberships.values()
+            if m["cluster_id"] in cluster_ids
+            and m["joined_on"] <= day
+            and (m["left_on"] is None or m["left_on"] >= day)
+        }
+
+    async def clusters_in(self, region_code: str) -> list[Row]:
+        return [
+            dict(c)
+            for _, c in sorted(self.clusters.items())
+            if c["region_code"] == region_code and c["status"] == "active"
+        ]
 
 
 class FakeScoringQueries(ScoringQueries):

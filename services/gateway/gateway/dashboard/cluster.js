@@ -1,7 +1,9 @@
-// A cluster: its scorecard, members, members against non-members, competency gaps.
+// A cluster: its scorecard, members, members against non-members, competency gaps, and its
+// work (cluster_work.js): activities, goals, intensity, graduate flows, the effect comparison.
 
 import { competencyName, get, getAll, history, names, optional, organization, periodQuery, session, unitHref, unitName } from "./api.js";
 import { differenceChart, quadrantChart } from "./charts.js";
+import { clusterWorkPanels, loadClusterWork } from "./cluster_work.js";
 import { h, message, noScores, panel, scorecard, suppressedNote } from "./components.js";
 import { formatNumber, formatPercent, localizedName, t, translateReason } from "./i18n.js";
 
@@ -10,10 +12,11 @@ export async function clusterView(params, ctx) {
   const encoded = encodeURIComponent(id);
   const cards = await history("cluster", id, ctx);
   const card = cards.find((c) => c.period === ctx.period) || null;
-  const [members, comparison, gaps] = await Promise.all([
+  const [members, comparison, gaps, work] = await Promise.all([
     session.token ? optional(getAll(`/clusters/${encoded}/members`), null) : null,
     card ? get(`/quality/clusters/${encoded}/comparison?${periodQuery(ctx)}`) : null,
     card ? get(`/quality/cluster/${encoded}/competency-gaps?${periodQuery(ctx)}`) : null,
+    loadClusterWork(id, ctx),
   ]);
   if (members) await Promise.all(members.map((member) => organization(member.organization_id)));
   const record = names.clusters.get(id);
@@ -27,8 +30,8 @@ export async function clusterView(params, ctx) {
   const content = [h("div", { class: "page-title" }, h("h1", {}, unitName("cluster", id)), subtitle)];
   if (card) content.push(scorecard(card, ctx));
   content.push(membersPanel(members));
-  if (!card) return [...content, noScores()];
-  content.push(comparisonPanel(comparison), gapsPanel(gaps));
+  if (!card) return [...content, noScores(), ...clusterWorkPanels(work)];
+  content.push(comparisonPanel(comparison), gapsPanel(gaps), ...clusterWorkPanels(work));
   return content;
 }
 

@@ -153,6 +153,13 @@ RULES: tuple[Rule, ...] = (
     *_r("GET", "/api/v1/quality/clusters/*/activities/intensity", READERS, CLUSTER_WORK),
     *_r("GET", "/api/v1/quality/clusters/*/activities/effect", READERS, CLUSTER_WORK),
     *_r("GET", "/api/v1/quality/clusters/*/goals/progress", READERS, CLUSTER_WORK),
+    *_r("GET", "/api/v1/quality/clusters/*/flows", READERS, CLUSTER_WORK),
+    *_r(
+        "GET",
+        "/api/v1/quality/regions/*/flows",
+        frozenset({"ministry", "regional_authority"}),
+        "the region's own authority",
+    ),
     *_r("GET", "/api/v1/quality/*/*", READERS | {PUBLIC}),
     *_r("GET", "/api/v1/quality/*/*/history", READERS | {PUBLIC}),
     *_r("GET", "/api/v1/quality/*/*/competency-gaps", READERS | {PUBLIC}),

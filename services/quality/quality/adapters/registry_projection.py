@@ -4,12 +4,15 @@ The rows come from the mapping every consuming service shares
 (shared.contracts.registry_projection); each table keeps the columns it has.
 """
 
+from collections.abc import Collection
+from datetime import date
 from typing import Any
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quality.adapters.repositories import ClusterWorkRepository, RegistryProjectionRepository, Row
+from quality.adapters.scoring_queries import _held_on, programs_in
 from quality.adapters.tables import (
     q_cluster_activities,
     q_cluster_goals,
@@ -20,7 +23,9 @@ from quality.adapters.tables import (
     q_organizations,
     q_programs,
 )
+from quality.domain.flows import CensusJob
 from quality.domain.model import ProgramKind
+from quality.domain.outcomes import census_date
 from shared.platform.db.queries import find_one, upsert
 
 
@@ -86,6 +91,58 @@ class SqlRegistryProjection(RegistryProjectionRepository):
 
     async def cluster(self, cluster_id: str) -> dict[str, Any] | None:
         return await find_one(self._session, q_clusters, cluster_id)
+
+    async def census_jobs(
+        self, cohort: int, *, scope: str, scope_id: str, counting: Collection[str]
+    ) -> list[CensusJob]:
+        # The census rule scoring counts outcomes by, with each job's employer beside it.
+        employer = q_organizations
+        query = (
+            _held_on(census_date(cohort), cohort=cohort, counting=counting)
+            .add_columns(
+                q_employments.c.employer_id,
+                employer.c.region_code.label("employer_region"),
+                employer.c.kind.label("employer_kind"),
+                employer.c.subtype.label("employer_subtype"),
+            )
+            .outerjoin(employer, employer.c.id == q_employments.c.employer_id)
+            .where(
+                q_graduates.c.program_id.in_(
+                    # A cluster's: its members' in the year of the census, as in the scorecard
+                    # that reports the cohort's outcomes (period = cohort + 1).
+                    programs_in(scope, scope_id, first_year=cohort + 1, last_year=cohort + 1)
+                )
+            )
+        )
+        return [
+            CensusJob(
+                graduate_id=row.graduate_id,
+                kind=row.kind,
+                employer_id=row.employer_id,
+                employer_region=row.employer_region,
+                # Only an employer's subtype is an ISIC section (the registry's rule).
+                employer_sector=row.employer_subtype if row.employer_kind == "employer" else None,
+            )
+            for row in await self._session.execute(query)
+        ]
+
+    async def members_on(self, cluster_ids: Collection[str], day: date) -> set[str]:
+        members = await self._session.scalars(
+            select(q_memberships.c.organization_id).where(
+                q_memberships.c.cluster_id.in_(cluster_ids),
+                q_memberships.c.joined_on <= day,
+                or_(q_memberships.c.left_on.is_(None), q_memberships.c.left_on >= day),
+            )
+        )
+        return set(members)
+
+    async def clusters_in(self, region_code: str) -> list[Row]:
+        query = (
+            select(q_clusters)
+            .where(q_clusters.c.region_code == region_code, q_clusters.c.status == "active")
+            .order_by(q_clusters.c.id)
+        )
+        return [dict(row) for row in (await self._session.execute(query)).mappings()]
 
 
 class SqlClusterWork(ClusterWorkRepository):

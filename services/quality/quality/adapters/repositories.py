@@ -9,10 +9,11 @@ Lists are keyset pages (shared.platform.db.keyset).
 import abc
 from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from quality.domain.cells import ScopeTally
+from quality.domain.flows import CensusJob
 from quality.domain.model import (
     Alert,
     Card,
@@ -437,6 +438,23 @@ class RegistryProjectionRepository(abc.ABC):
 
     @abc.abstractmethod
     async def cluster(self, cluster_id: str) -> Row | None: ...
+
+    @abc.abstractmethod
+    async def census_jobs(
+        self, cohort: int, *, scope: str, scope_id: str, counting: Collection[str]
+    ) -> list[CensusJob]:
+        """The jobs in a ``counting`` state that the cohort's active graduates of a scope
+        (region or cluster: of its members during the census year, as the scorecard reporting
+        the cohort counts them) held on the census date, each with its employer's region and
+        ISIC section as far as they are known."""
+
+    @abc.abstractmethod
+    async def members_on(self, cluster_ids: Collection[str], day: date) -> set[str]:
+        """The organizations that were members of one of the clusters on ``day``."""
+
+    @abc.abstractmethod
+    async def clusters_in(self, region_code: str) -> list[Row]:
+        """The region's active clusters."""
 
 
 class ClusterWorkRepository(abc.ABC):

@@ -29,6 +29,8 @@ q_organizations = Table(
     Column("id", String(36), primary_key=True),
     Column("name", String(300), nullable=True),  # as registered (open data)
     Column("kind", String(20), nullable=False),
+    # An employer's ISIC Rev.4 section; other kinds' subtypes are not sectors (graduate flows).
+    Column("subtype", String(40), nullable=True),
     Column("region_code", String(10), nullable=False, index=True),
     Column("active", Boolean, nullable=False),
 )
@@ -40,6 +42,7 @@ q_clusters = Table(
     Column("name", String(300), nullable=True),
     Column("region_code", String(10), nullable=False),
     Column("status", String(20), nullable=False),
+    Column("sectors", JSON, nullable=True),  # the region's focus: ISIC Rev.4 sections
 )
 
 q_memberships = Table(
@@ -80,6 +83,7 @@ q_employments = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("graduate_id", String(36), nullable=False, index=True),
+    Column("employer_id", String(36), nullable=True),  # where the graduate works (flows)
     Column("start_date", Date, nullable=False),
     Column("end_date", Date, nullable=True),
     Column("in_field", Boolean, nullable=False),

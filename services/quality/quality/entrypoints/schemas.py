@@ -1,6 +1,6 @@
 """The quality API's request and response models."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -393,3 +393,23 @@ class GoalProgressItem(BaseModel):
 class GoalProgress(BaseModel):
     cluster_id: str
     goals: list[GoalProgressItem]
+
+
+# --- graduate flows (docs/methodology.md, "Graduate flows") -----------------------------------
+class FlowFigure(FigurePublic):
+    flow: Literal["member_employers", "focus_sectors", "other_in_region", "elsewhere"]
+
+
+class GraduateFlows(BaseModel):
+    scope: Literal["cluster", "region"]
+    scope_id: str
+    region_code: str
+    cohort: int
+    census_date: date
+    interval_level: float
+    n: int = Field(description="the cohort's graduates employed on the census date")
+    sectors: list[str] = Field(description="the focus sectors (ISIC Rev.4 sections)")
+    clusters: list[str] | None = Field(
+        default=None, description="a region's active clusters, whose members and sectors count"
+    )
+    flows: list[FlowFigure] = Field(description="shares of n: each graduate in one flow")

@@ -1,0 +1,179 @@
+"""Graduate flows: where a cohort's employed graduates work on its census date.
+
+Each graduate employed on the census date (domain/outcomes.py: an employee job in a counting
+state) is in one flow, the first that one of their jobs fits:
+
+- member_employers: an organization that is a member of the cluster (for a region: of one of
+  its active clusters) on the census date;
+- focus_sectors: another employer in the region whose ISIC section is one of the cluster's
+  sectors (for a region: of its active clusters');
+- other_in_region: any other employer in the region;
+- elsewhere: an employer outside the region (or not yet known to the service).
+
+The flows partition the employed, so they are shares of one n and protected against each
+other: a flow too small to publish is hidden, and another with it when the rest would give it
+away (suppression.secondary_suppression). docs/methodology.md, "Graduate flows".
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from quality.domain.access import ensure_may_read_scores
+from quality.domain.intervals import wilson_interval
+from quality.domain.outcomes import HeldJob, Outcome, classify
+from quality.domain.scorecard import SECONDARY_REASON, Figure
+from quality.domain.suppression import (
+    FigureKind,
+    SuppressionThresholds,
+    secondary_suppression,
+    suppression_reason,
+)
+from shared.platform.auth import Identity
+from shared.platform.errors import Forbidden
+
+NO_EMPLOYED_REASON = "no employed graduates in scope"
+
+
+class Flow(StrEnum):
+    MEMBER_EMPLOYERS = "member_employers"
+    FOCUS_SECTORS = "focus_sectors"
+    OTHER_IN_REGION = "other_in_region"
+    ELSEWHERE = "elsewhere"
+
+
+FLOWS = tuple(Flow)  # in the order they decide a graduate's flow
+
+
+@dataclass(frozen=True)
+class CensusJob:
+    """A job in a counting state held on the census date, with what is known of its employer."""
+
+    graduate_id: str
+    kind: str  # employee | self_employed | further_study
+    employer_id: str | None
+    employer_region: str | None
+    employer_sector: str | None  # ISIC Rev.4 section of an employer organization
+
+
+@dataclass(frozen=True)
+class Destinations:
+    """What the flows are told apart by: the region, its member organizations, its sectors."""
+
+    region_code: str
+    members: frozenset[str]
+    sectors: frozenset[str]
+
+    def flow_of(self, job: CensusJob) -> Flow:
+        if job.employer_id in self.members:
+            return Flow.MEMBER_EMPLOYERS
+        if job.employer_region != self.region_code:
+            return Flow.ELSEWHERE
+        if job.employer_sector in self.sectors:
+            return Flow.FOCUS_SECTORS
+        return Flow.OTHER_IN_REGION
+
+
+@dataclass(frozen=True)
+class FlowCell:
+    graduates: frozenset[str]
+    employers: frozenset[str]  # of the jobs that put its graduates there
+
+
+def flow_cells(jobs: Iterable[CensusJob], destinations: Destinations) -> dict[Flow, FlowCell]:
+    """Each employed graduate in the first flow one of their employee jobs fits."""
+    held: dict[str, list[CensusJob]] = defaultdict(list)
+    for job in jobs:
+        held[job.graduate_id].append(job)
+    graduates: dict[Flow, set[str]] = {flow: set() for flow in FLOWS}
+    employers: dict[Flow, set[str]] = {flow: set() for flow in FLOWS}
+    for graduate, their in held.items():
+        outcome = classify(
+            (HeldJob(job.kind, None, False) for job in their),
+            field_code="",
+            not_employed_follow_up=False,
+        )
+        if outcome.category is not Outcome.EMPLOYED:
+            continue  # self-employed or studying on: no employer to place them at
+        placed = {job: destinations.flow_of(job) for job in their if job.kind == "employee"}
+        flow = min(placed.values(), key=FLOWS.index)
+        graduates[flow].add(graduate)
+        employers[flow] |= {j.employer_id for j, f in placed.items() if f is flow and j.employer_id}
+    return {
+        flow: FlowCell(frozenset(graduates[flow]), frozenset(employers[flow])) for flow in FLOWS
+    }
+
+
+def flow_figures(
+    cells: Mapping[Flow, FlowCell],
+    *,
+    thresholds: SuppressionThresholds,
+    level: float,
+    pending: str | None = None,
+) -> dict[Flow, Figure]:
+    """Each flow's share of the employed with its Wilson interval, or why it is hidden:
+    ``pending`` (the census window is open), the employed too few, the flow's own small cell
+    (distinct graduates, distinct employers; an empty flow reveals no one and is published),
+    or the protection of another flow."""
+    n = sum(len(cell.graduates) for cell in cells.values())
+    every_employer = frozenset().union(*(cell.employers for cell in cells.values()))
+    withheld = (
+        pending
+        or (NO_EMPLOYED_REASON if n == 0 else None)
+        or _small(n=n, graduates=n, employers=len(every_employer), thresholds=thresholds)
+    )
+    if withheld is not None:
+        return {flow: Figure.hidden(n=n, reason=withheld) for flow in cells}
+    primary = {
+        flow: reason
+        for flow, cell in cells.items()
+        if cell.graduates
+        and (
+            reason := _small(
+                n=n,
+                graduates=len(cell.graduates),
+                employers=len(cell.employers),
+                thresholds=thresholds,
+            )
+        )
+    }
+    protected = secondary_suppression(
+        parent_published=True,
+        children={flow: len(cell.graduates) for flow, cell in cells.items()},
+        primary=primary,
+    )
+    # The shares add up to 1, so the employed are a published parent. Another flow can always
+    # protect a hidden one: a lone non-empty flow is all the employed, which passed the rules.
+    assert not protected.parent_suppressed
+    figures = {}
+    for flow, cell in cells.items():
+        if flow in protected.suppressed:
+            figures[flow] = Figure.hidden(n=n, reason=primary.get(flow, SECONDARY_REASON))
+            continue
+        low, high = wilson_interval(len(cell.graduates), n, level)
+        figures[flow] = Figure(len(cell.graduates) / n, low, high, n, False, None)
+    return figures
+
+
+def _small(
+    *, n: int, graduates: int, employers: int, thresholds: SuppressionThresholds
+) -> str | None:
+    return suppression_reason(
+        kind=FigureKind.SHARE,
+        n=n,
+        employers=employers,
+        graduates=graduates,
+        thresholds=thresholds,
+        counted="graduates",
+    )
+
+
+def ensure_may_read_region_flows(identity: Identity, *, region_code: str) -> None:
+    """A region's graduate flows: the ministry and the region's own authority."""
+    ensure_may_read_scores(identity)
+    if not (
+        identity.is_("ministry")
+        or (identity.is_("regional_authority") and identity.region == region_code)
+    ):
+        raise Forbidden("only the ministry and the region's authority read its graduate flows")
