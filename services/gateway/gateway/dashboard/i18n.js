@@ -229,6 +229,20 @@ const MESSAGES = {
     "reason.no_graduates": "bu doirada bitiruvchilar yoʻq",
     "reason.unpublished_components": "barcha vaznli koʻrsatkichlar eʼlon qilinmagan: {names}",
     "reason.not_enough_data": "maʼlumot yetarli emas",
+    "reason.straddles": "interval maqsadli qiymatni oʻz ichiga oladi",
+    "reason.no_interval": "eʼlon qilingan interval yoʻq",
+    "reason.no_treated": "qoʻshilgan dasturlarning hech birida ikkala davr uchun eʼlon qilingan koʻrsatkich yoʻq",
+    "reason.no_controls": "taqqoslanadigan dasturlarning hech birida ikkala davr uchun eʼlon qilingan koʻrsatkich yoʻq",
+    "reason.no_cluster_figure": "klasterning hali eʼlon qilingan koʻrsatkichi yoʻq",
+    "reason.no_funding": "maqsad yiligacha moliyalashtirish qayd etilmagan",
+    "reason.currencies": "moliyalashtirish bir nechta valyutada berilgan",
+    "reason.no_activity": "maqsad yiligacha faoliyat qayd etilmagan",
+    "reason.no_cohort": "aʼzo dasturlarda shu yil bitiruvchilari yoʻq",
+    "reason.no_part_figure": "klaster dasturlarining bu soha va daraja boʻyicha eʼlon qilingan koʻrsatkichi yoʻq",
+    "reason.not_in_card": "klaster kartasida yoʻq",
+    "reason.whole_cluster_only": "faqat butun klaster uchun eʼlon qilinadi, soha yoki daraja boʻyicha emas",
+    "reason.member_withheld": "bu soha va darajadagi aʼzo dastur uchun yashirilgan",
+    "reason.withheld": "yashirilgan: {reason}",
     "footer.source": "Manba: EduCluster sifat xizmati (/api/v1/quality).",
   },
   ru: {
@@ -454,6 +468,20 @@ const MESSAGES = {
     "reason.no_graduates": "нет выпускников",
     "reason.unpublished_components": "опубликованы не все взвешенные показатели: {names}",
     "reason.not_enough_data": "недостаточно данных",
+    "reason.straddles": "интервал включает целевое значение",
+    "reason.no_interval": "нет опубликованного интервала",
+    "reason.no_treated": "ни у одной присоединившейся программы нет опубликованного показателя в обоих периодах",
+    "reason.no_controls": "ни у одной сопоставимой программы нет опубликованного показателя в обоих периодах",
+    "reason.no_cluster_figure": "у кластера ещё нет опубликованного показателя",
+    "reason.no_funding": "к году цели финансирование не зарегистрировано",
+    "reason.currencies": "финансирование в нескольких валютах",
+    "reason.no_activity": "к году цели деятельность не зарегистрирована",
+    "reason.no_cohort": "в программах участников нет выпускников этого года",
+    "reason.no_part_figure": "нет опубликованных показателей программ кластера этой области и уровня",
+    "reason.not_in_card": "нет в карточке кластера",
+    "reason.whole_cluster_only": "публикуется только для всего кластера, не по области или уровню",
+    "reason.member_withheld": "скрыт для программы участника этой области и уровня",
+    "reason.withheld": "скрыто: {reason}",
     "footer.source": "Источник: служба качества EduCluster (/api/v1/quality).",
   },
   en: {
@@ -679,6 +707,20 @@ const MESSAGES = {
     "reason.no_graduates": "no graduates in scope",
     "reason.unpublished_components": "not every weighted indicator is published: {names}",
     "reason.not_enough_data": "not enough data",
+    "reason.straddles": "the interval straddles the target",
+    "reason.no_interval": "no published interval",
+    "reason.no_treated": "no program that joined has a published figure in both windows",
+    "reason.no_controls": "no comparable program has a published figure in both windows",
+    "reason.no_cluster_figure": "no published figure of the cluster yet",
+    "reason.no_funding": "no funding recorded by the goal's year",
+    "reason.currencies": "funding given in several currencies",
+    "reason.no_activity": "no activity recorded by the goal's year",
+    "reason.no_cohort": "no graduates of the year's cohort in the member programs",
+    "reason.no_part_figure": "no published figure of the cluster's programs of this field and level",
+    "reason.not_in_card": "not in the cluster's scorecard",
+    "reason.whole_cluster_only": "published for the whole cluster only, not for a field or level",
+    "reason.member_withheld": "withheld for a member program of this field and level",
+    "reason.withheld": "withheld: {reason}",
     "footer.source": "Source: the EduCluster quality service (/api/v1/quality).",
   },
 };
@@ -747,7 +789,26 @@ const REASONS = [
   [/^not every weighted indicator is published: (.+)$/, (m) =>
     t("reason.unpublished_components", { names: m[1].split(", ").map((name) => t(`indicator.${name}`)).join(", ") })],
   [/^not enough data$/, () => t("reason.not_enough_data")],
+  [/^withheld: (.+)$/, (m) => t("reason.withheld", { reason: translateReason(m[1]) })],
 ];
+
+// Reasons of goal progress and of the activities' effect, word for word (docs/methodology.md,
+// "Cluster activities").
+const FIXED_REASONS = new Map([
+  ["the interval straddles the target", "straddles"],
+  ["no published interval", "no_interval"],
+  ["no program that joined has a published figure in both windows", "no_treated"],
+  ["no comparable program has a published figure in both windows", "no_controls"],
+  ["no published figure of the cluster yet", "no_cluster_figure"],
+  ["no funding recorded by the goal's year", "no_funding"],
+  ["funding given in several currencies", "currencies"],
+  ["no activity recorded by the goal's year", "no_activity"],
+  ["no graduates of the year's cohort in the member programs", "no_cohort"],
+  ["no published figure of the cluster's programs of this field and level", "no_part_figure"],
+  ["not in the cluster's scorecard", "not_in_card"],
+  ["published for the whole cluster only, not for a field or level", "whole_cluster_only"],
+  ["withheld for a member program of this field and level", "member_withheld"],
+]);
 
 /** A suppression reason of the quality API (English) in the current language. */
 export function translateReason(reason) {
@@ -755,6 +816,7 @@ export function translateReason(reason) {
   return reason
     .split("; ")
     .map((part) => {
+      if (FIXED_REASONS.has(part)) return t(`reason.${FIXED_REASONS.get(part)}`);
       for (const [pattern, render] of REASONS) {
         const match = part.match(pattern);
         if (match) return render(match);

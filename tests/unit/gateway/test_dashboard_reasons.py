@@ -1,0 +1,27 @@
+"""The dashboard translates the quality API's goal and effect reasons word for word: each one
+it knows is one the quality service still writes, and each has a text in every language."""
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+I18N = (ROOT / "services/gateway/gateway/dashboard/i18n.js").read_text()
+QUALITY = "\n".join(path.read_text() for path in (ROOT / "services/quality/quality").rglob("*.py"))
+
+
+def fixed_reasons() -> dict[str, str]:
+    block = I18N[I18N.index("const FIXED_REASONS") :]
+    block = block[: block.index("]);")]
+    return dict(re.findall(r'\["(.+?)", "(\w+)"\]', block))
+
+
+def test_every_fixed_reason_is_written_by_the_quality_service():
+    reasons = fixed_reasons()
+    assert len(reasons) >= 10
+    for text in reasons:
+        assert f'"{text}"' in QUALITY, text
+
+
+def test_every_fixed_reason_has_a_text_in_each_language():
+    for key in fixed_reasons().values():
+        assert I18N.count(f'"reason.{key}":') == 3, key  # uz, ru, en
