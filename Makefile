@@ -35,9 +35,17 @@ test: $(VENV)/.installed-dev
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -p no:cacheprovider -m "not slow"
 
-# Hostile input and malformed events only (part of `make test` too).
+# tests/reliability at full size (faults: 5,000 assessments a run; load: 50 clients for 60 s;
+# hostile input; malformed events), then docs/reliability.md from what they recorded. Takes
+# an hour or more on 2 cores. `make test` runs the same tests at a reduced size.
+RELIABILITY_FIGURES ?= /tmp/educluster-reliability
 reliability: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -p no:cacheprovider tests/reliability
+	rm -rf $(RELIABILITY_FIGURES) && mkdir -p $(RELIABILITY_FIGURES)
+	RELIABILITY_SIZE=full RELIABILITY_FIGURES=$(RELIABILITY_FIGURES) $(BIN)/python -m pytest \
+		-p no:cacheprovider -o timeout=3600 --junitxml=$(RELIABILITY_FIGURES)/junit.xml \
+		tests/reliability; status=$$?; \
+	$(BIN)/python -m tests.reliability.report $(RELIABILITY_FIGURES) docs/reliability.md; \
+	exit $$status
 
 # ruff (lint and format) and mypy (strict on shared/ and educluster/): run by .ci/run too.
 lint: $(VENV)/.installed-dev

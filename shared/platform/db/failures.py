@@ -21,6 +21,12 @@ _PG_SCHEMA_MISMATCH = {
     "42703",  # undefined_column
 }
 _SQLITE_UNIQUE = {"SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+# PostgreSQL refusing or ending connections, which asyncpg reports as plain DBAPIErrors:
+# connection failures (class 08), too many connections, and a server terminating sessions or
+# starting up. A database that does not allow connections (ALTER DATABASE … ALLOW_CONNECTIONS
+# false) says 55000, which only means that while connecting (SQLAlchemy has no statement then).
+_PG_REFUSING = ("08", "53300", "57P01", "57P02", "57P03")
+_PG_NOT_ACCEPTING_CONNECTIONS = "55000"
 
 
 def _sqlstate(error: DBAPIError) -> str | None:
@@ -48,6 +54,15 @@ def is_contention(error: DBAPIError) -> bool:
         return sqlstate in _PG_CONTENTION
     name = str(getattr(error.orig, "sqlite_errorname", ""))
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+
+
+def refuses_connections(error: DBAPIError) -> bool:
+    """True when ``error`` says PostgreSQL is not taking connections now: an outage, never the
+    request's or the event's fault."""
+    sqlstate = _sqlstate(error) or ""
+    if sqlstate == _PG_NOT_ACCEPTING_CONNECTIONS:
+        return error.statement is None
+    return sqlstate.startswith(_PG_REFUSING)
 
 
 def is_schema_mismatch(error: DBAPIError) -> bool:

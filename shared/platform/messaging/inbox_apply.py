@@ -9,7 +9,11 @@ from collections.abc import Awaitable, Callable
 from aiokafka.errors import KafkaError
 from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
 
-from shared.platform.db.failures import is_contention, is_schema_mismatch
+from shared.platform.db.failures import (
+    is_contention,
+    is_schema_mismatch,
+    refuses_connections,
+)
 from shared.platform.messaging import inbox
 from shared.platform.messaging.envelope import CloudEvent
 from shared.platform.messaging.unit_of_work import UnitOfWork
@@ -24,7 +28,10 @@ def is_outage(error: BaseException) -> bool:
     # A lock not granted in time is the database being busy, and a missing table or column a
     # schema that does not match the code yet (an upgrade under way): not the event being bad.
     return isinstance(error, DBAPIError) and (
-        error.connection_invalidated or is_contention(error) or is_schema_mismatch(error)
+        error.connection_invalidated
+        or is_contention(error)
+        or is_schema_mismatch(error)
+        or refuses_connections(error)
     )
 
 

@@ -10,7 +10,11 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from shared.platform.db.failures import is_contention, is_unique_violation
+from shared.platform.db.failures import (
+    is_contention,
+    is_unique_violation,
+    refuses_connections,
+)
 from shared.platform.errors import (
     Conflict,
     DomainError,
@@ -131,6 +135,8 @@ def install_problem_handlers(app: FastAPI) -> None:
         if is_contention(error):
             # A lock not granted or a statement cut by its timeout: the transaction rolled back.
             return domain_problem(_busy(), instance=request.url.path)
+        if refuses_connections(error):
+            return domain_problem(_refusing(), instance=request.url.path)
         log.error("database error", exc_info=error)
         return problem_response(
             status=500, title="Internal Server Error", instance=request.url.path
@@ -145,6 +151,14 @@ def install_problem_handlers(app: FastAPI) -> None:
     _handle(app, DBAPIError, on_database_error)
     _handle(app, RequestValidationError, on_validation)
     _handle(app, StarletteHTTPException, on_http)
+
+
+def _refusing() -> Unavailable:
+    return Unavailable(
+        "The database is not accepting connections; nothing was saved. Retry shortly (with the "
+        "same Idempotency-Key, if the request has one).",
+        retry_after=5,
+    )
 
 
 def _busy() -> Unavailable:
