@@ -43,15 +43,17 @@ async def write_lock_held(database_url: str) -> AsyncIterator[None]:
     """Another client holds the assessments table's write lock (readers still read)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        # Waits for a write the service may be committing: a busy machine makes that slow, and
-        # on this machine it once took over 30 s (the service's transactions are short; what
-        # held the lock that long is not yet known — noted for the hostile-world issue).
-        holder = sqlite3.connect(url.database, isolation_level=None, timeout=120)
-        holder.execute("BEGIN IMMEDIATE")
+        # Waits for a write the service may be committing, in a thread: the service runs on
+        # this event loop, and a blocking wait here kept its open transaction from ever
+        # committing (the test hung on "database is locked" about one run in three).
+        holder = sqlite3.connect(
+            url.database, isolation_level=None, timeout=30, check_same_thread=False
+        )
+        await asyncio.to_thread(holder.execute, "BEGIN IMMEDIATE")
         try:
             yield
         finally:
-            holder.execute("ROLLBACK")
+            await asyncio.to_thread(holder.execute, "ROLLBACK")
             holder.close()
         return
     connection = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(False))
