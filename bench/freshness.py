@@ -75,13 +75,20 @@ async def _submit(
 async def _read(
     ministry: httpx.AsyncClient, *, base: int, every_s: float, stop: asyncio.Event
 ) -> list[tuple[float, int]]:
-    """(time the answer arrived, assessments of the run counted) until ``stop``."""
+    """(time the answer arrived, assessments of the run counted) until ``stop``, and one more:
+    the catch-up wait may see the last count first and stop the reader while it sleeps, so the
+    last reading starts after the stop and counts what the wait saw."""
     readings: list[tuple[float, int]] = []
-    while not stop.is_set():
+    while True:
+        last = stop.is_set()
         n = await national_n(ministry, PERIOD) - base
         readings.append((time.perf_counter(), n))
-        await asyncio.sleep(every_s)
-    return readings
+        if last:
+            return readings
+        try:
+            await asyncio.wait_for(stop.wait(), every_s)
+        except TimeoutError:
+            pass
 
 
 def freshness_s(accepted_at: list[float], readings: list[tuple[float, int]]) -> list[float]:
