@@ -92,6 +92,14 @@ async def test_a_clusters_graduates_working_in_its_sector_are_read_as_a_flow(ser
     assert other.status_code == 403
     member = await quality.get(path, headers=as_institution(cluster.institution))
     assert member.status_code == 200
+    # Everyone but the ministry reads the cohort's release (stored at the first such read, as
+    # JSON in the service's own database): the figures above, and when they were released.
+    released = member.json()
+    assert released["released_at"] and released["flows"] == answer["flows"]
+    live = await quality.get(f"{path}&view=live", headers=as_institution(cluster.institution))
+    assert live.status_code == 403 and "ministry" in live.text
+    ministry = await quality.get(f"{path}&view=published", headers=MINISTRY)
+    assert ministry.json() == released
     outsider = await quality.get(path, headers=headers("employer", org=cluster.outsider["id"]))
     assert outsider.status_code == 403
     missing = await quality.get(f"/api/v1/quality/clusters/{cluster.id}/flows", headers=MINISTRY)

@@ -591,6 +591,9 @@ class FakeRegistryProjection(RegistryProjectionRepository):
                         e["employer_id"],
                         employer.get("region_code"),
                         sector,
+                        self.programs[self.graduates[e["graduate_id"]]["program_id"]][
+                            "institution_id"
+                        ],
                     )
                 )
         return jobs
@@ -689,6 +692,7 @@ class FakeClusterWork(ClusterWorkRepository):
         self._projection = projection
         self.activity_rows: dict[str, Row] = {}
         self.goal_rows: dict[tuple[str, int], Row] = {}
+        self.flow_releases: dict[int, dict[str, Any]] = {}
 
     async def save_activity(self, row: Row) -> None:
         self.activity_rows[row["id"]] = copy.deepcopy(row)
@@ -719,6 +723,12 @@ class FakeClusterWork(ClusterWorkRepository):
             and m["left_on"] is None
             for m in self._projection.memberships.values()
         )
+
+    async def flow_release(self, cohort: int) -> dict[str, Any] | None:
+        return copy.deepcopy(self.flow_releases.get(cohort))
+
+    async def save_flow_release(self, cohort: int, document: dict[str, Any]) -> None:
+        self.flow_releases.setdefault(cohort, copy.deepcopy(document))
 
 
 class FakeQualityUnitOfWork(FakeUnitOfWork, AbstractQualityUnitOfWork):

@@ -159,7 +159,7 @@ async def test_a_clusters_graduates_are_shares_of_the_employed_with_intervals(uo
     assert (answer["n"], answer["sectors"], answer["census_date"]) == (
         40,
         ["J"],
-        date(2025, 6, 30),
+        "2025-06-30",
     )
     assert by_flow(answer) == {
         "member_employers": expected(10, 40),
@@ -268,3 +268,70 @@ async def test_only_the_ministry_the_regions_authority_and_members_read_the_flow
         await region_flows(uow, MINISTRY, "UZ-XX", cohort=COHORT, today=TODAY)
     with pytest.raises(NotFound):
         await cluster_flows(uow, MINISTRY, "nope", cohort=COHORT, today=TODAY)
+
+
+def counts(answer: dict[str, Any]) -> dict[str, int | None]:
+    """What a reader learns of each flow's count: a published share times n, or n minus the
+    others where only one flow is hidden."""
+    known: dict[str, int | None] = {
+        f["flow"]: None if f["value"] is None else round(f["value"] * answer["n"])
+        for f in answer["flows"]
+    }
+    unknown = [flow for flow, count in known.items() if count is None]
+    if len(unknown) == 1:
+        known[unknown[0]] = answer["n"] - sum(c for c in known.values() if c is not None)
+    return known
+
+
+async def test_a_region_minus_its_cluster_does_not_give_away_the_other_institutions_flows(uow):
+    # The other school (not a member) has four employed graduates, one in each flow: the
+    # region's flows minus the cluster's would be exactly theirs.
+    for i, employer in enumerate(("m0", "f0", "o0", "x0")):
+        await employ(uow, await graduate(uow, f"o{i}", program_id=OTHER_PROGRAM), employer)
+    authority = Identity(sub="r", role="regional_authority", region=REGION)
+    member = Identity(sub="e", role="employer", org="m0")
+    region = counts(await region_flows(uow, authority, REGION, cohort=COHORT, today=TODAY))
+    cluster = counts(await cluster_flows(uow, member, CLUSTER, cohort=COHORT, today=TODAY))
+
+    learned = {
+        flow: region[flow] - cluster[flow]  # type: ignore[operator]
+        for flow in region
+        if region[flow] is not None and cluster[flow] is not None
+    }
+    assert learned == {}, learned
+    assert sum(c is not None for c in cluster.values()) >= 2  # not everything hidden
+    # Each scope's flows computed on its own (as they were before the release, and as the
+    # ministry's live view still computes them) give all four away.
+    live = {"today": TODAY, "cohort": COHORT, "live": True}
+    region = counts(await region_flows(uow, MINISTRY, REGION, **live))  # type: ignore[arg-type]
+    cluster = counts(await cluster_flows(uow, MINISTRY, CLUSTER, **live))  # type: ignore[arg-type]
+    assert {f: region[f] - cluster[f] for f in region} == dict.fromkeys(region, 1)  # type: ignore[operator]
+
+
+async def test_a_released_cohort_does_not_move_when_facts_arrive_later(uow):
+    member = Identity(sub="e", role="employer", org="m0")
+    first = await cluster_flows(uow, member, CLUSTER, cohort=COHORT, today=TODAY)
+    # A late confirmation: one more graduate employed at a member on the census date.
+    await employ(uow, await graduate(uow, "late"), "m1")
+
+    again = await cluster_flows(uow, member, CLUSTER, cohort=COHORT, today=TODAY)
+    assert again == first and first["n"] == 40 and first["released_at"]
+    live = await cluster_flows(uow, MINISTRY, CLUSTER, cohort=COHORT, today=TODAY, live=True)
+    assert (live["n"], by_flow(live)["member_employers"]) == (41, expected(11, 41))
+    assert "released_at" not in live
+
+
+async def test_only_the_ministry_reads_the_live_flows(uow):
+    member = Identity(sub="e", role="employer", org="m0")
+    with pytest.raises(Forbidden):
+        await cluster_flows(uow, member, CLUSTER, cohort=COHORT, today=TODAY, live=True)
+    authority = Identity(sub="r", role="regional_authority", region=REGION)
+    with pytest.raises(Forbidden):
+        await region_flows(uow, authority, REGION, cohort=COHORT, today=TODAY, live=True)
+
+
+async def test_before_the_release_not_even_n_is_shown(uow):
+    member = Identity(sub="e", role="employer", org="m0")
+    answer = await cluster_flows(uow, member, CLUSTER, cohort=COHORT, today=date(2025, 9, 29))
+    assert answer["n"] is None and {f["n"] for f in answer["flows"]} == {None}
+    assert uow.cluster_work.flow_releases == {}

@@ -6,7 +6,7 @@
 import { get, getAll, optional, session } from "./api.js";
 import { miniInterval } from "./charts.js";
 import { figureText, formatValue, h, message, panel, suppressedNote } from "./components.js";
-import { formatNumber, formatPercent, t, translateReason } from "./i18n.js";
+import { formatDateTime, formatNumber, formatPercent, t, translateReason } from "./i18n.js";
 
 const FORBIDDEN = Symbol("forbidden");
 
@@ -112,27 +112,31 @@ function intensityPanel(intensity) {
   return panel(t("intensity.title"), [table("intensity", headings, rows)], { className: "intensity-panel" });
 }
 
+// n is null before a cohort's flows are released: shown as a dash, never as 0.
+const count = (n) => (n == null ? "—" : formatNumber(n));
+
 function flowsPanel(flows) {
   const level = formatNumber(flows.interval_level * 100);
-  const explain = t("flows.explain", { cohort: flows.cohort, date: flows.census_date, n: formatNumber(flows.n), level });
+  const explain = t("flows.explain", { cohort: flows.cohort, date: flows.census_date, n: count(flows.n), level });
   const rows = flows.flows.map((flow) => {
     const label = t(`flow.${flow.flow}`);
     if (flow.suppressed) {
       return h("tr", { class: "suppressed", "data-flow": flow.flow },
-        h("td", {}, label), h("td", { colspan: 2 }, suppressedNote(flow.reason)), h("td", { class: "num" }, formatNumber(flow.n)));
+        h("td", {}, label), h("td", { colspan: 2 }, suppressedNote(flow.reason)), h("td", { class: "num" }, count(flow.n)));
     }
     const text = figureText("share", flow);
     return h("tr", { "data-flow": flow.flow },
       h("td", {}, label),
       h("td", { class: "figure" }, text),
       h("td", {}, miniInterval({ value: flow.value, low: flow.ci_low, high: flow.ci_high, domain: [0, 1], title: `${label}: ${text}` })),
-      h("td", { class: "num" }, formatNumber(flow.n)));
+      h("td", { class: "num" }, count(flow.n)));
   });
   const sectors = flows.sectors.length ? h("p", { class: "note" }, t("flows.sectors", { sectors: flows.sectors.join(", ") })) : null;
   return panel(t("flows.title"), [
     h("p", { class: "explain" }, explain),
     table("flows", [["flows.flow"], ["flows.share"], ["flows.interval"], ["table.n", true]], rows),
     sectors,
+    flows.released_at ? h("p", { class: "note released" }, t("flows.released", { at: formatDateTime(flows.released_at) })) : null,
   ], { className: "flows-panel" });
 }
 

@@ -18,6 +18,7 @@ from quality.adapters.tables import (
     q_cluster_goals,
     q_clusters,
     q_employments,
+    q_flow_releases,
     q_graduates,
     q_memberships,
     q_organizations,
@@ -26,7 +27,7 @@ from quality.adapters.tables import (
 from quality.domain.flows import CensusJob
 from quality.domain.model import ProgramKind
 from quality.domain.outcomes import census_date
-from shared.platform.db.queries import find_one, upsert
+from shared.platform.db.queries import find_one, insert_or, upsert
 
 
 class SqlRegistryProjection(RegistryProjectionRepository):
@@ -105,6 +106,8 @@ class SqlRegistryProjection(RegistryProjectionRepository):
                 employer.c.kind.label("employer_kind"),
                 employer.c.subtype.label("employer_subtype"),
             )
+            .add_columns(q_programs.c.institution_id)
+            .join(q_programs, q_programs.c.id == q_graduates.c.program_id)
             .outerjoin(employer, employer.c.id == q_employments.c.employer_id)
             .where(
                 q_graduates.c.program_id.in_(
@@ -122,6 +125,7 @@ class SqlRegistryProjection(RegistryProjectionRepository):
                 employer_region=row.employer_region,
                 # Only an employer's subtype is an ISIC section (the registry's rule).
                 employer_sector=row.employer_subtype if row.employer_kind == "employer" else None,
+                institution_id=row.institution_id,
             )
             for row in await self._session.execute(query)
         ]
@@ -192,3 +196,14 @@ class SqlClusterWork(ClusterWorkRepository):
             )
         )
         return found is not None
+
+    async def flow_release(self, cohort: int) -> dict[str, Any] | None:
+        return await self._session.scalar(
+            select(q_flow_releases.c.document).where(q_flow_releases.c.cohort == cohort)
+        )
+
+    async def save_flow_release(self, cohort: int, document: dict[str, Any]) -> None:
+        statement = insert_or(self._session, q_flow_releases).values(
+            cohort=cohort, document=document
+        )
+        await self._session.execute(statement.on_conflict_do_nothing(index_elements=["cohort"]))

@@ -482,6 +482,14 @@ class ClusterWorkRepository(abc.ABC):
     async def is_member(self, cluster_id: str, organization_id: str) -> bool:
         """Whether the organization is a current member of the cluster (it has not left)."""
 
+    @abc.abstractmethod
+    async def flow_release(self, cohort: int) -> dict[str, Any] | None:
+        """The cohort's graduate flows as released, if they were."""
+
+    @abc.abstractmethod
+    async def save_flow_release(self, cohort: int, document: dict[str, Any]) -> None:
+        """Keep the cohort's release, unless one is kept already (the first stays)."""
+
 
 class ScoringQueries(abc.ABC):
     """The read side of scoring: facts about many scopes at once, counted by the database."""

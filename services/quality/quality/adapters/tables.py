@@ -124,6 +124,14 @@ q_cluster_goals = Table(
     PrimaryKeyConstraint("goal_id", "version"),
 )
 
+# A cohort's graduate flows of every cluster and region, released together and kept.
+q_flow_releases = Table(
+    "q_flow_releases",
+    metadata,
+    Column("cohort", Integer, primary_key=True, autoincrement=False),
+    Column("document", JSON, nullable=False),
+)
+
 # --- projection of assessment events ----------------------------------------------------------
 q_frameworks = Table(
     "q_frameworks",

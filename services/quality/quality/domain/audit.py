@@ -382,9 +382,10 @@ def _ranges(
     n_fixed: float = 0.0,
     k_fixed: float = 0.0,
     stated_n: Interval | None = None,
+    with_shares: bool = True,
 ) -> tuple[Interval, Interval]:
     """The n range and the share range of a figure whose counts are its columns' sums plus
-    the fixed parts ``n_fixed``, ``k_fixed``."""
+    the fixed parts ``n_fixed``, ``k_fixed`` (``with_shares`` False: the n range only)."""
     n_row, k_row = np.zeros(len(system.columns)), np.zeros(len(system.columns))
     n_row[list(n_columns)], k_row[list(k_columns)] = 1.0, 1.0
     n_range = stated_n
@@ -395,7 +396,7 @@ def _ranges(
             raise ValueError("the published figures contradict each other")
         n_range = (n_fixed + lowest, n_fixed + highest)
     lowest_n = max(1, int(n_range[0]))
-    if n_range[1] == inf or n_range[1] - lowest_n + 1 > MAX_N_ENUMERATED:
+    if not with_shares or n_range[1] == inf or n_range[1] - lowest_n + 1 > MAX_N_ENUMERATED:
         return n_range, (0.0, 1.0)  # its size is not disclosed; any share stays possible
     shares: list[float] = []
     for n in range(lowest_n, int(n_range[1]) + 1):
@@ -417,10 +418,13 @@ def audit(
     *,
     protection: float,
     solutions: Solutions | None = None,
+    with_shares: bool = True,
 ) -> list[Finding]:
     """What can be inferred of each hidden figure from everything published (all groupings,
     all publications together); ``protection``: the share width required on each side;
-    ``solutions``: what earlier audits solved, to reuse (and count)."""
+    ``solutions``: what earlier audits solved, to reuse (and count); ``with_shares`` False:
+    only the range of each hidden figure's n (a count audited on its own; its share range is then
+    (0, 1) and its ``protected`` not meaningful)."""
     if not hidden:
         return []  # nothing to infer: the figures are not even checked against each other
     solutions = solutions if solutions is not None else Solutions()
@@ -440,7 +444,14 @@ def audit(
         n_fixed = sum(values.get((a, "n"), 0.0) for a in figure.atoms)
         k_fixed = sum(values.get((a, "k"), 0.0) for a in figure.atoms)
         stated_n = stated.get(figure.atoms)
-        key = (tuple(parts.key(label) for label in labels), tuple(own), n_fixed, k_fixed, stated_n)
+        key = (
+            tuple(parts.key(label) for label in labels),
+            tuple(own),
+            n_fixed,
+            k_fixed,
+            stated_n,
+            with_shares,
+        )
         if key not in solutions.ranges:
             within = parts.union(labels)
             where = {column: i for i, column in enumerate(within.columns)}
@@ -452,6 +463,7 @@ def audit(
                 n_fixed=n_fixed,
                 k_fixed=k_fixed,
                 stated_n=stated_n,
+                with_shares=with_shares,
             )
         n_range, (low, high) = solutions.ranges[key]
         true = figure.share

@@ -55,6 +55,7 @@ class CensusJob:
     employer_id: str | None
     employer_region: str | None
     employer_sector: str | None  # ISIC Rev.4 section of an employer organization
+    institution_id: str  # the graduate's program's (what a release's atoms are made of)
 
 
 @dataclass(frozen=True)
@@ -81,13 +82,21 @@ class FlowCell:
     employers: frozenset[str]  # of the jobs that put its graduates there
 
 
-def flow_cells(jobs: Iterable[CensusJob], destinations: Destinations) -> dict[Flow, FlowCell]:
+@dataclass(frozen=True)
+class Placement:
+    """Where one employed graduate counts: a flow and the employers that put them there."""
+
+    flow: Flow
+    employers: frozenset[str]
+    institution_id: str
+
+
+def placements(jobs: Iterable[CensusJob], destinations: Destinations) -> dict[str, Placement]:
     """Each employed graduate in the first flow one of their employee jobs fits."""
     held: dict[str, list[CensusJob]] = defaultdict(list)
     for job in jobs:
         held[job.graduate_id].append(job)
-    graduates: dict[Flow, set[str]] = {flow: set() for flow in FLOWS}
-    employers: dict[Flow, set[str]] = {flow: set() for flow in FLOWS}
+    placed: dict[str, Placement] = {}
     for graduate, their in held.items():
         outcome = classify(
             (HeldJob(job.kind, None, False) for job in their),
@@ -96,13 +105,30 @@ def flow_cells(jobs: Iterable[CensusJob], destinations: Destinations) -> dict[Fl
         )
         if outcome.category is not Outcome.EMPLOYED:
             continue  # self-employed or studying on: no employer to place them at
-        placed = {job: destinations.flow_of(job) for job in their if job.kind == "employee"}
-        flow = min(placed.values(), key=FLOWS.index)
-        graduates[flow].add(graduate)
-        employers[flow] |= {j.employer_id for j, f in placed.items() if f is flow and j.employer_id}
+        flows = {job: destinations.flow_of(job) for job in their if job.kind == "employee"}
+        flow = min(flows.values(), key=FLOWS.index)
+        employers = frozenset(
+            j.employer_id for j, f in flows.items() if f is flow and j.employer_id
+        )
+        placed[graduate] = Placement(flow, employers, their[0].institution_id)
+    return placed
+
+
+def cells_of(placed: Mapping[str, Placement]) -> dict[Flow, FlowCell]:
+    """The flows' graduates and their employers."""
+    graduates: dict[Flow, set[str]] = {flow: set() for flow in FLOWS}
+    employers: dict[Flow, set[str]] = {flow: set() for flow in FLOWS}
+    for graduate, placement in placed.items():
+        graduates[placement.flow].add(graduate)
+        employers[placement.flow] |= placement.employers
     return {
         flow: FlowCell(frozenset(graduates[flow]), frozenset(employers[flow])) for flow in FLOWS
     }
+
+
+def flow_cells(jobs: Iterable[CensusJob], destinations: Destinations) -> dict[Flow, FlowCell]:
+    """Each employed graduate in the first flow one of their employee jobs fits."""
+    return cells_of(placements(jobs, destinations))
 
 
 def flow_figures(
@@ -121,7 +147,7 @@ def flow_figures(
     withheld = (
         pending
         or (NO_EMPLOYED_REASON if n == 0 else None)
-        or _small(n=n, graduates=n, employers=len(every_employer), thresholds=thresholds)
+        or small_flow(n=n, graduates=n, employers=len(every_employer), thresholds=thresholds)
     )
     if withheld is not None:
         return {flow: Figure.hidden(n=n, reason=withheld) for flow in cells}
@@ -130,7 +156,7 @@ def flow_figures(
         for flow, cell in cells.items()
         if cell.graduates
         and (
-            reason := _small(
+            reason := small_flow(
                 n=n,
                 graduates=len(cell.graduates),
                 employers=len(cell.employers),
@@ -156,7 +182,7 @@ def flow_figures(
     return figures
 
 
-def _small(
+def small_flow(
     *, n: int, graduates: int, employers: int, thresholds: SuppressionThresholds
 ) -> str | None:
     return suppression_reason(

@@ -398,6 +398,7 @@ class GoalProgress(BaseModel):
 # --- graduate flows (docs/methodology.md, "Graduate flows") -----------------------------------
 class FlowFigure(FigurePublic):
     flow: Literal["member_employers", "focus_sectors", "other_in_region", "elsewhere"]
+    n: int | None  # type: ignore[assignment]  # none before the cohort's release
 
 
 class GraduateFlows(BaseModel):
@@ -407,7 +408,13 @@ class GraduateFlows(BaseModel):
     cohort: int
     census_date: date
     interval_level: float
-    n: int = Field(description="the cohort's graduates employed on the census date")
+    n: int | None = Field(
+        description="the cohort's graduates employed on the census date (none before the "
+        "cohort's release)"
+    )
+    released_at: datetime | None = Field(
+        default=None, description="when the cohort's flows were released (none: live flows)"
+    )
     sectors: list[str] = Field(description="the focus sectors (ISIC Rev.4 sections)")
     clusters: list[str] | None = Field(
         default=None, description="a region's active clusters, whose members and sectors count"
