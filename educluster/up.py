@@ -1,12 +1,15 @@
 """``educluster up``: the whole platform on one machine, with one clean Ctrl-C.
 
-Starts the bundled broker unless EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS names one, creates the
+Starts the bundled broker unless EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS names one, a local
+OpenID Connect provider unless EDUCLUSTER_OIDC_ISSUER names one, creates the
 topics, applies every service's migrations, runs the four services as child processes, waits
 until each is ready and says where everything is. SIGINT or SIGTERM stops all of it; the
 children also get SIGTERM if this process dies (PR_SET_PDEATHSIG), so nothing is orphaned.
 """
 
 import asyncio
+import importlib.util
+import json
 import os
 import signal
 import subprocess
@@ -26,6 +29,13 @@ from shared.platform.names import DEFAULT_PORTS, SERVICES
 from shared.platform.settings import KafkaSettings
 
 _READY_TIMEOUT_S = 60.0
+# The local identity provider's one-click users; an institution's and an employer's need an
+# organization of the registry, so they are added by the person (docs/identity.md).
+DEV_USERS = (
+    {"sub": "ministry", "role": "ministry", "name": "Ministry analyst"},
+    {"sub": "operator", "role": "operator", "name": "Platform operator"},
+    {"sub": "region-sa", "role": "regional_authority", "region": "UZ-SA", "name": "Samarqand"},
+)
 _BOOTSTRAP = "EDUCLUSTER_KAFKA_BOOTSTRAP_SERVERS"
 
 
@@ -58,6 +68,7 @@ class Launcher:
         self.env = dict(os.environ if env is None else env)
         self.broker: LocalBroker | None = None
         self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.identity: subprocess.Popen[bytes] | None = None
         self.stopping = False
 
     @property
@@ -86,6 +97,7 @@ class Launcher:
         self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # holds the secret
         try:
             self._start_broker()
+            self._start_identity_provider()
             self._dev_secret()
             asyncio.run(self._prepare())
             self._start_services()
@@ -110,6 +122,40 @@ class Launcher:
         self.broker = LocalBroker(port=port, log_path=self.data_dir / "broker.log").start()
         self.env[_BOOTSTRAP] = self.broker.bootstrap_servers
         say(f"started the bundled broker (memory only) on {self.broker.bootstrap_servers}")
+
+    def _start_identity_provider(self) -> None:
+        """A local OpenID Connect provider (oidc-provider-mock, the dev-identity extra) with a
+        user per role, unless EDUCLUSTER_OIDC_ISSUER names a real one; the dashboard's "Sign
+        in" then goes there and a newcomer picks a role with one click."""
+        if (
+            self.env.get("EDUCLUSTER_OIDC_ISSUER")
+            or importlib.util.find_spec("oidc_provider_mock") is None
+        ):
+            return
+        port = int(self.env.get("EDUCLUSTER_LOCAL_IDENTITY_PORT", "9400"))
+        if not _port_free(port):
+            port = free_port()
+        users = [arg for claims in DEV_USERS for arg in ("--user-claims", json.dumps(claims))]
+        log = (self.data_dir / "identity.log").open("ab")
+        self.identity = subprocess.Popen(
+            [sys.executable, "-m", "oidc_provider_mock", "--port", str(port), *users],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,
+        )
+        # The provider names itself after the address it is reached at: always this one.
+        issuer = f"http://127.0.0.1:{port}"
+        self.env |= {
+            "EDUCLUSTER_OIDC_ISSUER": issuer,
+            "EDUCLUSTER_OIDC_JWKS_URL": f"{issuer}/jwks",
+            "EDUCLUSTER_OIDC_AUTHORIZATION_URL": f"{issuer}/oauth2/authorize",
+            "EDUCLUSTER_OIDC_TOKEN_URL": f"{issuer}/oauth2/token",
+            "EDUCLUSTER_OIDC_END_SESSION_URL": f"{issuer}/oauth2/end_session",
+            # The mock takes any secret; the gateway is the confidential client, as in production.
+            "EDUCLUSTER_OIDC_CLIENT_SECRET": "local-identity-provider",
+        }
+        say(f"started the local identity provider on {issuer} (a user per role)")
 
     def _dev_secret(self) -> None:
         if not self.env.get(ENV):
@@ -207,7 +253,12 @@ class Launcher:
             f"  gateway (one API)        {base}:{self.ports['gateway']}/  (OpenAPI: /docs)\n"
             + "".join(f"  {s:<24} {base}:{self.ports[s]}/readyz\n" for s in SERVICES)
             + f"  Kafka                    {self.env[_BOOTSTRAP]}\n"
-            f"  data and logs            {self.data_dir}/\n"
+            + (
+                f"  sign-in (local provider) {self.env['EDUCLUSTER_OIDC_ISSUER']}\n"
+                if self.identity is not None
+                else ""
+            )
+            + f"  data and logs            {self.data_dir}/\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
         )
@@ -236,11 +287,14 @@ class Launcher:
                 say(f"{service} did not stop in time; killing it")
                 child.kill()
                 child.wait()
+        if self.identity is not None:
+            self.identity.terminate()
+            self.identity.wait(timeout=15)
         if self.broker is not None:
             self.broker.stop()
         if self.children or self.broker:
             say("stopped")
-        self.children, self.broker = {}, None
+        self.children, self.broker, self.identity = {}, None, None
 
 
 def _port_free(port: int) -> bool:

@@ -21,7 +21,7 @@ from typing import Any
 import jwt
 from jwt import exceptions as jwt_errors
 
-from shared.platform.auth_settings import ASYMMETRIC_ALGORITHMS, AuthSettings
+from shared.platform.auth_settings import ASYMMETRIC_ALGORITHMS, AuthSettings, OidcSettings
 from shared.platform.errors import Forbidden, Unauthenticated
 from shared.platform.names import ROLES
 
@@ -46,6 +46,9 @@ class Identity:
         return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
 
+# Providers' tokens are a few kilobytes (Keycloak's with roles: 2-4 KB); servers refuse
+# header lines far shorter than what a padded token could reach.
+MAX_TOKEN_BYTES = 8192
 _TYPES = ("jwt", "at+jwt")  # RFC 7519 and RFC 9068; compared case-insensitively
 # PyJWT's own claim checks, and the claim each one is about.
 _CLAIM_ERRORS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
@@ -57,23 +60,49 @@ _CLAIM_ERRORS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
 )
 
 
+@dataclass(frozen=True)
+class ClaimNames:
+    """Where a token carries role, organization and region (dotted: nested objects)."""
+
+    role: str = "role"
+    org: str = "org"
+    region: str = "region"
+
+
 class TokenVerifier:
-    def __init__(self, settings: AuthSettings) -> None:
+    """Verifies the platform's tokens (``settings``) and, when ``oidc`` is enabled, those of
+    its identity provider: chosen by the token's ``iss``, each issuer verified with its own
+    keys and algorithms only (no key of one ever checks a token of the other)."""
+
+    def __init__(self, settings: AuthSettings, oidc: OidcSettings | None = None) -> None:
         self._settings = settings
         self._jwks = jwt.PyJWKClient(settings.jwks_url) if settings.jwks_url else None
+        self._names = ClaimNames()
+        self._provider: TokenVerifier | None = None
+        if oidc is not None and oidc.enabled:
+            self._provider = TokenVerifier(oidc.verification(settings))
+            self._provider._names = ClaimNames(oidc.role_claim, oidc.org_claim, oidc.region_claim)
 
     @property
     def fetches_keys(self) -> bool:
         """Whether ``verify`` may block on fetching the key set (call it off the event loop)."""
-        return self._settings.fetches_keys
+        return self._settings.fetches_keys or self._provider is not None
 
     def verify(self, token: str) -> Identity:
         """The identity a valid token names; Unauthenticated (naming the claim, when one is to
         blame) otherwise."""
+        if len(token) > MAX_TOKEN_BYTES:
+            raise _unauthorized(
+                f"invalid token: longer than {MAX_TOKEN_BYTES} bytes (a padded token costs "
+                "every service its decoding)"
+            )
+        if self._provider is not None and _issuer(token) == self._provider._settings.issuer:
+            return self._provider.verify(token)
         claims = self._claims(token)
-        role = _string_claim(claims, "role")
-        org = _optional_string_claim(claims, "org")
-        region = _optional_string_claim(claims, "region")
+        names = self._names
+        role = _string_claim(claims, names.role)
+        org = _optional_string_claim(claims, names.org)
+        region = _optional_string_claim(claims, names.region)
         if role not in ROLES:
             raise _unauthorized(f"invalid token: unknown role {role!r}", claim="role")
         if role in ("institution", "employer") and not org:
@@ -123,6 +152,11 @@ class TokenVerifier:
     def _key(self, token: str, algorithm: str) -> Any:  # a str secret or PEM, or a key object
         if algorithm in ASYMMETRIC_ALGORITHMS:
             if self._jwks is not None:
+                if "kid" not in jwt.get_unverified_header(token):
+                    # kid is optional (RFC 7515): with one signing key, it is that one.
+                    keys = self._jwks.get_signing_keys()
+                    if len(keys) == 1:
+                        return keys[0].key
                 return self._jwks.get_signing_key_from_jwt(token).key
             if self._settings.public_key:
                 return self._settings.public_key
@@ -176,6 +210,14 @@ def _claim_of(error: jwt.PyJWTError) -> str | None:
     return next((claim for kind, claim in _CLAIM_ERRORS if isinstance(error, kind)), None)
 
 
+def _issuer(token: str) -> Any:
+    """The ``iss`` a token claims, before anything is verified: only to choose the verifier."""
+    try:
+        return jwt.decode(token, options={"verify_signature": False}).get("iss")
+    except jwt.PyJWTError:
+        return None  # the platform's own verifier says what is wrong with it
+
+
 def _string_claim(claims: dict[str, Any], name: str) -> str:
     value = _optional_string_claim(claims, name)
     if value is None:
@@ -185,8 +227,10 @@ def _string_claim(claims: dict[str, Any], name: str) -> str:
 
 def _optional_string_claim(claims: dict[str, Any], name: str) -> str | None:
     """The claim, refused unless it is a string: a signed list or object must not reach the
-    handlers."""
-    value = claims.get(name)
+    handlers. A dotted name reads nested objects (``educluster.role``)."""
+    value: Any = claims
+    for part in name.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
     if value is not None and not isinstance(value, str):
         raise _unauthorized(f"invalid token: claim {name} must be a string", claim=name)
     return value

@@ -7,7 +7,7 @@ least 32 bytes, not a known placeholder (see `check_hmac_secret`).
 """
 
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import PositiveInt, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -117,3 +117,68 @@ class AuthSettings(BaseSettings):
     def fetches_keys(self) -> bool:
         """Whether verifying may fetch the key set over the network (blocking I/O)."""
         return self.jwks_url is not None
+
+
+class OidcSettings(BaseSettings):
+    """Sign-in through an OpenID Connect provider (environment prefix EDUCLUSTER_OIDC_), beside
+    the tokens of EDUCLUSTER_JWT_: a token whose ``iss`` is this provider's is verified with
+    its key set and algorithms alone (never the shared secret), and the dashboard signs people
+    in with the authorization code flow and PKCE, the gateway exchanging the code
+    (docs/identity.md). Off while ``issuer`` is unset."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="EDUCLUSTER_OIDC_", extra="ignore", hide_input_in_errors=True
+    )
+
+    issuer: str | None = None
+    jwks_url: str | None = None
+    authorization_url: str | None = None
+    token_url: str | None = None
+    end_session_url: str | None = None
+    client_id: str = "educluster-dashboard"
+    client_secret: str | None = None  # the gateway's, when the provider wants one
+    scope: str = "openid profile"
+    algorithms: list[str] = ["RS256"]
+    # Which token the API is called with: the provider's access token when it is a JWT for
+    # this API (Keycloak with an audience mapper), else the ID token (audience: client_id).
+    token_use: Literal["access_token", "id_token"] = "id_token"
+    audience: str | None = None  # default: client_id
+    # Where role, organization and region are in the provider's tokens (dotted: nested).
+    role_claim: str = "role"
+    org_claim: str = "org"
+    region_claim: str = "region"
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if self.issuer is None:
+            return self
+        missing = [
+            f"EDUCLUSTER_OIDC_{name.upper()}"
+            for name in ("jwks_url", "authorization_url", "token_url")
+            if getattr(self, name) is None
+        ]
+        if missing:
+            raise ValueError(f"EDUCLUSTER_OIDC_ISSUER is set but {', '.join(missing)} is not")
+        hmac = [a for a in self.algorithms if a not in ASYMMETRIC_ALGORITHMS]
+        if hmac or not self.algorithms:
+            raise ValueError(
+                "EDUCLUSTER_OIDC_ALGORITHMS must name the provider's asymmetric algorithms "
+                f'(e.g. ["RS256"]), not {hmac or "nothing"}'
+            )
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        return self.issuer is not None
+
+    def verification(self, base: AuthSettings) -> AuthSettings:
+        """How the provider's tokens are verified: its issuer, key set, algorithms and
+        audience, with the platform's leeway and longest lifetime."""
+        return AuthSettings(
+            issuer=self.issuer or "",
+            audience=self.audience or self.client_id,
+            algorithms=self.algorithms,
+            jwks_url=self.jwks_url,
+            leeway_s=base.leeway_s,
+            max_lifetime_s=base.max_lifetime_s,
+        )

@@ -394,7 +394,7 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
 
     app = FastAPI(title=spec.title, version="1.0.0", lifespan=lifespan)
     app.state.metrics_registry = registry
-    app.state.token_verifier = TokenVerifier(spec.settings.auth)
+    app.state.token_verifier = TokenVerifier(spec.settings.auth, spec.settings.oidc)
     install_problem_handlers(app)
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(RequestBudgetMiddleware, budget_s=spec.settings.request_budget_s)

@@ -11,7 +11,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from shared.platform.auth_settings import AuthSettings
+from shared.platform.auth_settings import AuthSettings, OidcSettings
 
 
 class KafkaSettings(BaseSettings):
@@ -99,6 +99,7 @@ class ServiceSettings(BaseSettings):
     ops_host: str = "0.0.0.0"  # the pod's address, for Prometheus
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    oidc: OidcSettings = Field(default_factory=OidcSettings)
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite+aiosqlite:///var/{self.service_name}.db"

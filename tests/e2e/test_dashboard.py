@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import httpx
+import jwt
 import pytest
 
 from educluster.up import Launcher
@@ -882,3 +883,32 @@ async def test_the_unit_table_shows_each_rank_with_its_band(platform, browser):
         ).all_text_contents()
         shown = str(item["rank"]) if low == high else f"{item['rank']} ({low}–{high})"
         assert shown in cells
+
+
+async def test_a_person_signs_in_through_the_identity_provider_and_out_again(platform, browser):
+    """The local provider `educluster up` starts: one click per role on its page, the code
+    exchanged by the gateway, the dashboard signed in as that role; signing out ends the
+    session at the provider too and asks again."""
+    await browser.open()
+    await browser.page.click("button.language[data-language=en]")
+    await browser.page.wait_for_selector("#provider-sign-in", state="visible")
+    await browser.page.click("#provider-sign-in")
+    # The provider's page (its own, with a stylesheet from a CDN this machine cannot reach).
+    await browser.page.click("button[name=sub][value=ministry]")
+    await browser.ready("overview")
+    browser.errors.clear()  # the provider page's failed stylesheet: not the dashboard's error
+    assert browser.page.url == f"{browser.gateway}/#/"  # no code or state left in the address
+    assert await browser.text("#access-state") == "Signed in with a token"
+    assert await browser.page.is_visible("#live-control")  # the ministry's, from its claims
+    token = await browser.page.evaluate("sessionStorage.getItem('educluster.token')")
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert (claims["role"], claims["iss"]) == (
+        "ministry",
+        platform[0].env["EDUCLUSTER_OIDC_ISSUER"],
+    )
+
+    await browser.page.click("#sign-out")
+    await browser.page.click("form[action$='/end_session/confirm'] button")
+    await browser.page.wait_for_selector("#provider-sign-in", state="visible")
+    browser.errors.clear()
+    assert await browser.page.evaluate("sessionStorage.getItem('educluster.token')") is None

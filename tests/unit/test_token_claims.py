@@ -107,3 +107,8 @@ def test_dev_tokens_get_a_subject_of_their_own_unless_one_is_given():
 def test_a_dev_token_longer_than_the_maximum_lifetime_is_not_minted():
     with pytest.raises(ValueError, match="lifetime"):
         mint_token(SETTINGS, role="ministry", ttl_s=DAY_S + 1)
+
+
+def test_a_padded_token_is_refused_before_anything_is_decoded():
+    token = signed(pad="x" * 9000)
+    assert "longer than 8192 bytes" in str(refusal(token))

@@ -40,7 +40,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
     )
     openapi.install(app, upstreams=upstreams, service_urls=settings.service_urls())
-    verifier = CachingTokenVerifier(settings.auth, cache_size=settings.token_cache_size)
+    verifier = CachingTokenVerifier(
+        settings.auth, settings.oidc, cache_size=settings.token_cache_size
+    )
     app.state.token_verifier = verifier  # the gateway's own routes share its token cache
     # Appended, so innermost: request ids and HTTP metrics cover proxied requests and the
     # gateway's own refusals, while FastAPI's router never sees them (add_middleware would put

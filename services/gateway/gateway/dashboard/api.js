@@ -17,6 +17,7 @@ export class ApiError extends Error {
 export const session = {
   token: readToken(),
   publicScores: false,
+  signIn: null, // the identity provider's sign-in (config.json), when there is one
   apiBase: "api/v1",
   // Which figures scores are read from: "published" (everyone's) or "live" (the ministry's).
   view: "published",
@@ -76,6 +77,7 @@ export async function loadConfig() {
   if (response.ok) {
     const config = await response.json();
     session.publicScores = Boolean(config.public_scores);
+    session.signIn = config.sign_in || null;
     session.apiBase = config.api || session.apiBase;
   }
 }

@@ -19,6 +19,7 @@ import { alertsView } from "./alerts.js";
 import { clusterView } from "./cluster.js";
 import { institutionView } from "./institution.js";
 import { overviewView, regionView } from "./overview.js";
+import { finishSignIn, msUntilExpiry, signOutAtProvider, startSignIn } from "./sign_in.js";
 
 // Alerts are never public (docs/access.md): that page always needs a token.
 const ROUTES = [
@@ -39,6 +40,7 @@ const ctx = {
   },
 };
 let renders = 0;
+let expiry = null; // the timer that ends the session when its token expires
 
 const $ = (id) => document.getElementById(id);
 
@@ -102,6 +104,7 @@ function showAccess() {
   $("token-panel").hidden = !needToken;
   $("sign-out").hidden = !session.token;
   $("sign-in").hidden = Boolean(session.token) || !session.publicScores;
+  $("provider-sign-in").hidden = !session.signIn;
   $("live-control").hidden = !mayReadLive();
   $("live").checked = session.view === "live" && mayReadLive();
   const badge = $("access-state");
@@ -109,12 +112,31 @@ function showAccess() {
   badge.hidden = !badge.textContent;
 }
 
-function askForToken({ rejected = false } = {}) {
+function askForToken({ rejected = false, expired = false, failed = false } = {}) {
   $("token-panel").hidden = false;
-  $("token-error").hidden = !rejected;
+  $("token-error").hidden = !rejected || expired;
+  $("session-expired").hidden = !expired;
+  $("sign-in-failed").hidden = !failed;
   $("view").replaceChildren();
   setState("token");
-  $("token-input").focus();
+  (session.signIn ? $("provider-sign-in") : $("token-input")).focus();
+}
+
+/** A new token (or none): the cache goes, and the session ends by itself at its expiry with
+ * a prompt to sign in again. */
+function useToken(token) {
+  setToken(token);
+  window.clearTimeout(expiry);
+  const left = token ? msUntilExpiry(token) : null;
+  if (left !== null) {
+    expiry = window.setTimeout(() => {
+      setToken(null);
+      showAccess();
+      askForToken({ expired: true });
+    }, Math.max(0, left));
+  }
+  ctx.periods = [];
+  ctx.methodology = null;
 }
 
 async function render() {
@@ -202,17 +224,15 @@ function wireControls() {
     if (!token) return;
     $("token-input").value = "";
     $("token-error").hidden = true;
-    setToken(token);
-    ctx.periods = [];
-    ctx.methodology = null;
+    useToken(token);
     render();
   });
   $("sign-out").addEventListener("click", () => {
-    setToken(null);
-    ctx.periods = [];
-    render();
+    useToken(null);
+    if (!signOutAtProvider(session.signIn)) render();
   });
-  $("sign-in").addEventListener("click", () => askForToken());
+  $("sign-in").addEventListener("click", () => (session.signIn ? startSignIn(session.signIn) : askForToken()));
+  $("provider-sign-in").addEventListener("click", () => startSignIn(session.signIn));
   window.addEventListener("hashchange", render);
 }
 
@@ -226,7 +246,16 @@ async function start() {
   } catch {
     // Without the configuration the page asks for a token, which always works.
   }
+  let failed = false;
+  try {
+    const token = await finishSignIn();
+    if (token) useToken(token);
+  } catch {
+    failed = true;
+  }
+  if (session.token && !expiry) useToken(session.token); // a reload keeps the expiry prompt
   await render();
+  if (failed && !session.token) askForToken({ failed: true });
 }
 
 start();

@@ -22,7 +22,7 @@ from starlette.types import Scope
 from gateway.edge.access import CODE_HOLDER, PUBLIC, RULES, Rule
 from gateway.edge.routes import API_PREFIX
 from shared.platform.auth import Identity, TokenVerifier
-from shared.platform.auth_settings import AuthSettings
+from shared.platform.auth_settings import AuthSettings, OidcSettings
 from shared.platform.errors import DomainError
 from shared.platform.web.problems import domain_problem, problem_response
 
@@ -70,9 +70,14 @@ class CachingTokenVerifier(TokenVerifier):
     """
 
     def __init__(
-        self, settings: AuthSettings, *, cache_size: int, clock: Callable[[], float] = time.time
+        self,
+        settings: AuthSettings,
+        oidc: OidcSettings | None = None,
+        *,
+        cache_size: int,
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(settings)
+        super().__init__(settings, oidc)
         self.cache = TokenCache(cache_size)
         self._clock = clock
 

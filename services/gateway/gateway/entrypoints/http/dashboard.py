@@ -11,11 +11,14 @@ any client (docs/dashboard.md).
 """
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse
 
 from gateway.entrypoints.deps import SettingsDep
+from gateway.service_layer import sign_in
+from gateway.service_layer.sign_in import CodeExchange
 from shared.platform.web.problems import ProblemError
 
 DASHBOARD_DIR = Path(__file__).resolve().parents[2] / "dashboard"
@@ -57,9 +60,25 @@ async def dashboard() -> FileResponse:
 
 @router.get(ASSETS_PATH + "/config.json")
 async def dashboard_config(settings: SettingsDep) -> JSONResponse:
-    """What the page must know before its first API call."""
-    config = {"public_scores": settings.public_scores, "api": "api/v1"}
+    """What the page must know before its first API call, and where people sign in."""
+    config: dict[str, Any] = {"public_scores": settings.public_scores, "api": "api/v1"}
+    oidc = settings.oidc
+    if oidc.enabled:
+        config["sign_in"] = {
+            "authorization_url": oidc.authorization_url,
+            "end_session_url": oidc.end_session_url,
+            "client_id": oidc.client_id,
+            "scope": oidc.scope,
+        }
     return JSONResponse(config, headers=_HEADERS)
+
+
+@router.post(ASSETS_PATH + "/token")
+async def dashboard_token(exchange: CodeExchange, settings: SettingsDep) -> JSONResponse:
+    """The provider's tokens for an authorization code (with its PKCE verifier): the gateway
+    exchanges it, holding the client secret the page never sees."""
+    tokens = await sign_in.exchange(settings.oidc, exchange)
+    return JSONResponse(tokens, headers={"Cache-Control": "no-store"})
 
 
 @router.api_route(ASSETS_PATH + "/{name}", methods=["GET", "HEAD"])
