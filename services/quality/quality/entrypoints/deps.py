@@ -14,6 +14,16 @@ from shared.platform.errors import InvalidQuery
 from shared.platform.web.deps import UnitOfWorkFactory, service_settings
 from shared.platform.web.identity import current_identity
 
+# A year a figure can be about (assessments accept 1990..2100): queries build dates from it,
+# and outside what `datetime.date` holds that was a 500.
+FIRST_PERIOD, LAST_PERIOD = 1990, 2100
+Period = Annotated[int, Query(ge=FIRST_PERIOD, le=LAST_PERIOD, description="one year")]
+OptionalPeriod = Annotated[
+    int | None, Query(ge=FIRST_PERIOD, le=LAST_PERIOD, description="one year")
+]
+# The highest publication number the database stores (a 32-bit integer column).
+LAST_PUBLICATION = 2**31 - 1
+
 
 def _settings(request: Request) -> QualitySettings:
     return service_settings(request, QualitySettings)
@@ -74,7 +84,9 @@ async def _view(
         description="published: the latest publication of each period (everyone's default); "
         "live: the figures as they move (the ministry only, and its default)",
     ),
-    publication: int | None = Query(default=None, ge=1, description="one publication's figures"),
+    publication: int | None = Query(
+        default=None, ge=1, le=LAST_PUBLICATION, description="one publication's figures"
+    ),
 ) -> View:
     """Which figures the caller reads (reading.View)."""
     ministry = reader is not None and reader.is_("ministry")

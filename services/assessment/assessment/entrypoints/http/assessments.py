@@ -81,7 +81,8 @@ async def submit_assessments(
 async def list_assessments(
     identity: CurrentIdentity,
     uow_factory: UowFactoryDep,
-    period: int | None = None,
+    # The years an assessment can be about (a number past what the database holds was a 500).
+    period: Annotated[int | None, Query(ge=1990, le=2100)] = None,
     graduate_id: str | None = None,
     status: Literal["active", "withdrawn"] | None = None,
     limit: Limit = 50,

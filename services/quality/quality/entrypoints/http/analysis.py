@@ -7,7 +7,14 @@ from fastapi import APIRouter, Query
 from quality.adapters.repositories import AlertFilter
 from quality.domain.model import AlertKind, Scope
 from quality.domain.periods import years_of
-from quality.entrypoints.deps import NamedReader, Reader, UowFactoryDep, ViewDep
+from quality.entrypoints.deps import (
+    NamedReader,
+    OptionalPeriod,
+    Period,
+    Reader,
+    UowFactoryDep,
+    ViewDep,
+)
 from quality.entrypoints.schemas import AlertPublic
 from quality.service_layer import reading
 from quality.service_layer.gaps import competency_gaps, stated_importance
@@ -24,7 +31,7 @@ async def list_alerts(
     uow_factory: UowFactoryDep,
     scope: Scope | None = None,
     scope_id: str | None = None,
-    period: int | None = None,
+    period: OptionalPeriod = None,
     kind: AlertKind | None = None,
     limit: Limit = 50,
     cursor: Cursor = None,
@@ -42,7 +49,7 @@ async def list_alerts(
 async def get_competency_gaps(
     scope: Scope,
     scope_id: str,
-    period: int,
+    period: Period,
     _: Reader,
     view: ViewDep,
     uow_factory: UowFactoryDep,
@@ -69,7 +76,7 @@ async def get_competency_gaps(
 )
 async def compare(
     cluster_id: str,
-    period: int,
+    period: Period,
     _: Reader,
     view: ViewDep,
     uow_factory: UowFactoryDep,

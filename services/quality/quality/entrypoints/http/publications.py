@@ -2,16 +2,22 @@
 their own figures, the ministry answers), publish it, and download it as open data."""
 
 from dataclasses import asdict
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import PlainTextResponse
 
 from quality.domain.access import ensure_may_publish
 from quality.domain.model import Scope
 from quality.domain.open_data import COLUMNS, datapackage, to_csv
 from quality.domain.publication import FigureQuery, Publication
-from quality.entrypoints.deps import Reader, SettingsDep, UowFactoryDep
+from quality.entrypoints.deps import (
+    LAST_PUBLICATION,
+    OptionalPeriod,
+    Reader,
+    SettingsDep,
+    UowFactoryDep,
+)
 from quality.entrypoints.schemas import (
     NewQuery,
     OpenPublication,
@@ -29,6 +35,8 @@ from shared.platform.names import API_PREFIX
 from shared.platform.web.identity import CurrentIdentity
 from shared.platform.web.pagination import Cursor, Limit, Page
 
+Number = Annotated[int, Path(ge=1, le=LAST_PUBLICATION)]
+
 router = APIRouter(prefix=f"{API_PREFIX}/quality/publications", tags=["publications"])
 
 
@@ -44,7 +52,7 @@ def _query(query: FigureQuery) -> dict[str, Any]:
 async def list_publications(
     reader: Reader,
     uow_factory: UowFactoryDep,
-    period: int | None = None,
+    period: OptionalPeriod = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[dict[str, Any]]:
@@ -84,7 +92,7 @@ async def open_publication(
 
 @router.get("/{number}", response_model=PublicationPublic, summary="One publication")
 async def get_publication(
-    number: int, reader: Reader, uow_factory: UowFactoryDep
+    number: Number, reader: Reader, uow_factory: UowFactoryDep
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
         return _shown(await handlers.readable_publication(uow, reader, number))
@@ -96,7 +104,7 @@ async def get_publication(
     summary="A publication's scorecards of one kind of scope (a draft: reviewers, own figures)",
 )
 async def get_figures(
-    number: int,
+    number: Number,
     scope: Scope,
     reader: Reader,
     uow_factory: UowFactoryDep,
@@ -119,7 +127,7 @@ async def get_figures(
     summary="Publish a reviewed draft (ministry): never changed afterwards",
 )
 async def publish(
-    number: int, body: PublishDraft, identity: CurrentIdentity, uow_factory: UowFactoryDep
+    number: Number, body: PublishDraft, identity: CurrentIdentity, uow_factory: UowFactoryDep
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
         published = await handlers.publish_release(
@@ -135,7 +143,7 @@ async def publish(
     summary="Queries on a draft's figures (ministry: all; an institution: its own)",
 )
 async def list_queries(
-    number: int, identity: CurrentIdentity, uow_factory: UowFactoryDep
+    number: Number, identity: CurrentIdentity, uow_factory: UowFactoryDep
 ) -> list[dict[str, Any]]:
     async with uow_factory() as uow:
         return [_query(q) for q in await handlers.queries_seen_by(uow, identity, number)]
@@ -148,7 +156,7 @@ async def list_queries(
     summary="Query one of your own figures in a draft under review (institution)",
 )
 async def file_query(
-    number: int, body: NewQuery, identity: CurrentIdentity, uow_factory: UowFactoryDep
+    number: Number, body: NewQuery, identity: CurrentIdentity, uow_factory: UowFactoryDep
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
         query = await handlers.file_query(
@@ -170,7 +178,7 @@ async def file_query(
     summary="Answer a query (ministry)",
 )
 async def answer_query(
-    number: int,
+    number: Number,
     query_id: str,
     body: QueryAnswer,
     identity: CurrentIdentity,
@@ -188,7 +196,7 @@ async def answer_query(
     responses={200: {"content": {"text/csv": {}}}},
     summary="A published publication's figures as tidy CSV (open data)",
 )
-async def data_csv(number: int, _: Reader, uow_factory: UowFactoryDep) -> PlainTextResponse:
+async def data_csv(number: Number, _: Reader, uow_factory: UowFactoryDep) -> PlainTextResponse:
     async with uow_factory() as uow:
         _publication, table = await open_data.figures(uow, number)
     return PlainTextResponse(to_csv(table), media_type="text/csv; charset=utf-8")
@@ -198,7 +206,7 @@ async def data_csv(number: int, _: Reader, uow_factory: UowFactoryDep) -> PlainT
     "/{number}/data.json",
     summary="A published publication's figures as tidy JSON rows (open data)",
 )
-async def data_json(number: int, _: Reader, uow_factory: UowFactoryDep) -> dict[str, Any]:
+async def data_json(number: Number, _: Reader, uow_factory: UowFactoryDep) -> dict[str, Any]:
     async with uow_factory() as uow:
         publication, table = await open_data.figures(uow, number)
     return {"publication": _shown(publication), "columns": list(COLUMNS), "rows": table}
@@ -208,7 +216,7 @@ async def data_json(number: int, _: Reader, uow_factory: UowFactoryDep) -> dict[
     "/{number}/datapackage.json",
     summary="The Frictionless Data package describing data.csv",
 )
-async def data_package(number: int, _: Reader, uow_factory: UowFactoryDep) -> dict[str, Any]:
+async def data_package(number: Number, _: Reader, uow_factory: UowFactoryDep) -> dict[str, Any]:
     async with uow_factory() as uow:
         publication = await open_data.published(uow, number)
     return datapackage(publication, csv_path="data.csv")
@@ -219,7 +227,7 @@ async def data_package(number: int, _: Reader, uow_factory: UowFactoryDep) -> di
     summary="The disclosure audit of a published publication (ministry)",
 )
 async def get_audit(
-    number: int, identity: CurrentIdentity, uow_factory: UowFactoryDep
+    number: Number, identity: CurrentIdentity, uow_factory: UowFactoryDep
 ) -> dict[str, Any]:
     ensure_may_publish(identity)
     async with uow_factory() as uow:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query
 from quality.adapters.repositories import ScoreFilter
 from quality.domain.model import Scope
 from quality.domain.ranking import RANKED_BY
-from quality.entrypoints.deps import Reader, UowFactoryDep, ViewDep
+from quality.entrypoints.deps import OptionalPeriod, Period, Reader, UowFactoryDep, ViewDep
 from quality.entrypoints.schemas import Benchmarks, FunnelPublic, Rankings, ScorePublic
 from quality.service_layer import reading
 from quality.service_layer.benchmarks import benchmarks
@@ -26,7 +26,7 @@ async def list_scores(
     view: ViewDep,
     uow_factory: UowFactoryDep,
     scope: Scope,
-    period: int,
+    period: Period,
     pooled: bool = False,
     region: str | None = None,
     cluster: str | None = None,
@@ -55,7 +55,7 @@ async def get_rankings(
     view: ViewDep,
     uow_factory: UowFactoryDep,
     scope: Scope,
-    period: int,
+    period: Period,
     pooled: bool = False,
     region: str | None = None,
     level: Level = 0.90,
@@ -94,7 +94,7 @@ async def get_funnel(
     view: ViewDep,
     uow_factory: UowFactoryDep,
     scope: Scope,
-    period: int,
+    period: Period,
     pooled: bool = False,
     region: str | None = None,
 ) -> dict[str, Any]:
@@ -116,7 +116,7 @@ async def get_benchmarks(
     view: ViewDep,
     uow_factory: UowFactoryDep,
     scope: Scope,
-    period: int,
+    period: Period,
     pooled: bool = False,
     region: str | None = None,
     level: Level = 0.90,
@@ -142,7 +142,7 @@ async def get_score(
     _: Reader,
     view: ViewDep,
     uow_factory: UowFactoryDep,
-    period: int | None = None,
+    period: OptionalPeriod = None,
     pooled: bool = False,
     level: float | None = Query(
         default=None, ge=0.5, le=0.999, description="another interval level, e.g. 0.95"

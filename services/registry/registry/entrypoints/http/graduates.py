@@ -9,6 +9,7 @@ from registry.config import RegistrySettings
 from registry.domain.commands import RegisterGraduate
 from registry.domain.model import Graduate
 from registry.domain.person_key import PersonKeys
+from registry.domain.rules import FIRST_GRADUATION_YEAR
 from registry.entrypoints.deps import SettingsDep, UnitsOfWork
 from registry.entrypoints.schemas import (
     GraduateCreate,
@@ -105,7 +106,8 @@ async def list_graduates(
     units: UnitsOfWork,
     settings: SettingsDep,
     program_id: str | None = None,
-    graduation_year: int | None = None,
+    # Bounded: a number past what the database holds was a 500.
+    graduation_year: Annotated[int | None, Query(ge=FIRST_GRADUATION_YEAR, le=2100)] = None,
     institution_id: str | None = None,
     active: bool | None = None,
     limit: Limit = 50,
