@@ -2,10 +2,11 @@
 rebuild`).
 
 A fresh database is migrated and fed every record of the registry and assessment topics
-through the live consumer's handlers and inbox rule (a repeated event id is skipped), then
-scored by the live publisher until nothing is left to compute. Records are applied in
-timestamp order merged across partitions, each partition kept in offset order: the live
-consumer guarantees order per partition only, so this is a history it could have seen.
+through the live consumer's handlers and inbox rule (a repeated event id is skipped), a few
+thousand a transaction (replay.py: assessment events on rows staged in memory), then scored by
+the live publisher until nothing is left to compute. Records are applied in timestamp order
+merged across partitions, each partition kept in offset order: the live consumer guarantees
+order per partition only, so this is a history it could have seen.
 
 Methodology versions reach the live database through its API, not through these topics, so the
 live ``methodologies`` rows are copied into the rebuild before it computes scores. Alerts are
@@ -14,10 +15,8 @@ what the rebuild's publisher queued in its outbox is dropped: the live service a
 """
 
 import heapq
-import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -29,43 +28,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from quality.adapters import rebuild_store
 from quality.adapters.rebuild_store import LiveSnapshot, Scores
 from quality.service_layer.publisher import publish_changes
+from quality.service_layer.replay import SERVICE, RebuildResult, group_id, replay
 from quality.service_layer.unit_of_work import SqlQualityUnitOfWork
 from shared.platform.db.engine import create_engine, is_sqlite, session_factory
 from shared.platform.db.migrations import upgrade
-from shared.platform.logging import described
 from shared.platform.messaging.consumer import ConsumerSpec
-from shared.platform.messaging.envelope import InvalidEvent, decode
-from shared.platform.messaging.inbox_apply import apply_in, is_outage
 from shared.platform.messaging.topic_reader import read_topic
 from shared.platform.settings import KafkaSettings
 
-log = logging.getLogger(__name__)
-
-SERVICE = "quality"
 _MAX_PUBLISH_ROUNDS = 10
 _ABSENT = object()  # a key one scorecard has and the other has not
 
 
-def group_id(consumer: ConsumerSpec) -> str:
-    """The consumer group's id, which names its inbox rows (as the runtime names it)."""
-    return consumer.group_id(SERVICE)
-
-
 class RebuildRefused(ValueError):
     """The databases are not what a rebuild needs: an empty target, a live quality database."""
-
-
-@dataclass
-class RebuildResult:
-    events_read: int = 0
-    events_applied: int = 0
-    duplicates_skipped: int = 0
-    events_ignored: int = 0  # types the quality service does not consume
-    events_failed: int = 0  # not an event, or its handler fails: the live consumer dead-letters
-    scorecards: int = 0
-    differences: list[str] = field(default_factory=list)
-    # Facts about the live database that explain differences (e.g. it had not caught up).
-    notes: list[str] = field(default_factory=list)
 
 
 async def rebuild(
@@ -75,7 +51,7 @@ async def rebuild(
     live_url: str,
     into_url: str,
     progress: Callable[[str], None],
-    batch_size: int = 500,
+    batch_size: int = 5000,
 ) -> RebuildResult:
     """Rebuild the quality database at ``into_url`` (must be empty) from the history of the
     topics ``consumers`` (the live service's consumer specs) read, through their handlers, and
@@ -138,65 +114,6 @@ async def _history(kafka: KafkaSettings, topics: list[str]) -> list[ConsumerReco
     # merge() only ever takes the head of each partition's list: offset order is kept even
     # where timestamps are not monotonic; ties go to the earlier list.
     return list(heapq.merge(*partitions, key=lambda record: record.timestamp))
-
-
-async def replay(
-    uow_factory: Callable[[], SqlQualityUnitOfWork],
-    records: list[ConsumerRecord],
-    *,
-    consumers: Sequence[ConsumerSpec],
-    progress: Callable[[str], None],
-    batch_size: int,
-) -> RebuildResult:
-    result = RebuildResult(events_read=len(records))
-    for start in range(0, len(records), batch_size):
-        async with uow_factory() as uow:
-            for record in records[start : start + batch_size]:
-                await _apply(uow, record, consumers=consumers, result=result)
-            await uow.commit()
-        progress(f"{min(start + batch_size, len(records))} of {len(records)} records replayed")
-    return result
-
-
-async def _apply(
-    uow: SqlQualityUnitOfWork,
-    record: ConsumerRecord,
-    *,
-    consumers: Sequence[ConsumerSpec],
-    result: RebuildResult,
-) -> None:
-    try:
-        event = decode(record.value)
-    except InvalidEvent:
-        result.events_failed += 1
-        return
-    groups = [c for c in consumers if record.topic in c.topics and event.type in c.handlers]
-    if not groups:
-        result.events_ignored += 1
-        return
-    for consumer in groups:
-        try:
-            # A savepoint per event: a failing handler leaves the rest of the batch intact.
-            async with uow.session.begin_nested():
-                applied = await apply_in(
-                    uow,
-                    consumer=group_id(consumer),
-                    event=event,
-                    handler=consumer.handlers[event.type],
-                )
-        except Exception as error:
-            if is_outage(error):
-                raise
-            log.warning(
-                "event not applied in the rebuild",
-                extra={"event_id": event.id, "type": event.type, "error": described(error)},
-            )
-            result.events_failed += 1
-            return
-        if applied:
-            result.events_applied += 1
-        else:
-            result.duplicates_skipped += 1
 
 
 async def _publish_until_done(
