@@ -7,7 +7,7 @@ from gateway.edge.access import RULES, rule_for
 from gateway.edge.identity import Access, AccessIndex, CachingTokenVerifier, TokenCache
 
 from shared.platform.auth import Identity, TokenVerifier, mint_token
-from shared.platform.auth_settings import AuthSettings
+from shared.platform.auth_settings import AuthSettings, OidcSettings
 from shared.platform.errors import Unauthenticated
 from shared.platform.web.problems import domain_status
 
@@ -56,8 +56,8 @@ def test_every_rule_is_reached_by_its_own_template_with_an_id_in_place_of_each_s
 class CountingVerifier(TokenVerifier):
     """The real verifier, counting the tokens it actually verifies."""
 
-    def __init__(self, settings: AuthSettings) -> None:
-        super().__init__(settings)
+    def __init__(self, settings: AuthSettings, oidc: OidcSettings | None = None) -> None:
+        super().__init__(settings, oidc)
         self.verified = 0
 
     def verify(self, token: str) -> Identity:
