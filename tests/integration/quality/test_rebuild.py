@@ -12,7 +12,7 @@ from shared.platform.messaging.tables import inbox
 from tests.integration.assessment.world import RATINGS
 from tests.integration.ledger import kafka_settings
 from tests.integration.quality.test_scores import assessed_program, scorecard
-from tests.integration.registry.conftest import drained
+from tests.integration.registry.conftest import MINISTRY, drained
 from tests.integration.topic_reader import read_topic
 from tests.support import educluster, eventually
 
@@ -143,3 +143,27 @@ async def test_the_rebuild_command_exits_0_when_identical_and_1_listing_what_dif
     assert code == 1, out + err
     assert "differ from the live database" in out
     assert f"program {program}" in out and "methodology version 99 live, 1 rebuilt" in out
+
+
+async def test_a_rebuild_leaves_out_what_the_ministry_excluded_as_the_live_service_does(
+    services, broker, tmp_path
+):
+    """Exclusions are the ministry's decisions recorded in the quality database, not events on
+    the topics a rebuild reads: found counting an excluded employer's assessments again."""
+    registry, assessment, quality = services
+    world, _ = await assessed_program(registry, assessment)
+    await settled(quality, broker)
+    body = {"employer_id": world.employer["id"], "reason": "integrity: straight-lining"}
+    excluded = await quality.post("/api/v1/quality/exclusions", headers=MINISTRY, json=body)
+    assert excluded.status_code == 201 and excluded.json()["excluded_assessments"] > 0
+    await settled(quality, broker)
+
+    result = await rebuild(
+        consumers=CONSUMERS,
+        kafka=kafka_settings(broker.bootstrap_servers),
+        live_url=url_of(quality),
+        into_url=f"sqlite+aiosqlite:///{tmp_path / 'rebuilt.db'}",
+        progress=lambda _: None,
+    )
+
+    assert result.differences == []

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from quality.adapters.tables import dirty_cells, methodologies, scores
+from quality.adapters.tables import dirty_cells, exclusions, methodologies, scores
 from shared.platform.messaging.tables import inbox, outbox
 
 ScoreKey = tuple[str, str, int, bool]  # scope, scope_id, period, pooled
@@ -20,6 +20,7 @@ class LiveSnapshot:
     applied: set[tuple[str, str]]  # (source, id) in the live consumers' inbox
     pending_cells: int
     methodologies: list[dict[str, Any]]
+    exclusions: list[dict[str, Any]]  # the ministry's decisions: on no topic a rebuild reads
 
 
 async def table_names(engine: AsyncEngine) -> list[str]:
@@ -28,7 +29,8 @@ async def table_names(engine: AsyncEngine) -> list[str]:
 
 
 async def snapshot(engine: AsyncEngine, *, consumers: set[str]) -> LiveSnapshot:
-    """The live database's scores, applied events, marks and methodologies, read together."""
+    """The live database's scores, applied events, marks, methodologies and exclusions, read
+    together."""
     async with engine.connect() as conn:
         if conn.dialect.name == "postgresql":  # one consistent view of a database in use
             conn = await conn.execution_options(isolation_level="REPEATABLE READ")
@@ -40,6 +42,9 @@ async def snapshot(engine: AsyncEngine, *, consumers: set[str]) -> LiveSnapshot:
                 methodologies=[
                     dict(row) for row in (await conn.execute(select(methodologies))).mappings()
                 ],
+                exclusions=[
+                    dict(row) for row in (await conn.execute(select(exclusions))).mappings()
+                ],
             )
 
 
@@ -47,6 +52,12 @@ async def copy_methodologies(engine: AsyncEngine, rows: list[dict[str, Any]]) ->
     if rows:
         async with engine.begin() as conn:
             await conn.execute(methodologies.insert(), rows)
+
+
+async def copy_exclusions(engine: AsyncEngine, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        async with engine.begin() as conn:
+            await conn.execute(exclusions.insert(), rows)
 
 
 async def drop_outbox(engine: AsyncEngine) -> None:

@@ -9,7 +9,8 @@ merged across partitions, each partition kept in offset order: the live consumer
 order per partition only, so this is a history it could have seen.
 
 Methodology versions reach the live database through its API, not through these topics, so the
-live ``methodologies`` rows are copied into the rebuild before it computes scores. Alerts are
+live ``methodologies`` rows are copied into the rebuild before it computes scores; the
+ministry's ``exclusions`` (recorded in this database only) before the replay. Alerts are
 not compared (they depend on the way a score moved, the rebuild sees only where it ended), and
 what the rebuild's publisher queued in its outbox is dropped: the live service announced it.
 """
@@ -72,6 +73,8 @@ async def rebuild(
         records = await _history(kafka, topics)
         progress(f"{len(records)} records read")
         uow_factory = partial(SqlQualityUnitOfWork, session_factory(into), service=SERVICE)
+        # Before the replay: an excluded assessment is never counted, as live (exclusions.py).
+        await rebuild_store.copy_exclusions(into, snapshot.exclusions)
         result = await replay(
             uow_factory, records, consumers=consumers, progress=progress, batch_size=batch_size
         )
