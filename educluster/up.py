@@ -245,6 +245,29 @@ class Launcher:
         report = asyncio.run(load_demo(self.gateway_url, secret=self.env[ENV], say=say))
         if not report.clean:
             say("demo: loaded with errors (above); the platform keeps running")
+        if self.identity is not None:
+            self._add_demo_users()
+
+    def _add_demo_users(self) -> None:
+        """One-click users of the local provider for the demo's first institution and first
+        employer (their organization ids exist only once the demo is loaded)."""
+        from shared.platform.auth import mint_token
+        from shared.platform.auth_settings import AuthSettings
+
+        token = mint_token(AuthSettings(secret=self.env[ENV]), role="ministry", sub="up")
+        headers = {"Authorization": f"Bearer {token}"}
+        issuer = self.env["EDUCLUSTER_OIDC_ISSUER"]
+        for kind, role in (("education", "institution"), ("employer", "employer")):
+            found = httpx.get(
+                f"{self.gateway_url}/api/v1/organizations",
+                params={"kind": kind, "limit": 1},
+                headers=headers,
+                timeout=10,
+            ).json()["items"]
+            if found:
+                claims = {"role": role, "org": found[0]["id"], "name": found[0]["name"]}
+                httpx.put(f"{issuer}/users/{role}-demo", json=claims, timeout=10)
+                say(f"sign-in user {role}-demo acts for {found[0]['name']}")
 
     def _print_summary(self) -> None:
         base = f"http://{self.host}"
