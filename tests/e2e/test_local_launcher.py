@@ -84,7 +84,7 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
                 time.sleep(0.5)
         assert not pending, f"ports not ready within {READY_WITHIN_S} s: {sorted(pending)}"
         children = _children(launcher.pid)
-        assert len(children) == 5  # the broker and four services
+        assert len(children) == 6  # the broker, the local identity provider, four services
 
         token = subprocess.run(
             [
