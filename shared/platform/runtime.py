@@ -29,7 +29,7 @@ from sqlalchemy.pool import QueuePool
 
 from shared.platform.auth import TokenVerifier
 from shared.platform.db.audit import purge_audit
-from shared.platform.db.engine import create_engine, session_factory
+from shared.platform.db.engine import create_engine, reader, session_factory
 from shared.platform.db.migrations import script_directory
 from shared.platform.db.queries import now
 from shared.platform.logging import configure_logging
@@ -229,7 +229,7 @@ async def wait_for_schema(runtime: Runtime[Any], *, poll_s: float = 2.0) -> None
     waiting = False
     while True:
         try:
-            fit = await schema_fit(runtime.engine, script)
+            fit = await schema_fit(reader(runtime.engine), script)
         except Exception as error:
             if not is_outage(error):
                 raise
@@ -326,12 +326,12 @@ def readiness_checks(runtime: Runtime[Any]) -> tuple[Checks, Checks]:
     script = script_directory(runtime.spec.name)
 
     async def database() -> tuple[bool, str]:
-        async with runtime.engine.connect() as conn:
+        async with reader(runtime.engine).connect() as conn:
             await conn.execute(text("SELECT 1"))
         return True, runtime.engine.dialect.name
 
     async def migrations() -> tuple[bool, str]:
-        fit = await schema_fit(runtime.engine, script)
+        fit = await schema_fit(reader(runtime.engine), script)
         return fit.ok, fit.detail
 
     async def broker() -> tuple[bool, str]:

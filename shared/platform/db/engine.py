@@ -111,5 +111,11 @@ def session_factory(
     engine: AsyncEngine, *, read_only: bool = False
 ) -> async_sessionmaker[AsyncSession]:
     """Sessions on ``engine``; ``read_only`` ones take no write lock on SQLite."""
-    bind = engine.execution_options(**{READ_ONLY: True}) if read_only else engine
+    bind = reader(engine) if read_only else engine
     return async_sessionmaker(bind, expire_on_commit=False)
+
+
+def reader(engine: AsyncEngine) -> AsyncEngine:
+    """``engine`` for reads only: on SQLite its transactions take no write lock, so a read
+    neither waits for a writer nor, if its task is cancelled mid-way, can leave one waiting."""
+    return engine.execution_options(**{READ_ONLY: True})

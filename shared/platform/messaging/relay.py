@@ -12,6 +12,7 @@ from aiokafka.errors import KafkaError
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from shared.platform.db.engine import reader
 from shared.platform.logging import described
 from shared.platform.messaging import outbox
 from shared.platform.messaging.envelope import kafka_headers
@@ -69,6 +70,9 @@ class OutboxRelay:
         retention: timedelta = timedelta(days=30),
     ) -> None:
         self._engine = engine
+        # Its reads take no write lock on SQLite: writers commit one at a time, so a snapshot
+        # holds every event committed before it, and writers never wait for the relay's polls.
+        self._reader = reader(engine)
         self._kafka = kafka
         self._epochs = epoch_watch
         self._name = name
@@ -134,7 +138,7 @@ class OutboxRelay:
         await self._producer.start()
         self.healthy = True
         while True:
-            async with self._engine.connect() as conn:
+            async with self._reader.connect() as conn:
                 rows = _within_one_request(await outbox.unsent_batch(conn, limit=self._batch_size))
             # Read the broker's epoch afresh before publishing: clients reconnect silently to a
             # broker that restarted empty, and nothing may reach it before the re-publishing.
@@ -202,7 +206,7 @@ class OutboxRelay:
             await outbox.purge_sent(conn, retention=self._retention)
 
     async def _report_backlog(self) -> None:
-        async with self._engine.connect() as conn:
+        async with self._reader.connect() as conn:
             backlog = await outbox.backlog(conn)
             oldest = await outbox.oldest_unsent(conn)
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
