@@ -69,6 +69,7 @@ class Launcher:
         self.broker: LocalBroker | None = None
         self.children: dict[str, subprocess.Popen[bytes]] = {}
         self.identity: subprocess.Popen[bytes] | None = None
+        self.mail: subprocess.Popen[bytes] | None = None
         self.stopping = False
 
     @property
@@ -98,6 +99,7 @@ class Launcher:
         try:
             self._start_broker()
             self._start_identity_provider()
+            self._start_mail_sink()
             self._dev_secret()
             asyncio.run(self._prepare())
             self._start_services()
@@ -156,6 +158,38 @@ class Launcher:
             "EDUCLUSTER_OIDC_CLIENT_SECRET": "local-identity-provider",
         }
         say(f"started the local identity provider on {issuer} (a user per role)")
+
+    def _start_mail_sink(self) -> None:
+        """A local SMTP server (aiosmtpd, a dev extra) keeping every e-mail the platform sends
+        (reminders) in the Maildir <data>/mail, unless EDUCLUSTER_SMTP_HOST names a real one."""
+        if self.env.get("EDUCLUSTER_SMTP_HOST") or importlib.util.find_spec("aiosmtpd") is None:
+            return
+        port = free_port()
+        maildir = self.data_dir / "mail"
+        log = (self.data_dir / "mail.log").open("ab")
+        self.mail = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                f"127.0.0.1:{port}",
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+                str(maildir),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=die_with_parent,
+        )
+        self.env |= {
+            "EDUCLUSTER_SMTP_HOST": "127.0.0.1",
+            "EDUCLUSTER_SMTP_PORT": str(port),
+            "EDUCLUSTER_ASSESSMENT_PUBLIC_URL": self.gateway_url,
+        }
+        say(f"started a local mail server on 127.0.0.1:{port} (e-mails kept in {maildir}/)")
 
     def _dev_secret(self) -> None:
         if not self.env.get(ENV):
@@ -281,6 +315,7 @@ class Launcher:
                 if self.identity is not None
                 else ""
             )
+            + (f"  e-mail (local, Maildir)  {self.data_dir / 'mail'}/\n" if self.mail else "")
             + f"  data and logs            {self.data_dir}/\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
@@ -310,14 +345,15 @@ class Launcher:
                 say(f"{service} did not stop in time; killing it")
                 child.kill()
                 child.wait()
-        if self.identity is not None:
-            self.identity.terminate()
-            self.identity.wait(timeout=15)
+        for helper in (self.identity, self.mail):
+            if helper is not None:
+                helper.terminate()
+                helper.wait(timeout=15)
         if self.broker is not None:
             self.broker.stop()
         if self.children or self.broker:
             say("stopped")
-        self.children, self.broker, self.identity = {}, None, None
+        self.children, self.broker, self.identity, self.mail = {}, None, None, None
 
 
 def _port_free(port: int) -> bool:

@@ -84,7 +84,8 @@ def test_educluster_up_makes_all_four_services_ready_and_stops_them_all_on_sigte
                 time.sleep(0.5)
         assert not pending, f"ports not ready within {READY_WITHIN_S} s: {sorted(pending)}"
         children = _children(launcher.pid)
-        assert len(children) == 6  # the broker, the local identity provider, four services
+        # the broker, the local identity provider and mail server, the four services
+        assert len(children) == 7
 
         token = subprocess.run(
             [

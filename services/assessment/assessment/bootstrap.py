@@ -6,6 +6,7 @@ from assessment.config import AssessmentSettings
 from assessment.entrypoints.consumers import CONSUMERS
 from assessment.entrypoints.http import ROUTERS
 from assessment.service_layer.frameworks import ensure_default
+from assessment.service_layer.reminders import remind
 from assessment.service_layer.unit_of_work import SqlAssessmentUnitOfWork, assessment_uow
 from shared.platform.runtime import Runtime, ServiceSpec, create_service_app
 
@@ -25,5 +26,6 @@ def create_app(settings: AssessmentSettings | None = None) -> FastAPI:
             routers=ROUTERS,
             consumers=CONSUMERS,
             on_start=_publish_default_framework,
+            loops=[("reminders", remind)],
         )
     )

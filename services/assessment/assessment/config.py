@@ -4,6 +4,7 @@ from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from shared.contracts.assessment_window import DEFAULT_WINDOW_MONTHS
+from shared.platform.mail import SmtpSettings
 from shared.platform.settings import ServiceSettings
 
 
@@ -17,3 +18,9 @@ class AssessmentSettings(ServiceSettings):
     # of as many graduates, by at least min_employers employers, none dominant (docs/assessment.md).
     min_cell_size: int = Field(default=5, ge=2)
     min_employers: int = Field(default=3, ge=2)
+    # Reminders of pending assessments to employers that asked for them (docs/reminders.md).
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    reminder_every_days: int = Field(default=7, ge=1, le=365)
+    reminder_check_every_s: float = Field(default=3600.0, gt=0)
+    # Where the e-mails' links point: the gateway's public address (dashboard and API).
+    public_url: str = "http://127.0.0.1:8000"

@@ -144,7 +144,10 @@ async def test_with_public_scores_off_the_public_routes_need_a_token_and_work_wi
 
 async def test_a_code_holders_route_needs_no_token_even_with_public_scores_off(closed_gateway):
     holders = [rule for rule in RULES if CODE_HOLDER in rule.roles]
-    assert [r.path for r in holders] == ["/api/v1/employments/confirmations"]
+    assert [r.path for r in holders] == [
+        "/api/v1/employments/confirmations",
+        "/api/v1/reminders/unsubscribe",
+    ]
     cases = [(rule, role) for rule in holders for role in (PUBLIC, "employer", "operator")]
     assert await run_matrix(closed_gateway, cases, public=False) == []
 

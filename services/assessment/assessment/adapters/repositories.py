@@ -7,6 +7,8 @@ Lists are keyset pages ordered by id (shared.platform.db.keyset).
 import abc
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 from assessment.domain.access import RequirementScope
 from assessment.domain.eligibility import Employment
@@ -21,6 +23,7 @@ from assessment.domain.model import (
     Requirement,
     Status,
 )
+from assessment.domain.reminders import Due
 from shared.contracts.integrity import Confirmation
 from shared.platform.db.keyset import Page
 
@@ -155,3 +158,37 @@ class RegistryFactsRepository(abc.ABC):
     async def confirmations(self, *, period: int) -> list[Confirmation]:
         """Every counting (confirmed or verified) employment overlapping the period's year,
         with who moved it to its state."""
+
+
+class ReminderRepository(abc.ABC):
+    """Employers' reminder subscriptions and the deliveries claimed and recorded for them."""
+
+    @abc.abstractmethod
+    async def subscription(self, employer_id: str) -> dict[str, Any] | None: ...
+
+    @abc.abstractmethod
+    async def save_subscription(self, values: dict[str, Any], token: str) -> None:
+        """Insert or update; a subscription's unsubscribe token is kept once made."""
+
+    @abc.abstractmethod
+    async def disable_by_token(self, token: str, now: datetime) -> bool: ...
+
+    @abc.abstractmethod
+    async def pending_counts(self, *, period: int, employed_since: date) -> list[Due]: ...
+
+    @abc.abstractmethod
+    async def claim(
+        self,
+        employer_id: str,
+        period: int,
+        *,
+        now: datetime,
+        sent_before: datetime,
+        lease_until: datetime,
+    ) -> bool: ...
+
+    @abc.abstractmethod
+    async def record(self, employer_id: str, period: int, values: dict[str, Any]) -> None: ...
+
+    @abc.abstractmethod
+    async def delivery(self, employer_id: str, period: int) -> dict[str, Any] | None: ...

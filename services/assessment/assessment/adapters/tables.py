@@ -159,3 +159,29 @@ assessment_revisions = Table(
 
 # Who changed what and when (shared/platform/db/audit.py): one entry per committed event.
 audit_trail = audit_table(metadata)
+
+# An employer's own request for reminders of pending assessments; the token, sent in each
+# e-mail's unsubscribe link, is all an unsubscribe needs (no sign-in from a mail client).
+reminder_subscriptions = Table(
+    "reminder_subscriptions",
+    metadata,
+    Column("employer_id", String(36), primary_key=True),
+    Column("email", String(254), nullable=False),
+    Column("language", String(2), nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("unsubscribe_token", String(64), nullable=False, unique=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# One row per employer and period: when its last reminder went out, and when to try next
+# (a claim: only the replica whose conditional update moves next_attempt_at sends).
+reminder_deliveries = Table(
+    "reminder_deliveries",
+    metadata,
+    Column("employer_id", String(36), primary_key=True),
+    Column("period", Integer, primary_key=True),
+    Column("last_sent_at", UtcDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("last_error", Text, nullable=True),
+)

@@ -102,3 +102,10 @@ def may_see_program_summary(
     ):
         return
     raise Forbidden("an institution sees the assessments of its own programs only")
+
+
+def may_ask_for_reminders(identity: Identity) -> str:
+    """Reminders of pending assessments are an employer's own; returns the employer's id."""
+    if not (identity.is_("employer") and identity.org):
+        raise Forbidden("only an employer asks for reminders of its own pending assessments")
+    return identity.org

@@ -3,7 +3,14 @@
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from assessment.domain.model import Framework
 from shared.platform.web.bodies import RequestBody
@@ -179,3 +186,19 @@ class ProgramSummary(BaseModel):
     preparedness: dict[str, int] | None = None
     would_hire_again: dict[str, int] | None = None
     competencies: dict[str, dict[str, int] | None] | None = None
+
+
+class ReminderSubscriptionSet(_Body):
+    """Where and in which language the employer wants reminders of pending assessments."""
+
+    email: EmailStr = Field(max_length=254)
+    language: Literal["uz", "ru", "en"]
+    enabled: bool = True
+
+
+class ReminderSubscriptionPublic(BaseModel):
+    employer_id: str
+    email: str
+    language: str
+    enabled: bool
+    updated_at: datetime

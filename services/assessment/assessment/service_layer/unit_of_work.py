@@ -1,10 +1,12 @@
 """The assessment service's unit of work: one transaction, its repositories and its events."""
 
 from assessment.adapters import tables
+from assessment.adapters.reminders import SqlReminderRepository
 from assessment.adapters.repositories import (
     AssessmentRepository,
     FrameworkRepository,
     RegistryFactsRepository,
+    ReminderRepository,
     RequirementRepository,
 )
 from assessment.adapters.sql_repositories import (
@@ -23,6 +25,7 @@ class AbstractAssessmentUnitOfWork(AbstractUnitOfWork):
     requirements: RequirementRepository
     assessments: AssessmentRepository
     facts: RegistryFactsRepository
+    reminders: ReminderRepository
 
 
 class SqlAssessmentUnitOfWork(UnitOfWork, AbstractAssessmentUnitOfWork):
@@ -35,6 +38,7 @@ class SqlAssessmentUnitOfWork(UnitOfWork, AbstractAssessmentUnitOfWork):
         self.requirements = SqlRequirementRepository(self.session)
         self.assessments = SqlAssessmentRepository(self.session)
         self.facts = SqlRegistryFactsRepository(self.session)
+        self.reminders = SqlReminderRepository(self.session)
 
 
 def assessment_uow(uow: AbstractUnitOfWork) -> AbstractAssessmentUnitOfWork:

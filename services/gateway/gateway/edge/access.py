@@ -112,6 +112,13 @@ RULES: tuple[Rule, ...] = (
         frozenset({"employer", "institution"}),
         "the employer itself, or the cluster's coordinator",
     ),
+    *_r("GET PUT", "/api/v1/reminders/subscription", frozenset({"employer"}), "its own"),
+    *_r(
+        "POST",
+        "/api/v1/reminders/unsubscribe",
+        frozenset({*ROLES, CODE_HOLDER}),
+        "anyone holding a reminder's unsubscribe token (RFC 8058 one-click)",
+    ),
     *_r("GET POST", "/api/v1/assessments", frozenset({"employer"}), "own assessments only"),
     *_r("POST", "/api/v1/assessments/bulk", frozenset({"employer"})),
     *_r(

@@ -19,7 +19,13 @@ RESOURCES: Mapping[str, tuple[str, ...]] = {
         "employments",
         "audit/registry",
     ),
-    "assessment": ("frameworks", "requirements", "assessments", "audit/assessment"),
+    "assessment": (
+        "frameworks",
+        "requirements",
+        "assessments",
+        "reminders",
+        "audit/assessment",
+    ),
     "quality": ("quality", "audit/quality"),
     # Served by the gateway's own FastAPI routes (server-sent events, webhook subscriptions).
     GATEWAY: ("events", "subscriptions"),

@@ -2,7 +2,13 @@
 
 from fastapi import APIRouter
 
-from assessment.entrypoints.http import assessments, frameworks, integrity, requirements
+from assessment.entrypoints.http import (
+    assessments,
+    frameworks,
+    integrity,
+    reminders,
+    requirements,
+)
 from shared.platform.web.audit_routes import audit_router
 
 # Integrity before assessments: /assessments/integrity would otherwise be taken for an
@@ -10,6 +16,7 @@ from shared.platform.web.audit_routes import audit_router
 ROUTERS: tuple[APIRouter, ...] = (
     frameworks.router,
     requirements.router,
+    reminders.router,
     integrity.router,
     assessments.router,
     audit_router("assessment"),
