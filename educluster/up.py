@@ -219,20 +219,7 @@ class Launcher:
             port = self.ports[service]
             log = (self.data_dir / f"{service}.log").open("ab")
             self.children[service] = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "--factory",
-                    f"{service}.bootstrap:create_app",
-                    "--host",
-                    self.host,
-                    "--port",
-                    str(port),
-                    "--no-access-log",
-                    "--timeout-graceful-shutdown",
-                    "10",
-                ],
+                service_command(service, self.host, port),
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -354,6 +341,32 @@ class Launcher:
         if self.children or self.broker:
             say("stopped")
         self.children, self.broker, self.identity, self.mail = {}, None, None, None
+
+
+# Longer than any client or proxy keeps an idle connection (ingress-nginx upstreams: 60 s), so
+# the gateway never closes one just as the next request is sent on it (uvicorn's default: 5 s).
+# The services are called by the gateway only, whose pool drops idle connections after 4 s.
+GATEWAY_KEEP_ALIVE_S = 75
+
+
+def service_command(service: str, host: str, port: int) -> list[str]:
+    """How the launcher runs ``service`` (uvicorn, as the images do)."""
+    keep_alive = ["--timeout-keep-alive", str(GATEWAY_KEEP_ALIVE_S)] if service == "gateway" else []
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        f"{service}.bootstrap:create_app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--timeout-graceful-shutdown",
+        "10",
+        *keep_alive,
+    ]
 
 
 def _port_free(port: int) -> bool:

@@ -647,3 +647,16 @@ def test_every_shipped_configuration_limits_the_gateways_request_rate(where):
         given.get("EDUCLUSTER_GATEWAY_RATE_LIMIT_BURST", defaults["rate_limit_burst"].default)
     )
     assert rate > 0 and burst >= 1
+
+
+@pytest.mark.parametrize("where", [*OVERLAYS, "compose"])
+def test_the_gateway_keeps_idle_connections_longer_than_clients_and_ingresses_do(where):
+    # Found under load: uvicorn's 5 s default closed a client's idle connection just as the
+    # next request went out on it (tests/integration/gateway/test_keep_alive.py).
+    from educluster.up import GATEWAY_KEEP_ALIVE_S
+
+    if where == "compose":
+        value = compose_service("gateway")["environment"]["UVICORN_TIMEOUT_KEEP_ALIVE"]
+    else:
+        value = env(objects(where, "Deployment")["gateway"])["UVICORN_TIMEOUT_KEEP_ALIVE"]["value"]
+    assert int(value) == GATEWAY_KEEP_ALIVE_S > 60  # ingress-nginx keeps upstreams idle 60 s

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from educluster.up import service_command
 from shared.devtools.local_broker import die_with_parent, free_port
 from shared.platform.auth import mint_token
 from shared.platform.auth_settings import AuthSettings
@@ -81,8 +82,7 @@ def serve(name: str, *, env: dict[str, str], data_dir: Path, ready_path: str) ->
     log = data_dir / f"{name}-{port}.log"
     with log.open("ab") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", f"{name}.bootstrap:create_app"]
-            + ["--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
+            service_command(name, "127.0.0.1", port),
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
