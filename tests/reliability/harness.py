@@ -41,7 +41,7 @@ from bench.country import TIMEOUT_S, Answers, Bench, ms
 from bench.sqlite_contention import logged
 from shared.devtools.local_broker import die_with_parent
 from shared.platform.db.engine import READ_ONLY, create_engine
-from shared.platform.db.migrations import upgrade
+from shared.platform.db.migrations import downgrade, script_directory, upgrade
 from shared.platform.messaging.kafka import new_consumer, stop_client
 from shared.platform.messaging.tables import outbox
 from shared.platform.messaging.topic_reader import read_topic
@@ -140,6 +140,29 @@ class Faults:
         self.launcher.children[service] = await asyncio.to_thread(self._spawn, service)
         await self.ready((service,), timeout_s=120)
         self.note(f"{service} restarted and ready")
+
+    async def migrate_under_load(self, service: str, *, behind_s: float) -> str:
+        """An upgrade whose migration ends after the new code started: ``service`` is stopped,
+        its database taken one revision back, the service started on it (its consumers and
+        relay wait for the schema, events pile up on the broker), and after ``behind_s`` the
+        migration runs while the service and the load go on. Returns its /readyz while behind."""
+        child = self.launcher.children[service]
+        child.terminate()
+        await asyncio.to_thread(child.wait)
+        url = self.database_url(service)
+        (head,) = script_directory(service).get_heads()
+        previous = script_directory(service).get_revision(head).down_revision
+        assert isinstance(previous, str), f"{service} has no single revision before {head}"
+        await downgrade(service, url, previous)
+        self.launcher.children[service] = await asyncio.to_thread(self._spawn, service)
+        self.note(f"{service} restarted on its database at {previous}, one behind its code")
+        await asyncio.sleep(behind_s)
+        behind = (await self.readiness((service,)))[service]
+        await upgrade(service, url)
+        self.note(f"{service} database migrated to {head} under load (/readyz was {behind})")
+        await self.ready((service,), timeout_s=120)
+        self.note(f"{service} ready")
+        return behind
 
     def _spawn(self, service: str) -> subprocess.Popen[bytes]:
         with (self.launcher.data_dir / f"{service}.log").open("ab") as log:
