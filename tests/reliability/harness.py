@@ -141,27 +141,33 @@ class Faults:
         await self.ready((service,), timeout_s=120)
         self.note(f"{service} restarted and ready")
 
-    async def migrate_under_load(self, service: str, *, behind_s: float) -> str:
-        """An upgrade whose migration ends after the new code started: ``service`` is stopped,
-        its database taken one revision back, the service started on it (its consumers and
-        relay wait for the schema, events pile up on the broker), and after ``behind_s`` the
-        migration runs while the service and the load go on. Returns its /readyz while behind."""
-        child = self.launcher.children[service]
-        child.terminate()
-        await asyncio.to_thread(child.wait)
-        url = self.database_url(service)
-        (head,) = script_directory(service).get_heads()
-        previous = script_directory(service).get_revision(head).down_revision
-        assert isinstance(previous, str), f"{service} has no single revision before {head}"
-        await downgrade(service, url, previous)
-        self.launcher.children[service] = await asyncio.to_thread(self._spawn, service)
-        self.note(f"{service} restarted on its database at {previous}, one behind its code")
+    async def migrate_under_load(
+        self, services: tuple[str, ...], *, behind_s: float
+    ) -> dict[str, str]:
+        """An upgrade whose migrations end after the new code started: ``services`` are
+        stopped, their databases taken one revision back, the services started on them (their
+        consumers and relays wait for the schema; events pile up on the broker), and after
+        ``behind_s`` the migrations run while the services and the load go on. Returns each
+        one's /readyz while behind."""
+        heads = {}
+        for service in services:
+            child = self.launcher.children[service]
+            child.terminate()
+            await asyncio.to_thread(child.wait)
+            (heads[service],) = script_directory(service).get_heads()
+            previous = script_directory(service).get_revision(heads[service]).down_revision
+            assert isinstance(previous, str), f"{service}: no single revision before its head"
+            await downgrade(service, self.database_url(service), previous)
+            self.launcher.children[service] = await asyncio.to_thread(self._spawn, service)
+            self.note(f"{service} restarted on its database at {previous}, one behind its code")
+        await self.answering(services, timeout_s=120)
         await asyncio.sleep(behind_s)
-        behind = (await self.readiness((service,)))[service]
-        await upgrade(service, url)
-        self.note(f"{service} database migrated to {head} under load (/readyz was {behind})")
-        await self.ready((service,), timeout_s=120)
-        self.note(f"{service} ready")
+        behind = await self.readiness(services)
+        for service in services:
+            await upgrade(service, self.database_url(service))
+            self.note(f"{service} migrated to {heads[service]} under load ({behind[service]})")
+        await self.ready(services, timeout_s=120)
+        self.note(f"{', '.join(services)} ready")
         return behind
 
     def _spawn(self, service: str) -> subprocess.Popen[bytes]:
@@ -186,6 +192,17 @@ class Faults:
                 except (httpx.HTTPError, ValueError) as error:
                     found[service] = type(error).__name__
         return found
+
+    async def answering(self, services: tuple[str, ...], *, timeout_s: float) -> dict[str, str]:
+        """Each service's /readyz once every one answers HTTP at all (started, ready or not)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            found = await self.readiness(services)
+            if all(answer[:1].isdigit() for answer in found.values()):
+                return found
+            if time.monotonic() > deadline:
+                raise AssertionError(f"not answering in {timeout_s:.0f} s: {found}")
+            await asyncio.sleep(0.2)
 
     async def ready(self, services: tuple[str, ...] = SERVICES, *, timeout_s: float) -> None:
         deadline = time.monotonic() + timeout_s
