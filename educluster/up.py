@@ -318,9 +318,19 @@ class Launcher:
             time.sleep(0.5)
 
     def stop(self) -> None:
-        """Stop the services (SIGTERM, then SIGKILL after 15 s) and the bundled broker."""
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        """Stop the services (SIGTERM, then SIGKILL after 15 s) and the bundled broker; Ctrl-C
+        and SIGTERM are ignored meanwhile (a second Ctrl-C must not leave orphans), then the
+        caller's handlers are back."""
+        handlers = {
+            sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)
+        }
+        try:
+            self._stop_children()
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+
+    def _stop_children(self) -> None:
         for child in self.children.values():
             if child.poll() is None:
                 child.terminate()

@@ -16,7 +16,13 @@ _PR_SET_PDEATHSIG = 1
 
 
 def die_with_parent() -> None:
-    """In a child, before exec: get SIGTERM when the parent dies (Linux), never orphaned."""
+    """In a child, before exec: get SIGTERM when the parent dies (Linux), never orphaned.
+
+    SIGTERM and SIGINT are reset to their defaults first: a signal the parent ignores (the
+    launcher ignores both while it stops) would stay ignored across exec, and such a child could
+    be neither stopped nor taken down with its parent."""
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     except OSError:

@@ -197,8 +197,10 @@ class ReminderSubscriptionSet(_Body):
 
 
 class ReminderSubscriptionPublic(BaseModel):
+    """An employer's reminders; before it asks for any: no address, and off."""
+
     employer_id: str
-    email: str
-    language: str
+    email: str | None
+    language: str | None
     enabled: bool
-    updated_at: datetime
+    updated_at: datetime | None = None

@@ -36,8 +36,8 @@ CLAIM_FOR = timedelta(minutes=10)  # longer than one send may take, SMTP timeout
 async def subscription(uow: AbstractAssessmentUnitOfWork, identity: Identity) -> dict[str, Any]:
     employer_id = may_ask_for_reminders(identity)
     found = await uow.reminders.subscription(employer_id)
-    if found is None:
-        raise NotFound("reminder subscription of employer", employer_id)
+    if found is None:  # never asked: reminders are off until it does
+        return {"employer_id": employer_id, "email": None, "language": None, "enabled": False}
     return dict(found)
 
 
@@ -156,8 +156,8 @@ def reminder_message(reminder: Due, period: int, settings: AssessmentSettings) -
         reminder.language,
         pending=reminder.pending,
         period=period,
-        workspace=f"{base}/dashboard/#/employer",
-        unsubscribe=f"{base}/dashboard/#/unsubscribe?token={token}",
+        workspace=f"{base}/#/employer",
+        unsubscribe=f"{base}/#/unsubscribe?token={token}",
     )
     message = EmailMessage()
     message["To"] = reminder.email

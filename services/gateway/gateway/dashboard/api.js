@@ -8,9 +8,11 @@ const TOKEN_KEY = "educluster.token";
 const PAGE_SIZE = 500;
 
 export class ApiError extends Error {
-  constructor(status, detail) {
+  /** `errors`: the problem's list of refusals, each naming its field by `loc`. */
+  constructor(status, detail, errors = []) {
     super(detail);
     this.status = status;
+    this.errors = Array.isArray(errors) ? errors : [];
   }
 }
 
@@ -45,14 +47,23 @@ export function setToken(token) {
   for (const map of Object.values(names)) map.clear();
 }
 
-/** The role the pasted token claims (the services verify it; this only shapes the page). */
-export function tokenRole() {
+/** A claim of the pasted token (the services verify it; this only shapes the page). */
+function tokenClaim(name) {
   try {
     const payload = session.token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    return JSON.parse(atob(payload)).role || null;
+    return JSON.parse(atob(payload))[name] || null;
   } catch {
     return null;
   }
+}
+
+export function tokenRole() {
+  return tokenClaim("role");
+}
+
+/** The organization the token acts for (an institution's or an employer's). */
+export function tokenOrg() {
+  return tokenClaim("org");
 }
 
 /** Only the ministry reads live figures; everyone else reads publications. */
@@ -82,26 +93,51 @@ export async function loadConfig() {
   }
 }
 
-async function request(path) {
+async function request(path, { method = "GET", body, key } = {}) {
   const headers = { Accept: "application/json" };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (key) headers["Idempotency-Key"] = key;
   let response;
   try {
-    response = await fetch(`${session.apiBase}${path}`, { headers });
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    response = await fetch(`${session.apiBase}${path}`, { method, headers, body: payload });
   } catch (error) {
     throw new ApiError(0, error.message);
   }
   if (!response.ok) {
     let detail = `${response.status} ${response.statusText}`;
+    let errors = [];
     try {
       const problem = await response.json();
       detail = problem.detail || problem.title || detail;
+      errors = problem.errors || [];
     } catch {
       // Not a problem document: the status says enough.
     }
-    throw new ApiError(response.status, detail);
+    throw new ApiError(response.status, detail, errors);
   }
-  return response.json();
+  return response.status === 204 ? null : response.json();
+}
+
+/** A change (POST, PUT, DELETE) with a JSON body; `key`: its Idempotency-Key, so a repeated
+ * request (a double click, a retry after a lost answer) creates nothing twice. */
+export function send(method, path, body, { key } = {}) {
+  return request(path, { method, body, key });
+}
+
+/** A fresh Idempotency-Key (getRandomValues: available on plain http too, unlike randomUUID). */
+export function newKey() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Drop the cached answers of paths starting with one of `prefixes` (after a change). */
+export function forget(...prefixes) {
+  for (const url of [...cache.keys()]) {
+    if (prefixes.some((prefix) => url.startsWith(prefix))) cache.delete(url);
+  }
 }
 
 /** GET an API path (under /api/v1), once per session and view. */

@@ -1,6 +1,8 @@
 // The dashboard's start-up, hash routing, header controls and token prompt.
 // Routes: #/ (national; ?show=institutions), #/region/<code>, #/institution/<id>,
-// #/cluster/<id>, #/alerts (?kind=).
+// #/cluster/<id>, #/alerts (?kind=), and the employer's workspace: #/employer,
+// #/employer/assess/<graduate>, #/employer/table, #/employer/requirements (each ?period=), and
+// #/unsubscribe?token= (a reminder e-mail's link; needs no sign-in and loads no figures).
 
 import {
   ApiError,
@@ -12,14 +14,20 @@ import {
   mayReadLive,
   session,
   setToken,
+  tokenRole,
 } from "./api.js";
 import { h, intervalLevel, message } from "./components.js";
 import { LANGUAGES, applyTranslations, formatDateTime, language, setLanguage, t } from "./i18n.js";
 import { alertsView } from "./alerts.js";
 import { clusterView } from "./cluster.js";
+import { employerView } from "./employer.js";
+import { assessView } from "./employer_assess.js";
+import { requirementsView } from "./employer_requirements.js";
+import { tableView } from "./employer_table.js";
 import { institutionView } from "./institution.js";
 import { overviewView, regionView } from "./overview.js";
 import { finishSignIn, msUntilExpiry, signOutAtProvider, startSignIn } from "./sign_in.js";
+import { unsubscribeView } from "./unsubscribe.js";
 
 // Alerts are never public (docs/access.md): that page always needs a token.
 const ROUTES = [
@@ -28,6 +36,11 @@ const ROUTES = [
   [/^\/institution\/([^/]+)$/, "institution", institutionView, false],
   [/^\/cluster\/([^/]+)$/, "cluster", clusterView, false],
   [/^\/alerts$/, "alerts", alertsView, true],
+  [/^\/employer$/, "employer", employerView, true],
+  [/^\/employer\/assess\/([^/]+)$/, "employer-assess", assessView, true],
+  [/^\/employer\/table$/, "employer-table", tableView, true],
+  [/^\/employer\/requirements$/, "employer-requirements", requirementsView, true],
+  [/^\/unsubscribe$/, "unsubscribe", unsubscribeView, false],
 ];
 
 const ctx = {
@@ -38,6 +51,8 @@ const ctx = {
   navigate: (hash) => {
     window.location.hash = hash;
   },
+  refresh: () => render(), // after a change (the view has dropped the cached reads it changed)
+  flash: null, // a message a change leaves for the next render
 };
 let renders = 0;
 let expiry = null; // the timer that ends the session when its token expires
@@ -107,6 +122,7 @@ function showAccess() {
   $("provider-sign-in").hidden = !session.signIn;
   $("live-control").hidden = !mayReadLive();
   $("live").checked = session.view === "live" && mayReadLive();
+  $("nav-employer").hidden = tokenRole() !== "employer"; // the workspace of the employer role only
   const badge = $("access-state");
   badge.textContent = session.token ? t("auth.signed_in") : session.publicScores ? t("auth.public") : "";
   badge.hidden = !badge.textContent;
@@ -145,6 +161,15 @@ async function render() {
   const view = $("view");
   showAccess();
   markNavigation(route.name);
+  // The scorecards' year and publication mean nothing in the workspace (it has its own year).
+  const workspace = route.name.startsWith("employer") || route.name === "unsubscribe";
+  for (const id of ["period", "pooled"]) $(id).closest("label").hidden = workspace;
+  $("publication-note").hidden = workspace;
+  if (route.name === "unsubscribe") {
+    view.replaceChildren(...unsubscribeView(route.params));
+    setState("ready", route.name);
+    return;
+  }
   if (!canRead() || (route.needsToken && !session.token)) {
     askForToken();
     return;
@@ -176,6 +201,7 @@ async function render() {
 function markNavigation(name) {
   $("nav-overview").classList.toggle("active", ["overview", "region", "institution", "cluster"].includes(name));
   $("nav-alerts").classList.toggle("active", name === "alerts");
+  $("nav-employer").classList.toggle("active", name.startsWith("employer"));
 }
 
 function markLanguage() {
