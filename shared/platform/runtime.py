@@ -49,6 +49,7 @@ from shared.platform.web.middleware import (
     RequestBudgetMiddleware,
     RequestIdMiddleware,
 )
+from shared.platform.web.openapi_errors import install_problem_documentation
 from shared.platform.web.ops_server import OperationsServer
 from shared.platform.web.problems import install_problem_handlers
 
@@ -403,4 +404,5 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     app.include_router(operations_router(detailed=ops is None))
     for router in spec.routers:
         app.include_router(router)
+    install_problem_documentation(app)
     return app

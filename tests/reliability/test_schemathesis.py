@@ -1,6 +1,7 @@
 """schemathesis against the gateway's merged OpenAPI document: every operation, positive and
-negative data, each case sent as every role. No answer may be a 5xx, and every documented
-answer must match its documented schema.
+negative data, each case sent as every role. No answer may be a 5xx, and every answer must be
+documented: its status code, its content type and its body's schema (error answers are RFC 9457
+problems, documented on every operation by shared/platform/web/openapi_errors.py).
 
 The whole platform runs as `educluster up` runs it (`bench.country.running`: bundled broker,
 four services, SQLite, 127.0.0.1 only). A small world is registered first (an institution with
@@ -24,7 +25,11 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from bench.country import Bench, running
 from shared.platform.auth import mint_token
@@ -37,7 +42,12 @@ MAX_EXAMPLES = 100 if FULL else 5
 REGION = "UZ-TO"
 # A live event stream never ends: its caps are tested in tests/integration/test_owasp_api_top10.
 STREAMS = "/api/v1/events"
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
 def _created(response: httpx.Response) -> dict[str, Any]:

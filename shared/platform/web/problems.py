@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -30,6 +32,65 @@ from shared.platform.errors import (
 
 log = logging.getLogger(__name__)
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+def _without_null_defaults(schema: dict[str, Any]) -> None:
+    # An optional member is left out of a problem, never sent as null: no "default": null.
+    for member in schema.get("properties", {}).values():
+        if "default" in member and member["default"] is None:
+            del member["default"]
+
+
+class FieldError(BaseModel):
+    """One entry of a problem's ``errors``: what was refused, and why (documentation only)."""
+
+    model_config = ConfigDict(json_schema_extra=_without_null_defaults)
+
+    loc: list[str | int] = Field(
+        description="Where: the part of the request, then the path into it, e.g. "
+        '["body", "tax_id"], ["body", "items", 3, "graduate_id"], ["query", "cursor"], '
+        '["header", "Idempotency-Key"]'
+    )
+    msg: str = Field(description="What is wrong with it")
+    type: str | SkipJsonSchema[None] = Field(
+        default=None, description="The kind of validation error (request validation only)"
+    )
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem document as ``problem_response`` writes it (documentation only:
+    the OpenAPI documents refer to it for every error answer; web/openapi_errors.py)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra=_without_null_defaults)
+
+    type: str = Field(description="The problem type (a URI reference); about:blank: see status")
+    title: str = Field(description="A short summary of the problem type")
+    status: int = Field(ge=400, le=599, description="The HTTP status code")
+    detail: str | SkipJsonSchema[None] = Field(
+        default=None, description="What went wrong with this request, and what to do about it"
+    )
+    instance: str | SkipJsonSchema[None] = Field(
+        default=None, description="The path of the request that failed"
+    )
+    errors: list[FieldError] | SkipJsonSchema[None] = Field(
+        default=None, description="Each refused field (422, and 400, 409 or 415 naming one)"
+    )
+    # Extension members some answers carry.
+    service: str | SkipJsonSchema[None] = Field(
+        default=None, description="The service that failed to answer (the gateway's 502-504)"
+    )
+    max_body_bytes: int | SkipJsonSchema[None] = Field(
+        default=None, description="The gateway's body limit (413)"
+    )
+    role: str | SkipJsonSchema[None] = Field(
+        default=None, description="The caller's role the route refuses (the gateway's 403)"
+    )
+    route: str | SkipJsonSchema[None] = Field(
+        default=None, description="The refused route, as METHOD path (the gateway's 403)"
+    )
+    checks: dict[str, Any] | SkipJsonSchema[None] = Field(
+        default=None, description="Each readiness check and its outcome (/readyz's 503)"
+    )
 
 
 class ProblemError(Exception):

@@ -12,6 +12,7 @@ test checks it for drift and validates it with openapi-spec-validator.
 import asyncio
 import copy
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,9 +21,11 @@ from fastapi import FastAPI, Request, Response
 from fastapi.openapi.utils import get_openapi
 from starlette.routing import BaseRoute, Route
 
+from gateway.edge.access import rule_for
 from gateway.edge.upstreams import Upstreams
 from shared.contracts.asyncapi import render_asyncapi
-from shared.platform.names import API_PREFIX
+from shared.platform.names import API_PREFIX, ROLES
+from shared.platform.web.openapi_errors import document_problem_responses, document_problems
 from shared.platform.web.problems import problem_response
 
 Document = dict[str, Any]
@@ -38,19 +41,24 @@ DESCRIPTION = (
 
 
 def gateway_document(routes: list[BaseRoute]) -> Document:
-    """The gateway's own part: its routes (events, subscriptions) under the merged title."""
-    return get_openapi(title=TITLE, version="1.0.0", description=DESCRIPTION, routes=routes)
+    """The gateway's own part: its routes (events, subscriptions) under the merged title, with
+    their problem answers and the Problem schema."""
+    document = get_openapi(title=TITLE, version="1.0.0", description=DESCRIPTION, routes=routes)
+    return document_problems(document, routes)
 
 
 def merge_openapi(gateway: Document, services: Mapping[str, Document]) -> Document:
     """The gateway's document with every service's /api/v1 paths (tags prefixed with the
-    service's name) and schemas added, under bearer security. ValueError when two documents
+    service's name) and schemas added, under bearer security, each /api/v1 operation with the
+    problems the gateway answers itself (``document_edge``). ValueError when two documents
     define one schema name differently. The arguments are left unchanged."""
     document = copy.deepcopy(gateway)
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    proxied: set[str] = set()
     for service, own in services.items():
         for path, operations in own["paths"].items():
             if path.startswith(_API_PATHS):
+                proxied.add(path)
                 document["paths"][path] = {
                     method: {
                         **operation,
@@ -63,9 +71,30 @@ def merge_openapi(gateway: Document, services: Mapping[str, Document]) -> Docume
         "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
     }
     document["security"] = [{"bearer": []}]
+    document_edge(document, proxied=proxied)
     document["paths"] = dict(sorted(document["paths"].items()))
     document["components"]["schemas"] = dict(sorted(schemas.items()))
     return document
+
+
+def document_edge(document: Document, *, proxied: set[str]) -> None:
+    """Add to each /api/v1 operation what the gateway answers before or instead of the service
+    (edge/proxy.py): a refused token, the role matrix (edge/access.py), the body and rate
+    limits, and, for the ``proxied`` paths, a service that failed or did not answer in time."""
+    for path, operations in document["paths"].items():
+        if not path.startswith(_API_PATHS):
+            continue
+        concrete = re.sub(r"\{[^}]+\}", "x", path)  # a matrix rule's ``*`` is one segment
+        for method, operation in operations.items():
+            statuses = {401, 429}
+            rule = rule_for(method.upper(), concrete)
+            if rule is None or not rule.roles.issuperset(ROLES):
+                statuses.add(403)
+            if "requestBody" in operation:
+                statuses.add(413)
+            if path in proxied:
+                statuses |= {502, 503, 504}
+            document_problem_responses(operation, statuses)
 
 
 def _merge_schemas(into: dict[str, Any], new: dict[str, Any], *, source: str) -> None:
