@@ -10,10 +10,12 @@ quality service has scored it all, Playwright's Python package drives the Debian
 
 import asyncio
 import os
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import jwt
@@ -441,20 +443,34 @@ PAGE_POLICY = "default-src 'self'; base-uri 'self'; form-action 'self'; frame-an
 LABELS = {"uz": "Umumiy koʻrinish", "ru": "Обзор", "en": "Overview"}
 
 
-@pytest.fixture(scope="module")
-def platform(tmp_path_factory) -> Iterator[tuple[Launcher, Seeded]]:
+S = TypeVar("S")
+
+
+@contextmanager
+def seeded_platform(
+    folder: Path, seed_world: Callable[[str], Awaitable[S]]
+) -> Iterator[tuple[Launcher, S]]:
+    """A platform started in ``folder`` and seeded through its gateway by ``seed_world``."""
     if not Path(CHROMIUM).exists():
         # Never skipped: a machine without the browser must not pass the dashboard silently.
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    started = start_platform(tmp_path_factory.mktemp("dashboard"))
+    started = start_platform(folder)
     try:
-        seeded = asyncio.run(seed(started.gateway_url))
+        seeded = asyncio.run(seed_world(started.gateway_url))
     except BaseException:
         print(logs(started))
         started.stop()
         raise
-    yield started, seeded
-    started.stop()
+    try:
+        yield started, seeded
+    finally:
+        started.stop()
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory) -> Iterator[tuple[Launcher, Seeded]]:
+    with seeded_platform(tmp_path_factory.mktemp("dashboard"), seed) as found:
+        yield found
 
 
 @dataclass

@@ -8,7 +8,6 @@ one more. The employer signs in with its own token and works in the page; what t
 is checked against what the API then holds.
 """
 
-import asyncio
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -23,7 +22,6 @@ from sqlalchemy.engine import make_url
 from educluster.up import Launcher
 from tests.e2e import test_dashboard as dashboard
 from tests.e2e.test_dashboard import (  # the platform as test_dashboard starts it
-    CHROMIUM,
     COHORT,
     MINISTRY,
     PERIOD,
@@ -31,8 +29,6 @@ from tests.e2e.test_dashboard import (  # the platform as test_dashboard starts 
     _post,
     _post_once_known,
     bearer,
-    logs,
-    start_platform,
 )
 from tests.support import eventually
 
@@ -214,17 +210,8 @@ async def seed(gateway: str) -> Seeded:
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory) -> Iterator[tuple[Launcher, Seeded]]:
     """This module's platform (test_dashboard's browser fixture uses it by this name)."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    started = start_platform(tmp_path_factory.mktemp("workspace"))
-    try:
-        seeded = asyncio.run(seed(started.gateway_url))
-    except BaseException:
-        print(logs(started))
-        started.stop()
-        raise
-    yield started, seeded
-    started.stop()
+    with dashboard.seeded_platform(tmp_path_factory.mktemp("workspace"), seed) as found:
+        yield found
 
 
 # --- helpers --------------------------------------------------------------------------------
