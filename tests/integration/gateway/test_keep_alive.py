@@ -7,6 +7,7 @@ production an ingress keeps idle upstream connections 60 s (ingress-nginx), so t
 keep them longer than that; docs/deploy.md.
 """
 
+import re
 import socket
 import time
 
@@ -16,13 +17,21 @@ IDLE_S = 6.0  # past uvicorn's default keep-alive
 
 
 def get_healthz(connection: socket.socket, host: str) -> bytes:
+    """One whole answer (head and body, by its Content-Length), or what came before the
+    gateway closed the connection."""
     connection.sendall(f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
     answer = b""
     while b"\r\n\r\n" not in answer:
-        chunk = connection.recv(4096)
-        if not chunk:
-            break  # the gateway closed the connection
+        if not (chunk := connection.recv(4096)):
+            return answer  # the gateway closed the connection
         answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    assert length, head
+    while len(body) < int(length[1]):
+        if not (chunk := connection.recv(4096)):
+            break
+        body += chunk
     return answer
 
 
