@@ -16,6 +16,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Iterator
@@ -32,7 +33,7 @@ from assessment.adapters.tables import assessments
 from quality.adapters.tables import cells
 from quality.domain.cells import ScopeTally
 from sqlalchemy import select
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -243,6 +244,47 @@ class Faults:
             await admin.close()
         self.note(f"{service} database accepts connections again after {seconds:g} s")
 
+    async def back_up(self, service: str, into: Path) -> Path:
+        """A consistent copy of ``service``'s database taken while it runs: SQLite's online
+        backup, or pg_dump (one snapshot) — the point a restore goes back to."""
+        url = make_url(self.database_url(service))
+        if url.get_backend_name() == "sqlite":
+            backup = into / f"{service}.sqlite.backup"
+            assert url.database is not None
+            await asyncio.to_thread(_sqlite_copy, Path(url.database), backup)
+        else:
+            backup = into / f"{service}.pg_dump"
+            await _run("pg_dump", "--format=custom", f"--file={backup}", _libpq(url))
+        self.note(f"{service} database backed up")
+        return backup
+
+    async def restore(self, service: str, backup: Path) -> None:
+        """The disaster and its recovery: ``service`` is killed, its database put back to the
+        backup's point (writes after it are gone, its inbox with them), and it starts again."""
+        await self.kill(service)
+        url = make_url(self.database_url(service))
+        if url.get_backend_name() == "sqlite":
+            assert url.database is not None
+            # Written into the same file: the test's own readers keep their handles on it.
+            await asyncio.to_thread(_sqlite_copy, backup, Path(url.database))
+        else:
+            await _run(
+                "pg_restore", "--clean", "--if-exists", "--single-transaction",
+                f"--dbname={_libpq(url)}", str(backup),
+            )  # fmt: skip
+        self.note(f"{service} database restored to the backup")
+        await self.restart(service)
+
+    async def republish(self, service: str) -> str:
+        """The operator's step after a consumer's database was restored: every retained event
+        of ``service`` queued again (`educluster outbox republish`); returns what it printed."""
+        printed = await _run(
+            sys.executable, "-m", "educluster.main", "outbox", "republish", "--service", service,
+            env=self.launcher.env,
+        )  # fmt: skip
+        self.note(printed.strip())
+        return printed.strip()
+
     async def kill_relay_between_publish_and_mark(self, *, timeout_s: float) -> list[str]:
         """SIGKILL the assessment service (SQLite) while events its relay has published are
         not yet marked sent; returns their ids.
@@ -313,6 +355,31 @@ class Faults:
                 if "event dead-lettered" in line
             )
         return found
+
+
+def _sqlite_copy(source: Path, target: Path) -> None:
+    """SQLite's online backup of ``source`` into ``target`` (page by page, one snapshot)."""
+    with (
+        contextlib.closing(sqlite3.connect(source, timeout=30)) as src,
+        contextlib.closing(sqlite3.connect(target, timeout=30)) as dst,
+    ):
+        src.backup(dst)
+
+
+def _libpq(url: URL) -> str:
+    """The connection string pg_dump and pg_restore take for a SQLAlchemy URL."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def _run(*command: str, env: dict[str, str] | None = None) -> str:
+    process = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    output, _ = await process.communicate()
+    text = output.decode(errors="replace")
+    if process.returncode:
+        raise RuntimeError(f"{command[0]} exited with {process.returncode}: {text[-2000:]}")
+    return text
 
 
 @contextlib.asynccontextmanager

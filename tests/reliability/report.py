@@ -35,6 +35,11 @@ Fault moments are drawn from `random.Random(f"{seed}-{fault}")`.
   left; each must be on the topic at least twice afterwards (published again) and counted once.
 - **broker restarted empty**: the bundled broker stopped for 10 s and started on its port with
   memory storage (empty: topics, records and offsets gone).
+- **quality restored to an earlier point**: the quality database backed up while the stream
+  flows (SQLite's online backup, or `pg_dump`), then the service SIGKILLed, the copy put back
+  (`pg_restore --clean --single-transaction`) and the service started; then
+  `educluster outbox republish` for the registry and the assessment service, as docs/deploy.md
+  tells an operator to do after restoring a consumer's database.
 - **database refuses connections** (PostgreSQL, a database per service): `ALTER DATABASE …
   ALLOW_CONNECTIONS false` and `pg_terminate_backend` of its sessions, 10 s, then allowed again.
 

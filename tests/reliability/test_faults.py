@@ -1,6 +1,8 @@
 """Delivery under faults: assessments stream through the gateway while, in separate runs, the
 quality service is killed twice, the assessment relay dies between publish and mark-sent, the
-broker restarts empty after 10 s, and a PostgreSQL database refuses connections for 10 s.
+broker restarts empty after 10 s, a PostgreSQL database refuses connections for 10 s, the
+quality database is restored to an earlier point (then the producers republish), and services
+are upgraded under load.
 Once the system settles every committed assessment is counted exactly once in the quality
 tallies, nothing a client was told is missing, no dead letters, every service ready.
 
@@ -63,6 +65,21 @@ def migrated_under_load(*services: str) -> Inject:
     async def inject(faults: Faults, rng: random.Random, duration: float) -> dict:
         await faults.at(rng.uniform(0.1, 0.25) * duration)
         return {"readyz_while_behind": await faults.migrate_under_load(services, behind_s=5.0)}
+
+    return inject
+
+
+def restored_to_an_earlier_point(service: str, *, follows: tuple[str, ...]) -> Inject:
+    """``service``'s database backed up under load, restored later (the events it consumed in
+    between forgotten, its consumer offsets in Kafka past them), then every service it follows
+    republishes its retained events: the consumers must converge, counting nothing twice."""
+
+    async def inject(faults: Faults, rng: random.Random, duration: float) -> dict:
+        await faults.at(rng.uniform(0.15, 0.3) * duration)
+        backup = await faults.back_up(service, faults.launcher.data_dir)
+        await faults.at(rng.uniform(0.55, 0.7) * duration)
+        await faults.restore(service, backup)
+        return {"republished": [await faults.republish(p) for p in follows]}
 
     return inject
 
@@ -159,6 +176,21 @@ def test_a_postgresql_database_refuses_connections(tmp_path, service):
         database_refuses(service),
         postgres=POSTGRES_ADMIN_DSN,
     )
+    assert_exactly_once(found)
+
+
+@pytest.mark.parametrize(
+    "database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_quality_restored_to_an_earlier_point_with_events_in_flight(tmp_path, database):
+    # The consumer's side of a point-in-time recovery (docs/deploy.md "Events after a restore").
+    found = run(
+        tmp_path,
+        f"quality-restored-{database}",
+        restored_to_an_earlier_point("quality", follows=("registry", "assessment")),
+        postgres=POSTGRES_ADMIN_DSN if database == "postgresql" else None,
+    )
+    assert all("events queued for re-publishing" in line for line in found["republished"])
     assert_exactly_once(found)
 
 
