@@ -50,3 +50,14 @@ async def upsert(session: AsyncSession, table: Table, row: dict[str, Any]) -> No
         await session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed))
     else:
         await session.execute(statement.on_conflict_do_nothing(index_elements=keys))
+
+
+async def upsert_many(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
+    """``upsert`` for many rows at once (one executemany): each row inserted, or overwriting
+    the row with its primary key."""
+    if not rows:
+        return
+    keys = [c.name for c in table.primary_key.columns]
+    statement = insert_or(session, table)
+    changed = {name: statement.excluded[name] for name in rows[0] if name not in keys}
+    await session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed), rows)

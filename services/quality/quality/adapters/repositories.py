@@ -117,6 +117,9 @@ class CellRepository(CellReader):
     async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
         """Every cell of ``years``, one by one."""
 
+    async def flush(self) -> None:
+        """Write the saved tallies not written yet (the unit of work does, before it commits)."""
+
 
 class ReleaseBacklogRepository(abc.ABC):
     """The assessments changed in each cell since the cell was last released."""

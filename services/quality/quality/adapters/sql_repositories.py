@@ -41,7 +41,7 @@ from quality.adapters.tables import (
 from quality.domain.cells import ScopeTally
 from quality.domain.model import CountedAssessment, Exclusion, Mark, Requirement
 from quality.domain.publication import CellKey
-from shared.platform.db.queries import insert_or, upsert
+from shared.platform.db.queries import insert_or, upsert, upsert_many
 
 _CLEAR_BATCH = 200  # marks per DELETE: bounded statements
 
@@ -118,13 +118,22 @@ class SqlExclusionRepository(ExclusionRepository):
 
 
 class SqlCellRepository(CellRepository):
-    """The tallies of ``table``: the live ``cells`` (default) or the ``released_cells``."""
+    """The tallies of ``table``: the live ``cells`` (default) or the ``released_cells``.
+
+    A saved tally is written when the unit of work commits (``flush``), and read back from
+    memory until then: a consumer's batch of events on one cell parses and writes its tally
+    once, not once per event (a large program's tally is hundreds of kilobytes of JSON). The
+    readers of many cells flush first, so they see what this unit of work saved.
+    """
 
     def __init__(self, session: AsyncSession, table: Table = cells) -> None:
         self._session = session
         self._table = table
+        self._saved: dict[CellKey, ScopeTally] = {}  # not yet written
 
     async def get(self, program_id: str, period: int) -> ScopeTally | None:
+        if (saved := self._saved.get((program_id, period))) is not None:
+            return saved
         t = self._table
         stored = await self._session.scalar(
             select(t.c.tally).where(t.c.program_id == program_id, t.c.period == period)
@@ -132,13 +141,18 @@ class SqlCellRepository(CellRepository):
         return None if stored is None else ScopeTally.from_json(stored)
 
     async def save(self, tally: ScopeTally, *, program_id: str, period: int) -> None:
-        await upsert(
-            self._session,
-            self._table,
-            {"program_id": program_id, "period": period, "tally": tally.to_json()},
-        )
+        self._saved[program_id, period] = tally
+
+    async def flush(self) -> None:
+        rows = [
+            {"program_id": program_id, "period": period, "tally": tally.to_json()}
+            for (program_id, period), tally in sorted(self._saved.items())
+        ]
+        self._saved.clear()
+        await upsert_many(self._session, self._table, rows)
 
     async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
+        await self.flush()
         t = self._table
         result = await self._session.execute(
             select(t.c.program_id, t.c.period, t.c.tally).where(
@@ -150,6 +164,7 @@ class SqlCellRepository(CellRepository):
     async def by_program(
         self, years: range, programs: Collection[str] | None = None
     ) -> dict[str, ScopeTally]:
+        await self.flush()
         t = self._table
         by_program: dict[str, list[ScopeTally]] = {}
         query = select(t.c.program_id, t.c.tally).where(t.c.period.between(years[0], years[-1]))
@@ -161,6 +176,7 @@ class SqlCellRepository(CellRepository):
         return {p: ScopeTally.combine(ts) for p, ts in by_program.items()}
 
     async def combined(self, program_ids: Collection[str], years: range) -> ScopeTally:
+        await self.flush()
         t = self._table
         result = await self._session.execute(
             select(t.c.tally).where(

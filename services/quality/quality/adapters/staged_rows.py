@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any, NoReturn, TypeVar
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from quality.adapters.repositories import (
@@ -35,7 +35,7 @@ from quality.adapters.tables import (
 from quality.domain.cells import ScopeTally
 from quality.domain.model import CountedAssessment
 from quality.domain.publication import CellKey
-from shared.platform.db.queries import insert_or
+from shared.platform.db.queries import insert_or, upsert_many
 from shared.platform.messaging.envelope import CloudEvent
 from shared.platform.messaging.tables import inbox
 
@@ -55,17 +55,6 @@ def _chunks(items: Collection[T]) -> Iterator[list[T]]:
     ordered = list(items)
     for start in range(0, len(ordered), _IN_LIST):
         yield ordered[start : start + _IN_LIST]
-
-
-async def upsert_many(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
-    """``shared.platform.db.queries.upsert`` for many rows at once (one executemany): each row
-    inserted, or overwriting the row with its primary key."""
-    if not rows:
-        return
-    keys = [c.name for c in table.primary_key.columns]
-    statement = insert_or(session, table)
-    changed = {name: statement.excluded[name] for name in rows[0] if name not in keys}
-    await session.execute(statement.on_conflict_do_update(index_elements=keys, set_=changed), rows)
 
 
 class StagedAssessments(AssessmentStateRepository):

@@ -189,7 +189,9 @@ async def _apply(uow: SqlQualityUnitOfWork, consumed: Consumed, counted: Rebuild
                     event=event,
                     handler=consumer.handlers[event.type],
                 )
+                await uow.write_tallies()  # inside the savepoint, which takes them back on failure
         except Exception as error:
+            uow.open_repositories()  # what they held in memory went with the savepoint
             if is_outage(error):
                 raise
             log.warning(

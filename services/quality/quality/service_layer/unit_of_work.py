@@ -92,6 +92,15 @@ class SqlQualityUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
         self.alerts = SqlAlertRepository(self.session)
         self.queries = SqlScoringQueries(self.session)
 
+    async def write_tallies(self) -> None:
+        """Write the tallies saved in memory (SqlCellRepository) in this transaction."""
+        await self.cells.flush()
+        await self.released.flush()
+
+    async def commit(self) -> None:
+        await self.write_tallies()
+        await super().commit()
+
 
 def quality_uow(uow: AbstractUnitOfWork) -> AbstractQualityUnitOfWork:
     """``uow`` as the quality unit of work it is."""
