@@ -41,6 +41,14 @@ def event_schema(
             "subject": {"type": "string"},
             "datacontenttype": {"const": "application/json"},
             "data": data,
+            # The CloudEvents distributed-tracing extension: the W3C trace context of the span
+            # the event was written in, when tracing is on (shared/platform/tracing.py).
+            "traceparent": {
+                "type": "string",
+                "pattern": "^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+                "description": "W3C Trace Context traceparent of the span that wrote the event",
+            },
+            "tracestate": {"type": "string", "description": "W3C Trace Context tracestate"},
         },
         "x-kafka-topic": model.topic,
     }

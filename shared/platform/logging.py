@@ -1,4 +1,5 @@
-"""JSON logs with the current request id on every line."""
+"""JSON logs with the current request id on every line, and the trace's ids while a span is
+active (shared.platform.tracing)."""
 
 import logging
 import sys
@@ -7,6 +8,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from types import TracebackType
 
+from opentelemetry.trace import get_current_span
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy.exc import StatementError
 
@@ -16,6 +18,10 @@ request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id_var.get()
+        span = get_current_span().get_span_context()
+        if span.is_valid:  # the ids a tracing backend shows, to find a trace's log lines
+            record.trace_id = format(span.trace_id, "032x")
+            record.span_id = format(span.span_id, "016x")
         record.__dict__.pop("color_message", None)  # uvicorn's ANSI copy of the message
         return True
 

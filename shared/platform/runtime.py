@@ -16,6 +16,7 @@ from functools import partial
 from typing import Any, Generic, TypeVar
 
 from fastapi import APIRouter, FastAPI
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import (
     CollectorRegistry,
     Gauge,
@@ -42,6 +43,7 @@ from shared.platform.messaging.unit_of_work import UnitOfWork
 from shared.platform.names import dead_letter_topic
 from shared.platform.schema_compatibility import SchemaFit, schema_fit
 from shared.platform.settings import ServiceSettings
+from shared.platform.tracing import UNTRACED_PATHS, start_tracing, tracer_provider
 from shared.platform.web.health import operations_app, operations_router
 from shared.platform.web.middleware import (
     ConditionalGetMiddleware,
@@ -143,6 +145,7 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
             max_backoff_s=settings.relay_max_backoff_s,
             retention=timedelta(days=settings.outbox_retention_days),
         )
+    tracing = tracer_provider()
     if settings.consumers_enabled:
         runtime.consumers = [
             ConsumerRunner(
@@ -157,6 +160,7 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
                 metrics=metrics,
                 max_attempts=settings.consumer_max_attempts,
                 retry_backoff_s=settings.consumer_retry_backoff_s,
+                tracer=tracing.get_tracer("educluster.consumer") if tracing else None,
             )
             for consumer in spec.consumers
         ]
@@ -362,6 +366,7 @@ def readiness_checks(runtime: Runtime[Any]) -> tuple[Checks, Checks]:
 
 def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     configure_logging(service=spec.name, level=spec.settings.log_level)
+    start_tracing(spec.name)  # if OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/deploy.md)
     registry = CollectorRegistry()
     export_process_metrics(registry)
     ops_port = spec.settings.ops_port
@@ -405,4 +410,14 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     for router in spec.routers:
         app.include_router(router)
     install_problem_documentation(app)
+    tracing = tracer_provider()
+    if tracing is not None:
+        # A SERVER span for each request, continuing the caller's trace: outermost, around
+        # every middleware (the gateway's proxy too), so their log lines carry its trace id.
+        FastAPIInstrumentor.instrument_app(
+            app,
+            tracer_provider=tracing,
+            excluded_urls=UNTRACED_PATHS,
+            exclude_spans=["receive", "send"],
+        )
     return app

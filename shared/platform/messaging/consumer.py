@@ -5,21 +5,26 @@ and record the event id in one unit of work; Kafka offsets are committed only af
 database commit. A handler that keeps failing (or a record that is not an event) goes to the
 service's dead-letter topic and the runner moves on. Database or broker outages are not the
 event's fault: the runner backs off and resumes from the last committed offset instead.
+Applying an event is a CONSUMER span continuing the trace the event was written in.
 """
 
 import asyncio
 import logging
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.errors import CommitFailedError, IllegalStateError
 from aiokafka.structs import ConsumerRecord
+from opentelemetry.context import Context
+from opentelemetry.trace import SpanKind, Tracer
+from opentelemetry.util.types import AttributeValue
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.platform.messaging.dead_letter import dead_letter_headers
-from shared.platform.messaging.envelope import CloudEvent, InvalidEvent, decode
+from shared.platform.messaging.envelope import CloudEvent, InvalidEvent, decode, trace_context
 from shared.platform.messaging.epoch import EpochWatch
 from shared.platform.messaging.inbox_apply import EventHandler, apply_in, apply_once, is_outage
 
@@ -82,6 +87,7 @@ class ConsumerRunner:
         metrics: MessagingMetrics,
         max_attempts: int = 3,
         retry_backoff_s: float = 0.2,
+        tracer: Tracer | None = None,
     ) -> None:
         self.group_id = group_id
         self._topics = topics
@@ -94,6 +100,7 @@ class ConsumerRunner:
         self._metrics = metrics
         self._max_attempts = max_attempts
         self._retry_backoff_s = retry_backoff_s
+        self._tracer = tracer  # None: tracing is off
         self._processed: dict[TopicPartition, int] = {}
         self._consumer: AIOKafkaConsumer | None = None
         self.healthy = False
@@ -217,7 +224,10 @@ class ConsumerRunner:
                 if handler is None:
                     outcomes.append("ignored")
                     continue
-                applied = await apply_in(uow, consumer=self.group_id, event=event, handler=handler)
+                with self._span(record, event):
+                    applied = await apply_in(
+                        uow, consumer=self.group_id, event=event, handler=handler
+                    )
                 outcomes.append("processed" if applied else "duplicate")
             await uow.commit()
         return outcomes
@@ -261,7 +271,8 @@ class ConsumerRunner:
     ) -> None:
         for attempt in range(1, self._max_attempts + 1):
             try:
-                applied = await self._apply(event, handler)
+                with self._span(record, event):
+                    applied = await self._apply(event, handler)
             except Exception as error:
                 if is_outage(error):
                     raise
@@ -284,6 +295,32 @@ class ConsumerRunner:
                     self.group_id, "processed" if applied else "duplicate"
                 ).inc()
                 return
+
+    def _span(self, record: ConsumerRecord, event: CloudEvent) -> AbstractContextManager[object]:
+        """Applying ``event``, as a child of the span that wrote it (messaging and CloudEvents
+        semantic conventions). A failed attempt's span records its error; when a batch rolls
+        back, the one-by-one pass that follows traces its events again."""
+        if self._tracer is None:
+            return nullcontext()
+        attributes: dict[str, AttributeValue] = {
+            "messaging.system": "kafka",
+            "messaging.operation.type": "process",
+            "messaging.operation.name": "process",
+            "messaging.destination.name": record.topic,
+            "messaging.destination.partition.id": str(record.partition),
+            "messaging.kafka.offset": record.offset,
+            "messaging.consumer.group.name": self.group_id,
+            "messaging.message.id": event.id,
+            "cloudevents.event_id": event.id,
+            "cloudevents.event_source": event.source,
+            "cloudevents.event_type": event.type,
+        }
+        return self._tracer.start_as_current_span(
+            f"process {record.topic}",
+            context=trace_context(event) or Context(),  # without one: a trace of its own
+            kind=SpanKind.CONSUMER,
+            attributes=attributes,
+        )
 
     async def _apply(self, event: CloudEvent, handler: EventHandler) -> bool:
         """Run the handler once; False when the inbox says the event was already applied."""

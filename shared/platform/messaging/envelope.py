@@ -2,6 +2,9 @@
 
 The whole event is the Kafka value; the ``content-type`` header says
 ``application/cloudevents+json``. ``source`` + ``id`` identify an event for deduplication.
+An event created while a span is active carries its W3C trace context as the ``traceparent``
+and ``tracestate`` attributes of the CloudEvents distributed-tracing extension, inside the
+JSON like every other attribute: the consumer's span continues that trace.
 """
 
 import json
@@ -9,12 +12,19 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 from uuid import uuid4
 
+from opentelemetry.context import Context
+from opentelemetry.trace import get_current_span
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from shared.platform.messaging.payloads import EventPayload, payload_model
 
 CONTENT_TYPE = "application/cloudevents+json"
 CONTENT_TYPE_HEADER = "content-type"
+# The distributed-tracing extension's attributes are W3C Trace Context, whatever the HTTP
+# propagators are set to (OTEL_PROPAGATORS).
+_TRACE_CONTEXT = TraceContextTextMapPropagator()
+_TRACE_ATTRIBUTES = ("traceparent", "tracestate")
 
 
 class InvalidEvent(ValueError):
@@ -60,7 +70,10 @@ class CloudEvent(BaseModel):
 
 
 def new_event(payload: EventPayload, *, service: str, subject: str | None = None) -> CloudEvent:
-    """Wrap a payload in a fresh envelope from ``/educluster/<service>``."""
+    """Wrap a payload in a fresh envelope from ``/educluster/<service>``, with the active span's
+    trace context (``traceparent``, and ``tracestate`` if any; none without an active span)."""
+    trace_attributes: dict[str, str] = {}
+    _TRACE_CONTEXT.inject(trace_attributes)
     return CloudEvent(
         id=str(uuid4()),
         source=f"/educluster/{service}",
@@ -68,7 +81,19 @@ def new_event(payload: EventPayload, *, service: str, subject: str | None = None
         time=datetime.now(UTC),
         subject=subject,
         data=payload.model_dump(mode="json"),
+        **trace_attributes,
     )
+
+
+def trace_context(event: CloudEvent) -> Context | None:
+    """The trace the event was written in, to continue; None when it carries none (events from
+    before tracing) or one that is not valid W3C Trace Context (ignored, never refused)."""
+    extra = event.model_extra or {}
+    carrier = {k: v for k in _TRACE_ATTRIBUTES if isinstance(v := extra.get(k), str)}
+    if "traceparent" not in carrier:
+        return None
+    context = _TRACE_CONTEXT.extract(carrier)
+    return context if get_current_span(context).get_span_context().is_valid else None
 
 
 def encode(event: CloudEvent) -> bytes:

@@ -1,4 +1,7 @@
-"""Transactional outbox: events are rows written in the same transaction as the state change."""
+"""Transactional outbox: events are rows written in the same transaction as the state change.
+
+Each row's value is the whole encoded CloudEvent, with the trace context it was created in
+(``traceparent``, ``tracestate``: envelope.new_event), which the relay publishes as committed."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from shared.platform import deadline
 from shared.platform.db.audit import current_actor
 from shared.platform.logging import request_id_var
+from shared.platform.web.problem_texts import request_language
 from shared.platform.web.problems import problem_response
 
 log = logging.getLogger(__name__)
@@ -69,6 +70,7 @@ class RequestIdMiddleware:
                     status=500,
                     title="Internal Server Error",
                     detail="The error was logged with this request's id.",
+                    language=request_language(scope),
                 )(scope, receive, send_with_id)
         finally:
             request_id_var.reset(token)

@@ -29,6 +29,12 @@ from shared.platform.errors import (
     Unauthenticated,
     Unavailable,
 )
+from shared.platform.web.problem_texts import (
+    CONTENT_LANGUAGE,
+    request_language,
+    translate,
+    validation_message,
+)
 
 log = logging.getLogger(__name__)
 PROBLEM_CONTENT_TYPE = "application/problem+json"
@@ -121,7 +127,19 @@ def problem_response(
     headers: dict[str, str] | None = None,
     instance: str | None = None,
     extra: dict[str, Any] | None = None,
+    language: str | None = None,
 ) -> JSONResponse:
+    """The problem document; with ``language`` (problem_texts.request_language), its title,
+    detail and each ``errors[].msg`` in that language, said in Content-Language.
+
+    The ``msg`` of an entry with a ``type`` (request validation) is left as it is: the
+    validation handler wrote it in the language already, from the error's context."""
+    if language is not None:
+        title = translate(title, language)
+        detail = translate(detail, language) if detail else detail
+        if errors is not None:
+            errors = [_in_language(entry, language) for entry in errors]
+        headers = {**(headers or {}), **_language_headers(language, headers)}
     body: dict[str, Any] = {"type": type_, "title": title, "status": status}
     if detail:
         body["detail"] = detail
@@ -133,11 +151,46 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_CONTENT_TYPE)
 
 
-def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
+def _in_language(entry: dict[str, Any], language: str) -> dict[str, Any]:
+    if "type" in entry or not isinstance(entry.get("msg"), str):
+        return entry
+    return {**entry, "msg": translate(entry["msg"], language)}
+
+
+def _language_headers(language: str, headers: dict[str, str] | None) -> dict[str, str]:
+    vary = (headers or {}).get("Vary")
+    return {
+        "Content-Language": CONTENT_LANGUAGE[language],
+        "Vary": f"{vary}, Accept-Language" if vary else "Accept-Language",
+    }
+
+
+def _as_in_the_body(loc: list[Any], body: Any) -> list[Any]:
+    """``loc`` without the parts pydantic adds that name no member of the JSON — the tag of a
+    tagged union (``["body", "outcome", "internship", "years"]``), a validator's name — so a
+    field is named as the request has it, and as the services' own rules name it."""
+    if loc[:1] != ["body"]:
+        return loc
+    path: list[Any] = ["body"]
+    node = body
+    for position, part in enumerate(loc[1:], start=2):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(node, dict) and position < len(loc):
+            continue  # no such member, and not the last part (a missing member is): added
+        else:
+            node = None
+        path.append(part)
+    return path
+
+
+def _validation_errors(error: RequestValidationError, language: str) -> list[dict[str, Any]]:
     return [
         {
-            "loc": list(item.get("loc", ())),
-            "msg": item.get("msg", "invalid"),
+            "loc": _as_in_the_body(list(item.get("loc", ())), error.body),
+            "msg": validation_message(item, language),
             "type": item.get("type", "value_error"),
         }
         for item in error.errors()
@@ -145,6 +198,7 @@ def _validation_errors(error: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def install_problem_handlers(app: FastAPI) -> None:
+    # Each answers in the language the request asks for (Accept-Language; problem_texts.py).
     async def on_problem(request: Request, error: ProblemError) -> JSONResponse:
         return problem_response(
             status=error.status,
@@ -154,10 +208,12 @@ def install_problem_handlers(app: FastAPI) -> None:
             errors=error.errors,
             headers=error.headers,
             instance=request.url.path,
+            language=request_language(request.scope),
         )
 
     async def on_validation(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = _validation_errors(error)
+        language = request_language(request.scope)
+        errors = _validation_errors(error, language)
         fields = ", ".join(".".join(map(str, e["loc"])) for e in errors)
         return problem_response(
             status=422,
@@ -165,6 +221,7 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail=f"Check these fields: {fields}",
             errors=errors,
             instance=request.url.path,
+            language=language,
         )
 
     async def on_http(request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -174,14 +231,19 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail=error.detail if isinstance(error.detail, str) else None,
             headers=getattr(error, "headers", None),
             instance=request.url.path,
+            language=request_language(request.scope),
         )
 
     async def on_integrity(request: Request, error: IntegrityError) -> JSONResponse:
+        language = request_language(request.scope)
         if not is_unique_violation(error):
             # A foreign-key or NOT NULL failure is a bug of ours, not the client's: a 500.
             log.error("integrity error", exc_info=error)
             return problem_response(
-                status=500, title="Internal Server Error", instance=request.url.path
+                status=500,
+                title="Internal Server Error",
+                instance=request.url.path,
+                language=language,
             )
         # A uniqueness rule caught a concurrent twin of this request after our own checks.
         return problem_response(
@@ -190,21 +252,25 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail="The change conflicts with another one made at the same time; "
             "read the current state and retry.",
             instance=request.url.path,
+            language=language,
         )
 
     async def on_database_error(request: Request, error: DBAPIError) -> JSONResponse:
+        language = request_language(request.scope)
         if is_contention(error):
             # A lock not granted or a statement cut by its timeout: the transaction rolled back.
-            return domain_problem(_busy(), instance=request.url.path)
+            return domain_problem(_busy(), instance=request.url.path, language=language)
         if refuses_connections(error):
-            return domain_problem(_refusing(), instance=request.url.path)
+            return domain_problem(_refusing(), instance=request.url.path, language=language)
         log.error("database error", exc_info=error)
         return problem_response(
-            status=500, title="Internal Server Error", instance=request.url.path
+            status=500, title="Internal Server Error", instance=request.url.path, language=language
         )
 
     async def on_domain_error(request: Request, error: DomainError) -> JSONResponse:
-        return domain_problem(error, instance=request.url.path)
+        return domain_problem(
+            error, instance=request.url.path, language=request_language(request.scope)
+        )
 
     _handle(app, ProblemError, on_problem)
     _handle(app, DomainError, on_domain_error)
@@ -274,8 +340,10 @@ def domain_status(error: DomainError) -> int:
     return next((status for kind, status in _STATUS if isinstance(error, kind)), 400)
 
 
-def domain_problem(error: DomainError, *, instance: str | None = None) -> JSONResponse:
-    """The RFC 9457 problem answering a domain error."""
+def domain_problem(
+    error: DomainError, *, instance: str | None = None, language: str | None = None
+) -> JSONResponse:
+    """The RFC 9457 problem answering a domain error (in ``language``, when given)."""
     status = domain_status(error)
     retry_after = getattr(error, "retry_after", None)
     headers = {"Retry-After": str(retry_after)} if retry_after else {}
@@ -296,4 +364,5 @@ def domain_problem(error: DomainError, *, instance: str | None = None) -> JSONRe
         errors=errors,
         headers=headers or None,
         instance=instance,
+        language=language,
     )

@@ -24,6 +24,7 @@ from gateway.edge.routes import API_PREFIX
 from shared.platform.auth import Identity, TokenVerifier
 from shared.platform.auth_settings import AuthSettings, OidcSettings
 from shared.platform.errors import DomainError
+from shared.platform.web.problem_texts import request_language
 from shared.platform.web.problems import domain_problem, problem_response
 
 _AUTHORIZATION = b"authorization"
@@ -190,16 +191,20 @@ class Access:
         try:
             return Caller(identity=await self.verifier.identify(header[7:].strip()))
         except DomainError as error:
-            return Caller(refusal=domain_problem(error, instance=scope["path"]))
+            refusal = domain_problem(
+                error, instance=scope["path"], language=request_language(scope)
+            )
+            return Caller(refusal=refusal)
 
     def authorize(self, scope: Scope, caller: Caller) -> Response | None:
         """None when the request may go on; otherwise the 401, 403, 404 or 405 problem."""
         if caller.refusal is not None:
             return caller.refusal
         method, path = scope["method"], scope["path"]
+        language = request_language(scope)
         rule = self.index.rule_for(method, path)
         if rule is None:
-            return self._unlisted(method, path)
+            return self._unlisted(method, path, language)
         identity = caller.identity
         if identity is None:
             public = PUBLIC in rule.roles and self.public_scores
@@ -207,7 +212,7 @@ class Access:
                 if caller.stray_authorization:
                     scope["headers"] = _without_authorization(scope["headers"])
                 return None
-            return _unauthorized("a bearer token is required", path)
+            return _unauthorized("a bearer token is required", path, language)
         if identity.role in rule.roles:
             return None
         return problem_response(
@@ -216,15 +221,20 @@ class Access:
             detail=f"the role {identity.role} may not call {rule.method} {rule.path}",
             instance=path,
             extra={"role": identity.role, "route": f"{rule.method} {rule.path}"},
+            language=language,
         )
 
-    def _unlisted(self, method: str, path: str) -> Response:
+    def _unlisted(self, method: str, path: str, language: str) -> Response:
         # Deny by default: a service never sees a method and path the matrix does not list,
         # so a route added to a service is unreachable until someone decides who may call it.
         allow = self.index.methods_for(path)
         if not allow:
             return problem_response(
-                status=404, title="Not Found", detail=f"no route answers {path}", instance=path
+                status=404,
+                title="Not Found",
+                detail=f"no route answers {path}",
+                instance=path,
+                language=language,
             )
         return problem_response(
             status=405,
@@ -232,6 +242,7 @@ class Access:
             detail=f"{method} is not allowed on {path}; allowed: {', '.join(allow)}",
             headers={"Allow": ", ".join(allow)},
             instance=path,
+            language=language,
         )
 
 
@@ -247,9 +258,14 @@ def _without_authorization(headers: list[tuple[bytes, bytes]]) -> list[tuple[byt
     return [(name, value) for name, value in headers if name != _AUTHORIZATION]
 
 
-def _unauthorized(detail: str, path: str) -> Response:
+def _unauthorized(detail: str, path: str, language: str) -> Response:
     # The same document a service gives for the same reason (shared.platform.auth), so a
     # client sees one answer whether the gateway or the service refused.
     return problem_response(
-        status=401, title="Unauthorized", detail=detail, headers=_CHALLENGE, instance=path
+        status=401,
+        title="Unauthorized",
+        detail=detail,
+        headers=_CHALLENGE,
+        instance=path,
+        language=language,
     )

@@ -22,6 +22,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.platform.auth import Identity
+from shared.platform.web.problem_texts import request_language
 from shared.platform.web.problems import problem_response
 
 # Clients remembered at once; the least recently seen is forgotten first (its bucket had the
@@ -145,6 +146,7 @@ def too_many_requests(scope: Scope, wait_s: float) -> Response:
         detail=f"too many requests from this client; retry in {retry_after} s",
         headers={"Retry-After": str(retry_after)},
         instance=scope["path"],
+        language=request_language(scope),
     )
 
 
@@ -167,6 +169,7 @@ def body_too_large(scope: Scope, limit: int) -> Response:
         detail=_too_large_detail(limit),
         instance=scope["path"],
         extra={"max_body_bytes": limit},
+        language=request_language(scope),
     )
 
 

@@ -26,6 +26,7 @@ from gateway.edge.upstreams import Upstreams
 from shared.contracts.asyncapi import render_asyncapi
 from shared.platform.names import API_PREFIX, ROLES
 from shared.platform.web.openapi_errors import document_problem_responses, document_problems
+from shared.platform.web.problem_texts import request_language
 from shared.platform.web.problems import problem_response
 
 Document = dict[str, Any]
@@ -159,7 +160,7 @@ def install(gateway: FastAPI, *, upstreams: Upstreams, service_urls: Mapping[str
     """Serve the merged document at /openapi.json (and so in /docs), and /asyncapi.yaml."""
     merged = MergedDocument(gateway.routes, upstreams=upstreams, service_urls=service_urls)
 
-    async def openapi(_request: Request) -> Response:
+    async def openapi(request: Request) -> Response:
         try:
             body = await merged.body()
         except Unanswered as missing:
@@ -169,6 +170,7 @@ def install(gateway: FastAPI, *, upstreams: Upstreams, service_urls: Mapping[str
                 detail=f"{missing}; retry shortly",
                 instance=_DOCUMENT_PATH,
                 extra={"service": missing.service},
+                language=request_language(request.scope),
             )
         return Response(body, media_type="application/json")
 

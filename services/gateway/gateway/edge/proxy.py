@@ -33,6 +33,8 @@ from gateway.edge.limits import (
 from gateway.edge.routes import API_PREFIX, Route, RouteTable
 from gateway.edge.upstreams import Upstreams
 from shared.platform.logging import request_id_var
+from shared.platform.tracing import propagated_headers
+from shared.platform.web.problem_texts import request_language
 from shared.platform.web.problems import problem_response
 
 log = logging.getLogger(__name__)
@@ -123,7 +125,8 @@ class ProxyMiddleware:
             response = await self.upstreams.session.request(
                 scope["method"],
                 _upstream_url(route, scope),
-                headers=forwarded.headers,
+                # With tracing on, the service's span is a child of the gateway's.
+                headers=propagated_headers(forwarded.headers),
                 data=body,
                 allow_redirects=False,
             )
@@ -162,6 +165,7 @@ class ProxyMiddleware:
             detail=detail,
             instance=scope["path"],
             extra={"service": route.service},
+            language=request_language(scope),
         )
 
 
@@ -185,6 +189,7 @@ def _not_found(scope: Scope) -> Response:
         title="Not Found",
         detail=f"no service answers {scope['path']}",
         instance=scope["path"],
+        language=request_language(scope),
     )
 
 
