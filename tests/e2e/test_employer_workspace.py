@@ -8,12 +8,10 @@ one more. The employer signs in with its own token and works in the page; what t
 is checked against what the API then holds.
 """
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import httpx
 import pytest
@@ -29,6 +27,12 @@ from tests.e2e.test_dashboard import (  # the platform as test_dashboard starts 
     _post,
     _post_once_known,
     bearer,
+)
+from tests.e2e.workspace_checks import (
+    fits_a_phone,
+    focus_ring,
+    translated_keys,
+    used_keys,
 )
 from tests.support import eventually
 
@@ -54,7 +58,6 @@ STATES = {
 }
 # test_dashboard's Chromium page (with its console-error check), on this module's platform.
 browser = dashboard.browser
-DASHBOARD = Path(__file__).resolve().parents[2] / "services/gateway/gateway/dashboard"
 
 
 @dataclass
@@ -565,16 +568,7 @@ async def test_the_workspace_fits_a_phone_and_is_operable_from_the_keyboard(plat
         (f"#/employer/requirements?period={PERIOD}", "employer-requirements"),
     ):
         await browser.open(route, view=view)
-        wide = await page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert wide <= 0, (route, wide)  # no sideways scrolling of the page
-        unlabelled = await page.evaluate(
-            """() => [...document.querySelectorAll('#view input, #view select, #view textarea')]
-                .filter((c) => !(c.labels && c.labels.length) && !c.getAttribute('aria-label'))
-                .map((c) => c.name || c.id)"""
-        )
-        assert unlabelled == [], (route, unlabelled)
+        await fits_a_phone(page, route)
     # The rating sheet scrolls inside its own box.
     await browser.open(f"#/employer/table?period={PERIOD}", view="employer-table")
     sheet = await page.evaluate(
@@ -586,11 +580,7 @@ async def test_the_workspace_fits_a_phone_and_is_operable_from_the_keyboard(plat
     await page.focus("#employer-period")
     for _ in range(4):
         await page.keyboard.press("Tab")
-        outline = await page.evaluate(
-            "(() => { const s = getComputedStyle(document.activeElement);"
-            " return [document.activeElement.tagName, s.outlineStyle, s.outlineWidth]; })()"
-        )
-        assert outline[1] != "none" and outline[2] != "0px", outline
+        await focus_ring(page)
 
 
 async def test_a_ministry_user_does_not_see_the_employer_workspace(platform, browser):
@@ -604,19 +594,16 @@ async def test_a_ministry_user_does_not_see_the_employer_workspace(platform, bro
 
 
 def test_every_label_of_the_workspace_is_in_each_language():
-    i18n = (DASHBOARD / "i18n.js").read_text()
-    keys = {}
-    for lang in ("uz", "ru", "en"):
-        start = i18n.index(f"\n  {lang}: {{")
-        block = i18n[start : i18n.index("\n  },", start)]
-        keys[lang] = set(re.findall(r'^\s+"([^"]+)":', block, re.M))
-    assert keys["uz"] == keys["ru"] == keys["en"]
-    modules = ["employer.js", "employer_assess.js", "employer_table.js"]
-    modules += ["employer_requirements.js", "forms.js", "drafts.js"]
-    used = {"nav.employer"}
-    label = re.compile(r'"((?:employer|form|importance|employment_state)\.[\w.]+)"')
-    for name in modules:
-        used |= set(label.findall((DASHBOARD / name).read_text()))
+    keys = translated_keys()
+    used = {"nav.employer"} | used_keys(
+        r'"((?:employer|form|importance|employment_state)\.[\w.]+)"',
+        "employer.js",
+        "employer_assess.js",
+        "employer_table.js",
+        "employer_requirements.js",
+        "forms.js",
+        "drafts.js",
+    )
     # Keys built from a value: every value the API can give.
     used |= {
         f"employment_state.{s}"
@@ -627,4 +614,4 @@ def test_every_label_of_the_workspace_is_in_each_language():
     used |= {f"employer.status_{s}" for s in ("withdrawn", "none")}
     used |= {f"importance.{level}" for level in range(1, 6)}
     assert len(used) > 100
-    assert used - keys["en"] == set()
+    assert used - keys == set()

@@ -10,7 +10,13 @@ from registry.domain.access import GRADUATE_FIELDS
 
 from shared.platform.names import REGISTRY_TOPIC
 from tests.integration.ledger import kafka_settings
-from tests.integration.registry.conftest import MINISTRY, as_institution, drained, headers
+from tests.integration.registry.conftest import (
+    MINISTRY,
+    as_institution,
+    create_graduate,
+    drained,
+    headers,
+)
 from tests.integration.registry.test_employments import as_employer, employment_body, record, world
 from tests.integration.topic_reader import read_topic
 
@@ -101,6 +107,25 @@ async def test_the_graduate_confirms_once_with_the_code_its_institution_issued(r
     assert (used.json()["state"], used.json()["state_by"]) == ("confirmed", "graduate")
     again = await registry.post("/api/v1/employments/confirmations", json={"code": code})
     assert again.status_code == 422
+
+
+async def test_an_institution_lists_the_claims_waiting_for_its_confirmation(registry):
+    # Its confirmations page needs only the claimed ones, not every employment it may read.
+    institution, program, graduate, employer = await world(registry)
+    other = await create_graduate(registry, program, student_ref="S-0002")
+    waiting = await record(registry, graduate, employer)
+    await confirmed(registry, institution, await record(registry, other, employer))
+    path = "/api/v1/employments"
+    own = as_institution(institution)
+
+    claimed = await registry.get(path, params={"state": "claimed"}, headers=own)
+    assert claimed.status_code == 200, claimed.text
+    assert [e["id"] for e in claimed.json()["items"]] == [waiting["id"]]
+    done = await registry.get(path, params={"state": "confirmed"}, headers=own)
+    assert [e["graduate_id"] for e in done.json()["items"]] == [other["id"]]
+    unknown = await registry.get(path, params={"state": "pending"}, headers=own)
+    assert unknown.status_code == 422
+    assert unknown.json()["errors"][0]["loc"] == ["query", "state"]
 
 
 async def test_disputes_and_rejections_need_a_reason_and_are_announced(registry, broker):

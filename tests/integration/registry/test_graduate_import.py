@@ -6,9 +6,10 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from registry.adapters.tables import graduates
+from registry.adapters.tables import audit_trail, graduates
 from sqlalchemy import func, select
 
+from shared.platform.messaging.tables import outbox
 from shared.platform.names import REGISTRY_TOPIC
 from tests.integration.ledger import kafka_settings
 from tests.integration.registry.conftest import (
@@ -414,3 +415,131 @@ async def test_a_slow_upload_holds_no_lock_that_other_writers_would_wait_for(reg
     imported = await importing
     assert imported.status_code == 200, imported.text
     assert imported.json()["created"] == 2
+
+
+# --- the preview (?dry_run=true): what the import would do, nothing written ------------------
+
+
+async def written(registry) -> tuple[list, int, int]:
+    """Everything an import could write: the graduates, the last outbox row, the last audit
+    entry (ids only grow, so a relay pruning sent rows cannot hide a new one)."""
+    async with registry.app.state.runtime.engine.connect() as conn:
+        rows = (await conn.execute(select(graduates).order_by(graduates.c.id))).all()
+        last_event = await conn.scalar(select(func.coalesce(func.max(outbox.c.id), 0)))
+        last_audit = await conn.scalar(select(func.coalesce(func.max(audit_trail.c.seq), 0)))
+    return [tuple(row) for row in rows], last_event, last_audit
+
+
+async def preview(registry, body: str | bytes, *, auth: dict, params=None, chunk=65_536):
+    return await import_csv(
+        registry, body, auth=auth, params={"dry_run": "true", **(params or {})}, chunk=chunk
+    )
+
+
+async def test_a_preview_says_what_the_import_would_do_and_writes_nothing(registry):
+    institution, program = await institution_with_program(registry)
+    own = as_institution(institution)
+    pid = program["id"]
+    assert (await import_csv(registry, csv_file(program, 3), auth=own)).status_code == 200
+    before = await written(registry)
+    body = "\n".join(
+        [
+            HEADER,
+            f"S-000000,Graduate 0,{pid},2024",  # line 2: unchanged
+            f"S-000001,Graduate One,{pid},2024",  # 3: changed
+            f"S-000005,Graduate 5,{pid},2024",  # 4: new
+            f"S-000006,Graduate 6,{pid},1900",  # 5: refused
+            "S-000007,Graduate 7,nope,2024",  # 6: refused
+            f"S-000008,Graduate 8,{pid},2023",  # 7: new
+        ]
+    )
+    reply = await preview(registry, body, auth=own)
+    assert reply.status_code == 200, reply.text
+    answer = reply.json()
+    assert {k: v for k, v in answer.items() if k != "errors"} == {
+        "rows": 6,
+        "created": 2,
+        "updated": 1,
+        "unchanged": 1,
+        "error_count": 2,
+        "would_import": False,
+    }
+    assert [(e["line"], e["column"]) for e in answer["errors"]] == [
+        (5, "graduation_year"),
+        (6, "program_id"),
+    ]
+    assert all(e["reason"] for e in answer["errors"])
+    assert await written(registry) == before
+    # The import itself refuses the same lines for the same reasons (one set of checks).
+    refused = await import_csv(registry, body, auth=own)
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {"loc": ["body", "row", e["line"], e["column"]], "msg": e["reason"]}
+        for e in answer["errors"]
+    ]
+    assert await written(registry) == before
+
+
+async def test_a_clean_preview_matches_what_the_import_then_does(registry, broker):
+    institution, program = await institution_with_program(registry)
+    own = as_institution(institution)
+    await import_csv(registry, csv_file(program, 2), auth=own)
+    await drained(registry)
+    body = csv_file(program, 4).replace("Graduate 1,", "Graduate One,")
+    before = await written(registry)
+    # In tiny chunks, and by the ministry naming the institution: as the import reads it.
+    looked = await preview(
+        registry, body, auth=MINISTRY, params={"institution_id": institution["id"]}, chunk=3
+    )
+    assert looked.json() == {
+        "rows": 4,
+        "created": 2,
+        "updated": 1,
+        "unchanged": 1,
+        "error_count": 0,
+        "would_import": True,
+        "errors": [],
+    }
+    assert await written(registry) == before
+    done = await import_csv(registry, body, auth=own)
+    assert done.json() == {"rows": 4, "created": 2, "updated": 1, "unchanged": 1}
+    assert await graduate_count(registry, institution) == 4
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "column"),
+    [
+        (b"", 1, None),
+        (b"ref,full_name,program_id,graduation_year\nS-1,x,p,2024\n", 1, "ref"),
+        (HEADER.encode() + b"\nS-1,Bad \xff byte,p,2024\n", 2, None),
+    ],
+)
+async def test_a_preview_of_an_unreadable_file_explains_it_by_line(registry, data, line, column):
+    institution, _ = await institution_with_program(registry)
+    before = await written(registry)
+    reply = await preview(registry, data, auth=as_institution(institution), chunk=5)
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["would_import"] is False
+    assert reply.json()["errors"][0]["line"] == line
+    assert reply.json()["errors"][0]["column"] == column
+    assert await written(registry) == before
+
+
+async def test_a_preview_is_refused_to_whoever_may_not_import(registry):
+    institution, program = await institution_with_program(registry)
+    other, _ = await institution_with_program(registry, tax_id="301234567")
+    body = csv_file(program, 2)
+    params = {"institution_id": institution["id"]}
+    assert (
+        await preview(registry, body, auth=as_institution(other), params=params)
+    ).status_code == 403
+    unnamed = await preview(registry, body, auth=MINISTRY)
+    assert unnamed.status_code == 422 and error_locs(unnamed) == [["query", "institution_id"]]
+    wrong_type = await import_csv(
+        registry,
+        body,
+        auth=as_institution(institution),
+        params={"dry_run": "true"},
+        content_type="application/json",
+    )
+    assert wrong_type.status_code == 415

@@ -25,3 +25,19 @@ def test_every_fixed_reason_is_written_by_the_quality_service():
 def test_every_fixed_reason_has_a_text_in_each_language():
     for key in fixed_reasons().values():
         assert I18N.count(f'"reason.{key}":') == 3, key  # uz, ru, en
+
+
+def reason_patterns() -> list[re.Pattern[str]]:
+    block = I18N[I18N.index("const REASONS") :]
+    block = block[: block.index("];")]
+    return [re.compile(p) for p in re.findall(r"\[/(\^.+?\$)/,", block)]
+
+
+def test_the_outcomes_known_share_reason_is_translated():
+    # Seen in every language as English before: the pattern follows the service's words.
+    from quality.domain.index import DEFAULT_METHODOLOGY
+    from quality.domain.scoring import too_few_known_reason
+
+    text = too_few_known_reason(DEFAULT_METHODOLOGY)
+    assert any(p.match(text) for p in reason_patterns()), text
+    assert I18N.count('"reason.few_known":') == 3

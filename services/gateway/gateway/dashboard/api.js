@@ -2,7 +2,7 @@
 // Answers are cached for the session (cleared when the token changes), so switching language
 // or coming back to a page does not ask again.
 
-import { localizedName, pick } from "./i18n.js";
+import { language, localizedName, pick } from "./i18n.js";
 
 const TOKEN_KEY = "educluster.token";
 const PAGE_SIZE = 500;
@@ -93,14 +93,16 @@ export async function loadConfig() {
   }
 }
 
-async function request(path, { method = "GET", body, key } = {}) {
-  const headers = { Accept: "application/json" };
+async function request(path, { method = "GET", body, key, file } = {}) {
+  // Problems (errors beside fields too) come back in the page's language (RFC 9457 + 9110).
+  const headers = { Accept: "application/json", "Accept-Language": language() };
   if (session.token) headers.Authorization = `Bearer ${session.token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (file) headers["Content-Type"] = file.type || "application/octet-stream";
   if (key) headers["Idempotency-Key"] = key;
   let response;
   try {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const payload = file ?? (body === undefined ? undefined : JSON.stringify(body));
     response = await fetch(`${session.apiBase}${path}`, { method, headers, body: payload });
   } catch (error) {
     throw new ApiError(0, error.message);
@@ -124,6 +126,11 @@ async function request(path, { method = "GET", body, key } = {}) {
  * request (a double click, a retry after a lost answer) creates nothing twice. */
 export function send(method, path, body, { key } = {}) {
   return request(path, { method, body, key });
+}
+
+/** POST a file's bytes as they are (never re-encoded), e.g. a CSV `Blob` of type text/csv. */
+export function upload(path, file) {
+  return request(path, { method: "POST", file });
 }
 
 /** A fresh Idempotency-Key (getRandomValues: available on plain http too, unlike randomUUID). */

@@ -3,6 +3,8 @@
 // #/cluster/<id>, #/alerts (?kind=), and the employer's workspace: #/employer,
 // #/employer/assess/<graduate>, #/employer/table, #/employer/requirements (each ?period=), and
 // #/unsubscribe?token= (a reminder e-mail's link; needs no sign-in and loads no figures).
+// The ministry's workspace: #/workspace/ministry (?period=), …/methodology, …/integrity, …/audit.
+// The institution's workspace: #/workspace/institution, …/import, …/confirmations, …/review.
 
 import {
   ApiError,
@@ -20,11 +22,22 @@ import { h, intervalLevel, message } from "./components.js";
 import { LANGUAGES, applyTranslations, formatDateTime, language, setLanguage, t } from "./i18n.js";
 import { alertsView } from "./alerts.js";
 import { clusterView } from "./cluster.js";
+import { activitiesView } from "./coord_activities.js";
+import { goalsView } from "./coord_goals.js";
+import { coordinatorView, membersView, showCoordinatorNav } from "./coord_workspace.js";
 import { employerView } from "./employer.js";
 import { assessView } from "./employer_assess.js";
 import { requirementsView } from "./employer_requirements.js";
 import { tableView } from "./employer_table.js";
 import { institutionView } from "./institution.js";
+import { confirmationsView } from "./inst_confirmations.js";
+import { importView } from "./inst_import.js";
+import { reviewView } from "./inst_review.js";
+import { instWorkspaceView } from "./inst_workspace.js";
+import { auditView } from "./min_audit.js";
+import { integrityView } from "./min_integrity.js";
+import { publicationsView } from "./min_publications.js";
+import { methodologyView } from "./min_workspace.js";
 import { overviewView, regionView } from "./overview.js";
 import { finishSignIn, msUntilExpiry, signOutAtProvider, startSignIn } from "./sign_in.js";
 import { unsubscribeView } from "./unsubscribe.js";
@@ -35,11 +48,26 @@ const ROUTES = [
   [/^\/region\/([^/]+)$/, "region", regionView, false],
   [/^\/institution\/([^/]+)$/, "institution", institutionView, false],
   [/^\/cluster\/([^/]+)$/, "cluster", clusterView, false],
+  // The cluster coordinator's workspace (coord_workspace.js).
+  [/^\/workspace\/cluster$/, "coord-clusters", coordinatorView, true],
+  [/^\/workspace\/cluster\/([^/]+)$/, "coord-members", membersView, true],
+  [/^\/workspace\/cluster\/([^/]+)\/activities$/, "coord-activities", activitiesView, true],
+  [/^\/workspace\/cluster\/([^/]+)\/goals$/, "coord-goals", goalsView, true],
   [/^\/alerts$/, "alerts", alertsView, true],
   [/^\/employer$/, "employer", employerView, true],
   [/^\/employer\/assess\/([^/]+)$/, "employer-assess", assessView, true],
   [/^\/employer\/table$/, "employer-table", tableView, true],
   [/^\/employer\/requirements$/, "employer-requirements", requirementsView, true],
+  // The ministry's workspace (min_workspace.js).
+  [/^\/workspace\/ministry$/, "ministry", publicationsView, true],
+  [/^\/workspace\/ministry\/methodology$/, "ministry-methodology", methodologyView, true],
+  [/^\/workspace\/ministry\/integrity$/, "ministry-integrity", integrityView, true],
+  [/^\/workspace\/ministry\/audit$/, "ministry-audit", auditView, true],
+  // The institution's workspace (inst_workspace.js).
+  [/^\/workspace\/institution$/, "inst-ws", instWorkspaceView, true],
+  [/^\/workspace\/institution\/import$/, "inst-ws-import", importView, true],
+  [/^\/workspace\/institution\/confirmations$/, "inst-ws-confirmations", confirmationsView, true],
+  [/^\/workspace\/institution\/review$/, "inst-ws-review", reviewView, true],
   [/^\/unsubscribe$/, "unsubscribe", unsubscribeView, false],
 ];
 
@@ -123,6 +151,9 @@ function showAccess() {
   $("live-control").hidden = !mayReadLive();
   $("live").checked = session.view === "live" && mayReadLive();
   $("nav-employer").hidden = tokenRole() !== "employer"; // the workspace of the employer role only
+  $("nav-ministry").hidden = tokenRole() !== "ministry"; // the ministry's workspace
+  $("nav-institution").hidden = tokenRole() !== "institution"; // the institution's workspace
+  showCoordinatorNav(); // an organization that coordinates a cluster
   const badge = $("access-state");
   badge.textContent = session.token ? t("auth.signed_in") : session.publicScores ? t("auth.public") : "";
   badge.hidden = !badge.textContent;
@@ -162,9 +193,14 @@ async function render() {
   showAccess();
   markNavigation(route.name);
   // The scorecards' year and publication mean nothing in the workspace (it has its own year).
-  const workspace = route.name.startsWith("employer") || route.name === "unsubscribe";
+  const workspace = route.name.startsWith("employer") || route.name === "unsubscribe" || route.name.startsWith("coord-") || route.name.startsWith("inst-ws");
   for (const id of ["period", "pooled"]) $(id).closest("label").hidden = workspace;
   $("publication-note").hidden = workspace;
+  if (route.name.startsWith("ministry")) {
+    // The ministry's workspace has its own year and shows no scorecards: no live switch either.
+    for (const id of ["period", "pooled", "live"]) $(id).closest("label").hidden = true;
+    $("publication-note").hidden = true;
+  }
   if (route.name === "unsubscribe") {
     view.replaceChildren(...unsubscribeView(route.params));
     setState("ready", route.name);
@@ -178,6 +214,7 @@ async function render() {
   view.replaceChildren(message(t("status.loading"), "message loading"));
   try {
     await Promise.all([loadNames(), ctx.periods.length ? null : loadPeriods(), ctx.methodology ? null : loadMethodology()]);
+    showCoordinatorNav(); // known once the clusters are loaded
     await showPublication();
     const content = route.view ? await route.view(route.params, ctx) : [message(t("status.not_found"))];
     if (id !== renders) return; // a newer navigation has taken over
@@ -202,6 +239,9 @@ function markNavigation(name) {
   $("nav-overview").classList.toggle("active", ["overview", "region", "institution", "cluster"].includes(name));
   $("nav-alerts").classList.toggle("active", name === "alerts");
   $("nav-employer").classList.toggle("active", name.startsWith("employer"));
+  $("nav-ministry").classList.toggle("active", name.startsWith("ministry"));
+  $("nav-coordinator").classList.toggle("active", name.startsWith("coord-"));
+  $("nav-institution").classList.toggle("active", name.startsWith("inst-ws"));
 }
 
 function markLanguage() {

@@ -148,6 +148,13 @@ function link(href, child) {
   return href ? s("a", { href }, child) : child;
 }
 
+/** A chart whose marks are links is a named group of them: an image's parts are out of reach
+ * of the keyboard's and screen readers' users (WCAG 4.1.2, axe: nested-interactive). */
+function linksReachable(svg) {
+  if (svg.querySelector("a[href]")) svg.setAttribute("role", "group");
+  return svg;
+}
+
 /**
  * A funnel plot (Spiegelhalter 2005): each unit's share against its n, with the 95% and 99.8%
  * control limits around the overall rate `overall` drawn as curves, and each unit's own
@@ -237,7 +244,7 @@ export function funnelPlot({ points, overall, limits, labels, formatShare }) {
     units.append(link(point.href, group));
   });
   svg.append(units);
-  return svg;
+  return linksReachable(svg);
 }
 
 /**
@@ -284,7 +291,7 @@ export function intervalRows({ rows, domain, format, title, className = "" }) {
     }
     svg.append(group);
   });
-  return svg;
+  return linksReachable(svg);
 }
 
 /**

@@ -4,7 +4,7 @@
 import { competencyName, get, getAll, history, names, optional, organization, periodQuery, session, unitHref, unitName } from "./api.js";
 import { differenceChart, quadrantChart } from "./charts.js";
 import { clusterWorkPanels, loadClusterWork } from "./cluster_work.js";
-import { h, message, noScores, panel, scorecard, suppressedNote } from "./components.js";
+import { h, message, noScores, panel, scorecard, scrollBox, suppressedNote } from "./components.js";
 import { formatNumber, formatPercent, localizedName, t, translateReason } from "./i18n.js";
 
 export async function clusterView(params, ctx) {
@@ -107,7 +107,7 @@ function gapsPanel(gaps) {
       h("figure", { class: "chart-figure", "data-chart": "quadrant", "data-points": points.length },
         quadrantChart({ points, crossX: mean("performance"), crossY: mean("importance"),
           labels: { title: t("gaps.title"), x: t("gaps.axis_x"), y: t("gaps.axis_y"), quadrants } })),
-      h("div", { class: "table-wrap" }, h("table", { class: "gaps" },
+      scrollBox(t("gaps.title"), h("table", { class: "gaps" },
         h("thead", {}, h("tr", {}, ...["gaps.competency", "gaps.importance", "gaps.performance", "gaps.gap", "gaps.quadrant"].map((key, i) => h("th", { class: i && i < 4 ? "num" : "" }, t(key))))),
         h("tbody", {}, entries.map(([code, c]) => h("tr", { "data-code": code },
           h("td", {}, competencyName(code)),

@@ -170,6 +170,12 @@ export function panel(title, children, { className = "" } = {}) {
   return h("section", { class: `panel ${className}`.trim() }, h("h2", {}, title), children);
 }
 
+/** A table in a box of its own that scrolls sideways on a narrow screen: the box takes the
+ * keyboard focus (the arrow keys scroll it) and is named by `label` (WCAG 2.1.1). */
+export function scrollBox(label, table) {
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label }, table);
+}
+
 export function pageTitle(text, subtitle) {
   return h("div", { class: "page-title" }, h("h1", {}, text), subtitle ? h("p", { class: "subtitle" }, subtitle) : null);
 }

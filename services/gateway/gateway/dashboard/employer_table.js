@@ -76,13 +76,19 @@ function sheetRow({ ws, graduateId, period, cols }) {
   return row;
 }
 
+/** The focused cell wholly in view, clear of the sticky names' column (the box's scroll-padding):
+ * the browser scrolls no further than to show a part of it (WCAG 2.4.11). */
+function reveal(event) {
+  if (event.target !== event.currentTarget) event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+}
+
 function sheet({ ws, framework, period, pending }) {
   const cols = columns(framework);
   const rows = pending.map((graduateId) => sheetRow({ ws, graduateId, period, cols }));
   const button = h("button", { type: "submit", class: "primary", id: "table-submit" }, t("employer.table_submit"));
   const summary = h("p", { class: "table-summary", role: "status" });
   const form = h("form", { id: "assessment-table", novalidate: true },
-    h("div", { class: "table-wrap sheet", tabindex: "0", role: "region", "aria-label": t("employer.table_title", { period }) },
+    h("div", { class: "table-wrap sheet", tabindex: "0", role: "region", "aria-label": t("employer.table_title", { period }), on: { focusin: reveal } },
       h("table", { class: "rating-sheet" },
         h("caption", {}, t("employer.table_caption")),
         h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("employer.employee")),

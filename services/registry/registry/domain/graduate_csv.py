@@ -54,13 +54,17 @@ class GraduateSheet(FileErrors):
 
     ``programs`` maps the institution's program ids to whether each is active; ``know`` tells
     it the institution's graduates. Once any record is bad the file is refused: later records
-    are still checked (to report their errors) but none is handed back to be written.
+    are still checked (to report their errors) but none is handed back to be written, unless
+    ``every_line`` (a preview, which writes nothing, counts what each good line would do).
     """
 
-    def __init__(self, *, this_year: int, person_keys: PersonKeys | None = None) -> None:
+    def __init__(
+        self, *, this_year: int, person_keys: PersonKeys | None = None, every_line: bool = False
+    ) -> None:
         super().__init__()
         self.this_year = this_year
         self.person_keys = person_keys
+        self.every_line = every_line
         self.columns: dict[str, int] | None = None
         self.programs: Mapping[str, bool] = {}
         self.rows = 0
@@ -98,7 +102,7 @@ class GraduateSheet(FileErrors):
         assert self.columns is not None, "the header comes first"
         values = {name: fields[index].strip() for name, index in self.columns.items()}
         checked = self._check(line, values)
-        if checked is not None and self.error_count:
+        if checked is not None and self.error_count and not self.every_line:
             # The file is refused already: keep checking the rest, but hand back nothing more.
             self._remember_line(checked.student_ref, line)
             return None

@@ -155,11 +155,12 @@ async def list_visible(
     *,
     graduate_id: str | None = None,
     employer_id: str | None = None,
+    state: str | None = None,
     limit: int,
     cursor: str | None,
 ) -> Page[Employment]:
     """The employments ``identity`` may read, filtered (Forbidden for roles that see none)."""
-    where = given(graduate_id=graduate_id, employer_id=employer_id)
+    where = given(graduate_id=graduate_id, employer_id=employer_id, state=state)
     return await visibility.list_visible(
         uow.employments, identity, what="employment", where=where, limit=limit, cursor=cursor
     )

@@ -4,11 +4,13 @@ The stream is read and checked record by record (domain/graduate_csv.py) and wri
 batches inside one unit of work. Only the institution's graduates (to tell created, updated
 and unchanged rows apart) and the events of changed rows stay in memory, and the events are
 handed to the outbox with each batch. Any bad row rolls the whole file back, refused with the
-first errors by line number.
+first errors by line number. A preview reads the file through the same checks and counts what
+the import would do, every refused line explained, and writes nothing.
 """
 
 from collections.abc import AsyncIterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from registry import events
 from registry.domain import access
@@ -33,6 +35,25 @@ class ImportCounts:
     unchanged: int = 0
 
 
+@dataclass(frozen=True)
+class RefusedLine:
+    line: int  # the header is line 1
+    column: str | None  # None: the line as a whole (its field count, the file unreadable)
+    reason: str
+
+
+@dataclass
+class ImportPreview(ImportCounts):
+    """What an import would do: the good lines' counts, and every error (the first listed)."""
+
+    error_count: int = 0
+    errors: list[RefusedLine] = field(default_factory=list)
+
+    @property
+    def would_import(self) -> bool:
+        return not self.error_count
+
+
 async def import_graduates(
     uow: AbstractRegistryUnitOfWork,
     identity: Identity,
@@ -45,36 +66,47 @@ async def import_graduates(
 
     An institution imports into itself; the ministry names the institution.
     """
-    target = _import_target(identity, institution_id)
-    await _require_institution(uow, target)
+    target = await _checked_target(uow, identity, institution_id)
     job = _Import(uow, institution_id=target, person_keys=person_keys)
-    sheet = job.sheet
-    records = csv_records(chunks)
-    try:
-        async for line, fields in records:
-            if sheet.columns is not None:
-                checked = sheet.record(line, fields)
-                if checked is not None:
-                    await job.apply(checked)
-            elif sheet.header(line, fields):
-                await job.load()
-            else:
-                break
-    except CsvUnreadable as error:
-        sheet.error(error.line, None, str(error))
-    finally:
-        await records.aclose()
-    refusal = sheet.refusal()
+    refusal = await job.read(chunks)
     if refusal is not None:
         raise refusal
     await job.flush()
-    job.counts.rows = sheet.rows
     uow.audit("educluster.registry.graduates.imported", f"organizations/{target}", vars(job.counts))
     return job.counts
 
 
+async def preview_import(
+    uow: AbstractRegistryUnitOfWork,
+    identity: Identity,
+    *,
+    institution_id: str | None,
+    chunks: AsyncIterable[bytes],
+    person_keys: PersonKeys | None = None,
+) -> ImportPreview:
+    """What importing the CSV stream would do, with every refused line; writes nothing.
+
+    The same checks as the import (and the same access): the caller only reads.
+    """
+    target = await _checked_target(uow, identity, institution_id)
+    job = _Preview(uow, institution_id=target, person_keys=person_keys)
+    await job.read(chunks)
+    return ImportPreview(
+        **vars(job.counts),
+        error_count=job.sheet.error_count,
+        errors=[_refused_line(error) for error in job.sheet.errors],
+    )
+
+
+def _refused_line(error: dict[str, Any]) -> RefusedLine:
+    _body, _row, line, *column = error["loc"]
+    return RefusedLine(line=line, column=column[0] if column else None, reason=error["msg"])
+
+
 class _Import:
     """One import into one institution: what the sheet accepts, gathered into batches."""
+
+    every_line = False  # whether lines after the first refused one are still applied
 
     def __init__(
         self,
@@ -85,10 +117,34 @@ class _Import:
     ) -> None:
         self.uow, self.institution_id = uow, institution_id
         self.at = now()
-        self.sheet = GraduateSheet(this_year=self.at.year, person_keys=person_keys)
+        self.sheet = GraduateSheet(
+            this_year=self.at.year, person_keys=person_keys, every_line=self.every_line
+        )
         self.counts = ImportCounts()
         self._inserts: list[Graduate] = []
         self._updates: list[Graduate] = []
+
+    async def read(self, chunks: AsyncIterable[bytes]) -> Refused | None:
+        """Check every record of the stream, applying those the sheet hands back; the refusal
+        of the whole file, if any record (or the file) is bad."""
+        sheet = self.sheet
+        records = csv_records(chunks)
+        try:
+            async for line, fields in records:
+                if sheet.columns is not None:
+                    checked = sheet.record(line, fields)
+                    if checked is not None:
+                        await self.apply(checked)
+                elif sheet.header(line, fields):
+                    await self.load()
+                else:
+                    break
+        except CsvUnreadable as error:
+            sheet.error(error.line, None, str(error))
+        finally:
+            await records.aclose()
+        self.counts.rows = sheet.rows
+        return sheet.refusal()
 
     async def load(self) -> None:
         """What the institution has: its programs and graduates (read once, after the header)."""
@@ -111,8 +167,7 @@ class _Import:
                 created_at=self.at,
                 updated_at=self.at,
             )
-            self._inserts.append(graduate)
-            self.uow.publish(events.graduate_registered(graduate))
+            self._insert(graduate)
             self.counts.created += 1
         elif line.same_as(known):
             graduate = known
@@ -126,12 +181,19 @@ class _Import:
                 person_key=line.person_key or known.person_key,
                 updated_at=self.at,
             )
-            self._updates.append(graduate)
-            self.uow.publish(events.graduate_updated(graduate))
+            self._update(graduate)
             self.counts.updated += 1
         self.sheet.took(line, graduate)
         if len(self._inserts) >= BATCH_SIZE or len(self._updates) >= BATCH_SIZE:
             await self.flush()
+
+    def _insert(self, graduate: Graduate) -> None:
+        self._inserts.append(graduate)
+        self.uow.publish(events.graduate_registered(graduate))
+
+    def _update(self, graduate: Graduate) -> None:
+        self._updates.append(graduate)
+        self.uow.publish(events.graduate_updated(graduate))
 
     async def flush(self) -> None:
         """Write the graduates gathered so far (in this unit of work's transaction)."""
@@ -139,6 +201,30 @@ class _Import:
         await self.uow.graduates.update_many(self._updates)
         self._inserts, self._updates = [], []
         await self.uow.flush_events()
+
+
+class _Preview(_Import):
+    """An import that only counts: every good line is applied to the sheet (so a later line
+    is judged as in the import), none is written or announced."""
+
+    every_line = True
+
+    def _insert(self, graduate: Graduate) -> None:
+        pass
+
+    def _update(self, graduate: Graduate) -> None:
+        pass
+
+    async def flush(self) -> None:
+        pass
+
+
+async def _checked_target(
+    uow: AbstractRegistryUnitOfWork, identity: Identity, institution_id: str | None
+) -> str:
+    target = _import_target(identity, institution_id)
+    await _require_institution(uow, target)
+    return target
 
 
 def _import_target(identity: Identity, institution_id: str | None) -> str:

@@ -1,6 +1,8 @@
 """/employments: an employer records and ends employments; readers see those in their scope."""
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
 from registry.domain.commands import EndEmployment, RecordEmployment
@@ -20,6 +22,7 @@ from registry.entrypoints.schemas import (
 from registry.service_layer import employment_import
 from registry.service_layer import employments as handlers
 from registry.service_layer.unit_of_work import registry_unit_of_work
+from shared.contracts.catalogue.registry import EmploymentStatus
 from shared.platform.names import API_PREFIX
 from shared.platform.web.idempotency import CreateOnce
 from shared.platform.web.identity import CurrentIdentity
@@ -184,6 +187,10 @@ async def list_employments(
     units: UnitsOfWork,
     graduate_id: str | None = None,
     employer_id: str | None = None,
+    state: Annotated[
+        EmploymentStatus | None,
+        Query(description="only employments in this state (e.g. the claims awaiting confirmation)"),
+    ] = None,
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[Employment]:
@@ -193,6 +200,7 @@ async def list_employments(
             identity,
             graduate_id=graduate_id,
             employer_id=employer_id,
+            state=state,
             limit=limit,
             cursor=cursor,
         )

@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 
 from registry.config import RegistrySettings
 from registry.domain.commands import RegisterGraduate
@@ -60,13 +61,32 @@ async def register_graduate(
     )
 
 
+class ImportRefusedLine(BaseModel):
+    line: int = Field(description="the file's line (the header is line 1)")
+    column: str | None = Field(description="null: the line as a whole")
+    reason: str
+
+
+class GraduateImportPreview(GraduateImportSummary):
+    """What the import would do (`?dry_run=true`): nothing is written."""
+
+    created: int = Field(description="good lines that would create a graduate")
+    updated: int = Field(description="good lines that would change one")
+    unchanged: int = Field(description="good lines that would change nothing")
+    would_import: bool = Field(description="no line refused: the import would take the file")
+    error_count: int = Field(description="every error of the file (the import refuses it if > 0)")
+    errors: list[ImportRefusedLine] = Field(description="the first 100 errors, by line and column")
+
+
 @router.post(
     "/import",
-    response_model=GraduateImportSummary,
+    response_model=GraduateImportSummary | GraduateImportPreview,
     summary="Import graduates from a CSV file (all rows or none; re-importing changes nothing)",
     description="Columns `student_ref,full_name,program_id,graduation_year` (optional "
     "`national_id`: kept only as a keyed hash) in any order, "
-    "UTF-8. An institution imports into itself; the ministry names the institution.",
+    "UTF-8. An institution imports into itself; the ministry names the institution. "
+    "`?dry_run=true` previews it through the same checks: what the import would do and every "
+    "refused line (200 even when lines are refused), nothing written.",
     openapi_extra=CSV_BODY,
 )
 async def import_graduates(
@@ -77,10 +97,22 @@ async def import_graduates(
     institution_id: Annotated[
         str | None, Query(max_length=36, description="required for the ministry")
     ] = None,
-) -> GraduateImportSummary:
+    dry_run: Annotated[
+        bool, Query(description="only preview the import: nothing is written")
+    ] = False,
+) -> GraduateImportSummary | GraduateImportPreview:
     upload_media_type(request.headers.get("content-type", ""), ("text/csv",))
     # The whole file first: no transaction (no SQLite write lock) waits on a slow upload.
     async with received_in_full(request.stream()) as chunks, units() as uow:
+        if dry_run:  # the unit of work is never committed: it rolls back
+            preview = await graduate_import.preview_import(
+                uow,
+                identity,
+                institution_id=institution_id,
+                chunks=chunks,
+                person_keys=settings.person_keys(),
+            )
+            return GraduateImportPreview.model_validate(preview, from_attributes=True)
         counts = await graduate_import.import_graduates(
             uow,
             identity,
