@@ -18,7 +18,7 @@ import {
   notEmployer,
   workspaceHeader,
 } from "./employer.js";
-import { choices, field, formProblem, submitOnce } from "./forms.js";
+import { choices, confirmStep, field, formProblem, submitOnce } from "./forms.js";
 import { formatDateTime, pick, t } from "./i18n.js";
 
 export async function assessView(params, ctx) {
@@ -165,22 +165,17 @@ function assessPanel({ ws, graduateId, period, active, framework, ctx }) {
 function withdrawPart(active, ctx) {
   const ask = h("button", { type: "button", class: "danger", id: "withdraw" }, t("employer.withdraw"));
   const confirm = h("button", { type: "button", class: "danger", id: "withdraw-confirm" }, t("employer.withdraw_confirm"));
-  const cancel = h("button", { type: "button", id: "withdraw-cancel" }, t("employer.cancel"));
-  const question = h("div", { class: "confirm", hidden: true }, h("p", {}, t("employer.withdraw_question")), confirm, " ", cancel);
+  const question = confirmStep({
+    ask,
+    confirm,
+    text: t("employer.withdraw_question"),
+    cancelText: t("employer.cancel"),
+    cancelId: "withdraw-cancel",
+  });
   const part = h("div", { class: "withdraw" },
     h("h3", {}, t("employer.withdraw_title")),
     h("p", { class: "explain" }, t("employer.withdraw_explain")),
     ask, question, formProblem());
-  ask.addEventListener("click", () => {
-    ask.hidden = true;
-    question.hidden = false;
-    confirm.focus();
-  });
-  cancel.addEventListener("click", () => {
-    question.hidden = true;
-    ask.hidden = false;
-    ask.focus();
-  });
   confirm.addEventListener("click", () => submitOnce(part, confirm, async () => {
     await send("DELETE", `/assessments/${encodeURIComponent(active.id)}`);
     forgetWorkspace();

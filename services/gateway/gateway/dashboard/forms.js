@@ -152,3 +152,23 @@ export async function submitOnce(form, button, action) {
     form.removeAttribute("aria-busy");
   }
 }
+
+/** An action asked once more in the page: `ask` shows the question (`text`) with `confirm`
+ * and a cancel button (`cancelText`), cancel goes back; returns the question's element. */
+export function confirmStep({ ask, confirm, text, cancelText, cancelId }) {
+  const cancel = h("button", { type: "button", id: cancelId }, cancelText);
+  const questionId = uid("q");
+  const question = h("div", { class: "confirm", hidden: true, role: "group", "aria-labelledby": questionId },
+    h("p", { id: questionId }, text), confirm, " ", cancel);
+  ask.addEventListener("click", () => {
+    ask.hidden = true;
+    question.hidden = false;
+    confirm.focus();
+  });
+  cancel.addEventListener("click", () => {
+    question.hidden = true;
+    ask.hidden = false;
+    ask.focus();
+  });
+  return question;
+}

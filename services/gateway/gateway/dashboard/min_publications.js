@@ -5,7 +5,7 @@
 
 import { forget, get, organization, program, send, unitName } from "./api.js";
 import { h, message, panel } from "./components.js";
-import { choices, field, formProblem, submitOnce, uid } from "./forms.js";
+import { choices, confirmStep, field, formProblem, submitOnce } from "./forms.js";
 import { formatDateTime, t } from "./i18n.js";
 import { cell, chosenPeriod, dataTable, flash, isMinistry, labelOr, notMinistry, sectionHref, workspaceHeader } from "./min_workspace.js";
 
@@ -141,26 +141,19 @@ function publishPart(draft, waiting, ctx) {
   const [close, closeField] = checkbox("min-ws-close-review", t("min_ws.close_review"));
   const ask = h("button", { type: "button", class: "primary", id: "min-ws-publish" }, t("min_ws.publish"));
   const confirm = h("button", { type: "button", class: "primary", id: "min-ws-publish-confirm" }, t("min_ws.publish_confirm"));
-  const cancel = h("button", { type: "button", id: "min-ws-publish-cancel" }, t("min_ws.cancel"));
-  const questionId = uid("q");
-  const question = h("div", { class: "confirm", hidden: true, role: "group", "aria-labelledby": questionId },
-    h("p", { id: questionId }, t("min_ws.publish_question", { number: draft.number, period: draft.period })), confirm, " ", cancel);
+  const question = confirmStep({
+    ask,
+    confirm,
+    text: t("min_ws.publish_question", { number: draft.number, period: draft.period }),
+    cancelText: t("min_ws.cancel"),
+    cancelId: "min-ws-publish-cancel",
+  });
   const part = h("div", { class: "min-ws-publish" },
     h("h3", {}, t("min_ws.publish_title")),
     h("p", { class: waiting ? "note warn" : "note" }, t("min_ws.waiting", { count: waiting })),
     open ? h("p", { class: "note" }, t("min_ws.window_open", { date: formatDateTime(draft.review_until) })) : null,
     open ? closeField : null,
     ask, question, formProblem());
-  ask.addEventListener("click", () => {
-    ask.hidden = true;
-    question.hidden = false;
-    confirm.focus();
-  });
-  cancel.addEventListener("click", () => {
-    question.hidden = true;
-    ask.hidden = false;
-    ask.focus();
-  });
   confirm.addEventListener("click", () => submitOnce(part, confirm, async () => {
     const published = await send("POST", `/quality/publications/${draft.number}/publish`, { close_review: close.checked });
     changed(ctx, t("min_ws.published", { number: published.number }));
