@@ -10,7 +10,7 @@ quality service has scored it all, Playwright's Python package drives the Debian
 
 import asyncio
 import os
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
@@ -131,8 +131,9 @@ MINISTRY = bearer("ministry")
 # --- the platform ---------------------------------------------------------------------------
 
 
-def start_platform(data_dir: Path) -> Launcher:
-    """The platform as `educluster up` runs it, each service on a free port, all ready."""
+def start_platform(data_dir: Path, settings: Mapping[str, str] = {}) -> Launcher:
+    """The platform as `educluster up` runs it, each service on a free port, all ready; with
+    ``settings`` (EDUCLUSTER_… variables) on top of the tests' own."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("EDUCLUSTER_")}
     env |= {
         "EDUCLUSTER_JWT_SECRET": SECRET,
@@ -146,7 +147,7 @@ def start_platform(data_dir: Path) -> Launcher:
         # the bundled broker (15 s at the default 30 s): shorter here, for a quick start.
         "EDUCLUSTER_KAFKA_SESSION_TIMEOUT_MS": "6000",
         "EDUCLUSTER_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
-    }
+    } | dict(settings)
     launcher = Launcher(
         host="127.0.0.1",
         data_dir=data_dir,
@@ -448,13 +449,14 @@ S = TypeVar("S")
 
 @contextmanager
 def seeded_platform(
-    folder: Path, seed_world: Callable[[str], Awaitable[S]]
+    folder: Path, seed_world: Callable[[str], Awaitable[S]], settings: Mapping[str, str] = {}
 ) -> Iterator[tuple[Launcher, S]]:
-    """A platform started in ``folder`` and seeded through its gateway by ``seed_world``."""
+    """A platform started in ``folder`` (with ``settings``) and seeded through its gateway by
+    ``seed_world``."""
     if not Path(CHROMIUM).exists():
         # Never skipped: a machine without the browser must not pass the dashboard silently.
         pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does)")
-    started = start_platform(folder)
+    started = start_platform(folder, settings)
     try:
         seeded = asyncio.run(seed_world(started.gateway_url))
     except BaseException:
@@ -928,3 +930,55 @@ async def test_a_person_signs_in_through_the_identity_provider_and_out_again(pla
     await browser.page.wait_for_selector("#provider-sign-in", state="visible")
     browser.errors.clear()
     assert await browser.page.evaluate("sessionStorage.getItem('educluster.token')") is None
+
+
+# --- an anonymous reader of public scores -----------------------------------------------------
+
+PUBLIC_SCORES = {
+    "EDUCLUSTER_GATEWAY_PUBLIC_SCORES": "true",
+    "EDUCLUSTER_QUALITY_PUBLIC_SCORES": "true",
+}
+
+
+class TestAnonymousReader:
+    """Public scores on, no token: the pages name what they show (the quality service's names
+    of scored units, the frameworks' competency names) where they showed ids and codes."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def platform(cls, tmp_path_factory) -> Iterator[tuple[Launcher, Seeded]]:
+        """The module's data on a platform of its own, with public scores on (the browser
+        fixture reads this one in this class)."""
+        folder = tmp_path_factory.mktemp("public")
+        with seeded_platform(folder, seed, PUBLIC_SCORES) as found:
+            yield found
+
+    async def test_institution_and_cluster_pages_show_names_without_a_token(
+        self, platform, browser
+    ):
+        seeded = platform[1]
+        big, cluster = seeded.institutions["big"], seeded.cluster["id"]
+        async with httpx.AsyncClient(base_url=browser.gateway) as anonymous:
+            # The registry stays closed to anonymous readers; the names and frameworks do not.
+            assert (await anonymous.get("/api/v1/organizations")).status_code == 401
+            (framework,) = (await anonymous.get("/api/v1/frameworks")).json()["items"]
+        competency = {
+            c["code"]: c["name"]["uz"] for d in framework["domains"] for c in d["competencies"]
+        }
+
+        await browser.open(f"#/institution/{big['id']}", view="institution")
+        assert await browser.page.is_hidden("#token-panel")
+        assert await browser.text("h1") == "Samarqand davlat universiteti"
+        assert await browser.text(".subtitle a") == "Samarqand viloyati"  # the page speaks uz
+
+        await browser.open(f"#/cluster/{cluster}", view="cluster")
+        assert await browser.text("h1") == "Samarqand IT klasteri"
+        rows = await browser.page.evaluate(
+            "[...document.querySelectorAll('table.gaps tbody tr')]"
+            ".map((row) => [row.dataset.code, row.cells[0].textContent])"
+        )
+        assert rows and all(name == competency[code] for code, name in rows)
+
+        await browser.open("#/?show=institutions", view="overview")
+        named = await browser.text(f"tr[data-id='{big['id']}']")
+        assert "Samarqand davlat universiteti" in named

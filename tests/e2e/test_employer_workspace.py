@@ -350,6 +350,7 @@ async def test_a_draft_survives_a_reload_then_is_submitted_revised_withdrawn_and
     (stored,) = await assessments_of(seeded, gateway, 0)
     assert stored["status"] == "active" and stored["revision"] == 1
     assert stored["ratings"] == {"foundation.oral_communication": 4, "foundation.numeracy": None}
+    assert stored["not_required"] == ["foundation.numeracy"]  # apart from "not observed"
     assert (stored["overall_satisfaction"], stored["preparedness"]) == (4, 3)
     assert stored["would_hire_again"] is True
     assert await page.get_attribute(".assessment-state", "data-status") == "active"
@@ -362,7 +363,11 @@ async def test_a_draft_survives_a_reload_then_is_submitted_revised_withdrawn_and
     await changed(browser, "employer-assess", "Baholash tahrirlandi (tahrir 2)")
     (stored,) = await assessments_of(seeded, gateway, 0)
     assert (stored["revision"], stored["overall_satisfaction"]) == (2, 5)
+    assert stored["not_required"] == ["foundation.numeracy"]
     assert "tahrir 2" in await browser.text(".assessment-state")
+    # The revised assessment, read back from the API (no draft left): "not required" as chosen.
+    assert await page.evaluate(f"localStorage.getItem('{key}')") is None
+    assert await page.is_checked(radio("rating:foundation.numeracy", "not_required"))
 
     await page.click("#withdraw")
     await page.click("#withdraw-confirm")
@@ -402,6 +407,7 @@ async def test_the_table_view_submits_two_employees_at_once_and_shows_each_rows_
         await page.select_option(cell(one, name), value)
     await page.select_option(cell(one, "would_hire_again"), "yes")
     await page.select_option(cell(two, "rating:foundation.numeracy"), "2")
+    await page.select_option(cell(two, "rating:digital.safety"), "not_required")
     await page.select_option(cell(two, "preparedness"), "3")
     await page.select_option(cell(two, "would_hire_again"), "no")
 
@@ -424,8 +430,10 @@ async def test_the_table_view_submits_two_employees_at_once_and_shows_each_rows_
     (second,) = await assessments_of(seeded, gateway, 2)
     assert await page.get_attribute(one, "data-assessment") == first["id"]
     assert first["ratings"] == {"foundation.oral_communication": 5, "digital.safety": None}
+    assert first["not_required"] == []  # not observed
     assert (first["overall_satisfaction"], first["would_hire_again"]) == (4, True)
-    assert second["ratings"] == {"foundation.numeracy": 2}
+    assert second["ratings"] == {"foundation.numeracy": 2, "digital.safety": None}
+    assert second["not_required"] == ["digital.safety"]
     assert (second["overall_satisfaction"], second["preparedness"]) == (3, 3)
     assert await assessments_of(seeded, gateway, 3) == []
 
@@ -482,7 +490,7 @@ def unsubscribe_token(launcher: Launcher, employer_id: str) -> str:
     path = make_url(launcher.env["EDUCLUSTER_ASSESSMENT_DATABASE_URL"]).database
     with closing(sqlite3.connect(path)) as db:
         (token,) = db.execute(
-            "SELECT unsubscribe_token FROM reminder_subscriptions WHERE employer_id = ?",
+            "SELECT unsubscribe_token FROM reminder_subscriptions WHERE organization_id = ?",
             (employer_id,),
         ).fetchone()
     return str(token)
@@ -599,6 +607,7 @@ def test_every_label_of_the_workspace_is_in_each_language():
         r'"((?:employer|form|importance|employment_state)\.[\w.]+)"',
         "employer.js",
         "employer_assess.js",
+        "employer_lookup.js",
         "employer_table.js",
         "employer_requirements.js",
         "forms.js",
@@ -615,3 +624,87 @@ def test_every_label_of_the_workspace_is_in_each_language():
     used |= {f"importance.{level}" for level in range(1, 6)}
     assert len(used) > 100
     assert used - keys == set()
+
+
+async def test_an_employer_finds_its_hire_by_national_id_picks_the_degree_and_claims_it(
+    platform, browser
+):
+    gateway, seeded = platform[0].gateway_url, platform[1]
+    pinfl = "52305001230045"
+    university, bachelor = seeded.graduates[0]["institution_id"], seeded.graduates[0]["program_id"]
+    async with httpx.AsyncClient(base_url=gateway, timeout=30) as api:
+        master = await _post(
+            api,
+            "/api/v1/programs",
+            {
+                "institution_id": university,
+                "code": "70610100",
+                "name": "Axborot tizimlari magistraturasi",
+                "level": "7",
+                "field_code": "0613",
+            },
+        )
+        degrees = [
+            await _post(
+                api,
+                "/api/v1/graduates",
+                {
+                    "program_id": program,
+                    "graduation_year": year,
+                    "student_ref": f"pinfl-{year}",
+                    "full_name": "Kamola Saidova",
+                    "national_id": pinfl,
+                },
+            )
+            for program, year in ((bachelor, COHORT - 2), (master["id"], COHORT))
+        ]
+    await sign_in(browser, seeded.token, "#/employer", "employer")
+    page = browser.page
+    await page.click("button.language[data-language=en]")
+    await browser.ready("employer")
+    lookup, claim = "#lookup-form", "#claim-form"
+
+    # A prefix is no identifier: refused beside the field, nothing listed.
+    await page.fill(f"{lookup} [data-field=national_id] input", pinfl[:10])
+    await page.click(f"{lookup} button[type=submit]")
+    await page.wait_for_selector(f"{lookup} [data-field=national_id] .field-error", state="visible")
+    assert await browser.count("#lookup-matches input") == 0
+    refused_requests(browser, 422)
+    # Nobody with this identifier: said so, and nothing to pick.
+    await page.fill(f"{lookup} [data-field=national_id] input", "62305001230045")
+    await page.click(f"{lookup} button[type=submit]")
+    await page.locator("#lookup-matches .message", has_text="No graduate").wait_for()
+
+    # Typed as printed (spaced): both degrees, named, the latest first.
+    await page.fill(f"{lookup} [data-field=national_id] input", "5230 5001 2300 45")
+    await page.click(f"{lookup} button[type=submit]")
+    await page.locator("#lookup-matches input[type=radio]").nth(1).wait_for()
+    shown = await page.evaluate(
+        "[...document.querySelectorAll('#lookup-matches .option')]"
+        ".map((o) => [o.dataset.graduate, o.innerText.trim()])"
+    )
+    assert [graduate for graduate, _ in shown] == [degrees[1]["id"], degrees[0]["id"]]
+    named = f"Samarqand davlat universiteti — 60610100 Dasturiy injiniring, {COHORT - 2}"
+    assert shown[1][1] == named
+    assert "Axborot tizimlari magistraturasi" in shown[0][1]
+    assert await page.input_value(f"{claim} [data-field=graduate_id] input") == ""
+
+    await page.check(f"#lookup-matches input[value='{degrees[0]['id']}']")
+    graduate_id = await page.input_value(f"{claim} [data-field=graduate_id] input")
+    assert graduate_id == degrees[0]["id"]
+    await page.fill(f"{claim} [data-field=start_date] input", f"{COHORT}-11-01")
+    await page.fill(f"{claim} [data-field=position] input", "Tizim tahlilchisi")
+    await page.fill(f"{claim} [data-field=isco_code] input", "2511")
+    await page.click(f"{claim} button[type=submit]")
+    await changed(browser, "employer", "Employment recorded")
+    listed = await api_get(seeded, gateway, f"/api/v1/employments?graduate_id={graduate_id}")
+    (employment,) = listed["items"]
+    assert (employment["employer_id"], employment["state"]) == (seeded.employer["id"], "claimed")
+    assert (employment["start_date"], employment["position"]) == (
+        f"{COHORT}-11-01",
+        "Tizim tahlilchisi",
+    )
+    # The identifier never reached a URL the page asked for.
+    assert pinfl not in await page.evaluate(
+        "performance.getEntriesByType('resource').map((r) => r.name).join(' ')"
+    )

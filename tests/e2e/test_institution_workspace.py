@@ -187,6 +187,10 @@ async def test_an_institution_sees_its_own_workspace_and_programs_with_their_gra
     row = f"tr[data-program='{seeded.program['id']}']"
     graduates = len(await graduate_refs(seeded, gateway))
     assert await browser.text(f"{row} td.graduates") == str(graduates)
+    # Counted by the registry in one request, not read page by page.
+    asked = await page.evaluate("performance.getEntriesByType('resource').map((r) => r.name)")
+    assert any("/graduates/counts?institution_id=" in url for url in asked)
+    assert not any("/graduates?program_id=" in url for url in asked)
     assert seeded.program["name"] in await browser.text(row)
     link = await page.get_attribute("#inst-published-link", "href")
     assert link == f"#/institution/{seeded.institution['id']}"
@@ -368,3 +372,29 @@ def test_every_label_of_the_institution_workspace_is_in_each_language():
     used = used_keys(r'"(inst_ws\.[\w.]+)"', *names)
     assert len(used) > 60
     assert used == keys  # every label used is translated, and none is left over
+
+
+async def test_an_institution_asks_for_e_mail_reminders_of_claims_awaiting_it(platform, browser):
+    gateway, seeded = platform[0].gateway_url, platform[1]
+    view = "inst-ws-confirmations"
+    await sign_in(browser, seeded.token, f"{HOME}/confirmations", view)
+    page = browser.page
+    form = "#mail-form"  # the employer workspace's reminder settings, the same module
+    assert "tasdiqingizni kutsa" in await browser.text(".mail-panel .explain")
+    await page.fill(f"{form} [data-field=email] input", "not-an-address")
+    await page.click(f"{form} button[type=submit]")
+    await page.wait_for_selector(f"{form} [data-field=email] .field-error", state="visible")
+    refused_requests(browser, 422)
+    await page.fill(f"{form} [data-field=email] input", "registrar@university.example")
+    await page.select_option(f"{form} [data-field=language] select", "ru")
+    await page.click(f"{form} button[type=submit]")
+    await changed(browser, view, "Eslatmalar sozlandi")
+    saved = await api_get(gateway, "/api/v1/reminders/subscription", seeded.headers)
+    assert (saved["role"], saved["email"], saved["language"], saved["enabled"]) == (
+        "institution",
+        "registrar@university.example",
+        "ru",
+        True,
+    )
+    assert saved["organization_id"] == seeded.institution["id"]
+    assert await page.input_value(f"{form} [data-field=email] input") == saved["email"]

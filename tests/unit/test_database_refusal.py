@@ -42,3 +42,17 @@ async def test_a_request_while_the_database_refuses_connections_is_a_503():
     assert answer.status_code == 503
     assert answer.headers["retry-after"] == "5"
     assert "nothing was saved" in answer.json()["detail"]
+
+
+def test_a_connection_cut_mid_statement_is_an_outage():
+    """Found by the reliability run: PostgreSQL terminating the sessions while a statement was
+    on the wire left asyncpg's protocol confused (InternalClientError, no SQLSTATE). SQLAlchemy
+    wrapped it as an InternalError, which was answered 500; it is the connection's loss."""
+    import asyncpg
+    from sqlalchemy.exc import InternalError
+
+    cut = InternalError("INSERT INTO assessments …", {}, asyncpg.InternalClientError("state"))
+    assert refuses_connections(cut) and is_outage(cut)
+    invalidated = DBAPIError("SELECT 1", {}, Exception("gone"), connection_invalidated=True)
+    assert refuses_connections(invalidated)
+    assert not refuses_connections(InternalError("SELECT 1", {}, Exception("a bug of ours")))

@@ -18,7 +18,7 @@ class AssessmentSettings(ServiceSettings):
     # of as many graduates, by at least min_employers employers, none dominant (docs/assessment.md).
     min_cell_size: int = Field(default=5, ge=2)
     min_employers: int = Field(default=3, ge=2)
-    # Reminders of pending assessments to employers that asked for them (docs/reminders.md).
+    # Reminders to employers and institutions that asked for them (docs/reminders.md).
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     reminder_every_days: int = Field(default=7, ge=1, le=365)
     reminder_check_every_s: float = Field(default=3600.0, gt=0)

@@ -71,6 +71,7 @@ def _scoring_state(
         "framework_id": assessment.framework_id,
         "framework_version": framework.version,
         "ratings": assessment.ratings,
+        "not_required": assessment.not_required,
         "overall_satisfaction": assessment.overall_satisfaction,
         "preparedness": assessment.preparedness,
         "would_hire_again": assessment.would_hire_again,

@@ -21,6 +21,9 @@ class RegistrySettings(ServiceSettings):
     # The key of graduates' person keys (domain/person_key.py). Unset: derived from the
     # development token secret where there is one; otherwise national identifiers are refused.
     person_key_secret: SecretStr | None = Field(default=None, min_length=32)
+    # An employer's lookups of graduates by national identifier in any hour (the audit trail
+    # counts them): enough to claim its hires, too few to try a person's plausible PINFLs.
+    graduate_lookups_per_hour: int = Field(default=100, ge=1, le=10_000)
 
     def person_keys(self) -> PersonKeys | None:
         """What turns national identifiers into person keys (None: no key configured)."""

@@ -4,7 +4,7 @@ Keys: frameworks by framework id; requirements by employer (or cluster); assessm
 graduate's institution, so everything scoring one institution stays in order.
 """
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.platform.messaging.payloads import EventPayload
 from shared.platform.names import ASSESSMENT_TOPIC
@@ -73,8 +73,9 @@ class RequirementPublished(AssessmentEvent):
 class _AssessmentState(AssessmentEvent):
     """The whole state of one assessment revision: everything scoring needs, no free text.
 
-    ``ratings`` maps competency codes to 1..5, or to null for "not observed / not required".
-    ``revision`` counts every change of the assessment, starting at 1.
+    ``ratings`` maps competency codes to 1..5, or to null for "not observed / not required";
+    ``not_required`` lists those of the null ones the employer marked "not required in this job"
+    (absent when none). ``revision`` counts every change of the assessment, starting at 1.
     """
 
     assessment_id: str
@@ -93,6 +94,13 @@ class _AssessmentState(AssessmentEvent):
     overall_satisfaction: int
     preparedness: int
     would_hire_again: bool
+    # Left out when empty, so an assessment marking none reads as it did before the field.
+    not_required: list[str] = Field(
+        default_factory=list,
+        exclude_if=lambda codes: not codes,
+        description="competency codes rated null that the employer marked not required in this "
+        "job (the others rated null were not observed); absent: none. Never a rating.",
+    )
 
     def partition_key(self) -> str:
         return self.institution_id

@@ -5,6 +5,7 @@ or NOT NULL broken) are our bug. Contention — a lock not granted in time, a st
 by its timeout, a serialisation failure or deadlock — is temporary: retry later (503).
 """
 
+from asyncpg import InternalClientError
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 _PG_UNIQUE_VIOLATION = "23505"
@@ -59,10 +60,22 @@ def is_contention(error: DBAPIError) -> bool:
 def refuses_connections(error: DBAPIError) -> bool:
     """True when ``error`` says PostgreSQL is not taking connections now: an outage, never the
     request's or the event's fault."""
+    if error.connection_invalidated or _protocol_lost(error):
+        return True
     sqlstate = _sqlstate(error) or ""
     if sqlstate == _PG_NOT_ACCEPTING_CONNECTIONS:
         return error.statement is None
     return sqlstate.startswith(_PG_REFUSING)
+
+
+def _protocol_lost(error: DBAPIError) -> bool:
+    # A session terminated while a statement was on the wire can leave asyncpg's protocol
+    # confused: an InternalClientError with no SQLSTATE (SQLAlchemy's adapter wraps it, keeping
+    # asyncpg's as the cause). The statement never completed; the connection is gone.
+    cause = error.orig
+    return isinstance(cause, InternalClientError) or isinstance(
+        getattr(cause, "__cause__", None), InternalClientError
+    )
 
 
 def is_schema_mismatch(error: DBAPIError) -> bool:

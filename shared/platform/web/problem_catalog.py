@@ -571,9 +571,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Taʼlim muassasasi faqat oʻz dasturlari baholashlarini koʻradi",
         "Учебное заведение видит оценки только своих программ",
     ),
-    "only an employer asks for reminders of its own pending assessments": (
-        "Kutilayotgan baholashlar haqida eslatmalarni faqat ish beruvchining oʻzi soʻraydi",
-        "Напоминания о своих ожидающих оценках запрашивает только сам работодатель",
+    "only an employer or an institution asks for reminders, each its own": (
+        "Eslatmalarni faqat ish beruvchi yoki taʼlim muassasasi, har biri oʻzi uchun soʻraydi",
+        "Напоминания запрашивает только работодатель или учебное заведение, каждый для себя",
     ),
     "not eligible: this employer's employment of the graduate in {period} is {states}; it must "
     "be confirmed by the graduate's institution (or the graduate) or verified in a register "
@@ -597,6 +597,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "{code} is not a competency of {name}": (
         "{code} — {name} kompetensiyasi emas",
         "{code} — не компетенция рамки {name}",
+    ),
+    "{code} may be marked not required only with a null rating": (
+        "{code} faqat null baho bilan «talab qilinmaydi» deb belgilanishi mumkin",
+        "{code} можно отметить как «не требуется» только при оценке null",
     ),
     "give exactly one of {first} and {second}": (
         "{first} yoki {second} dan faqat bittasini bering",
@@ -854,6 +858,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{cohort}-yil bitiruvchilari oqimining {scope} {key} uchun nashri yoʻq",
         "Публикации потоков выпускников {cohort} года для {scope} {key} нет",
     ),
+    "the {cohort} cohort's flows in publication {number} does not exist": (
+        "{number}-nashrda {cohort}-yil bitiruvchilari oqimlari yoʻq",
+        "В публикации № {number} нет потоков выпускников {cohort} года",
+    ),
     "{count} queries on publication {number} await an answer": (
         "{number}-nashr boʻyicha {count} ta soʻrov javob kutmoqda",
         "Запросов по публикации {number}, ожидающих ответа: {count}",
@@ -918,6 +926,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "only the ministry or an operator imports": (
         "Importni faqat vazirlik yoki operator bajaradi",
         "Импортировать может только министерство или оператор",
+    ),
+    "only an employer looks up graduates by national identifier": (
+        "Bitiruvchini JShShIR boʻyicha faqat ish beruvchi qidiradi",
+        "Искать выпускника по ПИНФЛ может только работодатель",
+    ),
+    "this employer made {quota} graduate lookups in the last hour, the most allowed; retry in "
+    "{seconds} s": (
+        "Bu ish beruvchi soʻnggi bir soatda bitiruvchini {quota} marta qidirdi, bu ruxsat "
+        "etilgan eng koʻp son; {seconds} s dan keyin qayta urinib koʻring",
+        "Этот работодатель за последний час искал выпускников {quota} "
+        "{quota:раз|раза|раз}, это наибольшее допустимое число; повторите через {seconds} с",
     ),
     "an employer records employments only for itself": (
         "Ish beruvchi ishga qabul qilishni faqat oʻzi uchun qayd etadi",

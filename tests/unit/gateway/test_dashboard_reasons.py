@@ -41,3 +41,10 @@ def test_the_outcomes_known_share_reason_is_translated():
     text = too_few_known_reason(DEFAULT_METHODOLOGY)
     assert any(p.match(text) for p in reason_patterns()), text
     assert I18N.count('"reason.few_known":') == 3
+
+
+def test_the_flows_not_yet_published_reason_is_translated():
+    from quality.service_layer.flows import unpublished_reason
+
+    assert any(p.match(unpublished_reason(2026)) for p in reason_patterns())
+    assert I18N.count('"reason.flows_unpublished":') == 3

@@ -34,7 +34,7 @@ from quality.adapters.repositories import (
     ScoringQueries,
 )
 from quality.domain.cells import ScopeTally
-from quality.domain.flows import CensusJob
+from quality.domain.flows import CensusJob, Employer
 from quality.domain.model import (
     Alert,
     Card,
@@ -285,6 +285,7 @@ class FakePublications(PublicationRepository):
         self.figure_rows: dict[int, list[StoredScore]] = {}
         self.cell_rows: dict[int, list[ReleasedCell]] = {}
         self.comparison_rows: dict[int, dict[tuple[str, bool], dict[str, Any]]] = {}
+        self.flow_rows: dict[int, dict[tuple[str, str], Row]] = {}
         self.structures: dict[int, dict[bool, Families]] = {}
         self.query_rows: dict[str, FigureQuery] = {}
 
@@ -370,6 +371,15 @@ class FakePublications(PublicationRepository):
         self, number: int, comparisons: Mapping[tuple[str, bool], dict[str, Any]]
     ) -> None:
         self.comparison_rows[number] = dict(comparisons)
+
+    async def save_flows(self, number: int, flows: Mapping[tuple[str, str], Row]) -> None:
+        self.flow_rows[number] = copy.deepcopy(dict(flows))
+
+    async def flows(self, number: int) -> dict[tuple[str, str], Row]:
+        return copy.deepcopy(self.flow_rows.get(number, {}))
+
+    async def flow(self, number: int, scope: str, scope_id: str) -> Row | None:
+        return copy.deepcopy(self.flow_rows.get(number, {}).get((scope, scope_id)))
 
     async def comparison(self, number: int, cluster_id: str, *, pooled: bool) -> Row | None:
         return self.comparison_rows.get(number, {}).get((cluster_id, pooled))
@@ -598,6 +608,12 @@ class FakeRegistryProjection(RegistryProjectionRepository):
                 )
         return jobs
 
+    async def employers(self) -> list[Employer]:
+        return [
+            Employer(i, o["region_code"], o.get("subtype") if o["kind"] == "employer" else None)
+            for i, o in self.organizations.items()
+        ]
+
     async def members_on(self, cluster_ids: Collection[str], day: date) -> set[str]:
         return {
             m["organization_id"]
@@ -726,9 +742,6 @@ class FakeClusterWork(ClusterWorkRepository):
 
     async def flow_release(self, cohort: int) -> dict[str, Any] | None:
         return copy.deepcopy(self.flow_releases.get(cohort))
-
-    async def save_flow_release(self, cohort: int, document: dict[str, Any]) -> None:
-        self.flow_releases.setdefault(cohort, copy.deepcopy(document))
 
 
 class FakeQualityUnitOfWork(FakeUnitOfWork, AbstractQualityUnitOfWork):

@@ -11,7 +11,7 @@ from quality.domain.did import Change, Counts, difference_in_differences
 from quality.domain.intervals import wilson_interval
 from quality.domain.model import StoredScore
 from quality.domain.publication import Publication
-from quality.domain.scorecard import round_figure
+from quality.domain.scorecard import SECONDARY_REASON, round_figure
 from quality.service_layer import registry_events
 from quality.service_layer.activities import effect, intensity
 from quality.service_layer.activities_goals import goal_progress
@@ -53,6 +53,12 @@ def placements(program: str, *years: tuple[int, int, int], kind: str = "internsh
 
 @pytest.fixture
 async def uow() -> FakeQualityUnitOfWork:
+    return await activities_world()
+
+
+async def activities_world() -> FakeQualityUnitOfWork:
+    """A cluster in Samarkand with its member institution's programs P1 and P2 (and P3 of a
+    non-member): cohort 2024 has 20 active graduates of P1 and 5 of P2."""
     uow = FakeQualityUnitOfWork()
     p = uow.projection
     for org, kind in (
@@ -146,6 +152,7 @@ async def test_intensity_on_a_hand_computed_fixture(uow):
         "offered_per_100": 60.0,
         "filled_per_100": 32.0,
         "n": 25,
+        "reason": None,
     }
     # The planned apprenticeship has done nothing yet.
     assert year_2024["placements"]["apprenticeship"]["offered"] == 0
@@ -163,9 +170,12 @@ async def test_intensity_on_a_hand_computed_fixture(uow):
     by_program = {(r["program_id"], r["year"]): r for r in figures["programs"]}
     assert set(by_program) == {(P1, 2024), (P2, 2024), (P2, 2025)}
     p1 = by_program[P1, 2024]
-    assert p1["graduates"] == 20  # the inactive graduate is not counted
-    assert p1["placements"]["internship"]["offered_per_100"] == 75.0
-    assert p1["placements"]["internship"]["filled_per_100"] == 40.0
+    # P2's 5 graduates are too few to show, and the cluster's 25 less P1's 20 would give them
+    # back: P1's cohort (20: the inactive graduate is not counted) is hidden too, and so are its
+    # rates per 100 graduates (test_intensity_disclosure.py).
+    assert (p1["graduates"], p1["reason"]) == (None, SECONDARY_REASON)
+    assert p1["placements"]["internship"]["offered_per_100"] is None
+    assert by_program[P2, 2024]["reason"] == "fewer than 10 graduates"
     assert p1["staff_trained"] == {"people": 6, "person_hours": 120}  # field 0613 is P1's
     assert by_program[P2, 2024]["staff_trained"]["people"] == 0
     assert by_program[P2, 2024]["guest_teaching_hours"] == 30

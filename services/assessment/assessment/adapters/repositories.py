@@ -23,7 +23,7 @@ from assessment.domain.model import (
     Requirement,
     Status,
 )
-from assessment.domain.reminders import Due
+from assessment.domain.reminders import DeliveryKey, Due
 from shared.contracts.integrity import Confirmation
 from shared.platform.db.keyset import Page
 
@@ -161,10 +161,11 @@ class RegistryFactsRepository(abc.ABC):
 
 
 class ReminderRepository(abc.ABC):
-    """Employers' reminder subscriptions and the deliveries claimed and recorded for them."""
+    """Reminder subscriptions (of employers and institutions), what is pending for each, and
+    the deliveries claimed and recorded for them."""
 
     @abc.abstractmethod
-    async def subscription(self, employer_id: str) -> dict[str, Any] | None: ...
+    async def subscription(self, organization_id: str, role: str) -> dict[str, Any] | None: ...
 
     @abc.abstractmethod
     async def save_subscription(self, values: dict[str, Any], token: str) -> None:
@@ -174,21 +175,18 @@ class ReminderRepository(abc.ABC):
     async def disable_by_token(self, token: str, now: datetime) -> bool: ...
 
     @abc.abstractmethod
-    async def pending_counts(self, *, period: int, employed_since: date) -> list[Due]: ...
+    async def pending_assessments(self, *, period: int, employed_since: date) -> list[Due]: ...
+
+    @abc.abstractmethod
+    async def claims_awaiting_confirmation(self) -> list[Due]: ...
 
     @abc.abstractmethod
     async def claim(
-        self,
-        employer_id: str,
-        period: int,
-        *,
-        now: datetime,
-        sent_before: datetime,
-        lease_until: datetime,
+        self, key: DeliveryKey, *, now: datetime, sent_before: datetime, lease_until: datetime
     ) -> bool: ...
 
     @abc.abstractmethod
-    async def record(self, employer_id: str, period: int, values: dict[str, Any]) -> None: ...
+    async def record(self, key: DeliveryKey, values: dict[str, Any]) -> None: ...
 
     @abc.abstractmethod
-    async def delivery(self, employer_id: str, period: int) -> dict[str, Any] | None: ...
+    async def delivery(self, key: DeliveryKey) -> dict[str, Any] | None: ...

@@ -126,6 +126,8 @@ assessments = Table(
     Column("program_id", String(36), nullable=False, index=True),
     Column("framework_id", String(36), nullable=False),
     Column("ratings", JSON, nullable=False),
+    # The codes rated null that the employer marked "not required in this job" (a JSON list).
+    Column("not_required", JSON, nullable=False, server_default=text("'[]'")),
     Column("overall_satisfaction", Integer, nullable=False),
     Column("preparedness", Integer, nullable=False),
     Column("would_hire_again", Boolean, nullable=False),
@@ -160,12 +162,14 @@ assessment_revisions = Table(
 # Who changed what and when (shared/platform/db/audit.py): one entry per committed event.
 audit_trail = audit_table(metadata)
 
-# An employer's own request for reminders of pending assessments; the token, sent in each
+# An organization's own request for reminders, in the role it asked as (employer: of pending
+# assessments; institution: of claims awaiting its confirmation); the token, sent in each
 # e-mail's unsubscribe link, is all an unsubscribe needs (no sign-in from a mail client).
 reminder_subscriptions = Table(
     "reminder_subscriptions",
     metadata,
-    Column("employer_id", String(36), primary_key=True),
+    Column("organization_id", String(36), primary_key=True),
+    Column("role", String(16), primary_key=True),
     Column("email", String(254), nullable=False),
     Column("language", String(2), nullable=False),
     Column("enabled", Boolean, nullable=False),
@@ -173,12 +177,14 @@ reminder_subscriptions = Table(
     Column("updated_at", UtcDateTime, nullable=False),
 )
 
-# One row per employer and period: when its last reminder went out, and when to try next
-# (a claim: only the replica whose conditional update moves next_attempt_at sends).
+# One row per subscription and period (an institution's: period 0): when its last reminder
+# went out, and when to try next (a claim: only the replica whose conditional update moves
+# next_attempt_at sends).
 reminder_deliveries = Table(
     "reminder_deliveries",
     metadata,
-    Column("employer_id", String(36), primary_key=True),
+    Column("organization_id", String(36), primary_key=True),
+    Column("role", String(16), primary_key=True),
     Column("period", Integer, primary_key=True),
     Column("last_sent_at", UtcDateTime, nullable=True),
     Column("attempts", Integer, nullable=False),

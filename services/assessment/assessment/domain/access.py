@@ -29,8 +29,10 @@ def may_see_integrity_checks(identity: Identity) -> None:
         raise Forbidden("only the ministry sees integrity checks")
 
 
-def may_read_frameworks(identity: Identity) -> None:
-    if identity.is_("operator"):
+def may_read_frameworks(identity: Identity | None) -> None:
+    """Frameworks are public reference data (None: a caller without a token); operators run
+    the platform and read none of its content."""
+    if identity is not None and identity.is_("operator"):
         raise Forbidden("operators have no access to frameworks")
 
 
@@ -104,8 +106,9 @@ def may_see_program_summary(
     raise Forbidden("an institution sees the assessments of its own programs only")
 
 
-def may_ask_for_reminders(identity: Identity) -> str:
-    """Reminders of pending assessments are an employer's own; returns the employer's id."""
-    if not (identity.is_("employer") and identity.org):
-        raise Forbidden("only an employer asks for reminders of its own pending assessments")
-    return identity.org
+def may_ask_for_reminders(identity: Identity) -> tuple[str, str]:
+    """An employer's reminders (of pending assessments) and an institution's (of claims
+    awaiting its confirmation) are its own; returns (role, organization id)."""
+    if not (identity.is_("employer", "institution") and identity.org):
+        raise Forbidden("only an employer or an institution asks for reminders, each its own")
+    return identity.role, identity.org

@@ -1,6 +1,6 @@
 """Rules of a competency framework's content: unique codes, and which codes a rating may use."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from shared.platform.errors import RuleViolation
@@ -28,10 +28,33 @@ def _unique(code: str, seen: set[str], path: Path) -> None:
     seen.add(code)
 
 
+def _name(content: dict[str, Any]) -> str:
+    return f"{content['code']} version {content['version']}"
+
+
 def check_known_codes(codes: Iterable[str], content: dict[str, Any], *, path: Path) -> None:
     """Every code must be a competency of the framework ``content``."""
     known = competency_codes(content)
-    name = f"{content['code']} version {content['version']}"
     for code in codes:
         if code not in known:
-            raise RuleViolation((*path, code), f"{code!r} is not a competency of {name}")
+            raise RuleViolation((*path, code), f"{code!r} is not a competency of {_name(content)}")
+
+
+def check_not_required(
+    codes: Sequence[str],
+    ratings: Mapping[str, int | None],
+    content: dict[str, Any],
+    *,
+    path: Path,
+) -> None:
+    """Each code marked "not required" must be a competency of the framework ``content`` rated
+    null in ``ratings``: it says why there is no rating, it is never one. Refusals name the
+    code's position in the list."""
+    known = competency_codes(content)
+    for index, code in enumerate(codes):
+        if code not in known:
+            raise RuleViolation((*path, index), f"{code!r} is not a competency of {_name(content)}")
+        if code not in ratings or ratings[code] is not None:
+            raise RuleViolation(
+                (*path, index), f"{code!r} may be marked not required only with a null rating"
+            )

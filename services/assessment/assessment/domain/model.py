@@ -1,12 +1,16 @@
 """The assessment service's records: frameworks, requirements, assessments, and the registry
 facts it keeps from registry events. Plain frozen dataclasses: a change is a new value."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from assessment.domain.framework_rules import check_known_codes, competency_codes
+from assessment.domain.framework_rules import (
+    check_known_codes,
+    check_not_required,
+    competency_codes,
+)
 from shared.platform.errors import Loc
 
 Status = Literal["active", "withdrawn"]
@@ -15,6 +19,7 @@ Action = Literal["submitted", "revised", "withdrawn"]
 # What an employer says about a graduate; a revision replaces all of it.
 CONTENT_FIELDS = (
     "ratings",
+    "not_required",
     "overall_satisfaction",
     "preparedness",
     "would_hire_again",
@@ -38,6 +43,13 @@ class Framework:
     def check_known_codes(self, codes: Iterable[str], *, path: Loc) -> None:
         """RuleViolation at ``path`` for the first code that is not one of its competencies."""
         check_known_codes(codes, self.content, path=path)
+
+    def check_not_required(
+        self, codes: Sequence[str], ratings: Mapping[str, int | None], *, path: Loc
+    ) -> None:
+        """RuleViolation at ``(*path, index)`` for the first code marked not required that is
+        not one of its competencies or is not rated null in ``ratings``."""
+        check_not_required(codes, ratings, self.content, path=path)
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,9 @@ class Assessment:
     program_id: str
     framework_id: str
     ratings: dict[str, int | None]
+    # The codes rated null that the employer marked "not required in this job" (the other
+    # nulls: "not observed"), in code order.
+    not_required: list[str]
     overall_satisfaction: int
     preparedness: int
     would_hire_again: bool
@@ -87,6 +102,11 @@ class Assessment:
     def state(self) -> dict[str, Any]:
         """What the history keeps of this revision."""
         return {"status": self.status, "framework_id": self.framework_id, **self.content()}
+
+
+def in_code_order(codes: Iterable[str]) -> list[str]:
+    """Each code once, in order: the same set of codes is stored, and compares, the same."""
+    return sorted(set(codes))
 
 
 @dataclass(frozen=True)

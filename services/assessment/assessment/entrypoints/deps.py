@@ -8,7 +8,9 @@ from fastapi import Depends, Request
 from assessment.config import AssessmentSettings
 from assessment.service_layer.assessments import AssessmentPolicy
 from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork, assessment_uow
+from shared.platform.auth import Identity
 from shared.platform.web.deps import UnitOfWorkFactory, service_settings
+from shared.platform.web.identity import current_identity
 
 
 def _settings(request: Request) -> AssessmentSettings:
@@ -31,3 +33,15 @@ def _uow_factory(factory: UnitOfWorkFactory) -> Callable[[], AbstractAssessmentU
 
 # A new assessment unit of work per call: ``async with uow_factory() as uow: ...``.
 UowFactoryDep = Annotated[Callable[[], AbstractAssessmentUnitOfWork], Depends(_uow_factory)]
+
+
+async def _framework_reader(request: Request) -> Identity | None:
+    """The caller of a framework read; None for a caller without a token. Frameworks are public
+    reference data: the gateway lets an anonymous read through where public scores are on, so
+    their readers see competency names. A token that is sent is verified all the same."""
+    if "authorization" not in request.headers:
+        return None
+    return await current_identity(request)
+
+
+FrameworkReader = Annotated[Identity | None, Depends(_framework_reader)]

@@ -122,6 +122,12 @@ class AssessmentContent(_Body):
     ratings: dict[Code, Rating | None] = Field(
         max_length=200, description="competency code → 1..5, or null: not observed / not required"
     )
+    not_required: list[Code] = Field(
+        default_factory=list,
+        max_length=200,
+        description="the competencies rated null that are not required in this job (the other "
+        "nulls: not observed); each must be a competency of the framework with a null rating",
+    )
     overall_satisfaction: Rating
     preparedness: Rating = Field(description="how well the qualification prepared them, 1..5")
     would_hire_again: bool = Field(description="would hire another graduate of this program")
@@ -153,6 +159,10 @@ class AssessmentPublic(_Public):
     status: Literal["active", "withdrawn"]
     revision: int
     ratings: dict[str, int | None]
+    not_required: list[str] = Field(
+        description="the competencies rated null that are not required in this job, in code "
+        "order (the other nulls: not observed)"
+    )
     overall_satisfaction: int
     preparedness: int
     would_hire_again: bool
@@ -189,7 +199,8 @@ class ProgramSummary(BaseModel):
 
 
 class ReminderSubscriptionSet(_Body):
-    """Where and in which language the employer wants reminders of pending assessments."""
+    """Where and in which language the caller wants its reminders: an employer's of pending
+    assessments, an institution's of employment claims awaiting its confirmation."""
 
     email: EmailStr = Field(max_length=254)
     language: Literal["uz", "ru", "en"]
@@ -197,9 +208,10 @@ class ReminderSubscriptionSet(_Body):
 
 
 class ReminderSubscriptionPublic(BaseModel):
-    """An employer's reminders; before it asks for any: no address, and off."""
+    """An employer's or an institution's reminders; before it asks for any: no address, off."""
 
-    employer_id: str
+    organization_id: str
+    role: Literal["employer", "institution"]
     email: str | None
     language: str | None
     enabled: bool

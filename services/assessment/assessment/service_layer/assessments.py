@@ -15,7 +15,14 @@ from assessment.domain.eligibility import (
     not_eligible,
     overlaps_period,
 )
-from assessment.domain.model import Action, Assessment, AssessmentRevision, Framework, Graduate
+from assessment.domain.model import (
+    Action,
+    Assessment,
+    AssessmentRevision,
+    Framework,
+    Graduate,
+    in_code_order,
+)
 from assessment.service_layer import known_facts
 from assessment.service_layer.commands import ReviseAssessment, SubmitAssessment
 from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork
@@ -62,6 +69,7 @@ async def _check_new(
         uow, command.framework_id, path=(*at, "framework_id")
     )
     framework.check_known_codes(command.ratings, path=(*at, "ratings"))
+    framework.check_not_required(command.not_required, command.ratings, path=(*at, "not_required"))
     await known_facts.require_employer(uow, command.employer_id, path=(*at, "employer_id"))
     graduate = await known_facts.require_graduate(
         uow, command.graduate_id, path=(*at, "graduate_id")
@@ -224,7 +232,7 @@ async def prepare(
     graduate = checked.graduate
     moment = now()
     assessment = Assessment(
-        **asdict(command),
+        **asdict(command) | {"not_required": in_code_order(command.not_required)},
         id=new_id(),
         status="active",
         revision=1,
@@ -299,7 +307,9 @@ async def revise(
         raise Conflict("a withdrawn assessment cannot be revised; submit a new one", field="status")
     framework = await known_facts.require_framework(uow, assessment.framework_id, path=("ratings",))
     framework.check_known_codes(command.ratings, path=("ratings",))
+    framework.check_not_required(command.not_required, command.ratings, path=("not_required",))
     content = {k: v for k, v in asdict(command).items() if k != "assessment_id"}
+    content["not_required"] = in_code_order(command.not_required)
     if assessment.content() == content:
         return assessment
     await _check_still_eligible(uow, assessment)

@@ -1,6 +1,6 @@
 """What the assessment use cases are asked to do: typed commands built by the routes."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -15,6 +15,7 @@ class SubmitAssessment:
     preparedness: int
     would_hire_again: bool
     comment: str | None = None
+    not_required: list[str] = field(default_factory=list)  # codes rated null
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class ReviseAssessment:
     preparedness: int
     would_hire_again: bool
     comment: str | None = None
+    not_required: list[str] = field(default_factory=list)  # codes rated null
 
 
 @dataclass(frozen=True)

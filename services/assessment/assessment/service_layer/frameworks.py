@@ -77,7 +77,7 @@ async def ensure_default(uow_factory: Callable[[], AbstractAssessmentUnitOfWork]
 
 
 async def list_frameworks(
-    uow: AbstractAssessmentUnitOfWork, identity: Identity, *, limit: int, cursor: str | None
+    uow: AbstractAssessmentUnitOfWork, identity: Identity | None, *, limit: int, cursor: str | None
 ) -> Page[Framework]:
     """Published frameworks, a keyset page at a time."""
     may_read_frameworks(identity)
@@ -85,7 +85,7 @@ async def list_frameworks(
 
 
 async def get_framework(
-    uow: AbstractAssessmentUnitOfWork, identity: Identity, framework_id: str
+    uow: AbstractAssessmentUnitOfWork, identity: Identity | None, framework_id: str
 ) -> Framework:
     may_read_frameworks(identity)
     framework = await uow.frameworks.get(framework_id)

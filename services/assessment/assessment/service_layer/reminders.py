@@ -1,4 +1,5 @@
-"""Reminders of pending assessments: an employer asks for them, a background loop sends them.
+"""Reminders: an employer asks for them of pending assessments, an institution of employment
+claims awaiting its confirmation; a background loop sends them.
 
 Sending never happens in a request: the loop claims each due reminder in its own transaction
 (so two replicas never both send it), sends outside any transaction, and records the outcome;
@@ -20,7 +21,13 @@ from sqlalchemy.exc import IntegrityError
 
 from assessment.config import AssessmentSettings
 from assessment.domain.access import may_ask_for_reminders
-from assessment.domain.reminders import Due, next_after_failure, reminder_text
+from assessment.domain.reminders import (
+    WORKSPACE,
+    DeliveryKey,
+    Due,
+    next_after_failure,
+    reminder_text,
+)
 from assessment.service_layer.unit_of_work import AbstractAssessmentUnitOfWork, assessment_uow
 from shared.contracts.assessment_window import months_before
 from shared.platform.auth import Identity
@@ -34,10 +41,16 @@ CLAIM_FOR = timedelta(minutes=10)  # longer than one send may take, SMTP timeout
 
 
 async def subscription(uow: AbstractAssessmentUnitOfWork, identity: Identity) -> dict[str, Any]:
-    employer_id = may_ask_for_reminders(identity)
-    found = await uow.reminders.subscription(employer_id)
+    role, organization_id = may_ask_for_reminders(identity)
+    found = await uow.reminders.subscription(organization_id, role)
     if found is None:  # never asked: reminders are off until it does
-        return {"employer_id": employer_id, "email": None, "language": None, "enabled": False}
+        return {
+            "organization_id": organization_id,
+            "role": role,
+            "email": None,
+            "language": None,
+            "enabled": False,
+        }
     return dict(found)
 
 
@@ -49,9 +62,10 @@ async def subscribe(
     language: str,
     enabled: bool,
 ) -> dict[str, Any]:
-    employer_id = may_ask_for_reminders(identity)
+    role, organization_id = may_ask_for_reminders(identity)
     values = {
-        "employer_id": employer_id,
+        "organization_id": organization_id,
+        "role": role,
         "email": email,
         "language": language,
         "enabled": enabled,
@@ -74,22 +88,24 @@ async def send_due_reminders(
     *,
     at: datetime,
 ) -> int:
-    """Send every reminder due at ``at`` for the period of its year; returns how many went."""
-    period = at.year
+    """Send every reminder due at ``at`` (employers': for the period of its year); returns how
+    many went."""
     employed_since = months_before(at.date(), settings.employment_window_months)
     async with uow_factory() as uow:
-        due = await uow.reminders.pending_counts(period=period, employed_since=employed_since)
+        due = [
+            *await uow.reminders.pending_assessments(period=at.year, employed_since=employed_since),
+            *await uow.reminders.claims_awaiting_confirmation(),
+        ]
     sent = 0
     for reminder in due:
-        if await _claim(uow_factory, reminder.employer_id, period, at=at, settings=settings):
-            sent += await _send(uow_factory, reminder, period, at=at, settings=settings)
+        if await _claim(uow_factory, reminder.key, at=at, settings=settings):
+            sent += await _send(uow_factory, reminder, at=at, settings=settings)
     return sent
 
 
 async def _claim(
     uow_factory: Callable[[], AbstractAssessmentUnitOfWork],
-    employer_id: str,
-    period: int,
+    key: DeliveryKey,
     *,
     at: datetime,
     settings: AssessmentSettings,
@@ -97,8 +113,7 @@ async def _claim(
     try:
         async with uow_factory() as uow:
             taken = await uow.reminders.claim(
-                employer_id,
-                period,
+                key,
                 now=at,
                 sent_before=at - timedelta(days=settings.reminder_every_days),
                 lease_until=at + CLAIM_FOR,
@@ -112,20 +127,18 @@ async def _claim(
 async def _send(
     uow_factory: Callable[[], AbstractAssessmentUnitOfWork],
     reminder: Due,
-    period: int,
     *,
     at: datetime,
     settings: AssessmentSettings,
 ) -> int:
     try:
-        await send(settings.smtp, reminder_message(reminder, period, settings))
+        await send(settings.smtp, reminder_message(reminder, settings))
     except (OSError, SMTPException) as error:
         async with uow_factory() as uow:
-            known = await uow.reminders.delivery(reminder.employer_id, period)
+            known = await uow.reminders.delivery(reminder.key)
             attempts = (known["attempts"] if known else 0) + 1
             await uow.reminders.record(
-                reminder.employer_id,
-                period,
+                reminder.key,
                 {
                     "attempts": attempts,
                     "next_attempt_at": next_after_failure(attempts, at),
@@ -135,28 +148,32 @@ async def _send(
             await uow.commit()
         log.warning(
             "reminder not sent; will retry",
-            extra={"employer_id": reminder.employer_id, "attempts": attempts},
+            extra={
+                "organization_id": reminder.organization_id,
+                "role": reminder.role,
+                "attempts": attempts,
+            },
         )
         return 0
     async with uow_factory() as uow:
         await uow.reminders.record(
-            reminder.employer_id,
-            period,
+            reminder.key,
             {"last_sent_at": at, "attempts": 0, "next_attempt_at": at, "last_error": None},
         )
         await uow.commit()
     return 1
 
 
-def reminder_message(reminder: Due, period: int, settings: AssessmentSettings) -> EmailMessage:
+def reminder_message(reminder: Due, settings: AssessmentSettings) -> EmailMessage:
     base = settings.public_url.rstrip("/")
     token = quote(reminder.unsubscribe_token)
     unsubscribe_api = f"{base}/api/v1/reminders/unsubscribe?token={token}"
     subject, body = reminder_text(
+        reminder.role,
         reminder.language,
         pending=reminder.pending,
-        period=period,
-        workspace=f"{base}/#/employer",
+        period=reminder.period,
+        workspace=f"{base}/{WORKSPACE[reminder.role]}",
         unsubscribe=f"{base}/#/unsubscribe?token={token}",
     )
     message = EmailMessage()

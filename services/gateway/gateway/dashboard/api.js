@@ -23,6 +23,9 @@ export const session = {
   apiBase: "api/v1",
   // Which figures scores are read from: "published" (everyone's) or "live" (the ministry's).
   view: "published",
+  // Called with the problem's errors when the API refuses the token (401): app.js ends the
+  // session there, whichever page or form made the call.
+  onRefused: null,
 };
 
 const cache = new Map();
@@ -47,14 +50,27 @@ export function setToken(token) {
   for (const map of Object.values(names)) map.clear();
 }
 
-/** A claim of the pasted token (the services verify it; this only shapes the page). */
+/** The token's `role`, `org` or `region`, read where the services read it (shared/platform/
+ * auth.py): the identity provider's tokens (naming its issuer) under the claim names it is
+ * configured with (config.json; dotted: nested objects), the platform's own under these names.
+ * The services verify the token; this only shapes the page. */
 function tokenClaim(name) {
+  let claims;
   try {
     const payload = session.token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    return JSON.parse(atob(payload))[name] || null;
+    claims = JSON.parse(atob(payload));
   } catch {
     return null;
   }
+  const provider = session.signIn;
+  const path = (provider?.claims && claims?.iss === provider.issuer && provider.claims[name]) || name;
+  let value = claims;
+  for (const part of path.split(".")) value = isObject(value) ? value[part] : undefined;
+  return typeof value === "string" && value ? value : null;
+}
+
+function isObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function tokenRole() {
@@ -96,7 +112,8 @@ export async function loadConfig() {
 async function request(path, { method = "GET", body, key, file } = {}) {
   // Problems (errors beside fields too) come back in the page's language (RFC 9457 + 9110).
   const headers = { Accept: "application/json", "Accept-Language": language() };
-  if (session.token) headers.Authorization = `Bearer ${session.token}`;
+  const token = session.token;
+  if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (file) headers["Content-Type"] = file.type || "application/octet-stream";
   if (key) headers["Idempotency-Key"] = key;
@@ -117,6 +134,8 @@ async function request(path, { method = "GET", body, key, file } = {}) {
     } catch {
       // Not a problem document: the status says enough.
     }
+    // Only the session's current token: an answer to one already replaced changes nothing.
+    if (response.status === 401 && token && token === session.token) session.onRefused?.(errors);
     throw new ApiError(response.status, detail, errors);
   }
   return response.status === 204 ? null : response.json();
@@ -188,8 +207,9 @@ export async function optional(promise, fallback) {
   }
 }
 
-// Names of what the scores are about. Registry reads need a token; an anonymous reader of
-// public scores sees codes and ids instead of names.
+// Names of what the scores are about: the registry's records with a token; without one (public
+// scores), the quality service's names of what it scores (names and ids only). Competency and
+// domain names come from the frameworks, public reference data, either way.
 export const names = {
   regions: new Map(),
   organizations: new Map(),
@@ -200,16 +220,11 @@ export const names = {
 };
 
 export async function loadNames() {
-  if (!session.token || names.regions.size) return;
-  const [regions, organizations, clusters, frameworks] = await Promise.all([
-    optional(getAll("/regions"), []),
-    optional(getAll("/organizations?kind=education"), []),
-    optional(getAll("/clusters"), []),
+  if (!canRead() || names.regions.size) return;
+  const [frameworks] = await Promise.all([
     optional(getAll("/frameworks"), []),
+    session.token ? loadRegistryNames() : loadScoredNames(),
   ]);
-  for (const region of regions) names.regions.set(region.code, region);
-  for (const organization of organizations) names.organizations.set(organization.id, organization);
-  for (const cluster of clusters) names.clusters.set(cluster.id, cluster);
   for (const framework of frameworks) {
     for (const domain of framework.domains || []) {
       names.domains.set(domain.code, domain.name);
@@ -218,6 +233,28 @@ export async function loadNames() {
       }
     }
   }
+}
+
+async function loadRegistryNames() {
+  const [regions, organizations, clusters] = await Promise.all([
+    optional(getAll("/regions"), []),
+    optional(getAll("/organizations?kind=education"), []),
+    optional(getAll("/clusters"), []),
+  ]);
+  for (const region of regions) names.regions.set(region.code, region);
+  for (const organization of organizations) names.organizations.set(organization.id, organization);
+  for (const cluster of clusters) names.clusters.set(cluster.id, cluster);
+}
+
+/** Without a token: regions (uz/ru/en), institutions, clusters and programs as the quality
+ * service names them; a program has no code there, only its name. */
+async function loadScoredNames() {
+  const scored = await optional(get("/quality/names"), null);
+  if (!scored) return;
+  for (const region of scored.regions) names.regions.set(region.code, region);
+  for (const organization of scored.organizations) names.organizations.set(organization.id, organization);
+  for (const cluster of scored.clusters) names.clusters.set(cluster.id, cluster);
+  for (const program of scored.programs) names.programs.set(program.id, program);
 }
 
 /** An organization's registry record (fetched once when not among the education ones). */
@@ -245,7 +282,7 @@ export function unitName(scope, id, fallbackNational) {
   if (scope === "cluster") return names.clusters.get(id)?.name || shortId(id);
   if (scope === "program") {
     const record = names.programs.get(id);
-    return record ? `${record.code} ${record.name}` : shortId(id);
+    return record ? [record.code, record.name].filter(Boolean).join(" ") : shortId(id);
   }
   return id;
 }

@@ -84,6 +84,9 @@ const ctx = {
 };
 let renders = 0;
 let expiry = null; // the timer that ends the session when its token expires
+// Why the last session ended ("expired" or "rejected"): the prompt says so, whatever the person
+// does next, until someone signs in again.
+let sessionEnd = null;
 
 const $ = (id) => document.getElementById(id);
 
@@ -159,7 +162,7 @@ function showAccess() {
   badge.hidden = !badge.textContent;
 }
 
-function askForToken({ rejected = false, expired = false, failed = false } = {}) {
+function askForToken({ rejected = sessionEnd === "rejected", expired = sessionEnd === "expired", failed = false } = {}) {
   $("token-panel").hidden = false;
   $("token-error").hidden = !rejected || expired;
   $("session-expired").hidden = !expired;
@@ -173,18 +176,31 @@ function askForToken({ rejected = false, expired = false, failed = false } = {})
  * a prompt to sign in again. */
 function useToken(token) {
   setToken(token);
+  sessionEnd = null;
   window.clearTimeout(expiry);
   const left = token ? msUntilExpiry(token) : null;
-  if (left !== null) {
-    expiry = window.setTimeout(() => {
-      setToken(null);
-      showAccess();
-      askForToken({ expired: true });
-    }, Math.max(0, left));
-  }
+  if (left !== null) expiry = window.setTimeout(() => endSession("expired"), Math.max(0, left));
   ctx.periods = [];
   ctx.methodology = null;
 }
+
+/** The session ends by itself ("expired") or because the API refused its token: the page asks
+ * to sign in again and the route stays, so signing in goes on where the person was. What a form
+ * held is gone, except an assessment's draft (kept on this device at every change). */
+function endSession(why) {
+  renders += 1; // a render under way belongs to the ended session: it shows nothing
+  useToken(null);
+  sessionEnd = why;
+  showAccess();
+  askForToken();
+}
+
+// The API says why it refused the token: an expiry is one even when this device's clock, and
+// so the timer above, is behind the API's.
+session.onRefused = (errors) => {
+  const expired = errors.some((error) => error.loc?.[0] === "token" && error.loc?.[1] === "exp");
+  endSession(expired ? "expired" : "rejected");
+};
 
 async function render() {
   const id = ++renders;
@@ -214,7 +230,7 @@ async function render() {
   view.replaceChildren(message(t("status.loading"), "message loading"));
   try {
     await Promise.all([loadNames(), ctx.periods.length ? null : loadPeriods(), ctx.methodology ? null : loadMethodology()]);
-    showCoordinatorNav(); // known once the clusters are loaded
+    await showCoordinatorNav(); // the clusters the organization coordinates (asked once)
     await showPublication();
     const content = route.view ? await route.view(route.params, ctx) : [message(t("status.not_found"))];
     if (id !== renders) return; // a newer navigation has taken over
@@ -222,11 +238,8 @@ async function render() {
     setState("ready", route.name);
   } catch (error) {
     if (id !== renders) return;
-    if (error instanceof ApiError && error.status === 401) {
-      const rejected = Boolean(session.token);
-      setToken(null);
-      showAccess();
-      askForToken({ rejected });
+    if (error instanceof ApiError && error.status === 401 && !session.token) {
+      askForToken(); // the refusal has ended the session (session.onRefused), if there was one
       return;
     }
     const text = error instanceof ApiError && error.status === 403 ? t("auth.forbidden") : t("status.error", { detail: error.message });

@@ -98,11 +98,17 @@ function perProgram(value) {
   return value === null || value === undefined ? "—" : formatNumber(value, 1);
 }
 
+// A small cohort's size is not shown (nor its rates per 100): a dash and the reason.
+function cohortCell(year) {
+  if (year.graduates != null) return h("td", { class: "num" }, formatNumber(year.graduates));
+  return h("td", { class: "num suppressed" }, "—", h("span", { class: "reason" }, ` ${translateReason(year.reason)}`));
+}
+
 function intensityPanel(intensity) {
   if (!intensity.years.length) return panel(t("intensity.title"), [message(t("intensity.none"), "message empty")]);
   const rows = intensity.years.map((year) => h("tr", { "data-year": year.year },
     h("td", {}, year.year),
-    h("td", { class: "num" }, formatNumber(year.graduates)),
+    cohortCell(year),
     h("td", { class: "num" }, placements(year.placements.internship)),
     h("td", { class: "num" }, placements(year.placements.apprenticeship)),
     h("td", { class: "num" }, perProgram(year.staff_trained.per_program)),
@@ -136,6 +142,8 @@ function flowsPanel(flows) {
     h("p", { class: "explain" }, explain),
     table("flows", [["flows.flow"], ["flows.share"], ["flows.interval"], ["table.n", true]], rows),
     sectors,
+    flows.publication ? h("p", { class: "note publication" }, t("flows.publication", {
+      number: flows.publication.number, release: t(`flows.release.${flows.publication.release}`) })) : null,
     flows.released_at ? h("p", { class: "note released" }, t("flows.released", { at: formatDateTime(flows.released_at) })) : null,
   ], { className: "flows-panel" });
 }

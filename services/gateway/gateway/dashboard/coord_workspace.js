@@ -15,23 +15,22 @@ function coordinatorRole() {
 
 const byName = (a, b) => a.name.localeCompare(b.name);
 
-/** Whether the signed-in organization coordinates a cluster (of the names loaded at start). */
-export function coordinatesAny() {
-  if (!coordinatorRole()) return false;
-  return [...names.clusters.values()].some((cluster) => cluster.coordinator_id === tokenOrg());
-}
+let navAsked = 0; // the latest showCoordinatorNav: an earlier answer (another token's) is dropped
 
-/** The header's link to the workspace: only for an organization that coordinates a cluster. */
-export function showCoordinatorNav() {
+/** The header's link to the workspace: only for an organization that coordinates a cluster
+ * (hidden when the registry cannot say). */
+export async function showCoordinatorNav() {
+  const asked = ++navAsked;
+  const coordinates = await coordinatedClusters().then((clusters) => clusters.length > 0, () => false);
   const link = document.getElementById("nav-coordinator");
-  if (link) link.hidden = !coordinatesAny();
+  if (link && asked === navAsked) link.hidden = !coordinates;
 }
 
-/** The clusters the signed-in organization coordinates, by name. */
+/** The clusters the signed-in organization coordinates, by name (the registry filters them). */
 export async function coordinatedClusters() {
   if (!coordinatorRole()) return [];
-  const clusters = await getAll("/clusters");
-  return clusters.filter((cluster) => cluster.coordinator_id === tokenOrg()).sort(byName);
+  const clusters = await getAll(`/clusters?coordinator_id=${encodeURIComponent(tokenOrg())}`);
+  return clusters.sort(byName);
 }
 
 /** What every page of one cluster reads: the clusters coordinated, the cluster (null when the

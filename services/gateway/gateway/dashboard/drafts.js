@@ -5,7 +5,8 @@
 // goes, never sent until submitted, and removed once the API has the assessment.
 
 const PREFIX = "educluster.draft";
-export const NOT_RATED = ["not_observed", "not_required"]; // both are null in the API
+// Both are a null rating in the API; `not_required` lists the codes of the second.
+export const NOT_RATED = ["not_observed", "not_required"];
 
 export function draftKey(employer, graduate, period) {
   return `${PREFIX}.${employer}.${graduate}.${period}`;
@@ -45,14 +46,18 @@ export function dropDraft(key) {
   }
 }
 
-/** The API body's content (ratings, overall satisfaction, preparedness, would hire again,
- * comment) of form values; what is not filled in is left out, for the API to name. */
+/** The API body's content (ratings, not required, overall satisfaction, preparedness, would
+ * hire again, comment) of form values; what is not filled in is left out, for the API to name. */
 export function contentOf(values) {
   const ratings = {};
+  const notRequired = [];
   for (const [name, value] of Object.entries(values)) {
-    if (name.startsWith("rating:") && value) ratings[name.slice("rating:".length)] = /^[1-5]$/.test(value) ? Number(value) : null;
+    if (!name.startsWith("rating:") || !value) continue;
+    const code = name.slice("rating:".length);
+    ratings[code] = /^[1-5]$/.test(value) ? Number(value) : null;
+    if (value === "not_required") notRequired.push(code);
   }
-  const body = { ratings };
+  const body = { ratings, not_required: notRequired };
   for (const name of ["overall_satisfaction", "preparedness"]) {
     if (values[name]) body[name] = Number(values[name]);
   }
@@ -62,12 +67,14 @@ export function contentOf(values) {
   return body;
 }
 
-/** Form values of a stored assessment (a null rating reads back as "not observed": the API
- * keeps no difference between not observed and not required). */
+/** Form values of a stored assessment (a null rating reads back as "not required" where the
+ * API lists its code in `not_required`, as "not observed" otherwise). */
 export function valuesOf(assessment) {
   const values = {};
+  const notRequired = new Set(assessment.not_required || []);
   for (const [code, rating] of Object.entries(assessment.ratings || {})) {
-    values[`rating:${code}`] = rating === null ? NOT_RATED[0] : String(rating);
+    const unrated = notRequired.has(code) ? "not_required" : "not_observed";
+    values[`rating:${code}`] = rating === null ? unrated : String(rating);
   }
   values.overall_satisfaction = String(assessment.overall_satisfaction);
   values.preparedness = String(assessment.preparedness);

@@ -1,11 +1,13 @@
 // The employer's workspace (#/employer): its employees by employment state with each one's
-// latest assessment, who is still to be assessed for the period, claiming an employment and
-// confirming one with the graduate's code. What every workspace page reads is loaded here;
-// the assessment form, the table view and the requirements are employer_*.js.
+// latest assessment, who is still to be assessed for the period, claiming an employment (the
+// graduate found by national identifier: employer_lookup.js) and confirming one with the
+// graduate's code. What every workspace page reads is loaded here; the assessment form, the
+// table view and the requirements are employer_*.js.
 
 import { forget, get, getAll, newKey, optional, organization, send, tokenOrg, tokenRole } from "./api.js";
 import { h, message, pageTitle, panel } from "./components.js";
 import { draftKey, readDraft } from "./drafts.js";
+import { lookupSection } from "./employer_lookup.js";
 import { field, formProblem, submitOnce, uid } from "./forms.js";
 import { LANGUAGES, formatDateTime, language, t } from "./i18n.js";
 
@@ -244,7 +246,11 @@ function claimPanel(ws, ctx) {
       ctx.refresh();
     });
   });
-  return panel(t("employer.claim_title"), [h("p", { class: "explain" }, t("employer.claim_explain")), form], { className: "claim-panel" });
+  // A match found by national identifier is the graduate the form claims.
+  const lookup = lookupSection((graduateId) => {
+    controls.graduate_id.value = graduateId;
+  });
+  return panel(t("employer.claim_title"), [h("p", { class: "explain" }, t("employer.claim_explain")), ...lookup, form], { className: "claim-panel" });
 }
 
 function codePanel(ctx) {
@@ -267,8 +273,9 @@ function codePanel(ctx) {
 // Each language named in itself, as the header's switch does.
 const ENDONYMS = { uz: "Oʻzbekcha", ru: "Русский", en: "English" };
 
-/** E-mail reminders of pending assessments (docs/reminders.md): where, in which language, on or off. */
-function mailPanel(subscription, ctx) {
+/** E-mail reminders (docs/reminders.md): where, in which language, on or off. The institution's
+ * confirmations page shows it too, with its own `explain` (what its reminders are of). */
+export function mailPanel(subscription, ctx, explain = "employer.mail_explain") {
   const email = input({ type: "email", autocomplete: "email", value: subscription.email || "" });
   const chosen = subscription.language || language();
   const lang = h("select", {}, LANGUAGES.map((code) => h("option", { value: code, lang: code, selected: code === chosen }, ENDONYMS[code])));
@@ -290,5 +297,5 @@ function mailPanel(subscription, ctx) {
       ctx.refresh();
     });
   });
-  return panel(t("employer.mail_title"), [h("p", { class: "explain" }, t("employer.mail_explain")), form], { className: "mail-panel" });
+  return panel(t("employer.mail_title"), [h("p", { class: "explain" }, t(explain)), form], { className: "mail-panel" });
 }

@@ -64,7 +64,7 @@ function statusLine(active, own, period) {
 }
 
 /** The framework's rating choices: its scale, then "not observed" and "not required" where
- * the framework has them (both are sent as null). */
+ * the framework has them (both are sent as a null rating, the second listed in `not_required`). */
 export function ratingOptions(framework, { short = false } = {}) {
   const scale = framework.scale || {};
   const values = [];

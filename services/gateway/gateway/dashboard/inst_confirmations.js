@@ -1,16 +1,18 @@
 // Employment confirmations (#/workspace/institution/confirmations): the employments its
 // graduates' employers have claimed, each confirmed (the employer may then assess the graduate)
-// or disputed with a reason (POST /employments/<id>/confirm, /dispute).
+// or disputed with a reason (POST /employments/<id>/confirm, /dispute); and the e-mail reminders
+// of how many await it (the employer workspace's settings panel, docs/reminders.md).
 
-import { getAll, organization, send } from "./api.js";
+import { get, getAll, organization, send } from "./api.js";
 import { h, message, panel } from "./components.js";
 import { field, formProblem, submitOnce, uid } from "./forms.js";
+import { mailPanel } from "./employer.js";
 import { t } from "./i18n.js";
 import { flash, forgetInstitution, graduateNames, isInstitution, loadInstitution, notInstitution, workspaceHeader } from "./inst_workspace.js";
 
 export async function confirmationsView(params, ctx) {
   if (!isInstitution()) return notInstitution();
-  const [ws, claimed] = await Promise.all([loadInstitution(), getAll("/employments?state=claimed")]);
+  const [ws, claimed, subscription] = await Promise.all([loadInstitution(), getAll("/employments?state=claimed"), get("/reminders/subscription")]);
   const employerIds = [...new Set(claimed.map((e) => e.employer_id))];
   const [names, employers] = await Promise.all([
     graduateNames(claimed.map((e) => e.graduate_id)),
@@ -23,7 +25,8 @@ export async function confirmationsView(params, ctx) {
   return h("div", { class: "inst-workspace" },
     workspaceHeader(ws, "confirmations"),
     flash(ctx),
-    panel(t("inst_ws.claims_title", { count: claimed.length }), [h("p", { class: "explain" }, t("inst_ws.claims_explain")), body], { className: "inst-claims" }));
+    panel(t("inst_ws.claims_title", { count: claimed.length }), [h("p", { class: "explain" }, t("inst_ws.claims_explain")), body], { className: "inst-claims" }),
+    mailPanel(subscription, ctx, "inst_ws.mail_explain"));
 }
 
 function claimItem({ name, employment: e, employer, ctx }) {

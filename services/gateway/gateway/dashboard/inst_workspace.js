@@ -38,12 +38,12 @@ export async function graduateNames(ids) {
   return new Map(unique.map((id, i) => [id, records[i] ? `${records[i].full_name} (${records[i].student_ref})` : id.slice(0, 8)]));
 }
 
-// Graduates are counted from one page per program (the API gives no count): "500+" past it.
-const COUNT_PAGE = 500;
-
-async function graduateCount(programId) {
-  const page = await get(`/graduates?program_id=${encodeURIComponent(programId)}&limit=${COUNT_PAGE}`);
-  return page.next_cursor ? `${formatNumber(COUNT_PAGE)}+` : formatNumber(page.items.length);
+/** Program id → how many graduates it has (every year together), counted by the registry. */
+async function graduateCounts(ws) {
+  const answer = await get(`/graduates/counts?institution_id=${encodeURIComponent(ws.orgId)}`);
+  const counts = new Map();
+  for (const item of answer.items) counts.set(item.program_id, (counts.get(item.program_id) || 0) + item.count);
+  return counts;
 }
 
 export function programName(ws, programId) {
@@ -70,20 +70,20 @@ export function workspaceHeader(ws, active) {
 export async function instWorkspaceView(params, ctx) {
   if (!isInstitution()) return notInstitution();
   const ws = await loadInstitution();
-  const counts = await Promise.all(ws.programs.map((p) => graduateCount(p.id)));
+  const counts = await graduateCounts(ws);
   return h("div", { class: "inst-workspace" }, workspaceHeader(ws, "programs"), flash(ctx), programsPanel(ws, counts), publishedPanel(ws));
 }
 
 function programsPanel(ws, counts) {
   if (!ws.programs.length) return panel(t("inst_ws.programs"), [message(t("inst_ws.no_programs"), "message empty")], { className: "inst-programs" });
   const columns = ["inst_ws.program_code", "inst_ws.program_name", "inst_ws.program_level", "inst_ws.program_field", "inst_ws.program_state", "inst_ws.program_graduates"];
-  const rows = ws.programs.map((p, i) => h("tr", { "data-program": p.id },
+  const rows = ws.programs.map((p) => h("tr", { "data-program": p.id },
     h("th", { scope: "row" }, p.code),
     h("td", { "data-label": t(columns[1]) }, p.name),
     h("td", { "data-label": t(columns[2]) }, p.level),
     h("td", { "data-label": t(columns[3]) }, p.field_code),
     h("td", { "data-label": t(columns[4]) }, t(p.active ? "inst_ws.active" : "inst_ws.inactive")),
-    h("td", { class: "num graduates", "data-label": t(columns[5]) }, counts[i])));
+    h("td", { class: "num graduates", "data-label": t(columns[5]) }, formatNumber(counts.get(p.id) || 0))));
   return panel(t("inst_ws.programs"), [
     h("p", { class: "explain" }, t("inst_ws.programs_explain")),
     h("div", { class: "table-wrap" }, h("table", { class: "employees inst-table" },

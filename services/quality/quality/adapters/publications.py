@@ -18,6 +18,7 @@ from quality.adapters.tables import (
     publication_cells,
     publication_comparisons,
     publication_figures,
+    publication_flows,
     publication_queries,
     publication_structures,
     publications,
@@ -263,6 +264,32 @@ class SqlPublicationRepository(PublicationRepository):
         content: Row | None = await self._session.scalar(
             select(t.c.content).where(
                 t.c.publication == number, t.c.cluster_id == cluster_id, t.c.pooled.is_(pooled)
+            )
+        )
+        return content
+
+    async def save_flows(self, number: int, flows: Mapping[tuple[str, str], Row]) -> None:
+        if flows:
+            await self._session.execute(
+                publication_flows.insert(),
+                [
+                    {"publication": number, "scope": scope, "scope_id": scope_id, "content": doc}
+                    for (scope, scope_id), doc in flows.items()
+                ],
+            )
+
+    async def flows(self, number: int) -> dict[tuple[str, str], Row]:
+        t = publication_flows
+        rows = await self._session.execute(
+            select(t.c.scope, t.c.scope_id, t.c.content).where(t.c.publication == number)
+        )
+        return {(scope, scope_id): content for scope, scope_id, content in rows}
+
+    async def flow(self, number: int, scope: str, scope_id: str) -> Row | None:
+        t = publication_flows
+        content: Row | None = await self._session.scalar(
+            select(t.c.content).where(
+                t.c.publication == number, t.c.scope == scope, t.c.scope_id == scope_id
             )
         )
         return content

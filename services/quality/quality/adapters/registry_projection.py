@@ -24,10 +24,10 @@ from quality.adapters.tables import (
     q_organizations,
     q_programs,
 )
-from quality.domain.flows import CensusJob
+from quality.domain.flows import CensusJob, Employer
 from quality.domain.model import ProgramKind
 from quality.domain.outcomes import census_date
-from shared.platform.db.queries import find_one, insert_or, upsert
+from shared.platform.db.queries import find_one, upsert
 
 
 class SqlRegistryProjection(RegistryProjectionRepository):
@@ -130,6 +130,15 @@ class SqlRegistryProjection(RegistryProjectionRepository):
             for row in await self._session.execute(query)
         ]
 
+    async def employers(self) -> list[Employer]:
+        o = q_organizations
+        rows = await self._session.execute(select(o.c.id, o.c.region_code, o.c.kind, o.c.subtype))
+        # Only an employer's subtype is an ISIC section (the registry's rule).
+        return [
+            Employer(id_, region, subtype if kind == "employer" else None)
+            for id_, region, kind, subtype in rows
+        ]
+
     async def members_on(self, cluster_ids: Collection[str], day: date) -> set[str]:
         members = await self._session.scalars(
             select(q_memberships.c.organization_id).where(
@@ -201,9 +210,3 @@ class SqlClusterWork(ClusterWorkRepository):
         return await self._session.scalar(
             select(q_flow_releases.c.document).where(q_flow_releases.c.cohort == cohort)
         )
-
-    async def save_flow_release(self, cohort: int, document: dict[str, Any]) -> None:
-        statement = insert_or(self._session, q_flow_releases).values(
-            cohort=cohort, document=document
-        )
-        await self._session.execute(statement.on_conflict_do_nothing(index_elements=["cohort"]))

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from quality.domain.cells import ScopeTally
-from quality.domain.flows import CensusJob
+from quality.domain.flows import CensusJob, Employer
 from quality.domain.model import (
     Alert,
     Card,
@@ -359,6 +359,18 @@ class PublicationRepository(abc.ABC):
     async def comparison(self, number: int, cluster_id: str, *, pooled: bool) -> Row | None: ...
 
     @abc.abstractmethod
+    async def save_flows(self, number: int, flows: Mapping[tuple[str, str], Row]) -> None:
+        """Store each scope's graduate flows ((scope, scope id) → content)."""
+
+    @abc.abstractmethod
+    async def flows(self, number: int) -> dict[tuple[str, str], Row]:
+        """Every scope's graduate flows stated by publication ``number``."""
+
+    @abc.abstractmethod
+    async def flow(self, number: int, scope: str, scope_id: str) -> Row | None:
+        """One scope's graduate flows stated by publication ``number``."""
+
+    @abc.abstractmethod
     async def save_structure(self, number: int, structure: Mapping[bool, Families]) -> None:
         """Store which programs each scope of publication ``number`` sums (pooled → families)."""
 
@@ -452,6 +464,11 @@ class RegistryProjectionRepository(abc.ABC):
         ISIC section as far as they are known."""
 
     @abc.abstractmethod
+    async def employers(self) -> list[Employer]:
+        """Every organization a graduate may work at, with its region and (an employer's)
+        ISIC section."""
+
+    @abc.abstractmethod
     async def members_on(self, cluster_ids: Collection[str], day: date) -> set[str]:
         """The organizations that were members of one of the clusters on ``day``."""
 
@@ -487,11 +504,8 @@ class ClusterWorkRepository(abc.ABC):
 
     @abc.abstractmethod
     async def flow_release(self, cohort: int) -> dict[str, Any] | None:
-        """The cohort's graduate flows as released, if they were."""
-
-    @abc.abstractmethod
-    async def save_flow_release(self, cohort: int, document: dict[str, Any]) -> None:
-        """Keep the cohort's release, unless one is kept already (the first stays)."""
+        """The cohort's graduate flows as released before publications stated them (quality_0014),
+        if they were."""
 
 
 class ScoringQueries(abc.ABC):

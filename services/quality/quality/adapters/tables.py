@@ -291,6 +291,19 @@ publication_comparisons = Table(
     PrimaryKeyConstraint("publication", "cluster_id", "pooled"),
 )
 
+# Each region's and cluster's graduate flows of the cohort whose census year a publication is
+# about, as it states them (computed by the first one after the census window closed, carried
+# by the later ones).
+publication_flows = Table(
+    "publication_flows",
+    metadata,
+    Column("publication", Integer, nullable=False),
+    Column("scope", String(20), nullable=False),
+    Column("scope_id", String(36), nullable=False),
+    Column("content", JSON, nullable=False),
+    PrimaryKeyConstraint("publication", "scope", "scope_id"),
+)
+
 # The cells a publication releases (their new state and the changes it takes in), applied to
 # released_cells when it is published.
 publication_cells = Table(

@@ -14,6 +14,13 @@ from pydantic import TypeAdapter
 
 from quality.domain.access import ensure_may_read_scores
 from quality.domain.model import ProgramKind
+from quality.domain.scorecard import SECONDARY_REASON
+from quality.domain.suppression import (
+    FigureKind,
+    SuppressionThresholds,
+    secondary_suppression,
+    suppression_reason,
+)
 from shared.contracts.catalogue.registry import (
     ActivityOutcome,
     FundingOutcome,
@@ -170,43 +177,90 @@ def program_tallies(
     return by_program, cluster
 
 
-def _placements(tally: Tally, graduates: int) -> dict[str, Any]:
+def small_cohort(graduates: int, thresholds: SuppressionThresholds) -> str | None:
+    """Why a cohort's size may not be shown: the rule of the employment shares, which count
+    the same graduates ("fewer than 10 graduates"). An empty cohort reveals no one."""
+    if graduates == 0:
+        return None
+    return suppression_reason(
+        kind=FigureKind.SHARE,
+        n=graduates,
+        employers=None,
+        graduates=graduates,
+        thresholds=thresholds,
+        counted="graduates",
+    )
+
+
+_UNLISTED = ""  # the member programs no activity reaches, together; never a program id
+
+
+def hidden_cohorts(
+    listed: Mapping[str, int], *, unlisted: int, thresholds: SuppressionThresholds
+) -> tuple[str | None, dict[str, str]]:
+    """Why the cluster's cohort (its member programs' summed) is hidden, and each listed member
+    program's: a small cohort, or one hidden so that the total less the cohorts shown cannot
+    give a small one back (suppression.secondary_suppression). The member programs no activity
+    reaches are not listed, so they are one more child, never shown."""
+    sizes = {**listed, _UNLISTED: unlisted}
+    primary = {p: reason for p, g in sizes.items() if (reason := small_cohort(g, thresholds))}
+    total = small_cohort(sum(sizes.values()), thresholds)
+    family = secondary_suppression(parent_published=total is None, children=sizes, primary=primary)
+    if family.parent_suppressed and total is None:
+        total = SECONDARY_REASON
+    hidden = {p: primary.get(p, SECONDARY_REASON) for p in family.suppressed}
+    hidden.pop(_UNLISTED, None)
+    return total, hidden
+
+
+def _placements(tally: Tally, graduates: int, hidden: str | None) -> dict[str, Any]:
+    """Places offered and filled, and per 100 graduates unless the cohort's size is
+    ``hidden`` (a rate beside its count would give the size back)."""
+
+    def rate(count: int) -> float | None:
+        return None if hidden else per_hundred(count, graduates)
+
     return {
         kind: {
             "offered": tally.offered[kind],
             "filled": tally.filled[kind],
-            "offered_per_100": per_hundred(tally.offered[kind], graduates),
-            "filled_per_100": per_hundred(tally.filled[kind], graduates),
-            "n": graduates,
+            "offered_per_100": rate(tally.offered[kind]),
+            "filled_per_100": rate(tally.filled[kind]),
+            "n": None if hidden else graduates,
+            "reason": hidden,
         }
         for kind in PLACEMENT_KINDS
     }
 
 
 def program_intensity(
-    tally: Tally, *, program_id: str, year: int, graduates: int
+    tally: Tally, *, program_id: str, year: int, graduates: int, hidden: str | None
 ) -> dict[str, Any]:
     """One program's figures of one year; ``graduates``: its active graduates of that year's
-    cohort (the n of every figure per 100 graduates)."""
+    cohort (the n of every figure per 100 graduates), not shown when ``hidden`` says why."""
     return {
         "program_id": program_id,
         "year": year,
-        "graduates": graduates,
-        "placements": _placements(tally, graduates),
+        "graduates": None if hidden else graduates,
+        "reason": hidden,
+        "placements": _placements(tally, graduates, hidden),
         "staff_trained": {"people": tally.staff_people, "person_hours": tally.staff_person_hours},
         "guest_teaching_hours": tally.guest_hours,
     }
 
 
-def cluster_intensity(tally: Tally, *, year: int, programs: int, graduates: int) -> dict[str, Any]:
+def cluster_intensity(
+    tally: Tally, *, year: int, programs: int, graduates: int, hidden: str | None
+) -> dict[str, Any]:
     """The cluster's figures of one year over its member programs (``programs`` of the
     institutions that were members during the year, with ``graduates`` of that year's
-    cohort)."""
+    cohort, not shown when ``hidden`` says why)."""
     return {
         "year": year,
         "programs": programs,
-        "graduates": graduates,
-        "placements": _placements(tally, graduates),
+        "graduates": None if hidden else graduates,
+        "reason": hidden,
+        "placements": _placements(tally, graduates, hidden),
         "staff_trained": {
             "people": tally.staff_people,
             "person_hours": tally.staff_person_hours,
@@ -238,7 +292,7 @@ def activity_measure(code: str, year: Mapping[str, Any]) -> tuple[float | None, 
     and the graduates it is per (None: a count)."""
     internships = year["placements"]["internship"]
     if code == "internship_places_per_graduate":
-        graduates = year["graduates"]
+        graduates = year["graduates"]  # None when hidden: the rate would give it back
         return (internships["offered"] / graduates if graduates else None), graduates
     counts = {
         "internship_places_filled": internships["filled"],

@@ -59,6 +59,18 @@ class CensusJob:
 
 
 @dataclass(frozen=True)
+class Employer:
+    """An organization a graduate may work at, as the service knows it (None: not known)."""
+
+    id: str | None
+    region: str | None
+    sector: str | None  # ISIC Rev.4 section of an employer organization
+
+
+UNKNOWN_EMPLOYER = Employer(None, None, None)  # one the service has not heard of yet
+
+
+@dataclass(frozen=True)
 class Destinations:
     """What the flows are told apart by: the region, its member organizations, its sectors."""
 
@@ -67,11 +79,14 @@ class Destinations:
     sectors: frozenset[str]
 
     def flow_of(self, job: CensusJob) -> Flow:
-        if job.employer_id in self.members:
+        return self.flow_at(Employer(job.employer_id, job.employer_region, job.employer_sector))
+
+    def flow_at(self, employer: Employer) -> Flow:
+        if employer.id in self.members:
             return Flow.MEMBER_EMPLOYERS
-        if job.employer_region != self.region_code:
+        if employer.region != self.region_code:
             return Flow.ELSEWHERE
-        if job.employer_sector in self.sectors:
+        if employer.sector in self.sectors:
             return Flow.FOCUS_SECTORS
         return Flow.OTHER_IN_REGION
 

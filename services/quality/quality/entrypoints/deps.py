@@ -40,17 +40,6 @@ def _uow_factory(factory: UnitOfWorkFactory) -> Callable[[], AbstractQualityUnit
 UowFactoryDep = Annotated[Callable[[], AbstractQualityUnitOfWork], Depends(_uow_factory)]
 
 
-def _writer_uow_factory(request: Request) -> Callable[[], AbstractQualityUnitOfWork]:
-    return lambda: quality_uow(request.app.state.runtime.uow_factory())
-
-
-# Units of work that may write, whatever the method: a read that keeps what it made once
-# (a cohort's flow release) writes in its own transaction, which waits for the write lock.
-WriterUowFactoryDep = Annotated[
-    Callable[[], AbstractQualityUnitOfWork], Depends(_writer_uow_factory)
-]
-
-
 async def _reader(request: Request, settings: SettingsDep) -> Identity | None:
     """The caller of a read of scores, alerts or the methodology; None for an anonymous caller
     when scores are public."""

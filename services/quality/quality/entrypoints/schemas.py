@@ -281,12 +281,20 @@ class MethodologyPublic(BaseModel):
 
 
 # --- cluster activities (docs/methodology.md, "Cluster activities") ---------------------------
+# Why a cohort's size is not shown (a small cohort, or one protecting another); every rate per
+# 100 of its graduates is then not shown either.
+COHORT_HIDDEN = "why the cohort's size (and each rate per 100 of it) is not shown (null: shown)"
+
+
 class PlacementFigures(BaseModel):
     offered: int
     filled: int
-    offered_per_100: float | None = Field(description="places per 100 graduates (None: none)")
+    offered_per_100: float | None = Field(
+        description="places per 100 graduates (None: no graduates, or the cohort's size hidden)"
+    )
     filled_per_100: float | None
-    n: int = Field(description="graduates of the year's cohort")
+    n: int | None = Field(description="graduates of the year's cohort (None: hidden)")
+    reason: str | None = Field(default=None, description=COHORT_HIDDEN)
 
 
 class StaffTrained(BaseModel):
@@ -308,7 +316,8 @@ class GuestTeaching(BaseModel):
 class ProgramIntensity(BaseModel):
     program_id: str
     year: int
-    graduates: int
+    graduates: int | None = Field(description="its active graduates of the year's cohort")
+    reason: str | None = Field(default=None, description=COHORT_HIDDEN)
     placements: dict[str, PlacementFigures]
     staff_trained: StaffTrained
     guest_teaching_hours: int
@@ -317,7 +326,8 @@ class ProgramIntensity(BaseModel):
 class ClusterIntensity(BaseModel):
     year: int
     programs: int = Field(description="programs of the institutions that were members that year")
-    graduates: int
+    graduates: int | None = Field(description="their active graduates of the year's cohort")
+    reason: str | None = Field(default=None, description=COHORT_HIDDEN)
     placements: dict[str, PlacementFigures]
     staff_trained: ClusterStaffTrained
     guest_teaching_hours: GuestTeaching
@@ -413,7 +423,13 @@ class GraduateFlows(BaseModel):
         "cohort's release)"
     )
     released_at: datetime | None = Field(
-        default=None, description="when the cohort's flows were released (none: live flows)"
+        default=None,
+        description="when the cohort's flows were computed for the publications (none: live "
+        "flows, or none published yet)",
+    )
+    publication: PublicationRef | None = Field(
+        default=None,
+        description="the publication stating them (none: live flows, or none published yet)",
     )
     sectors: list[str] = Field(description="the focus sectors (ISIC Rev.4 sections)")
     clusters: list[str] | None = Field(

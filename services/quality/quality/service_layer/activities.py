@@ -15,10 +15,12 @@ from quality.domain.activities import (
     cluster_intensity,
     comparable,
     ensure_may_read_cluster_work,
+    hidden_cohorts,
     joined,
     program_intensity,
     program_tallies,
     reached,
+    small_cohort,
 )
 from quality.domain.did import Change, Counts, Estimate, Group, difference_in_differences
 from quality.domain.index import Methodology
@@ -86,6 +88,7 @@ async def intensity(
 ) -> Document:
     """Each year's figures of the cluster and of each program its activities reach."""
     cluster = await readable_cluster(uow, identity, cluster_id)
+    thresholds = from_json(await current_content(uow)).thresholds
     kinds = await uow.projection.program_kinds()
     by_program, by_year = program_tallies(
         await cluster_activities(uow, cluster_id=cluster_id), kinds
@@ -97,16 +100,33 @@ async def intensity(
         reached_now = {p for p, py in by_program if py == y}
         covered = await uow.queries.covered_graduates(range(y, y + 1), members | reached_now)
         graduates = {p: len(covered.get(p, ())) for p in members | reached_now}
+        # A cohort's size is counted graduates: small ones are hidden, and protected against
+        # the cluster's total (a program outside the cluster has no total to hide behind).
+        total_hidden, hidden = hidden_cohorts(
+            {p: graduates[p] for p in reached_now & members},
+            unlisted=sum(graduates[p] for p in members - reached_now),
+            thresholds=thresholds,
+        )
+        for p in reached_now - members:
+            if reason := small_cohort(graduates[p], thresholds):
+                hidden[p] = reason
         cluster_rows.append(
             cluster_intensity(
                 by_year.get(y, Tally.empty()),
                 year=y,
                 programs=len(members),
                 graduates=sum(graduates[p] for p in members),
+                hidden=total_hidden,
             )
         )
         program_rows += [
-            program_intensity(by_program[p, y], program_id=p, year=y, graduates=graduates[p])
+            program_intensity(
+                by_program[p, y],
+                program_id=p,
+                year=y,
+                graduates=graduates[p],
+                hidden=hidden.get(p),
+            )
             for p in sorted(reached_now)
         ]
     return {

@@ -78,6 +78,8 @@ async def _activity_figure(
     if not rows:
         return None, None, "no activity recorded by the goal's year"
     value, graduates = activity_measure(code, rows[-1])
+    if value is None and rows[-1]["reason"]:  # the cohort's size, hidden: so is the rate
+        return None, None, f"withheld: {rows[-1]['reason']}"
     if value is None:
         return None, None, "no graduates of the year's cohort in the member programs"
     return rows[-1]["year"], _exact(value, graduates), None

@@ -3,19 +3,21 @@
 Read from the registry's facts as the projection holds them (employments, never assessments),
 under the disclosure rules of every figure: the methodology's thresholds and counting states,
 its interval level and rounding, and nothing before the cohort's census window has closed.
-Everyone but the ministry reads a cohort's *release*: every scope's flows computed and
-protected together once (domain/flow_release.py), at the first read after the window closed,
-and kept — facts recorded later never move a released figure, so two reads a day apart give
-nothing away. The ministry reads the live flows too.
+Everyone but the ministry reads the flows a *publication* states: the first publication of the
+cohort's census year (cohort + 1) made after the window closed computes every region's and
+cluster's flows at once, protected together (domain/flow_release.py), and stores them; every
+later publication of that year carries them as they are, so facts recorded later never move
+them and no two publications differ by one graduate. A reader gets them from the latest
+published publication of the year, or the one named, as every other figure; the ministry reads
+the live flows too (docs/publication.md).
 """
 
-from collections.abc import Callable
-from contextlib import nullcontext
-from datetime import UTC, date, datetime
+import logging
+from datetime import date, datetime
 from typing import Any
 
 from quality.domain.access import ensure_may_read_live
-from quality.domain.flow_release import release
+from quality.domain.flow_release import employer_flows, release
 from quality.domain.flows import (
     Destinations,
     Flow,
@@ -27,17 +29,20 @@ from quality.domain.flows import (
 from quality.domain.index import Methodology
 from quality.domain.methodology import from_json
 from quality.domain.outcomes import census_date
+from quality.domain.publication import Publication
 from quality.domain.scorecard import Figure, round_figure
 from quality.service_layer.activities import readable_cluster
 from quality.service_layer.methodology import current_content
+from quality.service_layer.reading import View
 from quality.service_layer.scoreboard import outcomes_pending
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.auth import Identity
 from shared.platform.errors import NotFound
 
+log = logging.getLogger(__name__)
+
 Document = dict[str, Any]
 Scope = tuple[str, str]
-Writer = Callable[[], AbstractQualityUnitOfWork]
 
 
 async def cluster_flows(
@@ -47,14 +52,12 @@ async def cluster_flows(
     *,
     cohort: int,
     today: date,
-    live: bool = False,
-    writer: Writer | None = None,
+    view: View,
 ) -> Document:
     """The flows of the graduates of the programs of the institutions that were members during
     the census year; the member employers are those that were members on the census date."""
     cluster = await readable_cluster(uow, identity, cluster_id)
-    scope = ("cluster", cluster_id)
-    return await _read(uow, identity, scope, cluster, cohort, today, live, writer)
+    return await _read(uow, identity, ("cluster", cluster_id), cluster, cohort, today, view)
 
 
 async def region_flows(
@@ -64,16 +67,14 @@ async def region_flows(
     *,
     cohort: int,
     today: date,
-    live: bool = False,
-    writer: Writer | None = None,
+    view: View,
 ) -> Document:
     """The flows of the graduates of the region's institutions; its focus is that of its
     active clusters (their members and sectors together)."""
     ensure_may_read_region_flows(identity, region_code=region_code)
     if region_code not in set((await uow.queries.organization_regions()).values()):
         raise NotFound("region", region_code)
-    scope = ("region", region_code)
-    return await _read(uow, identity, scope, None, cohort, today, live, writer)
+    return await _read(uow, identity, ("region", region_code), None, cohort, today, view)
 
 
 async def _read(
@@ -83,25 +84,117 @@ async def _read(
     cluster: dict[str, Any] | None,
     cohort: int,
     today: date,
-    live: bool,
-    writer: Writer | None,
+    view: View,
 ) -> Document:
     methodology = from_json(await current_content(uow))
-    if live:
+    if view.live:
         ensure_may_read_live(identity)
         destinations, about = await _destinations(uow, scope, cluster, cohort)
         return await _live(uow, scope, destinations, about, methodology, cohort, today)
-    pending = outcomes_pending(cohort + 1, methodology, today=today)
-    if pending is not None:  # no release yet: every flow hidden, not even n shown
-        destinations, about = await _destinations(uow, scope, cluster, cohort)
-        hidden = dict.fromkeys(Flow, Figure.hidden(n=0, reason=pending))
-        shown = _document(scope, destinations, about, methodology, cohort, hidden)
-        return shown | {"n": None, "flows": [f | {"n": None} for f in shown["flows"]]}
-    released = await _release(uow, methodology, cohort, writer)
-    document: Document | None = released["scopes"].get(f"{scope[0]}:{scope[1]}")
-    if document is None:
-        raise NotFound(f"the {cohort} cohort's flow release", f"{scope[0]} {scope[1]} (new since)")
-    return document | {"released_at": released["released_at"]}
+    publication = await _publication(uow, view, period=cohort + 1)
+    if publication is not None:
+        stored = await uow.publications.flow(publication.number, *scope)
+        if stored is not None:
+            return stored | {"publication": _reference(publication)}
+        if released_in(publication) is not None:  # computed before this scope existed
+            raise NotFound(
+                f"the {cohort} cohort's flow release", f"{scope[0]} {scope[1]} (new since)"
+            )
+    # No publication states them yet: every flow waits, and not even n is shown.
+    reason = outcomes_pending(cohort + 1, methodology, today=today) or unpublished_reason(
+        cohort + 1
+    )
+    hidden = dict.fromkeys(Flow, Figure.hidden(n=0, reason=reason))
+    destinations, about = await _destinations(uow, scope, cluster, cohort)
+    shown = _document(scope, destinations, about, methodology, cohort, hidden)
+    flows = [f | {"n": None} for f in shown["flows"]]
+    return shown | {"n": None, "flows": flows, "publication": None}
+
+
+def unpublished_reason(year: int) -> str:
+    """Why no flows are shown yet (the dashboard translates these words)."""
+    return f"not yet published: the first publication of {year} after the census window states them"
+
+
+async def _publication(
+    uow: AbstractQualityUnitOfWork, view: View, *, period: int
+) -> Publication | None:
+    """The publication a reader sees the cohort's flows in: the one named (published, of the
+    cohort's census year), or the latest published one of that year."""
+    if view.publication is None:
+        return await uow.publications.latest(period)
+    named = await uow.publications.get(view.publication)
+    if named is None or named.status != "published":
+        raise NotFound("published publication", str(view.publication))
+    if named.period != period:
+        raise NotFound(f"the {period - 1} cohort's flows in publication", str(named.number))
+    return named
+
+
+def _reference(publication: Publication) -> Document:
+    return {"number": publication.number, "release": publication.release}
+
+
+def released_in(publication: Publication | None) -> int | None:
+    """The publication that computed the flows ``publication`` states (None: it states none)."""
+    if publication is None:
+        return None
+    found: int | None = publication.summary.get("flows", {}).get("released_in")
+    return found
+
+
+async def publication_flows(
+    uow: AbstractQualityUnitOfWork,
+    *,
+    number: int,
+    period: int,
+    methodology: Methodology,
+    made_at: datetime,
+) -> tuple[dict[Scope, Document], Document]:
+    """The flows publication ``number`` of ``period`` states, scope by scope, and their summary:
+    the flows of the cohort ``period − 1`` once its census window has closed — carried from the
+    period's latest publication when it states them (or from a release made before publications
+    stated flows), otherwise computed and protected now."""
+    cohort = period - 1
+    pending = outcomes_pending(period, methodology, today=made_at.date())
+    if pending is not None:
+        return {}, {"cohort": cohort, "released_in": None, "reason": pending}
+    latest = await uow.publications.latest(period)
+    if latest is not None and released_in(latest) is not None:
+        return await uow.publications.flows(latest.number), latest.summary["flows"]
+    legacy = await uow.cluster_work.flow_release(cohort)
+    if legacy is not None:  # already shown to readers: stated as it was
+        flows = {
+            (document["scope"], document["scope_id"]): document
+            | {"released_at": legacy["released_at"]}
+            for document in legacy["scopes"].values()
+        }
+        unprotected = None
+    else:
+        flows, unprotected = await _released(uow, methodology, cohort, made_at)
+    summary = {
+        "cohort": cohort,
+        "released_in": number,
+        "scopes": len(flows),
+        "suppressed_flows": sum(
+            1 for document in flows.values() for f in document["flows"] if f["suppressed"]
+        ),
+        "unprotected": unprotected,
+    }
+    return flows, summary
+
+
+async def flows_due(
+    uow: AbstractQualityUnitOfWork, methodology: Methodology, *, today: date
+) -> set[int]:
+    """The published periods whose cohort's census window has closed and whose latest
+    publication states no flows yet: an interim publication of them releases the flows."""
+    due = set()
+    for period in await uow.publications.periods():
+        if outcomes_pending(period, methodology, today=today) is None:
+            if released_in(await uow.publications.latest(period)) is None:
+                due.add(period)
+    return due
 
 
 async def _destinations(
@@ -144,51 +237,50 @@ async def _live(
         level=methodology.interval_level,
         pending=outcomes_pending(cohort + 1, methodology, today=today),
     )
-    return _document(scope, destinations, about, methodology, cohort, figures)
+    return _document(scope, destinations, about, methodology, cohort, figures) | {
+        "publication": None
+    }
 
 
-async def _release(
-    uow: AbstractQualityUnitOfWork, methodology: Methodology, cohort: int, writer: Writer | None
-) -> Document:
-    """The cohort's release: made at the first read (every cluster and region at once), then
-    kept (by ``writer``'s own transaction: a read's own takes no write lock); of two replicas
-    making it together, the first stored is everyone's."""
-    stored = await uow.cluster_work.flow_release(cohort)
-    if stored is not None:
-        return stored
+async def _released(
+    uow: AbstractQualityUnitOfWork, methodology: Methodology, cohort: int, made_at: datetime
+) -> tuple[dict[Scope, Document], int]:
+    """Every region's and active cluster's flows of the cohort, protected together; and how
+    many counts the protection could not keep open (logged for the ministry's review)."""
     scopes: dict[Scope, tuple[Destinations, Document]] = {}
     for region in sorted(set((await uow.queries.organization_regions()).values())):
         scopes[("region", region)] = await _destinations(uow, ("region", region), None, cohort)
         for cluster in await uow.projection.clusters_in(region):
             key = ("cluster", cluster["id"])
             scopes[key] = await _destinations(uow, key, cluster, cohort)
+    named = {scope: f"{scope[0]}:{scope[1]}" for scope in scopes}
     placed = {
-        f"{scope[0]}:{scope[1]}": placements(
-            await _jobs(uow, scope, methodology, cohort), destinations
-        )
+        named[scope]: placements(await _jobs(uow, scope, methodology, cohort), destinations)
         for scope, (destinations, _) in scopes.items()
     }
-    figures = release(
+    employers = employer_flows(
+        {named[scope]: destinations for scope, (destinations, _) in scopes.items()},
+        await uow.projection.employers(),
+    )
+    made = release(
         placed,
+        employers=employers,
         thresholds=methodology.thresholds,
         level=methodology.interval_level,
         width=methodology.thresholds.protection_width,
     )
-    made = {
-        "released_at": datetime.now(UTC).isoformat(),
-        "scopes": {
-            f"{scope[0]}:{scope[1]}": _document(
-                scope, destinations, about, methodology, cohort, figures[f"{scope[0]}:{scope[1]}"]
-            )
-            for scope, (destinations, about) in scopes.items()
-        },
-    }
-    async with writer() if writer is not None else nullcontext(uow) as keeping:
-        await keeping.cluster_work.save_flow_release(cohort, made)
-        stored = await keeping.cluster_work.flow_release(cohort)
-        await keeping.commit()
-    assert stored is not None
-    return stored
+    if made.unprotected:
+        log.error(
+            "graduate flows left exposed", extra={"cohort": cohort, "counts": made.unprotected}
+        )
+    released_at = made_at.isoformat()
+    return {
+        scope: _document(
+            scope, destinations, about, methodology, cohort, made.figures[named[scope]]
+        )
+        | {"released_at": released_at}
+        for scope, (destinations, about) in scopes.items()
+    }, made.unprotected
 
 
 def _document(

@@ -40,6 +40,38 @@ async def names(uow: AbstractQualityUnitOfWork) -> Names:
     return named
 
 
+async def scored_names(uow: AbstractQualityUnitOfWork) -> dict[str, list[dict[str, str | None]]]:
+    """The names of what is scored, for readers without a token to ask the registry with:
+    regions (in three languages), institutions with their region, clusters, and programs with
+    their institution. Names and ids or codes only. An organization that owns no program (an
+    employer) is scored nowhere, so it is not named."""
+    owners = await uow.queries.program_owners()  # program → its institution
+    institutions = set(owners.values())
+    regions_of = await uow.queries.organization_regions()
+    units: dict[str, list[dict[str, str | None]]] = {
+        "regions": [],
+        "organizations": [],
+        "clusters": [],
+        "programs": [],
+    }
+    for (scope, unit_id), named in sorted((await names(uow)).items()):
+        if scope == "region":
+            units["regions"].append({"code": unit_id, **named})
+        elif scope == "organization" and unit_id in institutions:
+            region_code = regions_of.get(unit_id)
+            units["organizations"].append(
+                {"id": unit_id, "name": named["name"], "region_code": region_code}
+            )
+        elif scope == "cluster":
+            units["clusters"].append({"id": unit_id, "name": named["name"]})
+        elif scope == "program":
+            institution = owners.get(unit_id)
+            units["programs"].append(
+                {"id": unit_id, "name": named["name"], "institution_id": institution}
+            )
+    return units
+
+
 async def figures(uow: AbstractQualityUnitOfWork, number: int) -> tuple[Publication, list[Row]]:
     """The publication and its tidy rows."""
     publication = await published(uow, number)

@@ -3,7 +3,9 @@ review it, publish it, and publish interim ones on a cadence (docs/publication.m
 
 A publication of period P releases the cells of year P whose waiting changes are a large enough
 batch (domain/publication.py), scores every scope of P and of the pool ending in P from the
-released cells, and stores those scorecards, never to change. Publishing it makes its cells the
+released cells, and stores those scorecards, never to change, with the graduate flows of the
+cohort P − 1 once its census window has closed (service_layer/flows.py: computed by the first
+such publication of P, carried by the later ones). Publishing it makes its cells the
 released ones and announces it: one score.published per scope and scorecard, then
 release.published (or release.restated), and the alerts its yearly scorecards raise.
 """
@@ -49,6 +51,7 @@ from quality.service_layer.comparison import (
     rounded_comparison,
     withheld,
 )
+from quality.service_layer.flows import flows_due, publication_flows
 from quality.service_layer.methodology import current_content
 from quality.service_layer.publication_audit import (
     Audited,
@@ -149,6 +152,9 @@ async def _open(
         audited=audited,
         methodology=methodology,
     )
+    flows, flow_summary = await publication_flows(
+        uow, number=number, period=period, methodology=methodology, made_at=computed_at
+    )
     figures: list[StoredScore] = []
     groups = await comparable_groups(uow)
     for pooled, board in boards.items():
@@ -203,11 +209,13 @@ async def _open(
                 ),
             },
             "integrity": await publication_integrity.summary(uow, period),
+            "flows": flow_summary,
         },
     )
     await uow.publications.add(publication)
     await uow.publications.save_figures(number, figures)
     await uow.publications.save_comparisons(number, comparisons)
+    await uow.publications.save_flows(number, flows)
     await uow.publications.save_structure(
         number, {pooled: board.families for pooled, board in boards.items()}
     )
@@ -456,11 +464,13 @@ async def queries_seen_by(
 
 async def _due_periods(uow: AbstractQualityUnitOfWork) -> list[int]:
     """The periods an interim publication would change: waiting batches large enough to
-    release, or live scores never published."""
+    release, live scores never published, or a cohort's graduate flows due (its census window
+    closed since the period's latest publication)."""
     methodology = from_json(await current_content(uow))
     ready = {cell[1] for cell in releasable(await uow.backlog.pending(), methodology.thresholds)}
     unpublished = set(await uow.scores.periods()) - set(await uow.publications.periods())
-    return sorted(ready | unpublished)
+    flows = await flows_due(uow, methodology, today=now().date())
+    return sorted(ready | unpublished | flows)
 
 
 async def publish_interim(uow_factory: UowFactory) -> list[int] | None:

@@ -7,6 +7,7 @@ must have (None: the field is empty). Pages come in id order after a cursor, lik
 """
 
 import abc
+from collections import Counter
 from collections.abc import AsyncIterator, Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Generic, TypeVar
@@ -161,6 +162,29 @@ class GraduateRepository(VisibleRepository[Graduate]):
     @abc.abstractmethod
     async def update_many(self, items: Sequence[Graduate]) -> None:
         """Write the program, year, name and ``updated_at`` of many graduates at once."""
+
+    async def counts_within(
+        self, scope: ReadScope, *, institution_id: str
+    ) -> dict[tuple[str, int], int]:
+        """(program id, graduation year) → how many of the institution's graduates ``scope``
+        lets its reader see (storage counts them in one query; this reads them all)."""
+        counts: Counter[tuple[str, int]] = Counter()
+        cursor: str | None = None
+        while True:
+            where = {"institution_id": institution_id}
+            page = await self.page_within(scope, where=where, limit=500, cursor=cursor)
+            counts.update((g.program_id, g.graduation_year) for g in page.items)
+            if page.next_cursor is None:
+                return dict(counts)
+            cursor = page.next_cursor
+
+
+class AuditLog(abc.ABC):
+    """The audit trail read back (the unit of work writes it: ``uow.audit``)."""
+
+    @abc.abstractmethod
+    async def latest_times(self, subject: str, *, limit: int) -> list[datetime]:
+        """When the latest ``limit`` entries about ``subject`` were written, newest first."""
 
 
 class EmploymentRepository(VisibleRepository[Employment]):

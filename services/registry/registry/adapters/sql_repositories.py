@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from registry.adapters import tables
 from registry.adapters.repositories import (
     ActivityRepository,
+    AuditLog,
     ClusterRepository,
     EmploymentRepository,
     GoalRepository,
@@ -330,6 +331,19 @@ class SqlGraduateRepository(SqlVisibleRepository[Graduate], GraduateRepository):
             )
         )
 
+    async def counts_within(
+        self, scope: ReadScope, *, institution_id: str
+    ) -> dict[tuple[str, int], int]:
+        # ix_graduates_cohorts holds all three columns: the count reads the index alone.
+        c = self.table.c
+        statement = (
+            select(c.program_id, c.graduation_year, func.count())
+            .where(c.institution_id == institution_id, *self._within(scope))
+            .group_by(c.program_id, c.graduation_year)
+        )
+        result = await self.session.execute(statement)
+        return {(program_id, year): count for program_id, year, count in result}
+
     async def of_institution(self, institution_id: str) -> AsyncIterator[Graduate]:
         statement = select(self.table).where(self.table.c.institution_id == institution_id)
         stream = await self.session.stream(statement.execution_options(yield_per=5000))
@@ -418,3 +432,13 @@ class SqlEmploymentRepository(SqlVisibleRepository[Employment], EmploymentReposi
     async def add_many(self, items: Sequence[Employment]) -> None:
         if items:
             await self.session.execute(self.table.insert(), [self._row(e) for e in items])
+
+
+class SqlAuditLog(AuditLog):
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def latest_times(self, subject: str, *, limit: int) -> list[datetime]:
+        c = tables.audit_trail.c  # ix_audit_trail_subject (subject, seq): reads ``limit`` rows
+        statement = select(c.at).where(c.subject == subject).order_by(c.seq.desc()).limit(limit)
+        return list(await self.session.scalars(statement))

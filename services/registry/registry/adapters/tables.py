@@ -122,6 +122,8 @@ graduates = Table(
     UniqueConstraint("institution_id", "student_ref", name="uq_graduates_institution_ref"),
     Index("ix_graduates_program", "program_id"),
     Index("ix_graduates_person_key", "person_key"),
+    # Counts per program and year of an institution's graduates, from the index alone.
+    Index("ix_graduates_cohorts", "institution_id", "program_id", "graduation_year"),
 )
 
 employments = Table(

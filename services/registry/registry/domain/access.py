@@ -67,6 +67,12 @@ def acts_for_employer(identity: Identity, employer_id: str) -> None:
     )
 
 
+def can_look_up_graduates(identity: Identity) -> None:
+    """An employer finds the graduate it employs by the person's national identifier; nobody
+    else does (the others list the graduates they may read)."""
+    require(identity.is_("employer"), "only an employer looks up graduates by national identifier")
+
+
 def _acts_for(identity: Identity, organizations: Collection[str]) -> bool:
     return identity.is_("institution", "employer") and identity.org in organizations
 

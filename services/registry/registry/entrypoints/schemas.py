@@ -274,6 +274,42 @@ class GraduatePublic(Public):
     updated_at: datetime | None
 
 
+class GraduateLookup(Body):
+    national_id: NationalId = Field(
+        description="the person's PINFL (14 digits), exactly: never kept, logged or returned"
+    )
+
+
+class GraduateMatch(BaseModel):
+    """One graduate record of the person looked up: no more than who holds the degree."""
+
+    graduate_id: str
+    institution_id: str
+    program_id: str
+    graduation_year: int
+
+
+class GraduateMatches(BaseModel):
+    items: list[GraduateMatch] = Field(
+        description="each active graduate record of that person (one per degree), the latest "
+        "graduation first; empty when there is none"
+    )
+
+
+class GraduateCount(BaseModel):
+    program_id: str
+    graduation_year: int
+    count: int
+
+
+class GraduateCounts(BaseModel):
+    institution_id: str
+    items: list[GraduateCount] = Field(
+        description="one per program and graduation year with graduates the caller may read"
+    )
+    total: int
+
+
 class GraduateImportSummary(BaseModel):
     rows: int = Field(description="data rows in the file (the header not counted)")
     created: int

@@ -146,11 +146,12 @@ async def list_page(
     *,
     region_code: str | None = None,
     status: str | None = None,
+    coordinator_id: str | None = None,
     limit: int,
     cursor: str | None,
 ) -> Page[Cluster]:
     access.can_read_registry(identity)
-    where = given(region_code=region_code, status=status)
+    where = given(region_code=region_code, status=status, coordinator_id=coordinator_id)
     return await uow.clusters.page(where=where, limit=limit, cursor=cursor)
 
 

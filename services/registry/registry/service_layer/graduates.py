@@ -1,7 +1,7 @@
 """Use cases for graduates: register, change (never deleted: deactivated), and who sees whom."""
 
 from collections.abc import Mapping
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
 from typing import Any
 
@@ -130,6 +130,29 @@ async def get_visible(
     return await visibility.get_visible(
         uow.graduates, identity, graduate_id, what="graduate", since=_window_start(window_months)
     )
+
+
+@dataclass(frozen=True)
+class CohortCount:
+    """How many graduates of one program graduated in one year."""
+
+    program_id: str
+    graduation_year: int
+    count: int
+
+
+async def count_visible(
+    uow: AbstractRegistryUnitOfWork,
+    identity: Identity,
+    *,
+    institution_id: str,
+    window_months: int = DEFAULT_WINDOW_MONTHS,
+) -> list[CohortCount]:
+    """The institution's graduates ``identity`` may read, counted per program and graduation
+    year (those ``list_visible`` would list; Forbidden for roles that see none)."""
+    scope = access.read_scope(identity, "graduates", since=_window_start(window_months))
+    counts = await uow.graduates.counts_within(scope, institution_id=institution_id)
+    return [CohortCount(program, year, n) for (program, year), n in sorted(counts.items())]
 
 
 def _window_start(window_months: int) -> date:

@@ -3,6 +3,7 @@
 from registry.adapters import tables
 from registry.adapters.repositories import (
     ActivityRepository,
+    AuditLog,
     ClusterRepository,
     EmploymentRepository,
     GoalRepository,
@@ -14,6 +15,7 @@ from registry.adapters.repositories import (
 )
 from registry.adapters.sql_repositories import (
     SqlActivityRepository,
+    SqlAuditLog,
     SqlClusterRepository,
     SqlEmploymentRepository,
     SqlGoalRepository,
@@ -38,6 +40,7 @@ class AbstractRegistryUnitOfWork(AbstractUnitOfWork):
     employments: EmploymentRepository
     activities: ActivityRepository
     goals: GoalRepository
+    audit_log: AuditLog
 
     async def flush_events(self) -> None:
         """Hand the events queued so far on before commit, to bound the memory of a unit of
@@ -60,6 +63,7 @@ class SqlRegistryUnitOfWork(UnitOfWork, AbstractRegistryUnitOfWork):
         self.employments = SqlEmploymentRepository(session)
         self.activities = SqlActivityRepository(session)
         self.goals = SqlGoalRepository(session)
+        self.audit_log = SqlAuditLog(session)
 
 
 def registry_unit_of_work(uow: AbstractUnitOfWork) -> AbstractRegistryUnitOfWork:

@@ -3,7 +3,7 @@
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from assessment.entrypoints.deps import UowFactoryDep
+from assessment.entrypoints.deps import FrameworkReader, UowFactoryDep
 from assessment.entrypoints.schemas import FrameworkCreate, FrameworkPublic
 from assessment.service_layer import frameworks as handlers
 from assessment.service_layer.commands import PublishFramework
@@ -37,7 +37,7 @@ async def publish_framework(
 
 @router.get("", response_model=Page[FrameworkPublic], summary="Published frameworks")
 async def list_frameworks(
-    identity: CurrentIdentity,
+    identity: FrameworkReader,
     uow_factory: UowFactoryDep,
     limit: Limit = 20,
     cursor: Cursor = None,
@@ -49,7 +49,7 @@ async def list_frameworks(
 
 @router.get("/{framework_id}", response_model=FrameworkPublic, summary="One framework")
 async def get_framework(
-    framework_id: str, identity: CurrentIdentity, uow_factory: UowFactoryDep
+    framework_id: str, identity: FrameworkReader, uow_factory: UowFactoryDep
 ) -> FrameworkPublic:
     async with uow_factory() as uow:
         return FrameworkPublic.of(await handlers.get_framework(uow, identity, framework_id))

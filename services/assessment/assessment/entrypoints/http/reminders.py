@@ -1,4 +1,5 @@
-"""/reminders: an employer's reminders of pending assessments, and unsubscribing from them."""
+"""/reminders: an employer's reminders of pending assessments, an institution's of employment
+claims awaiting its confirmation, and unsubscribing from them."""
 
 from typing import Annotated, Any
 
@@ -16,7 +17,7 @@ router = APIRouter(prefix=f"{API_PREFIX}/reminders", tags=["reminders"])
 @router.get(
     "/subscription",
     response_model=ReminderSubscriptionPublic,
-    summary="Your reminders of pending assessments (employers)",
+    summary="Your reminders (employers: pending assessments; institutions: claims to confirm)",
 )
 async def get_subscription(identity: CurrentIdentity, uow_factory: UowFactoryDep) -> Any:
     async with uow_factory() as uow:
@@ -26,7 +27,7 @@ async def get_subscription(identity: CurrentIdentity, uow_factory: UowFactoryDep
 @router.put(
     "/subscription",
     response_model=ReminderSubscriptionPublic,
-    summary="Ask for (or change, or pause) reminders of pending assessments (employers)",
+    summary="Ask for (or change, or pause) your reminders (employers and institutions)",
 )
 async def set_subscription(
     body: ReminderSubscriptionSet, identity: CurrentIdentity, uow_factory: UowFactoryDep

@@ -3,11 +3,12 @@
 ``/`` answers with the page, ``/dashboard/<file>`` with its scripts and styles and
 ``/dashboard/config.json`` with what the page must know before its first API call (whether
 scores are public, so it asks for a token only when one is needed; a probing request would
-show up as a failed request in the browser console). Only the files present in the dashboard
-directory at start-up can be served (no path from the request reaches the file system), and
-none of it appears in the API documents. The page calls the API at ``/api/v1`` on the same
-origin with the bearer token the user pastes, so the gateway's access rules apply to it as to
-any client (docs/dashboard.md).
+show up as a failed request in the browser console; where the identity provider signs people
+in and which claims of its tokens name role, organization and region). Only the files present
+in the dashboard directory at start-up can be served (no path from the request reaches the
+file system), and none of it appears in the API documents. The page calls the API at
+``/api/v1`` on the same origin with the bearer token the user pastes, so the gateway's access
+rules apply to it as to any client (docs/dashboard.md).
 """
 
 from pathlib import Path
@@ -69,6 +70,10 @@ async def dashboard_config(settings: SettingsDep) -> JSONResponse:
             "end_session_url": oidc.end_session_url,
             "client_id": oidc.client_id,
             "scope": oidc.scope,
+            # Where the provider's tokens (those naming this issuer) carry the identity: the
+            # page reads the claims the services read, to show each role its workspace.
+            "issuer": oidc.issuer,
+            "claims": {"role": oidc.role_claim, "org": oidc.org_claim, "region": oidc.region_claim},
         }
     return JSONResponse(config, headers=_HEADERS)
 

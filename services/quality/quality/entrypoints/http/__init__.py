@@ -13,6 +13,7 @@ from quality.entrypoints.http import (
     exclusions,
     flows,
     methodology,
+    names,
     publications,
     scores,
 )
@@ -21,6 +22,7 @@ from shared.platform.web.audit_routes import audit_router
 ROUTERS: tuple[APIRouter, ...] = (
     exclusions.router,
     methodology.router,
+    names.router,
     publications.router,
     activities.router,
     flows.router,

@@ -5,10 +5,13 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
 
-from quality.entrypoints.deps import NamedReader, UowFactoryDep, WriterUowFactoryDep
+from quality.domain.access import ensure_may_read_live
+from quality.entrypoints.deps import LAST_PUBLICATION, NamedReader, UowFactoryDep
 from quality.entrypoints.schemas import GraduateFlows
 from quality.service_layer import flows
+from quality.service_layer.reading import LIVE, View
 from shared.platform.auth import Identity
+from shared.platform.errors import InvalidQuery
 from shared.platform.names import API_PREFIX
 
 router = APIRouter(prefix=f"{API_PREFIX}/quality", tags=["quality"])
@@ -16,8 +19,17 @@ Cohort = Annotated[int, Query(ge=1950, le=2100, description="the graduation year
 FlowView = Annotated[
     Literal["published", "live"] | None,
     Query(
-        description="published: the cohort's release, every scope protected together and kept "
-        "(everyone's default); live: as the facts stand now (the ministry only, and its default)"
+        description="published: as the latest publication of the cohort's census year (cohort "
+        "+ 1) states them, every scope protected together (everyone's default); live: as the "
+        "facts stand now (the ministry only, and its default)"
+    ),
+]
+FlowPublication = Annotated[
+    int | None,
+    Query(
+        ge=1,
+        le=LAST_PUBLICATION,
+        description="one publication's flows (a published publication of the census year)",
     ),
 ]
 SUMMARY = (
@@ -32,8 +44,8 @@ async def get_cluster_flows(
     cohort: Cohort,
     reader: NamedReader,
     uow_factory: UowFactoryDep,
-    writer: WriterUowFactoryDep,
     view: FlowView = None,
+    publication: FlowPublication = None,
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
         return await flows.cluster_flows(
@@ -42,8 +54,7 @@ async def get_cluster_flows(
             cluster_id,
             cohort=cohort,
             today=date.today(),
-            live=_live(reader, view),
-            writer=writer,
+            view=_view(reader, view, publication),
         )
 
 
@@ -53,8 +64,8 @@ async def get_region_flows(
     cohort: Cohort,
     reader: NamedReader,
     uow_factory: UowFactoryDep,
-    writer: WriterUowFactoryDep,
     view: FlowView = None,
+    publication: FlowPublication = None,
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
         return await flows.region_flows(
@@ -63,10 +74,16 @@ async def get_region_flows(
             region_code,
             cohort=cohort,
             today=date.today(),
-            live=_live(reader, view),
-            writer=writer,
+            view=_view(reader, view, publication),
         )
 
 
-def _live(reader: Identity, view: str | None) -> bool:
-    return view == "live" or (view is None and reader.is_("ministry"))
+def _view(reader: Identity, view: str | None, publication: int | None) -> View:
+    """The ministry reads live flows unless it asks for a publication's; everyone else reads
+    the publications' (as every score read: entrypoints/deps.py)."""
+    if view == "live" or (view is None and publication is None and reader.is_("ministry")):
+        ensure_may_read_live(reader)
+        if publication is not None:
+            raise InvalidQuery(("query", "publication"), "a live read names no publication")
+        return LIVE
+    return View(publication=publication)

@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from registry.domain.commands import CreateCluster, JoinCluster, LeaveCluster
@@ -44,12 +44,25 @@ async def list_clusters(
     units: UnitsOfWork,
     region: str | None = None,
     status: ClusterStatus | None = None,
+    # An id's characters only: a NUL byte reaching PostgreSQL would be a 500, not a 422.
+    coordinator_id: str | None = Query(
+        default=None,
+        max_length=36,
+        pattern=r"^[0-9A-Za-z-]*$",
+        description="only the clusters this organization (an id) coordinates",
+    ),
     limit: Limit = 50,
     cursor: Cursor = None,
 ) -> Page[Cluster]:
     async with units() as uow:
         return await handlers.list_page(
-            uow, identity, region_code=region or None, status=status, limit=limit, cursor=cursor
+            uow,
+            identity,
+            region_code=region or None,
+            status=status,
+            coordinator_id=coordinator_id or None,
+            limit=limit,
+            cursor=cursor,
         )
 
 

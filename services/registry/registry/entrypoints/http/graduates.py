@@ -1,4 +1,5 @@
-"""/graduates: register, import from CSV, list, read and change graduates."""
+"""/graduates: register, import from CSV, list, count, read and change graduates; an employer
+looks up the graduate it employs by national identifier."""
 
 from typing import Annotated, Any
 
@@ -13,19 +14,24 @@ from registry.domain.person_key import PersonKeys
 from registry.domain.rules import FIRST_GRADUATION_YEAR
 from registry.entrypoints.deps import SettingsDep, UnitsOfWork
 from registry.entrypoints.schemas import (
+    GraduateCount,
+    GraduateCounts,
     GraduateCreate,
     GraduateImportSummary,
+    GraduateLookup,
+    GraduateMatch,
+    GraduateMatches,
     GraduatePublic,
     GraduateUpdate,
 )
-from registry.service_layer import graduate_import
+from registry.service_layer import graduate_import, graduate_lookup
 from registry.service_layer import graduates as handlers
 from registry.service_layer.unit_of_work import registry_unit_of_work
-from shared.platform.errors import RuleViolation
 from shared.platform.names import API_PREFIX
 from shared.platform.web.idempotency import CreateOnce
 from shared.platform.web.identity import CurrentIdentity
 from shared.platform.web.pagination import Cursor, Limit, Page
+from shared.platform.web.problems import ProblemError
 from shared.platform.web.uploads import received_in_full, upload_media_type
 
 router = APIRouter(prefix=f"{API_PREFIX}/graduates", tags=["graduates"])
@@ -124,6 +130,57 @@ async def import_graduates(
     return GraduateImportSummary(**vars(counts))
 
 
+@router.post(
+    "/lookup",
+    response_model=GraduateMatches,
+    summary="Find the graduate you employ by national identifier (employers)",
+    description="The exact PINFL in the body (never in a URL): each active graduate record of "
+    "that person (one per degree), with nothing the employer did not give but the ids, "
+    "program and year; no match is 200 with no items. Never a list or a prefix search. Each "
+    "lookup is audited (the matches, never the identifier); an employer makes at most "
+    "`EDUCLUSTER_REGISTRY_GRADUATE_LOOKUPS_PER_HOUR` (default 100) in any hour.",
+    responses={
+        429: {
+            "description": "This employer's lookups of the last hour reached the "
+            "quota; retry after Retry-After seconds"
+        }
+    },
+)
+async def look_up_graduate(
+    body: GraduateLookup, identity: CurrentIdentity, units: UnitsOfWork, settings: SettingsDep
+) -> GraduateMatches:
+    async with units() as uow:
+        try:
+            matches = await graduate_lookup.look_up(
+                uow,
+                identity,
+                body.national_id,
+                person_keys=settings.person_keys(),
+                per_hour=settings.graduate_lookups_per_hour,
+            )
+        except graduate_lookup.TooManyLookups as spent:
+            wait_s = spent.retry_after_s
+            raise ProblemError(
+                429,
+                "Too Many Requests",
+                f"this employer made {spent.quota} graduate lookups in the last hour, the most "
+                f"allowed; retry in {wait_s} s",
+                headers={"Retry-After": str(wait_s)},
+            ) from None
+        await uow.commit()
+    return GraduateMatches(
+        items=[
+            GraduateMatch(
+                graduate_id=g.id,
+                institution_id=g.institution_id,
+                program_id=g.program_id,
+                graduation_year=g.graduation_year,
+            )
+            for g in matches
+        ]
+    )
+
+
 VIEW_NOTE = "Fields your role may not read are null (docs/registry.md has the matrix)."
 
 
@@ -164,6 +221,34 @@ async def list_graduates(
 
 
 @router.get(
+    "/counts",
+    response_model=GraduateCounts,
+    summary="Count an institution's graduates per program and graduation year",
+    description="Counted over the graduates the caller may list (`GET /graduates`), "
+    "deactivated ones included: none of another institution's, an employer only those it "
+    "employs.",
+)
+async def count_graduates(
+    identity: CurrentIdentity,
+    units: UnitsOfWork,
+    settings: SettingsDep,
+    institution_id: Annotated[str, Query(min_length=1, max_length=36)],
+) -> GraduateCounts:
+    async with units() as uow:
+        counts = await handlers.count_visible(
+            uow,
+            identity,
+            institution_id=institution_id,
+            window_months=settings.employment_window_months,
+        )
+    return GraduateCounts(
+        institution_id=institution_id,
+        items=[GraduateCount.model_validate(c, from_attributes=True) for c in counts],
+        total=sum(c.count for c in counts),
+    )
+
+
+@router.get(
     "/{graduate_id}", response_model=GraduatePublic, summary="One graduate", description=VIEW_NOTE
 )
 async def get_graduate(
@@ -193,11 +278,4 @@ async def update_graduate(
 
 
 def _person_keys(settings: RegistrySettings) -> PersonKeys:
-    keys = settings.person_keys()
-    if keys is None:
-        raise RuleViolation(
-            "national_id",
-            "national identifiers are not accepted here: the registry has no person key "
-            "(EDUCLUSTER_REGISTRY_PERSON_KEY_SECRET)",
-        )
-    return keys
+    return graduate_lookup.require_person_keys(settings.person_keys())
