@@ -116,3 +116,24 @@ def test_the_positions_are_told_apart_by_colour():
     assert len(set(points.values())) == len(points)
     limits = [painted for s, painted in funnel_marks().items() if s.startswith(".funnel .limit-")]
     assert len(limits) == len(set(limits)) == 2
+
+
+def test_axes_quadrant_points_and_field_borders_have_3_to_1_too():
+    # The same rule for the other charts' marks and for the edge of a form field (what shows
+    # where to type): #8796a5 was 2.8:1 on the page.
+    painted = {
+        f"{selector} {name}": found
+        for selector, declarations in rules()
+        if selector.startswith(("svg.chart .axis", ".quadrant ", ".field "))
+        for name in ("stroke", "fill", "border")
+        if (found := colour(declarations.get(name, "")))
+        and f"{selector} {name}" != ".quadrant .ip-point stroke"  # the points' white ring
+    }
+    assert len(painted) >= 6
+    weak = {
+        (mark, found, ground): round(contrast(found, behind), 2)
+        for mark, found in painted.items()
+        for ground, behind in backgrounds().items()
+        if contrast(found, behind) < NON_TEXT_CONTRAST
+    }
+    assert weak == {}
