@@ -11,6 +11,10 @@ import asyncpg
 
 T = TypeVar("T")
 
+# Tokens made when a test module is imported must outlive the whole run (collection imports
+# every module first): a full `make reliability` takes over an hour, past the 1 h default.
+TEST_TOKEN_TTL_S = 12 * 3600
+
 POSTGRES_ADMIN_DSN = os.environ.get(
     "EDUCLUSTER_TEST_POSTGRES_DSN", "postgresql://postgres@127.0.0.1:5432/postgres"
 )

@@ -26,7 +26,7 @@ from shared.devtools.local_broker import free_port
 from shared.platform.auth import mint_token
 from shared.platform.auth_settings import AuthSettings
 from shared.platform.names import SERVICES
-from tests.support import eventually
+from tests.support import TEST_TOKEN_TTL_S, eventually
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
 
@@ -121,7 +121,13 @@ PUBLISHED = ("big", "falling", "capital")
 
 
 def bearer(role: str, *, org: str | None = None) -> dict[str, str]:
-    token = mint_token(AuthSettings(secret=SECRET), role=role, org=org, sub=f"e2e-{role}-{org}")
+    token = mint_token(
+        AuthSettings(secret=SECRET),
+        role=role,
+        org=org,
+        sub=f"e2e-{role}-{org}",
+        ttl_s=TEST_TOKEN_TTL_S,
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

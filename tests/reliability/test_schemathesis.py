@@ -34,6 +34,7 @@ from schemathesis.specs.openapi.checks import (
 from bench.country import Bench, running
 from shared.platform.auth import mint_token
 from shared.platform.auth_settings import AuthSettings
+from tests.support import TEST_TOKEN_TTL_S
 
 pytestmark = pytest.mark.slow
 
@@ -120,7 +121,9 @@ def _world(gateway: str, ministry: dict[str, str]) -> dict[str, str]:
 def _bearer(
     bench: Bench, role: str, *, org: str | None = None, region: str | None = None
 ) -> dict[str, str]:
-    token = mint_token(AuthSettings(secret=bench.secret), role=role, org=org, region=region)
+    token = mint_token(
+        AuthSettings(secret=bench.secret), role=role, org=org, region=region, ttl_s=TEST_TOKEN_TTL_S
+    )
     return {"Authorization": f"Bearer {token}"}
 
 

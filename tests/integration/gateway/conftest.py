@@ -22,11 +22,14 @@ from shared.devtools.local_broker import die_with_parent, free_port
 from shared.platform.auth import mint_token
 from shared.platform.auth_settings import AuthSettings
 from tests.integration.gateway.stubs import StubServer, echo, silent
+from tests.support import TEST_TOKEN_TTL_S
 
 SECRET = "test-secret-for-gateway-tests-only"
 MINISTRY = {
     "Authorization": "Bearer "
-    + mint_token(AuthSettings(secret=SECRET), role="ministry", sub="gateway-tests", ttl_s=3600)
+    + mint_token(
+        AuthSettings(secret=SECRET), role="ministry", sub="gateway-tests", ttl_s=TEST_TOKEN_TTL_S
+    )
 }
 # Small, so the timeout tests are quick; the services here answer in milliseconds.
 READ_TIMEOUT_S = 1.0

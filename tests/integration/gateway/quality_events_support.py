@@ -36,7 +36,7 @@ from shared.platform.messaging.envelope import CloudEvent, encode, kafka_headers
 from shared.platform.messaging.kafka import ensure_topics, new_producer
 from shared.platform.names import QUALITY_TOPIC
 from tests.integration.ledger import kafka_settings
-from tests.support import eventually
+from tests.support import TEST_TOKEN_TTL_S, eventually
 
 SECRET = "test-secret-for-gateway-quality-event-tests"
 
@@ -48,7 +48,12 @@ def auth(role: str, *, sub: str | None = None, region: str | None = None) -> dic
         region = region or "UZ-SA"
     org = "org-tests" if role in ("institution", "employer") else None
     token = mint_token(
-        AuthSettings(secret=SECRET), role=role, sub=sub or f"{role}-tests", region=region, org=org
+        AuthSettings(secret=SECRET),
+        role=role,
+        sub=sub or f"{role}-tests",
+        region=region,
+        org=org,
+        ttl_s=TEST_TOKEN_TTL_S,
     )
     return {"Authorization": f"Bearer {token}"}
 

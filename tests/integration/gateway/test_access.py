@@ -19,6 +19,7 @@ from gateway.edge.routes import GATEWAY, RESOURCES
 from shared.platform.auth import mint_token
 from shared.platform.auth_settings import AuthSettings
 from tests.integration.gateway.conftest import SECRET, Served, assert_problem, running_gateway
+from tests.support import TEST_TOKEN_TTL_S
 
 AUTH = AuthSettings(secret=SECRET)
 CLAIMS = {
@@ -29,7 +30,7 @@ CLAIMS = {
     "operator": {},
 }
 TOKENS = {
-    role: mint_token(AUTH, role=role, sub=f"matrix-{role}", **claims)
+    role: mint_token(AUTH, role=role, sub=f"matrix-{role}", ttl_s=TEST_TOKEN_TTL_S, **claims)
     for role, claims in CLAIMS.items()
 }
 LOCAL = tuple(f"/api/v1/{resource}" for resource in RESOURCES[GATEWAY])

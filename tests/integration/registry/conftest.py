@@ -13,7 +13,7 @@ from shared.platform.auth_settings import AuthSettings
 from shared.platform.db.migrations import upgrade
 from shared.platform.messaging import outbox
 from tests.integration.ledger import kafka_settings
-from tests.support import eventually
+from tests.support import TEST_TOKEN_TTL_S, eventually
 
 SECRET = "test-secret-for-registry-tests-only"
 
@@ -31,6 +31,7 @@ def headers(
         org=org,
         region=region,
         sub=sub or f"{role}-{org or region or 'user'}",
+        ttl_s=TEST_TOKEN_TTL_S,
     )
     return {"Authorization": f"Bearer {token}"}
 
