@@ -5,21 +5,26 @@ The platform and its data are test_dashboard.py's (five institutions, six employ
 of assessments, an interim publication of each year), started for this module alone: the
 ministry opens an official release of this year for review, an institution queries one of its
 figures through the API, the ministry answers it in the page and publishes; it reads the
-methodology, the integrity checks, records an exclusion, and pages through the audit trail.
+methodology, the integrity checks, records an exclusion, and pages through the audit trail; last
+(every score is then recomputed) it publishes the next methodology version from the page.
 What the page says is checked against what the API then holds.
 """
 
 import re
 from collections.abc import Iterator
+from typing import get_args
 
 import httpx
 import pytest
+from quality.entrypoints.schemas import IndicatorName, MethodologyChange, RoundingChange, Thresholds
 
 from educluster.up import Launcher
+from shared.contracts.catalogue.registry import EmploymentStatus
 from tests.e2e import test_dashboard as dashboard
 from tests.e2e.test_dashboard import MINISTRY, PERIOD, Browsed, Seeded, bearer
 from tests.e2e.test_employer_workspace import changed, refused_requests, sign_in
 from tests.e2e.workspace_checks import (
+    DASHBOARD,
     fits_a_phone,
     focus_ring,
     translated_keys,
@@ -372,4 +377,141 @@ def test_every_label_of_the_workspace_is_in_each_language():
     used |= {f"min_ws.kind.{k}" for k in ("official", "interim")}
     used |= {f"min_ws.service.{s}" for s in ("registry", "assessment", "quality")}
     assert len(used) > 80
+    assert used - keys == set()
+
+
+# --- publishing the next methodology version from the page (issue 18) ----------------------
+
+METHODOLOGY = "#/workspace/ministry/methodology"
+M_FORM = "#min-ws-m-form"
+
+
+def m_field(path: str) -> str:
+    """The form's field for the API's ``path`` ("thresholds.min_share_n")."""
+    return f"{M_FORM} [data-field='{path}']"
+
+
+async def prefilled(page) -> dict:
+    """The form's number fields by their API path, as numbers."""
+    return await page.evaluate(
+        f"Object.fromEntries([...document.querySelectorAll('{M_FORM} input[data-path]')]"
+        ".map((i) => [i.dataset.path, Number(i.value)]))"
+    )
+
+
+async def test_the_ministry_publishes_the_next_methodology_version_with_only_what_it_changed(
+    platform, browser
+):
+    gateway = platform[0].gateway_url
+    page = browser.page
+    await sign_in(browser, TOKEN, METHODOLOGY, "ministry-methodology")
+    await english(browser, "ministry-methodology")
+    before = await api_get(gateway, "/api/v1/quality/methodology")
+    # Every field holds the version in force.
+    shown = await prefilled(page)
+    for path, value in shown.items():
+        name, _, member = path.partition(".")
+        expected = before[name].get(member, 0) if member else before[name]
+        assert value == expected, path
+    assert {p.partition(".")[2] for p in shown if p.startswith("thresholds.")} == set(
+        before["thresholds"]
+    )
+    states = await page.evaluate(
+        f"[...document.querySelectorAll('{M_FORM} input[name=counting_employment_states]"
+        ":checked')].map((b) => b.value)"
+    )
+    assert sorted(states) == sorted(before["counting_employment_states"])
+    satisfied = m_field("satisfied_threshold") + " select"
+    assert await page.input_value(satisfied) == str(before["satisfied_threshold"])
+
+    # Nothing changed: the page says so, asks nothing and sends nothing.
+    await page.click("#min-ws-m-publish")
+    assert "nothing was sent" in await browser.text("#min-ws-m-unchanged")
+    assert await page.is_hidden("#min-ws-m-publish-confirm")
+    assert await api_get(gateway, "/api/v1/quality/methodology") == before
+
+    # The interval level and one threshold, published from the keyboard after the question.
+    minimum = before["thresholds"]["min_share_n"] + 2
+    await page.fill(f"{m_field('interval_level')} input", "0.95")
+    await page.fill(f"{m_field('thresholds.min_share_n')} input", str(minimum))
+    await page.focus("#min-ws-m-publish")
+    await page.keyboard.press("Enter")
+    question = await browser.text(f"{M_FORM} .confirm")
+    assert f"version {before['version'] + 1}" in question
+    assert "Interval level" in question and "Small-cell thresholds" in question
+    assert (await focus_ring(page, "id"))[0] == "min-ws-m-publish-confirm"
+    async with page.expect_request(
+        lambda r: r.method == "POST" and r.url.endswith("/api/v1/quality/methodology")
+    ) as posted:
+        await page.keyboard.press("Enter")
+    thresholds = {**before["thresholds"], "min_share_n": minimum}  # a group is sent whole
+    assert (await posted.value).post_data_json == {
+        "interval_level": 0.95,
+        "thresholds": thresholds,
+    }
+    await changed(browser, "ministry-methodology", f"version {before['version'] + 1} published")
+    after = await api_get(gateway, "/api/v1/quality/methodology")
+    assert after == {
+        **before,
+        "version": before["version"] + 1,
+        "interval_level": 0.95,
+        "thresholds": thresholds,
+    }
+    assert await page.get_attribute(".min-ws-methodology", "data-version") == str(after["version"])
+    assert (await prefilled(page))["interval_level"] == 0.95  # the form now holds the new one
+
+
+async def test_a_methodology_value_the_service_refuses_is_shown_beside_its_field(platform, browser):
+    gateway = platform[0].gateway_url
+    page = browser.page
+    await sign_in(browser, TOKEN, METHODOLOGY, "ministry-methodology")
+    await english(browser, "ministry-methodology")
+    await page.set_viewport_size({"width": 375, "height": 800})
+    before = await api_get(gateway, "/api/v1/quality/methodology")
+
+    # A number left empty: said beside it, and neither asked nor sent.
+    await page.fill(f"{m_field('outcome_lag_days')} input", "")
+    await page.click("#min-ws-m-publish")
+    assert await browser.text(f"{m_field('outcome_lag_days')} .field-error") == "Required."
+    assert await page.is_hidden("#min-ws-m-publish-confirm")
+    await page.fill(f"{m_field('outcome_lag_days')} input", str(before["outcome_lag_days"]))
+
+    # The API's model allows 3 assessments for a share; the service's floor is 5.
+    threshold = m_field("thresholds.min_share_n")
+    await page.fill(f"{threshold} input", "3")
+    await page.click("#min-ws-m-publish")
+    await page.click("#min-ws-m-publish-confirm")
+    await page.wait_for_selector(f"{threshold} .field-error", state="visible")
+    assert "may not be below 5" in await browser.text(f"{threshold} .field-error")
+    assert await page.get_attribute(f"{threshold} input", "aria-invalid") == "true"
+    assert await page.evaluate("document.activeElement.dataset.path") == "thresholds.min_share_n"
+    assert await page.is_hidden(f"{m_field('interval_level')} .field-error")
+    refused_requests(browser, 422)
+    assert await api_get(gateway, "/api/v1/quality/methodology") == before  # nothing written
+    assert await page.get_attribute(".min-ws-methodology", "data-version") == str(before["version"])
+    await fits_a_phone(page, METHODOLOGY)
+
+
+def test_the_methodology_form_has_every_field_of_the_api_labelled_in_each_language():
+    source = (DASHBOARD / "min_methodology.js").read_text()
+
+    def listed(name: str) -> list[str]:
+        return re.findall(r'"(\w+)"', re.search(rf"const {name} = \[(.*?)\];", source)[1])
+
+    # The form's fields are the API's change (only 1 may be the published weight share).
+    labelled = dict(re.findall(r'^  (\w+): "(min_ws\.[\w.]+)",$', source, re.M))
+    assert set(labelled) == set(MethodologyChange.model_fields) - {"min_published_weight_share"}
+    weighted = re.findall(r"\w+", IndicatorName.__metadata__[0].metadata[0].pattern)
+    assert listed("WEIGHTED") == weighted
+    assert listed("THRESHOLDS") == list(Thresholds.model_fields)
+    assert listed("ROUNDING") == list(RoundingChange.model_fields)
+    assert set(listed("STATES")) == set(get_args(EmploymentStatus))
+    keys = translated_keys(re.compile(r"min_ws\.|indicator\.|employment_state\."))
+    used = used_keys(r'"(min_ws\.[\w.]+)"', "min_methodology.js") | set(labelled.values())
+    # Keys built from a name: every name the API takes.
+    used |= {f"indicator.{name}" for name in weighted}
+    used |= {f"min_ws.threshold.{name}" for name in Thresholds.model_fields}
+    used |= {f"min_ws.m.{name}" for name in RoundingChange.model_fields}
+    used |= {f"employment_state.{state}" for state in get_args(EmploymentStatus)}
+    assert len(used) > 30
     assert used - keys == set()

@@ -1,13 +1,16 @@
 // The ministry's workspace (#/workspace/ministry…, the `ministry` role only): publications and
-// their review (min_publications.js), the methodology in force (here), integrity flags and
-// exclusions (min_integrity.js) and the services' audit trails (min_audit.js). What every page
-// of it shares is here: the role check, the header with its sections and its own year, tables.
+// their review (min_publications.js), the methodology in force (here) with the form publishing
+// the next version (min_methodology.js), integrity flags and exclusions (min_integrity.js) and
+// the services' audit trails (min_audit.js). What every page of it shares is here: the role
+// check, the header with its sections and its own year, tables.
 
 import { get, tokenRole } from "./api.js";
 import { h, message, pageTitle, panel } from "./components.js";
+import { flash } from "./employer.js";
 import { formatNumber, formatPercent, t } from "./i18n.js";
+import { publishForm } from "./min_methodology.js";
 
-export { flash } from "./employer.js";
+export { flash };
 
 const BASE = "#/workspace/ministry";
 const SECTIONS = [
@@ -99,6 +102,7 @@ export async function methodologyView(params, ctx) {
     h("th", { scope: "row" }, labelOr(`min_ws.threshold.${name}`, name)), cell(t("min_ws.m.value"), formatNumber(value, 2)), cell(t("min_ws.m.key"), h("code", {}, name))));
   return h("div", { class: "min-ws" },
     workspaceHeader({ active: "methodology", period: null, ctx }),
+    flash(ctx),
     h("section", { class: "panel min-ws-methodology", "data-version": m.version },
       h("h2", {}, t("min_ws.m.title", { version: m.version })),
       h("p", { class: "explain" }, t("min_ws.m.explain")),
@@ -108,5 +112,6 @@ export async function methodologyView(params, ctx) {
       h("h3", {}, t("min_ws.m.thresholds")),
       dataTable("min-ws-thresholds", [t("min_ws.m.threshold"), t("min_ws.m.value"), t("min_ws.m.key")], thresholds),
       h("h3", {}, t("min_ws.m.new_title")),
-      h("p", {}, t("min_ws.m.new_explain"), " ", h("code", {}, "POST /api/v1/quality/methodology"), " ", t("min_ws.m.new_docs"))));
+      h("p", { class: "explain" }, t("min_ws.m.new_explain"), " ", h("code", {}, "POST /api/v1/quality/methodology"), " ", t("min_ws.m.new_docs")),
+      publishForm(m, ctx)));
 }
