@@ -27,6 +27,7 @@ from prometheus_client import (
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.pool import QueuePool
+from starlette.types import Scope
 
 from shared.platform.auth import TokenVerifier
 from shared.platform.db.audit import purge_audit
@@ -50,6 +51,7 @@ from shared.platform.web.middleware import (
     HttpMetricsMiddleware,
     RequestBudgetMiddleware,
     RequestIdMiddleware,
+    SchemaGateMiddleware,
 )
 from shared.platform.web.openapi_errors import install_problem_documentation
 from shared.platform.web.ops_server import OperationsServer
@@ -94,6 +96,8 @@ class Runtime(Generic[S]):
     # Set once the database's schema fits this code: until then nothing but the broker watch
     # runs, so no consumer takes a missing table for a bad event (wait_for_schema).
     schema_fits: asyncio.Event = field(default_factory=asyncio.Event)
+    schema_asked_at: float = float("-inf")
+    schema_asking: asyncio.Lock = field(default_factory=asyncio.Lock)
     uow_factory: Callable[[], UnitOfWork] = field(init=False)
     # Units of work of requests that only read (GET, HEAD): no write lock on SQLite.
     read_uow_factory: Callable[[], UnitOfWork] = field(init=False)
@@ -227,18 +231,38 @@ async def supervise(
             delay = min(delay * 2, 30.0)
 
 
+async def _schema_fit(runtime: Runtime[Any]) -> SchemaFit:
+    try:
+        return await schema_fit(reader(runtime.engine), script_directory(runtime.spec.name))
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        return SchemaFit(False, f"database unreachable: {error!r}")
+
+
+async def schema_fits_now(runtime: Runtime[Any], *, every_s: float = 1.0) -> bool:
+    """Whether requests may be served (SchemaGateMiddleware): once the schema fits, always;
+    until then asked of the database at most once per ``every_s``, concurrent requests sharing
+    the answer. A fit found here also lets the loops start, without waiting for the next poll."""
+    if runtime.schema_fits.is_set():
+        return True
+    async with runtime.schema_asking:
+        if (
+            not runtime.schema_fits.is_set()
+            and time.monotonic() - runtime.schema_asked_at >= every_s
+        ):
+            runtime.schema_asked_at = time.monotonic()
+            if (await _schema_fit(runtime)).ok:
+                runtime.schema_fits.set()
+    return runtime.schema_fits.is_set()
+
+
 async def wait_for_schema(runtime: Runtime[Any], *, poll_s: float = 2.0) -> None:
     """Hold until the database's schema fits this code (migrated to its head, or to a newer
     compatible revision), then let the relay, the consumers and the service's loops start."""
-    script = script_directory(runtime.spec.name)
     waiting = False
     while True:
-        try:
-            fit = await schema_fit(reader(runtime.engine), script)
-        except Exception as error:
-            if not is_outage(error):
-                raise
-            fit = SchemaFit(False, f"database unreachable: {error!r}")
+        fit = await _schema_fit(runtime)
         if fit.ok:
             break
         if not waiting:
@@ -364,6 +388,11 @@ def readiness_checks(runtime: Runtime[Any]) -> tuple[Checks, Checks]:
     return required, reported
 
 
+async def _schema_fits_for(scope: Scope) -> bool:
+    runtime = getattr(scope["app"].state, "runtime", None)  # None before the lifespan started
+    return runtime is None or await schema_fits_now(runtime)
+
+
 def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     configure_logging(service=spec.name, level=spec.settings.log_level)
     start_tracing(spec.name)  # if OTEL_EXPORTER_OTLP_ENDPOINT is set (docs/deploy.md)
@@ -404,6 +433,7 @@ def create_service_app(spec: ServiceSpec[Any]) -> FastAPI:
     install_problem_handlers(app)
     app.add_middleware(ConditionalGetMiddleware)
     app.add_middleware(RequestBudgetMiddleware, budget_s=spec.settings.request_budget_s)
+    app.add_middleware(SchemaGateMiddleware, fits=_schema_fits_for, exempt=UNTRACED_PATHS)
     app.add_middleware(HttpMetricsMiddleware, registry=registry)
     app.add_middleware(RequestIdMiddleware)
     app.include_router(operations_router(detailed=ops is None))

@@ -1,9 +1,11 @@
-"""Pure ASGI middleware (cheap on the hot path): request ids, budgets and HTTP metrics."""
+"""Pure ASGI middleware (cheap on the hot path): request ids, budgets, HTTP metrics and the
+schema gate."""
 
 import hashlib
 import logging
 import re
 import time
+from collections.abc import Awaitable, Callable
 from uuid import uuid4
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -102,6 +104,38 @@ class RequestBudgetMiddleware:
             return
         with deadline.within(self.budget_s):
             await self.app(scope, receive, send)
+
+
+class SchemaGateMiddleware:
+    """Until the database's schema fits this code, answers 503 with Retry-After to everything
+    but the paths matching ``exempt`` (health checks, metrics).
+
+    New code started before its migration ran would fail on a missing column (a 500) and might
+    half-do a request; a pod that is not ready can still be sent requests (a proxy that does not
+    read readiness, the launcher). ``fits`` answers from a flag once the schema fits, so the
+    hot path pays one attribute read."""
+
+    def __init__(
+        self, app: ASGIApp, *, fits: Callable[[Scope], Awaitable[bool]], exempt: str
+    ) -> None:
+        self.app = app
+        self.fits = fits
+        self.exempt = re.compile(exempt)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.exempt.search(scope["path"]) or await self.fits(scope):
+            await self.app(scope, receive, send)
+            return
+        await problem_response(
+            status=503,
+            title="Service Unavailable",
+            detail="This service is being upgraded: its database is not yet migrated to the "
+            "schema its code needs. Nothing was done; retry shortly (with the same "
+            "Idempotency-Key, if the request has one).",
+            headers={"Retry-After": "5"},
+            instance=scope["path"],
+            language=request_language(scope),
+        )(scope, receive, send)
 
 
 class HttpMetricsMiddleware:

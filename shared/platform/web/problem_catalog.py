@@ -292,6 +292,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "База данных не принимает подключения; ничего не сохранено. Повторите чуть позже (с тем "
         "же Idempotency-Key, если он есть у запроса).",
     ),
+    "This service is being upgraded: its database is not yet migrated to the schema its code "
+    "needs. Nothing was done; retry shortly (with the same Idempotency-Key, if the request has "
+    "one).": (
+        "Bu xizmat yangilanmoqda: uning maʼlumotlar bazasi hali kodi talab qiladigan sxemaga "
+        "koʻchirilmagan. Hech narsa bajarilmadi; birozdan soʻng qayta urinib koʻring (soʻrovda "
+        "Idempotency-Key boʻlsa, xuddi shu kalit bilan).",
+        "Сервис обновляется: его база данных ещё не переведена на схему, которая нужна его коду. "
+        "Ничего не выполнено; повторите чуть позже (с тем же Idempotency-Key, если он есть у "
+        "запроса).",
+    ),
     "The database is busy with other changes; nothing was saved. Retry shortly (with the same "
     "Idempotency-Key, if the request has one).": (
         "Maʼlumotlar bazasi boshqa oʻzgartirishlar bilan band; hech narsa saqlanmadi. Birozdan "
