@@ -128,6 +128,9 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         ssl_root_cert=settings.db_ssl_root_cert,
+        # On SQLite a write queues for the one writer in turn (fairly, in the event loop): it
+        # may wait as long as a request may take; the budget still ends it in time (503).
+        write_wait_s=settings.request_budget_s,
     )
     metrics = MessagingMetrics(registry)
     epochs = EpochWatch(settings.kafka)

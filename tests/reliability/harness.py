@@ -41,7 +41,7 @@ from bench.assessment_world import PERIODS, Seeded, batches
 from bench.country import TIMEOUT_S, Answers, Bench, ms
 from bench.sqlite_contention import logged
 from shared.devtools.local_broker import die_with_parent
-from shared.platform.db.engine import READ_ONLY, create_engine
+from shared.platform.db.engine import create_engine, reader
 from shared.platform.db.migrations import downgrade, script_directory, upgrade
 from shared.platform.messaging.kafka import new_consumer, stop_client
 from shared.platform.messaging.tables import outbox
@@ -97,9 +97,7 @@ class Faults:
         self.started = time.monotonic()
         # Read-only: on SQLite a reader never takes the write lock.
         self.readers = {
-            service: create_engine(self.database_url(service)).execution_options(
-                **{READ_ONLY: True}
-            )
+            service: reader(create_engine(self.database_url(service)))
             for service in ("assessment", "quality")
         }
 

@@ -107,13 +107,7 @@ async def under_load(bench: Any) -> dict[str, Any]:
 @pytest.mark.parametrize(
     "database",
     [
-        pytest.param(
-            "sqlite",
-            marks=pytest.mark.xfail(
-                reason="SQLite's one writer: under 50 clients on 2 cores a write can wait past "
-                "the 5 s lock timeout and get 503 'busy, nothing was saved' (docs/reliability.md)"
-            ),
-        ),
+        "sqlite",
         pytest.param("postgresql", marks=pytest.mark.postgres),
     ],
 )

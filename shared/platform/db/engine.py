@@ -4,8 +4,9 @@ import os
 import ssl
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -24,6 +25,8 @@ DB_SSL_ROOT_CERT_ENV = "EDUCLUSTER_DB_SSL_ROOT_CERT"
 
 # An execution option: the transaction only reads, so on SQLite it need not take the write lock.
 READ_ONLY = "educluster_read_only"
+# An SQLite file's write engine → its readers' engine (create_engine).
+_READERS: WeakKeyDictionary[Engine, AsyncEngine] = WeakKeyDictionary()
 
 
 def create_engine(
@@ -34,14 +37,17 @@ def create_engine(
     pool_size: int = 5,
     max_overflow: int = 5,
     ssl_root_cert: str | None = None,
+    write_wait_s: float | None = None,
 ) -> AsyncEngine:
     """Build an engine; SQLite gets WAL, foreign keys and serialised (IMMEDIATE) writers.
     Statement parameters are kept out of error messages (``hide_parameters``).
 
     ``lock_timeout_s`` bounds how long a statement waits for a lock (PostgreSQL lock_timeout,
     SQLite busy timeout); past it the transaction fails with a contention error (a 503).
-    ``ssl_root_cert`` (default: EDUCLUSTER_DB_SSL_ROOT_CERT, so migration Jobs and commands
-    that only have a URL verify too) turns on TLS with verify-full for PostgreSQL.
+    ``write_wait_s`` (SQLite files; default ``lock_timeout_s``) bounds how long a write
+    transaction waits its turn for the engine's one write connection. ``ssl_root_cert``
+    (default: EDUCLUSTER_DB_SSL_ROOT_CERT, so migration Jobs and commands that only have a URL
+    verify too) turns on TLS with verify-full for PostgreSQL.
     """
     lock_timeout_ms = str(int(lock_timeout_s * 1000))
     if not is_sqlite(url):
@@ -60,13 +66,35 @@ def create_engine(
             ),
         )
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(
-        url, echo=echo, hide_parameters=True, connect_args={"timeout": lock_timeout_s}
+    options: dict[str, Any] = {
+        "echo": echo,
+        "hide_parameters": True,
+        "connect_args": {"timeout": lock_timeout_s},
+    }
+    if not database or database == ":memory:":  # one connection is the whole database
+        engine = create_async_engine(url, **options)
+        _configure_sqlite(engine, busy_timeout_ms=lock_timeout_ms)
+        return engine
+    Path(database).parent.mkdir(parents=True, exist_ok=True)
+    # SQLite has one writer. Writers queue for the engine's one write connection in the event
+    # loop (first come, first served; the wait bounded by the lock timeout) instead of each
+    # polling SQLite's busy handler, which sleeps up to 100 ms a turn: the lock sat idle between
+    # writers and an unlucky one waited out the whole timeout (the load test's 503s). Readers
+    # have a pool of their own and never wait for the writer (WAL).
+    write_wait_s = lock_timeout_s if write_wait_s is None else write_wait_s
+    writer = create_async_engine(
+        url, pool_size=1, max_overflow=0, pool_timeout=write_wait_s, **options
     )
-    _configure_sqlite(engine, busy_timeout_ms=lock_timeout_ms)
-    return engine
+    readers = create_async_engine(url, pool_size=pool_size, max_overflow=max_overflow, **options)
+    for engine in (writer, readers):
+        _configure_sqlite(engine, busy_timeout_ms=lock_timeout_ms)
+    _READERS[writer.sync_engine] = readers.execution_options(**{READ_ONLY: True})
+
+    @event.listens_for(writer.sync_engine, "engine_disposed")
+    def _dispose_readers(_engine: Any) -> None:
+        readers.sync_engine.dispose()  # inside the writer's AsyncEngine.dispose: awaits there
+
+    return writer
 
 
 def postgres_connect_args(*, lock_timeout_ms: str, ssl_root_cert: str) -> dict[str, Any]:
@@ -117,5 +145,6 @@ def session_factory(
 
 def reader(engine: AsyncEngine) -> AsyncEngine:
     """``engine`` for reads only: on SQLite its transactions take no write lock, so a read
-    neither waits for a writer nor, if its task is cancelled mid-way, can leave one waiting."""
-    return engine.execution_options(**{READ_ONLY: True})
+    neither waits for a writer nor, if its task is cancelled mid-way, can leave one waiting;
+    an SQLite file's readers have connections of their own (create_engine)."""
+    return _READERS.get(engine.sync_engine) or engine.execution_options(**{READ_ONLY: True})

@@ -7,7 +7,13 @@ events per transaction (``educluster quality rebuild``): both skip an event id t
 from collections.abc import Awaitable, Callable
 
 from aiokafka.errors import KafkaError
-from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from shared.platform.db.failures import (
     is_contention,
@@ -23,7 +29,8 @@ EventHandler = Callable[[CloudEvent, UnitOfWork], Awaitable[None]]
 
 def is_outage(error: BaseException) -> bool:
     """A database or broker outage: not the event's fault, so never a reason to drop it."""
-    if isinstance(error, OperationalError | InterfaceError | OSError | KafkaError):
+    # PoolTimeout: no connection free in time (an SQLite file's one writer busy).
+    if isinstance(error, OperationalError | InterfaceError | OSError | KafkaError | PoolTimeout):
         return True
     # A lock not granted in time is the database being busy, and a missing table or column a
     # schema that does not match the code yet (an upgrade under way): not the event being bad.

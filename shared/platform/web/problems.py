@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.platform.db.failures import (
@@ -267,6 +268,11 @@ def install_problem_handlers(app: FastAPI) -> None:
             status=500, title="Internal Server Error", instance=request.url.path, language=language
         )
 
+    async def on_pool_timeout(request: Request, _error: PoolTimeout) -> JSONResponse:
+        # No write connection free in time: an SQLite file's one writer was busy.
+        language = request_language(request.scope)
+        return domain_problem(_busy(), instance=request.url.path, language=language)
+
     async def on_domain_error(request: Request, error: DomainError) -> JSONResponse:
         return domain_problem(
             error, instance=request.url.path, language=request_language(request.scope)
@@ -276,6 +282,7 @@ def install_problem_handlers(app: FastAPI) -> None:
     _handle(app, DomainError, on_domain_error)
     _handle(app, IntegrityError, on_integrity)
     _handle(app, DBAPIError, on_database_error)
+    _handle(app, PoolTimeout, on_pool_timeout)
     _handle(app, RequestValidationError, on_validation)
     _handle(app, StarletteHTTPException, on_http)
 
