@@ -50,10 +50,11 @@ _SLACK = 1e-9
 
 @dataclass(frozen=True)
 class Released:
-    """Each scope's flows as released, and how many checked counts stayed exposed (hidden
-    everything touching them: earlier rules or the totals alone pin them)."""
+    """Each scope's flows as released, how many counts the audit checked, and how many stayed
+    exposed (hidden everything touching them: earlier rules or the totals alone pin them)."""
 
     figures: dict[Scope, dict[Flow, Figure]]
+    checked: int
     unprotected: int
 
 
@@ -140,7 +141,7 @@ def release(
                 scope = _hide_complement(exposure, figures, atoms)
                 touched |= atoms.of_scope[scope] if scope is not None else set()
         if not touched:
-            return Released(figures, unprotected=len(exposed))
+            return Released(figures, checked=len(checked), unprotected=len(exposed))
 
 
 class _Atoms:

@@ -1,7 +1,8 @@
-"""A publication as open data: tidy rows (one per scope, year or pool, and indicator), their
-CSV and JSON forms, and the Frictionless Data package that describes them.
+"""A publication as open data: tidy rows (one per scope, year or pool, and indicator; and one
+per scope and graduate flow), their CSV and JSON forms, and the Frictionless Data package that
+describes them.
 
-Pure: the routes hand in a publication, its scorecards and the names they show.
+Pure: the routes hand in a publication, its scorecards, its flows and the names they show.
 """
 
 import csv
@@ -27,7 +28,13 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("name_en", "string", "the name in English, where the registry holds it"),
     ("period", "integer", "the year; with pooled, the last year of the 3-year pool"),
     ("pooled", "boolean", "true: the 3-year pool ending in period"),
-    ("indicator", "string", "the indicator's name, or index (the composite, 0-100)"),
+    (
+        "indicator",
+        "string",
+        "the indicator's name, index (the composite, 0-100), or flow_ and a graduate flow "
+        "(member_employers, focus_sectors, other_in_region, elsewhere: a share of the employed "
+        "graduates of cohort period - 1 on its census date)",
+    ),
     ("value", "number", "empty when suppressed"),
     ("ci_low", "number", "the interval's lower end, at the methodology's level"),
     ("ci_high", "number", "the interval's upper end"),
@@ -44,34 +51,80 @@ def rows(publication: Publication, cards: Mapping[FigureKey, Card], names: Names
     """Every figure of the publication as one tidy row, ordered by scope, id, pool, indicator."""
     table: list[Row] = []
     for (key, pooled), card in sorted(cards.items()):
-        named = names.get(key, {})
         figures: list[tuple[str, Mapping[str, Any]]] = sorted(card["indicators"].items())
         index = card["index"]
         figures.append(("index", {**index, "n": card["indicators"]["employer_satisfaction"]["n"]}))
         for indicator, figure in figures:
             table.append(
-                {
-                    "publication": publication.number,
-                    "release": publication.release,
-                    "scope": key[0],
-                    "scope_id": key[1],
-                    "name": named.get("name"),
-                    "name_uz": named.get("name_uz"),
-                    "name_ru": named.get("name_ru"),
-                    "name_en": named.get("name_en"),
-                    "period": publication.period,
-                    "pooled": pooled,
-                    "indicator": indicator,
-                    "value": figure.get("value"),
-                    "ci_low": figure.get("ci_low"),
-                    "ci_high": figure.get("ci_high"),
-                    "n": figure["n"],
-                    "suppressed": figure["suppressed"],
-                    "reason": figure.get("reason"),
-                    "methodology_version": card["methodology_version"],
-                }
+                _row(
+                    publication,
+                    key,
+                    names,
+                    pooled=pooled,
+                    indicator=indicator,
+                    figure=figure,
+                    methodology_version=card["methodology_version"],
+                )
             )
     return table
+
+
+def flow_rows(
+    publication: Publication,
+    flows: Mapping[ScopeKey, Mapping[str, Any]],
+    names: Names,
+    *,
+    methodology_version: int,
+) -> list[Row]:
+    """Every flow of the scopes given (scope → its flows as the publication states them) as one
+    tidy row of the census year the publication is of; ``methodology_version``: that of the
+    publication that computed them."""
+    return [
+        _row(
+            publication,
+            key,
+            names,
+            pooled=False,
+            indicator=f"flow_{figure['flow']}",
+            figure=figure,
+            methodology_version=methodology_version,
+        )
+        for key, document in sorted(flows.items())
+        for figure in document["flows"]
+    ]
+
+
+def _row(
+    publication: Publication,
+    key: ScopeKey,
+    names: Names,
+    *,
+    pooled: bool,
+    indicator: str,
+    figure: Mapping[str, Any],
+    methodology_version: int,
+) -> Row:
+    named = names.get(key, {})
+    return {
+        "publication": publication.number,
+        "release": publication.release,
+        "scope": key[0],
+        "scope_id": key[1],
+        "name": named.get("name"),
+        "name_uz": named.get("name_uz"),
+        "name_ru": named.get("name_ru"),
+        "name_en": named.get("name_en"),
+        "period": publication.period,
+        "pooled": pooled,
+        "indicator": indicator,
+        "value": figure.get("value"),
+        "ci_low": figure.get("ci_low"),
+        "ci_high": figure.get("ci_high"),
+        "n": figure["n"],
+        "suppressed": figure["suppressed"],
+        "reason": figure.get("reason"),
+        "methodology_version": methodology_version,
+    }
 
 
 def to_csv(table: Iterable[Mapping[str, Any]]) -> str:

@@ -169,9 +169,9 @@ async def publication_flows(
             | {"released_at": legacy["released_at"]}
             for document in legacy["scopes"].values()
         }
-        unprotected = None
+        checked = unprotected = None
     else:
-        flows, unprotected = await _released(uow, methodology, cohort, made_at)
+        flows, checked, unprotected = await _released(uow, methodology, cohort, made_at)
     summary = {
         "cohort": cohort,
         "released_in": number,
@@ -179,9 +179,42 @@ async def publication_flows(
         "suppressed_flows": sum(
             1 for document in flows.values() for f in document["flows"] if f["suppressed"]
         ),
+        "checked": checked,
         "unprotected": unprotected,
     }
     return flows, summary
+
+
+async def audited(uow: AbstractQualityUnitOfWork, publication: Publication) -> Document:
+    """The flows a publication states, as its audit report shows them: how their release was
+    checked (the counts its audit checked, those left exposed; None where the release did not
+    record it) and every flow of every scope, hidden or not and why."""
+    summary = publication.summary.get("flows", {})
+    cells = [
+        {
+            "scope": scope,
+            "scope_id": scope_id,
+            "flow": f["flow"],
+            "n": f["n"],
+            "suppressed": f["suppressed"],
+            "reason": f["reason"],
+        }
+        for (scope, scope_id), document in sorted(
+            (await uow.publications.flows(publication.number)).items()
+        )
+        for f in document["flows"]
+    ]
+    unprotected = summary.get("unprotected")
+    return {
+        "cohort": summary.get("cohort", publication.period - 1),
+        "released_in": summary.get("released_in"),
+        "reason": summary.get("reason"),
+        "checked": summary.get("checked"),
+        "unprotected": unprotected,
+        "protected": None if unprotected is None else unprotected == 0,
+        "suppressed_flows": sum(1 for cell in cells if cell["suppressed"]),
+        "cells": cells,
+    }
 
 
 async def flows_due(
@@ -244,9 +277,10 @@ async def _live(
 
 async def _released(
     uow: AbstractQualityUnitOfWork, methodology: Methodology, cohort: int, made_at: datetime
-) -> tuple[dict[Scope, Document], int]:
-    """Every region's and active cluster's flows of the cohort, protected together; and how
-    many counts the protection could not keep open (logged for the ministry's review)."""
+) -> tuple[dict[Scope, Document], int, int]:
+    """Every region's and active cluster's flows of the cohort, protected together; how many
+    counts the audit checked, and how many the protection could not keep open (logged for the
+    ministry's review)."""
     scopes: dict[Scope, tuple[Destinations, Document]] = {}
     for region in sorted(set((await uow.queries.organization_regions()).values())):
         scopes[("region", region)] = await _destinations(uow, ("region", region), None, cohort)
@@ -274,13 +308,17 @@ async def _released(
             "graduate flows left exposed", extra={"cohort": cohort, "counts": made.unprotected}
         )
     released_at = made_at.isoformat()
-    return {
-        scope: _document(
-            scope, destinations, about, methodology, cohort, made.figures[named[scope]]
-        )
-        | {"released_at": released_at}
-        for scope, (destinations, about) in scopes.items()
-    }, made.unprotected
+    return (
+        {
+            scope: _document(
+                scope, destinations, about, methodology, cohort, made.figures[named[scope]]
+            )
+            | {"released_at": released_at}
+            for scope, (destinations, about) in scopes.items()
+        },
+        made.checked,
+        made.unprotected,
+    )
 
 
 def _document(

@@ -1,11 +1,17 @@
 """A published publication as open data (domain/open_data.py shapes it)."""
 
+from typing import cast
+
+from quality.domain.flows import ensure_may_read_region_flows
 from quality.domain.model import COUNTRY, ScopeKey
-from quality.domain.open_data import Names, Row, rows
+from quality.domain.open_data import Names, Row, flow_rows, rows
 from quality.domain.publication import Publication
+from quality.service_layer.activities import readable_cluster
+from quality.service_layer.flows import released_in
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.contracts.reference import regions
-from shared.platform.errors import NotFound
+from shared.platform.auth import Identity
+from shared.platform.errors import Forbidden, NotFound
 
 NATION: dict[str, str | None] = {
     "name": "O‘zbekiston Respublikasi",
@@ -72,7 +78,39 @@ async def scored_names(uow: AbstractQualityUnitOfWork) -> dict[str, list[dict[st
     return units
 
 
-async def figures(uow: AbstractQualityUnitOfWork, number: int) -> tuple[Publication, list[Row]]:
-    """The publication and its tidy rows."""
+async def figures(
+    uow: AbstractQualityUnitOfWork, number: int, reader: Identity | None
+) -> tuple[Publication, list[Row]]:
+    """The publication and its tidy rows: its figures, then the graduate flows it states that
+    ``reader`` may read (as GET …/flows: none for an anonymous reader)."""
     publication = await published(uow, number)
-    return publication, rows(publication, await uow.publications.cards(number), await names(uow))
+    named = await names(uow)
+    table = rows(publication, await uow.publications.cards(number), named)
+    stated = await uow.publications.flows(number)
+    readable = {
+        cast(ScopeKey, key): document  # a cluster's or a region's
+        for key, document in stated.items()
+        if await _may_read(uow, reader, scope=key[0], scope_id=key[1])
+    }
+    if readable:
+        # The flows are stated under the methodology of the publication that computed them.
+        source = await uow.publications.get(released_in(publication) or number)
+        version = (source or publication).methodology_version
+        table += flow_rows(publication, readable, named, methodology_version=version)
+    return publication, table
+
+
+async def _may_read(
+    uow: AbstractQualityUnitOfWork, reader: Identity | None, *, scope: str, scope_id: str
+) -> bool:
+    """Whether ``reader`` reads the flows of the scope (the rules of GET …/flows)."""
+    if reader is None:
+        return False
+    try:
+        if scope == "region":
+            ensure_may_read_region_flows(reader, region_code=scope_id)
+        else:
+            await readable_cluster(uow, reader, scope_id)
+    except (Forbidden, NotFound):
+        return False
+    return True

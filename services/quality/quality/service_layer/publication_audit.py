@@ -39,7 +39,7 @@ from quality.domain.scorecard import (
     WOULD_HIRE_AGAIN,
     rounded_card,
 )
-from quality.service_layer import publication_integrity
+from quality.service_layer import flows, publication_integrity
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import Scoreboard, compute_scoreboard
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
@@ -473,7 +473,8 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
     """The audit of published publication ``number`` as it stands (against every publication
     before it): for each figure of each audited share it hides by a primary rule, the range of
     its n and share that anyone holding those publications can infer, and whether that keeps
-    the protection width. NotFound when there is no such publication."""
+    the protection width; and how the graduate flows it states were checked when they were
+    released (service_layer/flows.py). NotFound when there is no such publication."""
     publication = await uow.publications.get(number)
     if publication is None or publication.status != "published":
         raise NotFound("published publication", str(number))
@@ -523,6 +524,7 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
             }
             for f in await _solved({**earlier, **stated}, hidden, width)
         ]
+    stated_flows = await flows.audited(uow, publication)
     return {
         # Which programs and employers the integrity checks flag, as the assessments stand now
         # (the publication's summary states the counts as they stood when it was made).
@@ -534,5 +536,7 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
         "earlier_publications": len(earlier_ones),
         "constraints": constraints,
         "figures": figures,
-        "protected": all(f["protected"] for f in figures),
+        "flows": stated_flows,
+        "protected": all(f["protected"] for f in figures)
+        and stated_flows["protected"] is not False,
     }

@@ -194,21 +194,23 @@ async def answer_query(
     "/{number}/data.csv",
     response_class=PlainTextResponse,
     responses={200: {"content": {"text/csv": {}}}},
-    summary="A published publication's figures as tidy CSV (open data)",
+    summary="A published publication's figures, and the graduate flows the reader may read, "
+    "as tidy CSV (open data)",
 )
-async def data_csv(number: Number, _: Reader, uow_factory: UowFactoryDep) -> PlainTextResponse:
+async def data_csv(number: Number, reader: Reader, uow_factory: UowFactoryDep) -> PlainTextResponse:
     async with uow_factory() as uow:
-        _publication, table = await open_data.figures(uow, number)
+        _publication, table = await open_data.figures(uow, number, reader)
     return PlainTextResponse(to_csv(table), media_type="text/csv; charset=utf-8")
 
 
 @router.get(
     "/{number}/data.json",
-    summary="A published publication's figures as tidy JSON rows (open data)",
+    summary="A published publication's figures, and the graduate flows the reader may read, "
+    "as tidy JSON rows (open data)",
 )
-async def data_json(number: Number, _: Reader, uow_factory: UowFactoryDep) -> dict[str, Any]:
+async def data_json(number: Number, reader: Reader, uow_factory: UowFactoryDep) -> dict[str, Any]:
     async with uow_factory() as uow:
-        publication, table = await open_data.figures(uow, number)
+        publication, table = await open_data.figures(uow, number, reader)
     return {"publication": _shown(publication), "columns": list(COLUMNS), "rows": table}
 
 
