@@ -50,13 +50,22 @@ class Identity:
 # header lines far shorter than what a padded token could reach.
 MAX_TOKEN_BYTES = 8192
 _TYPES = ("jwt", "at+jwt")  # RFC 7519 and RFC 9068; compared case-insensitively
-# PyJWT's own claim checks, and the claim each one is about.
-_CLAIM_ERRORS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (
-    (jwt_errors.InvalidSubjectError, "sub"),  # not exported by the jwt package itself
-    (jwt.InvalidIssuerError, "iss"),
-    (jwt.InvalidAudienceError, "aud"),
-    (jwt.ExpiredSignatureError, "exp"),
-    (jwt.InvalidIssuedAtError, "iat"),
+# What a client is told of each of PyJWT's refusals: the claim to blame, if one is, and our
+# own reason (problem_catalog.py translates it), never PyJWT's English message. The first kind
+# the error is wins: subclasses before their bases.
+_REFUSALS: tuple[tuple[type[jwt.PyJWTError], str | None, str], ...] = (
+    (jwt.ExpiredSignatureError, "exp", "it has expired"),
+    (jwt.ImmatureSignatureError, None, "it is not valid yet (iat or nbf is in the future)"),
+    (jwt.InvalidIssuedAtError, "iat", "its issue time (iat) is not a number"),
+    (jwt.InvalidIssuerError, "iss", "its issuer (iss) is not trusted here"),
+    (jwt.InvalidAudienceError, "aud", "it is not addressed to this platform (aud)"),
+    (jwt_errors.InvalidSubjectError, "sub", "its subject (sub) is not a string"),
+    (jwt.InvalidSignatureError, None, "its signature does not verify"),
+    (jwt.InvalidAlgorithmError, None, "its algorithm is not allowed"),
+    (jwt.DecodeError, None, "it is not a well-formed JWT"),
+    (jwt.PyJWKClientConnectionError, None, "its issuer's keys could not be fetched; try again"),
+    (jwt.PyJWKClientError, None, "no key of its issuer matches it (kid)"),
+    (jwt.InvalidKeyError, None, "the service has no key to verify it with"),
 )
 
 
@@ -125,10 +134,10 @@ class TokenVerifier:
             header = jwt.get_unverified_header(token)
             algorithm = header.get("alg")
             if algorithm not in settings.algorithms:
-                raise jwt.InvalidAlgorithmError(f"algorithm {algorithm!r} is not allowed")
+                raise _unauthorized(f"invalid token: algorithm {algorithm!r} is not allowed")
             typ = header.get("typ")
             if typ is not None and (not isinstance(typ, str) or typ.lower() not in _TYPES):
-                raise jwt.InvalidTokenError(f"typ {typ!r} is not JWT or at+jwt")
+                raise _unauthorized(f"invalid token: typ {typ!r} is not JWT or at+jwt")
             claims: dict[str, Any] = jwt.decode(
                 token,
                 key=self._key(token, algorithm),
@@ -139,7 +148,7 @@ class TokenVerifier:
                 options={"require": ["exp", "iat", "iss", "aud", "sub"]},
             )
         except jwt.PyJWTError as error:
-            raise _unauthorized(f"invalid token: {error}", claim=_claim_of(error)) from error
+            raise _refusal(error) from error
         lifetime = _number_claim(claims, "exp") - _number_claim(claims, "iat")
         if settings.max_lifetime_s is not None and lifetime > settings.max_lifetime_s:
             raise _unauthorized(
@@ -204,10 +213,15 @@ def _unauthorized(detail: str, *, claim: str | None = None) -> Unauthenticated:
     return Unauthenticated(detail, loc=("token", claim) if claim else None)
 
 
-def _claim_of(error: jwt.PyJWTError) -> str | None:
+def _refusal(error: jwt.PyJWTError) -> Unauthenticated:
+    """PyJWT's refusal of a token, in our words (its message stays the refusal's cause)."""
     if isinstance(error, jwt.MissingRequiredClaimError):
-        return error.claim
-    return next((claim for kind, claim in _CLAIM_ERRORS if isinstance(error, kind)), None)
+        return _unauthorized(f"invalid token: claim {error.claim} is required", claim=error.claim)
+    claim, reason = next(
+        ((claim, reason) for kind, claim, reason in _REFUSALS if isinstance(error, kind)),
+        (None, "it could not be verified"),
+    )
+    return _unauthorized(f"invalid token: {reason}", claim=claim)
 
 
 def _issuer(token: str) -> Any:

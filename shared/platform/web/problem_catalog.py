@@ -349,15 +349,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Matnda NUL (\\u0000) belgisi boʻlmasligi kerak",
         "Текст не может содержать символ NUL (\\u0000)",
     ),
-    "value is not a valid email address: {reason}": (
-        "Elektron pochta manzili notoʻgʻri: {reason}",
-        "Некорректный адрес электронной почты: {reason}",
+    "value is not a valid email address": (
+        "Elektron pochta manzili notoʻgʻri",
+        "Некорректный адрес электронной почты",
     ),
     "the audit trail is for the ministry and operators": (
         "Audit jurnali faqat vazirlik va operatorlar uchun",
         "Журнал аудита доступен только министерству и операторам",
     ),
-    # Tokens (shared/platform/auth.py) and what PyJWT says of them.
+    # Tokens (shared/platform/auth.py).
     "a bearer token is required": ("Bearer token kerak", "Нужен токен доступа (Bearer)"),
     "invalid token: {error:text}": ("Token yaroqsiz: {error}", "Недействительный токен: {error}"),
     "invalid token: longer than {limit} bytes (a padded token costs every service its decoding)": (
@@ -403,28 +403,44 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "typ {typ} JWT ham, at+jwt ham emas",
         "typ {typ} — не JWT и не at+jwt",
     ),
-    "Signature has expired": ("muddati tugagan", "срок действия истёк"),
-    "Signature verification failed": ("imzo tasdiqlanmadi", "подпись не прошла проверку"),
-    "Invalid audience": ("auditoriya (aud) notoʻgʻri", "неверная аудитория (aud)"),
-    "Audience doesn't match": ("auditoriya (aud) mos emas", "аудитория (aud) не совпадает"),
-    "Invalid issuer": ("beruvchi (iss) notoʻgʻri", "неверный издатель (iss)"),
-    "Not enough segments": ("token qismlari yetarli emas", "недостаточно частей токена"),
-    "The token is not yet valid (iat)": (
-        "token hali amal qilmaydi (iat)",
-        "токен ещё не действует (iat)",
+    # Why PyJWT refused a token, in our words (auth._REFUSALS): never PyJWT's own message.
+    "it has expired": ("muddati tugagan", "срок действия истёк"),
+    "it is not valid yet (iat or nbf is in the future)": (
+        "hali amal qilmaydi (iat yoki nbf kelajakda)",
+        "ещё не действует (iat или nbf в будущем)",
     ),
-    "The token is not yet valid (nbf)": (
-        "token hali amal qilmaydi (nbf)",
-        "токен ещё не действует (nbf)",
+    "its issue time (iat) is not a number": (
+        "berilgan vaqti (iat) son emas",
+        "время выдачи (iat) — не число",
     ),
-    "Invalid {part} padding": (
-        "{part} qismining toʻldirilishi notoʻgʻri",
-        "неверное дополнение части {part}",
+    "its issuer (iss) is not trusted here": (
+        "beruvchisi (iss) bu yerda ishonchli emas",
+        "издатель (iss) здесь не признаётся",
     ),
-    'Token is missing the "{claim}" claim': (
-        'tokenda "{claim}" maydoni yoʻq',
-        'в токене нет поля "{claim}"',
+    "it is not addressed to this platform (aud)": (
+        "bu platforma uchun berilmagan (aud)",
+        "выдан не для этой платформы (aud)",
     ),
+    "its subject (sub) is not a string": (
+        "subyekti (sub) matn emas",
+        "субъект (sub) — не строка",
+    ),
+    "its signature does not verify": ("imzosi tasdiqlanmadi", "подпись не прошла проверку"),
+    "its algorithm is not allowed": ("algoritmiga ruxsat yoʻq", "алгоритм не разрешён"),
+    "it is not a well-formed JWT": ("toʻgʻri tuzilgan JWT emas", "это не корректный JWT"),
+    "its issuer's keys could not be fetched; try again": (
+        "beruvchining kalitlarini olib boʻlmadi; qayta urinib koʻring",
+        "не удалось получить ключи издателя; попробуйте ещё раз",
+    ),
+    "no key of its issuer matches it (kid)": (
+        "beruvchining hech bir kaliti unga mos kelmaydi (kid)",
+        "ни один ключ издателя ему не подходит (kid)",
+    ),
+    "the service has no key to verify it with": (
+        "xizmatda uni tekshirish uchun kalit yoʻq",
+        "у сервиса нет ключа для его проверки",
+    ),
+    "it could not be verified": ("uni tekshirib boʻlmadi", "его не удалось проверить"),
     # -- the gateway ------------------------------------------------------------------------------
     "no route answers {path}": ("{path} yoʻli mavjud emas", "Маршрута {path} нет"),
     "no service answers {path}": (
@@ -1232,12 +1248,28 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Qator juda uzun: bu CSV faylmi?",
         "Слишком длинная строка: это точно CSV-файл?",
     ),
-    "not UTF-8 text ({reason})": ("UTF-8 matni emas ({reason})", "Не текст UTF-8 ({reason})"),
+    "not UTF-8 text (byte {byte}): save the file as CSV UTF-8": (
+        "UTF-8 matni emas ({byte} bayti): faylni CSV UTF-8 sifatida saqlang",
+        "Не текст UTF-8 (байт {byte}): сохраните файл как CSV UTF-8",
+    ),
     "a quoted field is never closed": (
         "Qoʻshtirnoqdagi maydon yopilmagan",
         "Поле в кавычках не закрыто",
     ),
-    "malformed CSV: {error}": ("CSV notoʻgʻri: {error}", "Некорректный CSV: {error}"),
+    # What the csv module refuses (streamed_files._malformed), in our words.
+    "malformed CSV: a field's closing quote must be followed by a comma or the end of the line": (
+        "CSV notoʻgʻri: maydonning yopuvchi qoʻshtirnogʻidan keyin vergul yoki qator oxiri "
+        "kelishi kerak",
+        "Некорректный CSV: после закрывающей кавычки поля должна идти запятая или конец строки",
+    ),
+    "malformed CSV: a carriage return (CR) inside a field that is not quoted": (
+        "CSV notoʻgʻri: qoʻshtirnoqsiz maydon ichida karetkani qaytarish belgisi (CR) bor",
+        "Некорректный CSV: символ возврата каретки (CR) внутри поля без кавычек",
+    ),
+    "malformed CSV: the record is not CSV as RFC 4180 writes it": (
+        "CSV notoʻgʻri: yozuv RFC 4180 boʻyicha CSV emas",
+        "Некорректный CSV: запись не соответствует формату CSV по RFC 4180",
+    ),
     "unknown column {column}; the columns are {columns}": (
         "Nomaʼlum ustun {column}; ustunlar: {columns}",
         "Неизвестный столбец {column}; столбцы: {columns}",

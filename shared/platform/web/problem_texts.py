@@ -206,6 +206,10 @@ def validation_message(error: Mapping[str, Any], language: str) -> str:
     if kind in ("value_error", "assertion_error"):
         # A validator's own message, e.g. "Value error, <what the validator said>".
         inner = ctx.get("error")
+        if inner is None and "reason" in ctx:
+            # A library's check ends its message with the library's English reason (EmailStr:
+            # "value is not a valid email address: <email-validator's>"): ours stops before it.
+            english = english.removesuffix(f": {ctx['reason']}")
         return translate(str(inner) if inner is not None else english, language)
     template = VALIDATION.get(kind, VALIDATION["*"])[_COLUMN[language]]
     if "expected" in ctx:

@@ -116,15 +116,19 @@ def _wait_until_ready(served: Served, path: str) -> None:
     raise AssertionError(f"{served.name} not ready in 60 s:\n{served.log.read_text()[-3000:]}")
 
 
-@contextmanager
-def running_registry(data_dir: Path) -> Iterator[Served]:
-    env = environment(data_dir)
+def migrate(service: str, env: dict[str, str]) -> None:
     subprocess.run(
-        [sys.executable, "-m", "educluster.main", "migrate", "--service", "registry"],
+        [sys.executable, "-m", "educluster.main", "migrate", "--service", service],
         env=env,
         check=True,
         capture_output=True,
     )
+
+
+@contextmanager
+def running_registry(data_dir: Path) -> Iterator[Served]:
+    env = environment(data_dir)
+    migrate("registry", env)
     # Regions are seeded in one transaction: one of them answering means all are there.
     registry = serve("registry", env=env, data_dir=data_dir, ready_path="/api/v1/regions/UZ-TO")
     try:
@@ -135,10 +139,11 @@ def running_registry(data_dir: Path) -> Iterator[Served]:
 
 @contextmanager
 def running_gateway(data_dir: Path, **settings: str) -> Iterator[Served]:
-    """A gateway with these settings (e.g. registry_url=...), waited for on /healthz."""
-    gateway = serve(
-        "gateway", env=environment(data_dir, **settings), data_dir=data_dir, ready_path="/healthz"
-    )
+    """A gateway with these settings (e.g. registry_url=...) on its migrated database (until
+    then it refuses every request: the schema gate), waited for on /healthz."""
+    env = environment(data_dir, **settings)
+    migrate("gateway", env)
+    gateway = serve("gateway", env=env, data_dir=data_dir, ready_path="/healthz")
     try:
         yield gateway
     finally:

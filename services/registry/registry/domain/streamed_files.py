@@ -61,7 +61,10 @@ async def text_lines(chunks: AsyncIterable[bytes]) -> AsyncIterator[str]:
         rest += decoder.decode(b"", final=True)
     except UnicodeDecodeError as error:
         where = line_no + 1 + rest.count("\n") + error.object[: error.start].count(b"\n")
-        raise CsvUnreadable(where, f"not UTF-8 text ({error.reason})") from error
+        byte = f"0x{error.object[error.start]:02X}"  # the decoder's own reason is English only
+        raise CsvUnreadable(
+            where, f"not UTF-8 text (byte {byte}): save the file as CSV UTF-8"
+        ) from error
     if rest:
         yield rest
 
@@ -74,6 +77,8 @@ async def csv_records(
     pending: list[str] = []  # the lines of a record whose quoted field spans lines
     async for line in text_lines(chunks):
         line_no += 1
+        if "\x00" in line:  # PostgreSQL cannot store it (a 500), SQLite would keep it
+            raise CsvUnreadable(line_no, "text may not contain NUL (\\u0000) characters")
         if not pending:
             start = line_no
             if '"' not in line:  # the common case: no quoting, plain split
@@ -90,12 +95,32 @@ async def csv_records(
         try:
             fields = next(csv.reader(pending, strict=True), [])
         except csv.Error as error:
-            raise CsvUnreadable(start, f"malformed CSV: {error}") from error
+            raise _malformed(start, error) from error
         pending = []
         if fields:
             yield start, fields
     if pending:
         raise CsvUnreadable(start, "a quoted field is never closed")
+
+
+def _malformed(line: int, error: csv.Error) -> CsvUnreadable:
+    """The csv module's refusal of the record on ``line``, in our words: its own are English
+    only, and speak to a programmer ("do you need to open the file in universal-newline
+    mode?")."""
+    said = str(error)
+    if said.startswith("field larger than field limit"):
+        return CsvUnreadable(line, "line too long: is this a CSV file?")
+    if said.startswith("new-line character seen in unquoted field"):
+        return CsvUnreadable(
+            line, "malformed CSV: a carriage return (CR) inside a field that is not quoted"
+        )
+    if "expected after" in said:  # strict: e.g. "closed"junk
+        return CsvUnreadable(
+            line,
+            "malformed CSV: a field's closing quote must be followed by a comma or the end of "
+            "the line",
+        )
+    return CsvUnreadable(line, "malformed CSV: the record is not CSV as RFC 4180 writes it")
 
 
 async def jsonl_records(

@@ -3,7 +3,7 @@ looks up the graduate it employs by national identifier."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -26,11 +26,13 @@ from registry.entrypoints.schemas import (
 )
 from registry.service_layer import graduate_import, graduate_lookup
 from registry.service_layer import graduates as handlers
+from registry.service_layer.graduate_import import ImportPreview
 from registry.service_layer.unit_of_work import registry_unit_of_work
 from shared.platform.names import API_PREFIX
 from shared.platform.web.idempotency import CreateOnce
 from shared.platform.web.identity import CurrentIdentity
 from shared.platform.web.pagination import Cursor, Limit, Page
+from shared.platform.web.problem_texts import CONTENT_LANGUAGE, request_language, translate
 from shared.platform.web.problems import ProblemError
 from shared.platform.web.uploads import received_in_full, upload_media_type
 
@@ -92,11 +94,13 @@ class GraduateImportPreview(GraduateImportSummary):
     "`national_id`: kept only as a keyed hash) in any order, "
     "UTF-8. An institution imports into itself; the ministry names the institution. "
     "`?dry_run=true` previews it through the same checks: what the import would do and every "
-    "refused line (200 even when lines are refused), nothing written.",
+    "refused line (200 even when lines are refused), nothing written; each line's `reason` "
+    "in the language Accept-Language asks for (uz, ru or en), as the refused import's problem.",
     openapi_extra=CSV_BODY,
 )
 async def import_graduates(
     request: Request,
+    response: Response,
     identity: CurrentIdentity,
     units: UnitsOfWork,
     settings: SettingsDep,
@@ -118,7 +122,9 @@ async def import_graduates(
                 chunks=chunks,
                 person_keys=settings.person_keys(),
             )
-            return GraduateImportPreview.model_validate(preview, from_attributes=True)
+            language = request_language(request.scope)
+            response.headers["Content-Language"] = CONTENT_LANGUAGE[language]
+            return _preview_in(language, preview)
         counts = await graduate_import.import_graduates(
             uow,
             identity,
@@ -128,6 +134,15 @@ async def import_graduates(
         )
         await uow.commit()
     return GraduateImportSummary(**vars(counts))
+
+
+def _preview_in(language: str, preview: ImportPreview) -> GraduateImportPreview:
+    """The preview, each refused line's reason in ``language``: a 200 body, which the problem
+    handlers never see, says them as the refused import's problem would."""
+    answer = GraduateImportPreview.model_validate(preview, from_attributes=True)
+    for line in answer.errors:
+        line.reason = translate(line.reason, language)
+    return answer
 
 
 @router.post(
