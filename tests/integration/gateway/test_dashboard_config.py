@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.gateway.conftest import Served, environment, serve
+from tests.integration.gateway.conftest import Served, environment, migrate, serve
 
 ISSUER = "https://id.edu.example/realms/ministry"
 PROVIDER = {
@@ -20,9 +20,9 @@ PROVIDER = {
 
 
 def gateway_with(data_dir: Path, **env: str) -> Iterator[Served]:
-    served = serve(
-        "gateway", env=environment(data_dir) | env, data_dir=data_dir, ready_path="/healthz"
-    )
+    settings = environment(data_dir) | env
+    migrate("gateway", settings)
+    served = serve("gateway", env=settings, data_dir=data_dir, ready_path="/healthz")
     try:
         yield served
     finally:

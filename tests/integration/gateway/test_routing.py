@@ -139,6 +139,6 @@ async def test_the_gateway_still_serves_health_readiness_and_metrics_counting_pr
         readiness = await client.get(gateway.url + "/readyz")
     assert health.json() == {"status": "ok"}
     assert 'route="/api/v1/regions",status="200"' in metrics.text
-    # Honest about what it lacks here: no broker, no migrated database.
-    assert readiness.status_code == 503
-    assert readiness.headers["content-type"] == "application/problem+json"
+    # Honest about what it lacks here: no broker (reported, not required: events wait).
+    assert readiness.status_code == 200
+    assert readiness.json()["checks"]["broker"]["ok"] is False

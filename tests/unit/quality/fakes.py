@@ -286,6 +286,7 @@ class FakePublications(PublicationRepository):
         self.cell_rows: dict[int, list[ReleasedCell]] = {}
         self.comparison_rows: dict[int, dict[tuple[str, bool], dict[str, Any]]] = {}
         self.flow_rows: dict[int, dict[tuple[str, str], Row]] = {}
+        self.intensity_rows: dict[int, dict[str, Row]] = {}
         self.structures: dict[int, dict[bool, Families]] = {}
         self.query_rows: dict[str, FigureQuery] = {}
 
@@ -380,6 +381,12 @@ class FakePublications(PublicationRepository):
 
     async def flow(self, number: int, scope: str, scope_id: str) -> Row | None:
         return copy.deepcopy(self.flow_rows.get(number, {}).get((scope, scope_id)))
+
+    async def save_intensity(self, number: int, intensity: Mapping[str, Row]) -> None:
+        self.intensity_rows[number] = copy.deepcopy(dict(intensity))
+
+    async def intensity(self, number: int, cluster_id: str) -> Row | None:
+        return copy.deepcopy(self.intensity_rows.get(number, {}).get(cluster_id))
 
     async def comparison(self, number: int, cluster_id: str, *, pooled: bool) -> Row | None:
         return self.comparison_rows.get(number, {}).get((cluster_id, pooled))

@@ -19,6 +19,7 @@ from quality.adapters.tables import (
     publication_comparisons,
     publication_figures,
     publication_flows,
+    publication_intensity,
     publication_queries,
     publication_structures,
     publications,
@@ -291,6 +292,23 @@ class SqlPublicationRepository(PublicationRepository):
             select(t.c.content).where(
                 t.c.publication == number, t.c.scope == scope, t.c.scope_id == scope_id
             )
+        )
+        return content
+
+    async def save_intensity(self, number: int, intensity: Mapping[str, Row]) -> None:
+        if intensity:
+            await self._session.execute(
+                publication_intensity.insert(),
+                [
+                    {"publication": number, "cluster_id": cluster_id, "content": doc}
+                    for cluster_id, doc in intensity.items()
+                ],
+            )
+
+    async def intensity(self, number: int, cluster_id: str) -> Row | None:
+        t = publication_intensity
+        content: Row | None = await self._session.scalar(
+            select(t.c.content).where(t.c.publication == number, t.c.cluster_id == cluster_id)
         )
         return content
 

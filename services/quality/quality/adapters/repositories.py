@@ -371,6 +371,14 @@ class PublicationRepository(abc.ABC):
         """One scope's graduate flows stated by publication ``number``."""
 
     @abc.abstractmethod
+    async def save_intensity(self, number: int, intensity: Mapping[str, Row]) -> None:
+        """Store each cluster's activity intensity of the publication's year (id → content)."""
+
+    @abc.abstractmethod
+    async def intensity(self, number: int, cluster_id: str) -> Row | None:
+        """One cluster's activity intensity stated by publication ``number``."""
+
+    @abc.abstractmethod
     async def save_structure(self, number: int, structure: Mapping[bool, Families]) -> None:
         """Store which programs each scope of publication ``number`` sums (pooled → families)."""
 

@@ -304,6 +304,16 @@ publication_flows = Table(
     PrimaryKeyConstraint("publication", "scope", "scope_id"),
 )
 
+# Each cluster's activity intensity of a publication's year, protected together (quality_0016).
+publication_intensity = Table(
+    "publication_intensity",
+    metadata,
+    Column("publication", Integer, nullable=False),
+    Column("cluster_id", String(36), nullable=False),
+    Column("content", JSON, nullable=False),
+    PrimaryKeyConstraint("publication", "cluster_id"),
+)
+
 # The cells a publication releases (their new state and the changes it takes in), applied to
 # released_cells when it is published.
 publication_cells = Table(

@@ -196,15 +196,23 @@ _UNLISTED = ""  # the member programs no activity reaches, together; never a pro
 
 
 def hidden_cohorts(
-    listed: Mapping[str, int], *, unlisted: int, thresholds: SuppressionThresholds
+    listed: Mapping[str, int],
+    *,
+    unlisted: int,
+    thresholds: SuppressionThresholds,
+    also: Mapping[str, str] | None = None,
+    total_also: str | None = None,
 ) -> tuple[str | None, dict[str, str]]:
     """Why the cluster's cohort (its member programs' summed) is hidden, and each listed member
     program's: a small cohort, or one hidden so that the total less the cohorts shown cannot
     give a small one back (suppression.secondary_suppression). The member programs no activity
-    reaches are not listed, so they are one more child, never shown."""
+    reaches are not listed, so they are one more child, never shown. ``also``, ``total_also``:
+    cohorts and the total hidden for another table's sake (domain/intensity_release.py)."""
     sizes = {**listed, _UNLISTED: unlisted}
-    primary = {p: reason for p, g in sizes.items() if (reason := small_cohort(g, thresholds))}
-    total = small_cohort(sum(sizes.values()), thresholds)
+    primary = {p: r for p, r in (also or {}).items() if p in listed} | {
+        p: reason for p, g in sizes.items() if (reason := small_cohort(g, thresholds))
+    }
+    total = small_cohort(sum(sizes.values()), thresholds) or total_also
     family = secondary_suppression(parent_published=total is None, children=sizes, primary=primary)
     if family.parent_suppressed and total is None:
         total = SECONDARY_REASON

@@ -331,6 +331,9 @@ class ClusterIntensity(BaseModel):
     placements: dict[str, PlacementFigures]
     staff_trained: ClusterStaffTrained
     guest_teaching_hours: GuestTeaching
+    publication: PublicationRef | None = Field(
+        default=None, description="the publication stating the year's figures (none: live)"
+    )
 
 
 class ActivityIntensity(BaseModel):
@@ -338,6 +341,11 @@ class ActivityIntensity(BaseModel):
     region_code: str
     years: list[ClusterIntensity]
     programs: list[ProgramIntensity]
+    publication: PublicationRef | None = Field(
+        default=None,
+        description="the publication stating every figure of the answer (none: live figures, "
+        "none published, or several years each named by its own)",
+    )
 
 
 class EffectGroup(BaseModel):

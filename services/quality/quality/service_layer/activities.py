@@ -9,9 +9,11 @@ goals, so nothing here states what a publication does not already. docs/methodol
 
 from typing import Any, Literal
 
+from quality.domain.access import ensure_may_read_live
 from quality.domain.activities import (
     Activity,
     Tally,
+    YearTallies,
     cluster_intensity,
     comparable,
     ensure_may_read_cluster_work,
@@ -24,6 +26,7 @@ from quality.domain.activities import (
 )
 from quality.domain.did import Change, Counts, Estimate, Group, difference_in_differences
 from quality.domain.index import Methodology
+from quality.domain.intensity_release import Hiding, Table
 from quality.domain.methodology import from_json
 from quality.domain.model import Card, ProgramKind
 from quality.domain.scorecard import (
@@ -34,6 +37,7 @@ from quality.domain.scorecard import (
     successes,
 )
 from quality.service_layer.methodology import current_content
+from quality.service_layer.reading import LIVE, PUBLISHED, View
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 from shared.platform.auth import Identity
 from shared.platform.errors import NotFound
@@ -84,56 +88,118 @@ async def member_programs(
 
 
 async def intensity(
-    uow: AbstractQualityUnitOfWork, identity: Identity, cluster_id: str, *, year: int | None
+    uow: AbstractQualityUnitOfWork,
+    identity: Identity,
+    cluster_id: str,
+    *,
+    year: int | None,
+    view: View | None = None,
 ) -> Document:
-    """Each year's figures of the cluster and of each program its activities reach."""
+    """Each year's figures of the cluster and of each program its activities reach: live (the
+    ministry's alone, and its default) or as the publications state them (everyone else's
+    default: each year's latest publication, or the one named)."""
     cluster = await readable_cluster(uow, identity, cluster_id)
+    view = view or (LIVE if identity.is_("ministry") else PUBLISHED)
+    if not view.live:
+        return await _published_intensity(uow, cluster, year=year, view=view)
+    ensure_may_read_live(identity)
     thresholds = from_json(await current_content(uow)).thresholds
     kinds = await uow.projection.program_kinds()
     by_program, by_year = program_tallies(
         await cluster_activities(uow, cluster_id=cluster_id), kinds
     )
-    years: list[int] = [y for y in sorted(by_year) if year is None or y == year]
     cluster_rows, program_rows = [], []
-    for y in years:
-        members = await member_programs(uow, cluster_id, y, kinds)
-        reached_now = {p for p, py in by_program if py == y}
-        covered = await uow.queries.covered_graduates(range(y, y + 1), members | reached_now)
-        graduates = {p: len(covered.get(p, ())) for p in members | reached_now}
+    for y in [y for y in sorted(by_year) if year is None or y == year]:
+        table = await year_table(uow, cluster_id, y, kinds, by_program)
         # A cohort's size is counted graduates: small ones are hidden, and protected against
         # the cluster's total (a program outside the cluster has no total to hide behind).
         total_hidden, hidden = hidden_cohorts(
-            {p: graduates[p] for p in reached_now & members},
-            unlisted=sum(graduates[p] for p in members - reached_now),
+            {p: table.cohorts[p] for p in table.listed & table.members},
+            unlisted=sum(table.cohorts[p] for p in table.members - table.listed),
             thresholds=thresholds,
         )
-        for p in reached_now - members:
-            if reason := small_cohort(graduates[p], thresholds):
+        for p in table.listed - table.members:
+            if reason := small_cohort(table.cohorts[p], thresholds):
                 hidden[p] = reason
-        cluster_rows.append(
-            cluster_intensity(
-                by_year.get(y, Tally.empty()),
-                year=y,
-                programs=len(members),
-                graduates=sum(graduates[p] for p in members),
-                hidden=total_hidden,
-            )
-        )
-        program_rows += [
-            program_intensity(
-                by_program[p, y],
-                program_id=p,
-                year=y,
-                graduates=graduates[p],
-                hidden=hidden.get(p),
-            )
-            for p in sorted(reached_now)
-        ]
+        row, programs = year_rows(by_program, by_year, y, table, Hiding(total_hidden, hidden))
+        cluster_rows.append(row)
+        program_rows += programs
     return {
         "cluster_id": cluster_id,
         "region_code": cluster["region_code"],
         "years": cluster_rows,
         "programs": program_rows,
+        "publication": None,
+    }
+
+
+async def year_table(
+    uow: AbstractQualityUnitOfWork,
+    cluster_id: str,
+    year: int,
+    kinds: dict[str, ProgramKind],
+    by_program: YearTallies,
+) -> Table:
+    """The cohorts of ``year`` of the cluster's member programs and of those its activities
+    reach."""
+    members = await member_programs(uow, cluster_id, year, kinds)
+    reached_now = {p for p, py in by_program if py == year}
+    covered = await uow.queries.covered_graduates(range(year, year + 1), members | reached_now)
+    cohorts = {p: len(covered.get(p, ())) for p in members | reached_now}
+    return Table(cohorts, frozenset(members), frozenset(reached_now))
+
+
+def year_rows(
+    by_program: YearTallies, by_year: dict[int, Tally], year: int, table: Table, hiding: Hiding
+) -> tuple[Document, list[Document]]:
+    """The cluster's row of ``year`` and its programs', shown as ``hiding`` says."""
+    row = cluster_intensity(
+        by_year.get(year, Tally.empty()),
+        year=year,
+        programs=len(table.members),
+        graduates=table.total,
+        hidden=hiding.total,
+    )
+    programs = [
+        program_intensity(
+            by_program[p, year],
+            program_id=p,
+            year=year,
+            graduates=table.cohorts[p],
+            hidden=hiding.programs.get(p),
+        )
+        for p in sorted(table.listed)
+    ]
+    return row, programs
+
+
+async def _published_intensity(
+    uow: AbstractQualityUnitOfWork, cluster: dict[str, Any], *, year: int | None, view: View
+) -> Document:
+    """The cluster's intensity as publications state it: of the publication named, or each
+    year's from that year's latest publication (a year no publication states is not shown)."""
+    if view.publication is not None:
+        named = await uow.publications.get(view.publication)
+        if named is None or named.status != "published":
+            raise NotFound("published publication", str(view.publication))
+        sources = [named] if year in (None, named.period) else []
+    else:
+        periods = sorted(p for p in await uow.publications.periods() if year in (None, p))
+        sources = [p for period in periods if (p := await uow.publications.latest(period))]
+    cluster_rows, program_rows, stating = [], [], []
+    for publication in sources:
+        stored = await uow.publications.intensity(publication.number, cluster["id"])
+        if stored is not None:
+            reference = {"number": publication.number, "release": publication.release}
+            cluster_rows.append(stored["year"] | {"publication": reference})
+            program_rows += stored["programs"]
+            stating.append(reference)
+    return {
+        "cluster_id": cluster["id"],
+        "region_code": cluster["region_code"],
+        "years": cluster_rows,
+        "programs": program_rows,
+        "publication": stating[0] if len(stating) == 1 else None,
     }
 
 

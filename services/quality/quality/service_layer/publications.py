@@ -52,6 +52,7 @@ from quality.service_layer.comparison import (
     withheld,
 )
 from quality.service_layer.flows import flows_due, publication_flows
+from quality.service_layer.intensity_publication import publication_intensity
 from quality.service_layer.methodology import current_content
 from quality.service_layer.publication_audit import (
     Audited,
@@ -155,6 +156,9 @@ async def _open(
     flows, flow_summary = await publication_flows(
         uow, number=number, period=period, methodology=methodology, made_at=computed_at
     )
+    intensity, intensity_summary = await publication_intensity(
+        uow, period=period, methodology=methodology
+    )
     figures: list[StoredScore] = []
     groups = await comparable_groups(uow)
     for pooled, board in boards.items():
@@ -210,12 +214,14 @@ async def _open(
             },
             "integrity": await publication_integrity.summary(uow, period),
             "flows": flow_summary,
+            "intensity": intensity_summary,
         },
     )
     await uow.publications.add(publication)
     await uow.publications.save_figures(number, figures)
     await uow.publications.save_comparisons(number, comparisons)
     await uow.publications.save_flows(number, flows)
+    await uow.publications.save_intensity(number, intensity)
     await uow.publications.save_structure(
         number, {pooled: board.families for pooled, board in boards.items()}
     )

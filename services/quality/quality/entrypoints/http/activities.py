@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from quality.domain.activities import ProgramActivityKind
-from quality.entrypoints.deps import NamedReader, UowFactoryDep
+from quality.entrypoints.deps import NamedReader, UowFactoryDep, ViewDep
 from quality.entrypoints.schemas import ActivityEffect, ActivityIntensity, GoalProgress
 from quality.service_layer import activities, activities_goals
 from quality.service_layer.activities import Comparable
@@ -17,16 +17,18 @@ router = APIRouter(prefix=f"{API_PREFIX}/quality/clusters", tags=["quality"])
 @router.get(
     "/{cluster_id}/activities/intensity",
     response_model=ActivityIntensity,
-    summary="Placements per 100 graduates, staff trained and guest teaching, per year",
+    summary="Placements per 100 graduates, staff trained and guest teaching, per year (as the "
+    "publications state them; live: the ministry)",
 )
 async def get_intensity(
     cluster_id: str,
     reader: NamedReader,
     uow_factory: UowFactoryDep,
+    view: ViewDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
-        return await activities.intensity(uow, reader, cluster_id, year=year)
+        return await activities.intensity(uow, reader, cluster_id, year=year, view=view)
 
 
 @router.get(
