@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import jwt
 import pytest
 from assessment.entrypoints.schemas import ReminderSubscriptionSet
-from pydantic import BaseModel, ValidationError
+from pydantic import AnyHttpUrl, BaseModel, ValidationError
 from registry.domain.streamed_files import CsvUnreadable, csv_records
 from registry.entrypoints.schemas import OrganizationCreate
 
@@ -171,3 +171,25 @@ def test_each_kind_of_pyjwt_refusal_has_a_reason_of_ours_in_each_language(kind):
     assert "PyJWT" not in str(error)
     for language in ("ru", "uz"):
         assert_in_language(str(error), language)
+
+
+# -- pydantic's JSON and URL parsers ------------------------------------------------------------
+
+
+class WithUrl(BaseModel):
+    url: AnyHttpUrl
+
+
+@pytest.mark.parametrize("language", ["uz", "ru"])
+def test_a_body_that_is_not_json_and_a_bad_url_are_refused_without_the_parsers_english(
+    language,
+):
+    with pytest.raises(ValidationError) as not_json:
+        WithUrl.model_validate_json('{"url": ')
+    with pytest.raises(ValidationError) as bad_url:
+        WithUrl.model_validate({"url": "http://exa mple.org:99999"})
+    for error in (*not_json.value.errors(), *bad_url.value.errors()):
+        said = validation_message(dict(error), language)
+        assert str(error["ctx"]["error"]) not in said, said
+        if language == "ru":
+            assert not ENGLISH.search(said), said

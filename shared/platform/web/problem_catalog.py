@@ -86,7 +86,8 @@ VALIDATION: dict[str, tuple[str, str]] = {
     "*": ("Notoʻgʻri qiymat", "Недопустимое значение"),
     "missing": ("Toʻldirilishi shart", "Обязательное поле"),
     "extra_forbidden": ("Bunday maydon yoʻq", "Такого поля нет"),
-    "json_invalid": ("JSON notoʻgʻri: {error}", "Некорректный JSON: {error}"),
+    # The parser's own English reason is left out; the error's loc gives the position.
+    "json_invalid": ("JSON notoʻgʻri", "Некорректный JSON"),
     "model_type": ("Obyekt boʻlishi kerak", "Должен быть объект"),
     "dict_type": ("Obyekt boʻlishi kerak", "Должен быть объект"),
     "list_type": ("Roʻyxat boʻlishi kerak", "Должен быть список"),
@@ -228,8 +229,8 @@ VALIDATION: dict[str, tuple[str, str]] = {
         "Нужно указать поле {discriminator}",
     ),
     "url_type": ("URL manzil boʻlishi kerak", "Должен быть URL"),
-    "url_parsing": ("URL manzil notoʻgʻri: {error}", "Некорректный URL: {error}"),
-    "url_syntax_violation": ("URL manzil notoʻgʻri: {error}", "Некорректный URL: {error}"),
+    "url_parsing": ("URL manzil notoʻgʻri", "Некорректный URL"),
+    "url_syntax_violation": ("URL manzil notoʻgʻri", "Некорректный URL"),
     "url_too_long": (
         "URL koʻpi bilan {max_length} ta belgi boʻlishi mumkin",
         "URL не длиннее {max_length} {max_length:символа|символов|символов}",
