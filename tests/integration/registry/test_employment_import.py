@@ -146,6 +146,21 @@ async def test_json_lines_and_the_media_types_the_import_takes(registry):
     assert refused.status_code == 403
 
 
+async def test_an_escaped_nul_in_a_json_lines_extract_is_refused_by_line(registry):
+    # Found with the CSV path's NUL (a 500 on PostgreSQL): JSON Lines spells it \u0000.
+    institution, _program = await institution_with_program(registry)
+    employer = await create_organization(registry, kind="employer", subtype="J", tax_id="302345678")
+    line = (
+        f'{{"employer_tax_id": "{employer["tax_id"]}", "institution_tax_id": '
+        f'"{institution["tax_id"]}", "student_ref": "S-1\\u0000", "start_date": "2025-01-01", '
+        '"end_date": null, "isco_code": "2512", "type": "further_study"}\n'
+    )
+    answer = await import_extract(registry, line, content_type="application/x-ndjson")
+    assert answer.status_code == 422, answer.text
+    (error,) = answer.json()["errors"]
+    assert error["loc"][-2:] == [1, "student_ref"] and "NUL" in error["msg"], error
+
+
 async def database_text(registry) -> str:
     """Every row of every table of the registry's database, as text."""
     engine = registry.app.state.runtime.engine

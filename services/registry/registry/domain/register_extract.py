@@ -92,6 +92,11 @@ class RegisterSheet(FileErrors):
                 line, unknown[0], f"unknown field {unknown[0]!r}; the fields are {ALL_COLUMNS}"
             )
             return None
+        with_nul = sorted(k for k, v in value.items() if "\x00" in str(v))
+        if with_nul:  # JSON's \u0000: PostgreSQL cannot store it (a 500), SQLite would keep it
+            self.rows += 1
+            self.error(line, with_nul[0], "text may not contain NUL (\\u0000) characters")
+            return None
         return self.record(line, {k: "" if v is None else str(v) for k, v in value.items()})
 
     def record(self, line: int, raw: dict[str, str]) -> RegisterLine | None:
