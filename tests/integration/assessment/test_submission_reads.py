@@ -6,22 +6,27 @@ from collections.abc import Awaitable
 import httpx
 from sqlalchemy import event
 
+from shared.platform.db.engine import reader
 from tests.integration.assessment.world import build_world
 
 
 async def statements_during(assessment, request: Awaitable[httpx.Response]) -> list[str]:
     """The SELECTs the assessment service ran while answering ``request`` (answered 201)."""
-    engine = assessment.app.state.runtime.engine.sync_engine
+    runtime_engine = assessment.app.state.runtime.engine
+    # The writer and, on SQLite, the readers' engine of their own (db/engine.py).
+    engines = {runtime_engine.sync_engine, reader(runtime_engine).sync_engine}
     statements: list[str] = []
 
     def seen(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    event.listen(engine, "before_cursor_execute", seen)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", seen)
     try:
         answer = await request
     finally:
-        event.remove(engine, "before_cursor_execute", seen)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", seen)
     assert answer.status_code == 201, answer.text
     return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
 
