@@ -107,8 +107,22 @@ async def test_a_cluster_against_its_region_with_gaps_rankings_and_alerts(servic
         for i in range(12)
     ]
     await assess_all(assessment, members, ratings=varied)
-    await assess_all(assessment, others, overall=ALL_FIVES, prepared=ALL_FIVES, period=PERIOD - 1)
-    await assess_all(assessment, others, overall=ALL_TWOS, prepared=ALL_TWOS)
+    # The other program's ratings vary too, both years (4 or 5, means 4.5). Identical ones would
+    # be withheld, and in a region of two programs the region's mean less the member's would
+    # give them away: the audit of competency means would rightly hide the member's and the
+    # cluster's means in their place, and the cluster's gap could not be published.
+    mixed = [
+        {
+            "foundation.oral_communication": 4 if i % 2 else 5,
+            "technical.professional_knowledge": 5 if i % 2 else 4,
+            "digital.information_data_literacy": None,
+        }
+        for i in range(12)
+    ]
+    await assess_all(
+        assessment, others, overall=ALL_FIVES, prepared=ALL_FIVES, period=PERIOD - 1, ratings=mixed
+    )
+    await assess_all(assessment, others, overall=ALL_TWOS, prepared=ALL_TWOS, ratings=mixed)
 
     program = other.program["id"]
     card = await scorecard(

@@ -2,18 +2,20 @@
 
 Every published figure is a set of *atoms* (the finest cells, e.g. one program's assessments of
 one year) with a count ``n`` and a number of successes ``k`` (for a share such as employer
-satisfaction). A figure is published as intervals — exact, or widened by rounding — on its
-``n`` and its ``k`` (or on its share k/n). Whatever is published, across every grouping and
-every earlier publication, constrains the hidden atoms jointly: a year is a pool minus the
-other years, a cluster minus an overlapping one is their difference, a parent minus its
-visible children is the rest.
+satisfaction) or, for a mean, the sum ``k`` of its n ratings. Each observation lies on a scale
+(0..1 for a success, 1..5 for a rating), so lo·n ≤ k ≤ hi·n in every atom: a share is the case
+lo = 0, hi = 1 of a mean. A figure is published as intervals — exact, or widened by rounding —
+on its ``n`` and its ``k`` (or on its share or mean k/n, lo·n ≤ k ≤ hi·n in the figure).
+Whatever is published, across every grouping and every earlier publication, constrains the
+hidden atoms jointly: a year is a pool minus the other years, a cluster minus an overlapping
+one is their difference, a parent minus its visible children is the rest.
 
 For each hidden figure the audit computes, by integer linear programming over all those
-constraints at once (HiGHS through scipy), the range of its ``n`` and of its share that every
-count vector consistent with the publications allows — exactly what an attacker who enumerated
-them all would know. A figure is protected when that range reaches at least the protection
-width below and above its true share (where the share leaves room: a share of 1 cannot be
-exceeded). Pure: no database, no service; the publication flow feeds it.
+constraints at once (HiGHS through scipy), the range of its ``n`` and of its share (or mean) that
+every count vector consistent with the publications allows — exactly what an attacker who
+enumerated them all would know. A figure is protected when that range reaches at least the
+protection width below and above its true share or mean (where the scale leaves room: a share
+of 1 cannot be exceeded). Pure: no database, no service; the publication flow feeds it.
 
 "All constraints at once" is solved in parts, with the same result. First, what the
 constraints fix outright is substituted (bounds propagated through every row: a figure
@@ -40,6 +42,8 @@ from scipy.sparse.csgraph import connected_components
 Atom = str
 Interval = tuple[float, float]
 Column = tuple[Atom, str]  # an atom's "n" or "k"
+SHARE_SCALE: Interval = (0.0, 1.0)  # a success counts 0 or 1
+RATING_SCALE: Interval = (1.0, 5.0)  # a rating
 
 # The n values of a hidden figure checked one by one for its share range; past this many, the
 # n range itself is wide enough that the figure's size is not disclosed, and the share range
@@ -54,7 +58,8 @@ _PASSES = 50  # of bound propagation; stopping early only leaves more to the sol
 
 @dataclass(frozen=True)
 class Published:
-    """What one publication said of a figure: intervals on n and on k or on the share k/n."""
+    """What one publication said of a figure: intervals on n and on k or on the share (or
+    mean) k/n."""
 
     atoms: frozenset[Atom]
     n: Interval
@@ -64,7 +69,8 @@ class Published:
 
 @dataclass(frozen=True)
 class Hidden:
-    """A figure that was not published, with its true counts (known to the auditor only)."""
+    """A figure that was not published, with its true counts (known to the auditor only):
+    ``k`` its successes, or the sum of its ratings."""
 
     atoms: frozenset[Atom]
     n: int
@@ -77,6 +83,9 @@ class Hidden:
 
 @dataclass(frozen=True)
 class Finding:
+    """What can be inferred of a hidden figure; ``share_range`` and ``true_share`` are its
+    mean's on a rating scale."""
+
     figure: str
     n_range: Interval
     share_range: Interval
@@ -133,18 +142,21 @@ class _System:
         return tuple((self.columns[c], float(self.lower[c]), float(self.upper[c])) for c in columns)
 
 
-def _whole(atoms: Iterable[Atom], published: Iterable[Published]) -> _System:
-    """Integer counts n_a, k_a per atom (0 ≤ k_a ≤ n_a) under the published constraints.
+def _whole(
+    atoms: Iterable[Atom], published: Iterable[Published], scale: Interval = SHARE_SCALE
+) -> _System:
+    """Integer counts n_a, k_a per atom (lo·n_a ≤ k_a ≤ hi·n_a) under the published constraints.
 
     Rows are sparse: a figure touches only its own atoms, and the country has thousands."""
     ordered = sorted(set(atoms))
     index = {atom: i for i, atom in enumerate(ordered)}
     m = len(ordered)
-    # Row by row: the columns (n_0…n_m, then k_0…k_m) and coefficients; first k_a − n_a ≤ 0.
-    columns = [c for i in range(m) for c in (i, m + i)]
-    coefficients = [-1.0, 1.0] * m
-    lengths = [2] * m
-    low, high = [-inf] * m, [0.0] * m
+    # Row by row: the columns (n_0…n_m, then k_0…k_m) and coefficients.
+    columns: list[int] = []
+    coefficients: list[float] = []
+    lengths: list[int] = []
+    low: list[float] = []
+    high: list[float] = []
 
     def add(at: list[int], weights: list[float], lowest: float, highest: float) -> None:
         columns.extend(at)
@@ -153,13 +165,18 @@ def _whole(atoms: Iterable[Atom], published: Iterable[Published]) -> _System:
         low.append(lowest)
         high.append(highest)
 
+    lowest_one, highest_one = scale
+    for i in range(m):  # k_a − hi·n_a ≤ 0, and k_a − lo·n_a ≥ 0 (k_a ≥ 0 is its bound)
+        add([i, m + i], [-highest_one, 1.0], -inf, 0.0)
+        if lowest_one:
+            add([i, m + i], [-lowest_one, 1.0], 0.0, inf)
     for figure in published:
         own = [index[a] for a in figure.atoms]
         ones = [1.0] * len(own)
         add(own, ones, *figure.n)
         if figure.k is not None:
             add([m + c for c in own], ones, *figure.k)
-        if figure.share is not None:  # s_lo·n ≤ k ≤ s_hi·n, linear in (n, k)
+        if figure.share is not None:  # s_lo·n ≤ k ≤ s_hi·n, linear in (n, k) (s: share or mean)
             both = own + [m + c for c in own]
             for share, lowest, highest in (
                 (figure.share[0], 0.0, inf),
@@ -383,9 +400,10 @@ def _ranges(
     k_fixed: float = 0.0,
     stated_n: Interval | None = None,
     with_shares: bool = True,
+    scale: Interval = SHARE_SCALE,
 ) -> tuple[Interval, Interval]:
-    """The n range and the share range of a figure whose counts are its columns' sums plus
-    the fixed parts ``n_fixed``, ``k_fixed`` (``with_shares`` False: the n range only)."""
+    """The n range and the share (or mean) range of a figure whose counts are its columns' sums
+    plus the fixed parts ``n_fixed``, ``k_fixed`` (``with_shares`` False: the n range only)."""
     n_row, k_row = np.zeros(len(system.columns)), np.zeros(len(system.columns))
     n_row[list(n_columns)], k_row[list(k_columns)] = 1.0, 1.0
     n_range = stated_n
@@ -397,7 +415,7 @@ def _ranges(
         n_range = (n_fixed + lowest, n_fixed + highest)
     lowest_n = max(1, int(n_range[0]))
     if not with_shares or n_range[1] == inf or n_range[1] - lowest_n + 1 > MAX_N_ENUMERATED:
-        return n_range, (0.0, 1.0)  # its size is not disclosed; any share stays possible
+        return n_range, scale  # its size is not disclosed; any share or mean stays possible
     shares: list[float] = []
     for n in range(lowest_n, int(n_range[1]) + 1):
         fixed = [(n_row, n - n_fixed)]
@@ -419,18 +437,20 @@ def audit(
     protection: float,
     solutions: Solutions | None = None,
     with_shares: bool = True,
+    scale: Interval = SHARE_SCALE,
 ) -> list[Finding]:
     """What can be inferred of each hidden figure from everything published (all groupings,
-    all publications together); ``protection``: the share width required on each side;
-    ``solutions``: what earlier audits solved, to reuse (and count); ``with_shares`` False:
+    all publications together); ``protection``: the width of share (or mean) required on each
+    side; ``solutions``: what earlier audits solved, to reuse (and count); ``with_shares`` False:
     only the range of each hidden figure's n (a count audited on its own; its share range is then
-    (0, 1) and its ``protected`` not meaningful)."""
+    (0, 1) and its ``protected`` not meaningful); ``scale``: the range of one observation,
+    RATING_SCALE for the means of ratings (``k`` their sum)."""
     if not hidden:
         return []  # nothing to infer: the figures are not even checked against each other
     solutions = solutions if solutions is not None else Solutions()
     atoms = {a for p in published.values() for a in p.atoms}
     atoms |= {a for h in hidden.values() for a in h.atoms}
-    reduced, values = _presolved(_whole(atoms, published.values()))
+    reduced, values = _presolved(_whole(atoms, published.values(), scale))
     parts = _Parts(_without_implied(reduced, solutions))
     index = {column: i for i, column in enumerate(parts.system.columns)}
     # A figure whose own n is stated exactly needs no program for its n range.
@@ -451,6 +471,7 @@ def audit(
             k_fixed,
             stated_n,
             with_shares,
+            scale,
         )
         if key not in solutions.ranges:
             within = parts.union(labels)
@@ -464,10 +485,11 @@ def audit(
                 k_fixed=k_fixed,
                 stated_n=stated_n,
                 with_shares=with_shares,
+                scale=scale,
             )
         n_range, (low, high) = solutions.ranges[key]
         true = figure.share
-        below, above = min(protection, true), min(protection, 1.0 - true)
+        below, above = min(protection, true - scale[0]), min(protection, scale[1] - true)
         protected = true - low >= below - 1e-9 and high - true >= above - 1e-9
         findings.append(Finding(name, n_range, (low, high), true, protected))
     for label in sorted(unchecked):  # the rest must still fit together

@@ -12,8 +12,11 @@ protection width, the smallest published figure of the new publication connected
 hidden too, secondary suppression runs again, and the audit repeats. The figures checked are
 those hidden by a primary rule (too few assessments, employers or graduates, one employer
 dominating): complements hide nothing of their own, and what they would let anyone infer of a
-primary cell is what is checked. Means (competency and domain means) are not audited this way:
-they rely on primary and secondary suppression and the batch rule (docs/methodology.md).
+primary cell is what is checked. Each competency's mean rating is audited the same way, on its
+own (its n is its ratings'): its k is the sum of its 1..5 ratings, its published mean bounds that
+sum, and its protection width is the share width rescaled to the rating scale (Measure.width).
+Domain means and the mean of every rating, which tie competencies together, rely on primary and
+secondary suppression and the batch rule (docs/methodology.md).
 """
 
 import asyncio
@@ -23,7 +26,16 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from quality.domain.audit import Finding, Hidden, Published, Solutions, audit
+from quality.domain.audit import (
+    RATING_SCALE,
+    SHARE_SCALE,
+    Finding,
+    Hidden,
+    Interval,
+    Published,
+    Solutions,
+    audit,
+)
 from quality.domain.cells import ScopeTally
 from quality.domain.index import Methodology
 from quality.domain.methodology import from_json
@@ -39,6 +51,7 @@ from quality.domain.scorecard import (
     WOULD_HIRE_AGAIN,
     rounded_card,
 )
+from quality.domain.scorecard import FigureKey as CardFigure
 from quality.service_layer import flows, publication_integrity
 from quality.service_layer.methodology import current_content
 from quality.service_layer.scoreboard import Scoreboard, compute_scoreboard
@@ -55,11 +68,66 @@ AUDITED: dict[str, Callable[[ScopeTally, int], ProportionTally]] = {
 }
 # The comparison of a cluster's members with the rest of its region compares this one.
 COMPARED = EMPLOYER_SATISFACTION
-_SLACK = 1e-9  # floating-point slack when turning a rounded share back into counts
+_SLACK = 1e-9  # floating-point slack when turning a rounded share or mean back into counts
 MAX_ROUNDS = 20  # complements added per round: one per exposed figure
 
 History = Mapping[CellKey, list[int]]
 Structure = Mapping[bool, Families]  # one publication's families, year (False) and pool (True)
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A figure audited across every card: a share of assessments, or one competency's mean
+    rating (its k the sum of its ratings)."""
+
+    name: str  # as the audit reports it: the indicator, or competency:<code>:mean
+    key: CardFigure
+    scale: Interval = SHARE_SCALE
+
+    @classmethod
+    def share(cls, indicator: str) -> "Measure":
+        return cls(indicator, ("indicator", indicator))
+
+    @classmethod
+    def mean(cls, code: str) -> "Measure":
+        return cls(f"competency:{code}:mean", ("competency", code, "mean"), RATING_SCALE)
+
+    def figure(self, card: Mapping[str, Any]) -> Mapping[str, Any]:
+        """This figure in a card; a competency the card does not list has no ratings there."""
+        figure: Mapping[str, Any]
+        if self.scale == SHARE_SCALE:
+            figure = card["indicators"][self.name]
+        elif (competency := card["competencies"].get(self.key[1])) is None:
+            figure = {"n": 0, "value": None, "suppressed": True, "reason": None}
+        else:
+            figure = competency["mean"]
+        return figure
+
+    def counts(self, tally: ScopeTally, threshold: int) -> tuple[int, int]:
+        """The true n and k (successes, or the sum of ratings) of a cell."""
+        if self.scale == SHARE_SCALE:
+            counted = AUDITED[self.name](tally, threshold)
+            return counted.n, counted.successes
+        ratings = tally.competencies.get(self.key[1])
+        return (ratings.n, ratings.total) if ratings is not None else (0, 0)
+
+    def half_width(self, methodology: Methodology) -> float:
+        """How far a published value may lie from the exact one."""
+        if self.scale == SHARE_SCALE:
+            return methodology.rounding.share_half_width()
+        return 0.5 * 10.0**-methodology.rounding.mean_decimals
+
+    def width(self, methodology: Methodology) -> float:
+        return protection_width(methodology, self.scale)
+
+
+def protection_width(methodology: Methodology, scale: Interval) -> float:
+    """The methodology's share width, on a rating scale rescaled as the index rescales a mean
+    (a tenth of 1..5 is ±0.4 of a mean)."""
+    return methodology.thresholds.protection_width * (scale[1] - scale[0])
+
+
+SHARES = [Measure.share(indicator) for indicator in AUDITED]
 
 
 async def _solved(
@@ -67,10 +135,13 @@ async def _solved(
     hidden: Mapping[str, Hidden],
     width: float,
     solutions: Solutions | None = None,
+    scale: Interval = SHARE_SCALE,
 ) -> list[Finding]:
     """The audit's integer programs, off the event loop: requests and consumers go on.
     ``solutions``: what this publication's earlier audits solved (its rounds repeat most of it)."""
-    return await asyncio.to_thread(audit, published, hidden, protection=width, solutions=solutions)
+    return await asyncio.to_thread(
+        audit, published, hidden, protection=width, solutions=solutions, scale=scale
+    )
 
 
 def _name(key: ScopeKey, pooled: bool, publication: int) -> str:
@@ -87,17 +158,27 @@ def _atoms(programs: set[str], years: range, history: History, upto: int) -> fro
     )
 
 
-def _constraint(atoms: frozenset[str], figure: dict[str, Any], half_width: float) -> Published:
-    """What a figure states: always its n; where its share is published (rounded to within
-    ``half_width``), the counts of successes that round to it."""
+def _constraint(
+    atoms: frozenset[str],
+    figure: Mapping[str, Any],
+    half_width: float,
+    scale: Interval = SHARE_SCALE,
+) -> Published:
+    """What a figure states: always its n; where its share (or mean) is published (rounded to
+    within ``half_width``), the counts of successes (or sums of ratings) that round to it."""
     n = figure["n"]
-    if figure.get("reason") == ONE_CATEGORY_REASON:  # stated as its interval only
+    if figure.get("reason") == ONE_CATEGORY_REASON and figure.get("ci_low") is not None:
         return Published(atoms, n=(n, n), share=(figure["ci_low"], figure["ci_high"]))
     if figure["suppressed"] or figure["value"] is None:
         return Published(atoms, n=(n, n))
-    low = max(0, math.ceil(n * (figure["value"] - half_width) - _SLACK))
-    high = min(n, math.floor(n * (figure["value"] + half_width) + _SLACK))
+    low = max(math.ceil(scale[0] * n), math.ceil(n * (figure["value"] - half_width) - _SLACK))
+    high = min(math.floor(scale[1] * n), math.floor(n * (figure["value"] + half_width) + _SLACK))
     return Published(atoms, n=(n, n), k=(low, high))
+
+
+def _hidden_by_rule(figure: Mapping[str, Any]) -> bool:
+    """Hidden by a primary rule (complements hide nothing of their own)."""
+    return bool(figure["suppressed"]) and figure["n"] > 0 and figure["reason"] != SECONDARY_REASON
 
 
 async def _earlier(
@@ -105,12 +186,14 @@ async def _earlier(
     history: History,
     structures: Mapping[int, Structure],
     publications: list[Publication],
-    half_width: float,
-    indicator: str,
-) -> dict[str, Published]:
-    """Every figure of ``indicator`` in the earlier publications, as constraints (repeats
-    stated once)."""
-    constraints: dict[tuple[frozenset[str], Any, Any], str] = {}
+    methodology: Methodology,
+    measures: list[Measure],
+) -> dict[Measure, dict[str, Published]]:
+    """Every figure of each of ``measures`` in the earlier publications, as constraints (repeats
+    stated once): each publication's cards read once for all of them."""
+    constraints: dict[Measure, dict[tuple[frozenset[str], Any, Any], str]] = {
+        measure: {} for measure in measures
+    }
     for publication in publications:
         structure = structures[publication.number]
         for (key, pooled), card in (await uow.publications.cards(publication.number)).items():
@@ -123,11 +206,17 @@ async def _earlier(
                 history,
                 publication.number,
             )
-            figure = _constraint(atoms, card["indicators"][indicator], half_width)
-            constraints.setdefault(
-                (atoms, figure.n, figure.k), _name(key, pooled, publication.number)
-            )
-    return {name: Published(atoms, n=n, k=k) for (atoms, n, k), name in constraints.items()}
+            for measure in measures:
+                figure = _constraint(
+                    atoms, measure.figure(card), measure.half_width(methodology), measure.scale
+                )
+                constraints[measure].setdefault(
+                    (atoms, figure.n, figure.k), _name(key, pooled, publication.number)
+                )
+    return {
+        measure: {name: Published(atoms, n=n, k=k) for (atoms, n, k), name in stated.items()}
+        for measure, stated in constraints.items()
+    }
 
 
 class CellStates(Protocol):
@@ -137,14 +226,14 @@ class CellStates(Protocol):
 
 
 def _true_counts(
-    tallies: Mapping[CellKey, ScopeTally], programs: set[str], threshold: int, indicator: str
+    tallies: Mapping[CellKey, ScopeTally], programs: set[str], threshold: int, measure: Measure
 ) -> tuple[int, int]:
     n = k = 0
     for (program, _), tally in tallies.items():
         if program in programs:
-            counted = AUDITED[indicator](tally, threshold)
-            n += counted.n
-            k += counted.successes
+            cell_n, cell_k = measure.counts(tally, threshold)
+            n += cell_n
+            k += cell_k
     return n, k
 
 
@@ -178,12 +267,12 @@ async def _stated(
     history: History,
     cells: CellStates,
     methodology: Methodology,
-    indicator: str,
+    measure: Measure,
 ) -> tuple[dict[str, Published], dict[str, Hidden]]:
-    """What publication ``number`` states of ``indicator`` (its constraints, rounded as
+    """What publication ``number`` states of ``measure`` (its constraints; ``cards`` rounded as
     published) and the figures it hides by a primary rule, with their true counts from
     ``cells``."""
-    half_width = methodology.rounding.share_half_width()
+    half_width = measure.half_width(methodology)
     threshold = methodology.satisfied_threshold
     stated: dict[str, Published] = {}
     hidden: dict[str, Hidden] = {}
@@ -198,10 +287,10 @@ async def _stated(
         name = _name(key, pooled, number)
         programs = programs_in(families, key)
         atoms = _atoms(programs, years, history, number)
-        figure = rounded_card(card, methodology.rounding)["indicators"][indicator]
-        stated[name] = _constraint(atoms, figure, half_width)
-        if figure["suppressed"] and figure["n"] > 0 and figure["reason"] != SECONDARY_REASON:
-            n, k = _true_counts(tallies[pooled], programs, threshold, indicator)
+        figure = measure.figure(card)
+        stated[name] = _constraint(atoms, figure, half_width, measure.scale)
+        if _hidden_by_rule(figure):
+            n, k = _true_counts(tallies[pooled], programs, threshold, measure)
             hidden[name] = Hidden(atoms, n=n, k=k)
     return stated, hidden
 
@@ -218,9 +307,9 @@ async def audit_publication(
     methodology: Methodology,
 ) -> "Audited":
     """Audit the new publication ``number`` (its scoreboards ``boards``: year and pool), hiding
-    complements in them until every hidden figure is protected: each share of assessments in
-    turn (hiding more only widens what the audits before could infer). The audit of the
-    compared share, with the summary of every share's.
+    complements in them until every hidden figure is protected: each share of assessments and
+    then each competency mean with a hidden figure in turn (hiding more only widens what the
+    audits before could infer). The audit of the compared share, with the summary of all.
     ``structures``: those of the published publications (structures_of); ``cells``: the cells
     as this publication releases them."""
     history: dict[CellKey, list[int]] = {
@@ -230,26 +319,22 @@ async def audit_publication(
         history.setdefault(cell, []).append(number)
     publications = await uow.publications.published()
     remembered, solutions = _Remembered(cells), Solutions()
+    rounded = _Rounded(boards, methodology)
+    measures = SHARES + [Measure.mean(code) for code in _hidden_means(rounded.cards())]
+    earlier = await _earlier(uow, history, structures, publications, methodology, measures)
     audits = {}
-    for indicator in AUDITED:
-        earlier = await _earlier(
-            uow,
-            history,
-            structures,
-            publications,
-            methodology.rounding.share_half_width(),
-            indicator,
-        )
+    for measure in measures:
         rounds = _Rounds(
-            boards, earlier, number, period, history, remembered, methodology, indicator
+            rounded, earlier[measure], number, period, history, remembered, methodology, measure
         )
         rounds.solutions = solutions
-        audits[indicator] = await _audit_rounds(rounds, publications)
+        audits[measure.name] = await _audit_rounds(rounds, publications)
     compared = audits[COMPARED]
     counts = ("audited_figures", "complements", "withheld_by_fallback", "unprotected")
     compared.summary = {
         **{key: sum(a.summary[key] for a in audits.values()) for key in counts},
         "protection_width": compared.width,
+        "mean_protection_width": protection_width(methodology, RATING_SCALE),
         "earlier_publications": compared.summary["earlier_publications"],
         "indicators": {
             indicator: {key: a.summary[key] for key in counts} for indicator, a in audits.items()
@@ -259,9 +344,9 @@ async def audit_publication(
 
 
 async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "Audited":
-    """One share's audit: complements until every figure it hides is protected, then the
-    fallbacks."""
-    width = rounds.methodology.thresholds.protection_width
+    """One share's (or mean's) audit: complements until every figure it hides is protected,
+    then the fallbacks."""
+    width = rounds.measure.width(rounds.methodology)
     complements = 0
     now, hidden, exposed = await rounds.run()
     for round_number in range(1, MAX_ROUNDS + 1):
@@ -269,7 +354,7 @@ async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "
         log.info(
             "publication audit round",
             extra={
-                "indicator": rounds.indicator,
+                "indicator": rounds.measure.name,
                 "round": round_number,
                 "hidden": len(hidden),
                 "exposed": len(exposed),
@@ -291,7 +376,7 @@ async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "
     if exposed:  # earlier publications alone pin them: nothing this one hides can help
         log.error(
             "figures exposed by earlier publications",
-            extra={"indicator": rounds.indicator, "figures": exposed[:20]},
+            extra={"indicator": rounds.measure.name, "figures": exposed[:20]},
         )
     return Audited(
         summary={
@@ -310,54 +395,84 @@ async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "
     )
 
 
+def _hidden_means(cards: Mapping[FigureKey, Card]) -> list[str]:
+    """The competencies with a mean hidden by a primary rule somewhere (``cards`` as stated):
+    the others have nothing to audit."""
+    return sorted(
+        {
+            code
+            for card in cards.values()
+            for code, competency in card["competencies"].items()
+            if _hidden_by_rule(competency["mean"])
+        }
+    )
+
+
+class _Rounded:
+    """The boards' cards as the publication states them, rounded again only where a card
+    changed (hidden since): every measure's every round reads them all."""
+
+    def __init__(self, boards: dict[bool, Scoreboard], methodology: Methodology) -> None:
+        self.boards = boards
+        self._rounding = methodology.rounding
+        self._stated: dict[FigureKey, tuple[object, Card]] = {}
+
+    def cards(self) -> dict[FigureKey, Card]:
+        stated = {}
+        for pooled, board in self.boards.items():
+            for key, card in board.cards.items():
+                known = self._stated.get((key, pooled))
+                if known is None or known[0] is not card:
+                    known = (card, rounded_card(card.to_json(), self._rounding))
+                    self._stated[(key, pooled)] = known
+                stated[(key, pooled)] = known[1]
+        return stated
+
+
 @dataclass
 class _Rounds:
     """A publication's audit rounds: what it states, re-checked after each hiding."""
 
-    boards: dict[bool, Scoreboard]
+    rounded: _Rounded
     earlier: dict[str, Published]
     number: int
     period: int
     history: History
     cells: CellStates
     methodology: Methodology
-    indicator: str
+    measure: Measure
     # Hiding more only widens what can be inferred: a figure once protected stays protected.
     cleared: set[str] = field(default_factory=set)
     solutions: Solutions = field(default_factory=Solutions)
 
     async def run(self) -> tuple[dict[str, Published], dict[str, Hidden], list[str]]:
         """What the publication states now, the figures it hides, and those still exposed."""
-        cards = {
-            (key, pooled): card.to_json()
-            for pooled, board in self.boards.items()
-            for key, card in board.cards.items()
-        }
+        boards = self.rounded.boards
         now, hidden = await _stated(
-            cards,
+            self.rounded.cards(),
             period=self.period,
             number=self.number,
-            structure={pooled: board.families for pooled, board in self.boards.items()},
+            structure={pooled: board.families for pooled, board in boards.items()},
             history=self.history,
             cells=self.cells,
             methodology=self.methodology,
-            indicator=self.indicator,
+            measure=self.measure,
         )
         pending = {name: h for name, h in hidden.items() if name not in self.cleared}
-        width = self.methodology.thresholds.protection_width
+        width, scale = self.measure.width(self.methodology), self.measure.scale
         try:
-            findings = await _solved({**self.earlier, **now}, pending, width, self.solutions)
+            findings = await _solved({**self.earlier, **now}, pending, width, self.solutions, scale)
         except ValueError:  # earlier figures without a stored structure that no longer fit
             log.warning("earlier publications left out of the audit: the structure changed")
             self.earlier = {}
-            findings = await _solved(now, pending, width, self.solutions)
+            findings = await _solved(now, pending, width, self.solutions, scale)
         self.cleared |= {f.figure for f in findings if f.protected}
         return now, hidden, [f.figure for f in findings if not f.protected]
 
     def hide(self, names: Collection[str]) -> None:
         for name in names:
-            _hide(self.boards, name, self.indicator)
-        for board in self.boards.values():
+            _hide(self.rounded.boards, name, self.measure)
+        for board in self.rounded.boards.values():
             board.protect()
 
 
@@ -434,16 +549,16 @@ def _overlapping(published: Mapping[str, Published], figures: list[Hidden]) -> l
 
 
 def _everything(published: Mapping[str, Published], figures: list[Hidden]) -> list[str]:
-    """Every published figure of the audited indicator: the last fallback."""
+    """Every published figure of the audited share or mean: the last fallback."""
     return list(_shown(published))
 
 
-def _hide(boards: dict[bool, Scoreboard], name: str, indicator: str) -> None:
+def _hide(boards: dict[bool, Scoreboard], name: str, measure: Measure) -> None:
     _, figure = name.split("/", 1)
     scope, scope_id, span = figure.rsplit(":", 2)
     board = boards[span == "pool"]
     key: ScopeKey = (scope, scope_id)  # type: ignore[assignment]
-    board.hide(key, {("indicator", indicator)})
+    board.hide(key, {measure.key})
 
 
 class _Remembered(CellStates):
@@ -471,10 +586,11 @@ class _CellsAt(CellStates):
 
 async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str, Any]:
     """The audit of published publication ``number`` as it stands (against every publication
-    before it): for each figure of each audited share it hides by a primary rule, the range of
-    its n and share that anyone holding those publications can infer, and whether that keeps
-    the protection width; and how the graduate flows it states were checked when they were
-    released (service_layer/flows.py). NotFound when there is no such publication."""
+    before it): for each figure of each audited share and competency mean it hides by a primary
+    rule, the range of its n and share (or mean) that anyone holding those publications can
+    infer, and whether that keeps the protection width; and how the graduate flows it states
+    were checked when they were released (service_layer/flows.py). NotFound when there is no
+    such publication."""
     publication = await uow.publications.get(number)
     if publication is None or publication.status != "published":
         raise NotFound("published publication", str(number))
@@ -492,17 +608,14 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
             for cell, tally in (await uow.publications.cell_states(number)).items()
         }
     )
-    cards = await uow.publications.cards(number)
+    cards = {
+        key: rounded_card(card, methodology.rounding)
+        for key, card in (await uow.publications.cards(number)).items()
+    }
+    measures = SHARES + [Measure.mean(code) for code in _hidden_means(cards)]
+    earlier = await _earlier(uow, history, structures, earlier_ones, methodology, measures)
     figures, constraints = [], 0
-    for indicator in AUDITED:
-        earlier = await _earlier(
-            uow,
-            history,
-            structures,
-            earlier_ones,
-            methodology.rounding.share_half_width(),
-            indicator,
-        )
+    for measure in measures:
         stated, hidden = await _stated(
             cards,
             period=publication.period,
@@ -511,18 +624,25 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
             history=history,
             cells=states,
             methodology=methodology,
-            indicator=indicator,
+            measure=measure,
         )
-        constraints += len(earlier) + len(stated)
+        constraints += len(earlier[measure]) + len(stated)
+        findings = await _solved(
+            {**earlier[measure], **stated},
+            hidden,
+            measure.width(methodology),
+            scale=measure.scale,
+        )
         figures += [
             {
-                "indicator": indicator,
+                "indicator": measure.name,
                 "figure": f.figure.split("/", 1)[1],
                 "n_range": list(f.n_range),
+                # a mean's range for a competency mean
                 "share_range": list(f.share_range),
                 "protected": f.protected,
             }
-            for f in await _solved({**earlier, **stated}, hidden, width)
+            for f in findings
         ]
     stated_flows = await flows.audited(uow, publication)
     return {
@@ -531,8 +651,9 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
         "integrity": await publication_integrity.flags(uow, publication.period),
         "publication": number,
         "period": publication.period,
-        "indicators": list(AUDITED),
+        "indicators": [measure.name for measure in measures],
         "protection_width": width,
+        "mean_protection_width": protection_width(methodology, RATING_SCALE),
         "earlier_publications": len(earlier_ones),
         "constraints": constraints,
         "figures": figures,

@@ -1,0 +1,76 @@
+"""A publication audits competency means like shares: a hidden year's mean is not its pool less
+the year published before (on the in-memory unit of work)."""
+
+from typing import Any
+
+import pytest
+from quality.service_layer import aggregation, publications
+from quality.service_layer.publication_audit import audit_report
+
+from shared.contracts.catalogue import assessment as ev
+from tests.unit.quality.fakes import FakeQualityUnitOfWork
+from tests.unit.quality.test_publications import MINISTRY
+from tests.unit.quality.test_scoring_handlers import PERIOD, institution_i1, program_of_i1, state
+
+COMPETENCY = "C9"
+
+
+@pytest.fixture
+async def uow() -> FakeQualityUnitOfWork:
+    uow = FakeQualityUnitOfWork()
+    await institution_i1(uow)
+    await program_of_i1(uow, "p1")
+    return uow
+
+
+async def rated(uow, year: int, ratings: list[int | None]) -> None:
+    """One assessment of p1 per entry, each from its own employer, rating COMPETENCY so."""
+    for i, rating in enumerate(ratings):
+        one: dict[str, Any] = state(assessment_id=f"p1-{year}-{i}", program_id="p1")
+        one |= {
+            "employer_id": f"e{year}-{i}",
+            "graduate_id": f"g{year}-{i}",
+            "period": year,
+            "ratings": {"F1": 4, COMPETENCY: rating},
+        }
+        await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**one))
+
+
+def mean(cards, *, pooled: bool) -> dict[str, Any]:
+    return cards[(("program", "p1"), pooled)]["competencies"][COMPETENCY]["mean"]
+
+
+async def release(uow, period: int):
+    return await publications.open_release(
+        uow, MINISTRY, period=period, kind="interim", restate=False, reason=None, review_s=0
+    )
+
+
+async def test_a_hidden_years_competency_mean_is_not_its_pool_less_the_year_before(uow):
+    # Last year: 12 ratings of C9 summing 48 (mean 4.00), published. This year: 8 ratings
+    # summing 20 (mean 2.50, too few: hidden). The pool, 20 ratings at 3.40, would give this
+    # year's sum as 68 − 48 = 20 exactly: the audit must not let it out.
+    last = PERIOD - 1
+    await rated(uow, last, [3] * 6 + [5] * 6)
+    before = await release(uow, last)
+    assert mean(await uow.publications.cards(before.number), pooled=False)["value"] == 4.0
+    await rated(uow, PERIOD, [2] * 4 + [3] * 4 + [None] * 2)
+
+    made = await release(uow, PERIOD)
+
+    cards = await uow.publications.cards(made.number)
+    assert mean(cards, pooled=False)["suppressed"] and mean(cards, pooled=False)["n"] == 8
+    assert mean(cards, pooled=True)["suppressed"], "the pool would give the year away"
+    summary = made.summary["audit"]["indicators"][f"competency:{COMPETENCY}:mean"]
+    assert summary["complements"] + summary["withheld_by_fallback"] >= 1
+    assert summary["unprotected"] == 0
+    report = await audit_report(uow, made.number)
+    assert report["protected"] is True
+    (year,) = [
+        f
+        for f in report["figures"]
+        if (f["indicator"], f["figure"]) == (f"competency:{COMPETENCY}:mean", "program:p1:year")
+    ]
+    low, high = year["share_range"]
+    width = report["mean_protection_width"]
+    assert low <= 2.5 - width + 1e-9 and high >= 2.5 + width - 1e-9
