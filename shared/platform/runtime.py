@@ -129,8 +129,9 @@ def build_runtime(spec: ServiceSpec[S], registry: CollectorRegistry) -> Runtime[
         max_overflow=settings.db_max_overflow,
         ssl_root_cert=settings.db_ssl_root_cert,
         # On SQLite a write queues for the one writer in turn (fairly, in the event loop): it
-        # may wait as long as a request may take; the budget still ends it in time (503).
-        write_wait_s=settings.request_budget_s,
+        # may wait as long as a request may take (at least the lock timeout: consumers and
+        # loops have no budget); a request's budget still ends it in time (503).
+        write_wait_s=max(settings.request_budget_s, settings.db_lock_timeout_s),
     )
     metrics = MessagingMetrics(registry)
     epochs = EpochWatch(settings.kafka)
