@@ -188,12 +188,12 @@ def export_pool_metrics(engine: AsyncEngine, registry: CollectorRegistry) -> Non
         "Database connections in use (checked out of the pool)",
         registry=registry,
     )
-    pool = engine.pool
-    if isinstance(pool, QueuePool):
-        counted: QueuePool = pool
-        # SQLAlchemy has no public accessor for max_overflow.
-        size.set_function(lambda: float(counted.size() + counted._max_overflow))
-        checked_out.set_function(lambda: float(counted.checkedout()))
+    # An SQLite file's engine has two pools: its one writer and its readers' (db/engine.py).
+    pools = {id(p): p for p in (engine.pool, reader(engine).pool) if isinstance(p, QueuePool)}
+    counted = list(pools.values())
+    # SQLAlchemy has no public accessor for max_overflow.
+    size.set_function(lambda: float(sum(p.size() + p._max_overflow for p in counted)))
+    checked_out.set_function(lambda: float(sum(p.checkedout() for p in counted)))
 
 
 def export_process_metrics(registry: CollectorRegistry) -> None:

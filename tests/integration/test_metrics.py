@@ -132,9 +132,9 @@ async def test_the_database_pool_reports_its_size_and_the_connections_checked_ou
     registry = CollectorRegistry()
     runtime = build_runtime(ServiceSpec(name="registry", title="t", settings=settings), registry)
     try:
-        # Pool plus overflow; SQLite engines keep SQLAlchemy's defaults (5 and 10).
+        # Pool plus overflow; an SQLite file has one writer besides its readers' pool.
         capacity = settings.db_pool_size + settings.db_max_overflow
-        expected = {"postgresql": capacity, "sqlite": 15}[database_kind]
+        expected = {"postgresql": capacity, "sqlite": 1 + capacity}[database_kind]
         assert samples(registry, "educluster_db_pool_size") == [expected]
         async with runtime.engine.connect():
             assert samples(registry, "educluster_db_pool_checked_out") == [1.0]
