@@ -59,7 +59,7 @@ class Released:
 
 
 @dataclass(frozen=True)
-class _Checked:
+class CheckedCount:
     """A count the release must not disclose: its atoms, true count and whole."""
 
     atoms: frozenset[str]
@@ -73,6 +73,31 @@ def protected(count_range: Interval, *, count: int, whole: int, width: float) ->
     below, above = min(width * whole, count), min(width * whole, whole - count)
     low, high = count_range
     return count - low >= below - _SLACK and high - count >= above - _SLACK
+
+
+def exposed_counts(
+    published: Mapping[str, Published],
+    checked: Mapping[str, CheckedCount],
+    *,
+    width: float,
+    solutions: Solutions,
+) -> list[CheckedCount]:
+    """The ``checked`` counts that what is ``published`` pins down closer than ``width`` of
+    their whole (the audit of counts only)."""
+    findings = audit(
+        published,
+        {name: Hidden(c.atoms, n=c.count, k=0) for name, c in checked.items()},
+        protection=width,
+        solutions=solutions,
+        with_shares=False,
+    )
+    return [
+        checked[f.figure]
+        for f in findings
+        if not protected(
+            f.n_range, count=checked[f.figure].count, whole=checked[f.figure].whole, width=width
+        )
+    ]
 
 
 def employer_flows(
@@ -117,24 +142,9 @@ def release(
     checked = _checked(scopes, figures, atoms, thresholds)
     solutions = Solutions()
     while True:  # each round hides at least one more flow, or stops
-        hidden = {name: Hidden(c.atoms, n=c.count, k=0) for name, c in checked.items()}
-        findings = audit(
-            atoms.published(scopes, figures),
-            hidden,
-            protection=width,
-            solutions=solutions,
-            with_shares=False,
+        exposed = exposed_counts(
+            atoms.published(scopes, figures), checked, width=width, solutions=solutions
         )
-        exposed = [
-            checked[f.figure]
-            for f in findings
-            if not protected(
-                f.n_range,
-                count=checked[f.figure].count,
-                whole=checked[f.figure].whole,
-                width=width,
-            )
-        ]
         touched: set[str] = set()  # atoms of scopes this round changed: audit again first
         for exposure in exposed:
             if not exposure.atoms & touched:
@@ -221,10 +231,10 @@ def _checked(
     figures: Mapping[Scope, Mapping[Flow, Figure]],
     atoms: _Atoms,
     thresholds: SuppressionThresholds,
-) -> dict[str, _Checked]:
+) -> dict[str, CheckedCount]:
     """The flows hidden by a rule, and each institution's flows under each scope's destinations
     that a rule would hide (empty ones reveal no one)."""
-    checked: dict[str, _Checked] = {}
+    checked: dict[str, CheckedCount] = {}
     for scope, placed in scopes.items():
         by_institution: dict[str, dict[str, Placement]] = defaultdict(dict)
         for graduate, placement in placed.items():
@@ -232,7 +242,7 @@ def _checked(
         for flow, cell in cells_of(placed).items():
             if figures[scope][flow].reason not in (None, SECONDARY_REASON) and cell.graduates:
                 own = frozenset(atoms.of_flow[(scope, flow)])
-                checked[f"{scope}/{flow}"] = _Checked(own, len(cell.graduates), len(placed))
+                checked[f"{scope}/{flow}"] = CheckedCount(own, len(cell.graduates), len(placed))
         for institution, theirs in by_institution.items():
             for flow, cell in cells_of(theirs).items():
                 small = small_flow(
@@ -244,12 +254,12 @@ def _checked(
                 if cell.graduates and small:
                     own = frozenset(atoms.of_institution[(scope, institution, flow)])
                     name = f"{scope}/{institution}/{flow}"
-                    checked[name] = _Checked(own, len(cell.graduates), len(theirs))
+                    checked[name] = CheckedCount(own, len(cell.graduates), len(theirs))
     return checked
 
 
 def _hide_complement(
-    exposed: _Checked, figures: dict[Scope, dict[Flow, Figure]], atoms: _Atoms
+    exposed: CheckedCount, figures: dict[Scope, dict[Flow, Figure]], atoms: _Atoms
 ) -> Scope | None:
     """Hide the smallest published flow holding some of the exposed count's atoms (else the
     smallest of a scope holding them), then protect its scope's flows against each other;

@@ -19,8 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from quality.domain.activities import hidden_cohorts, small_cohort
-from quality.domain.audit import Hidden, Published, Solutions, audit
-from quality.domain.flow_release import protected
+from quality.domain.audit import Published, Solutions
+from quality.domain.flow_release import CheckedCount, exposed_counts
 from quality.domain.scorecard import SECONDARY_REASON
 from quality.domain.suppression import SuppressionThresholds
 
@@ -58,13 +58,6 @@ class Released:
     unprotected: int
 
 
-@dataclass(frozen=True)
-class _Checked:
-    atoms: frozenset[str]
-    count: int
-    whole: int
-
-
 def release(
     tables: Mapping[str, Table], *, thresholds: SuppressionThresholds, width: float
 ) -> Released:
@@ -75,23 +68,9 @@ def release(
     while True:  # each round hides at least one more figure, or stops
         hidden = _hidden(tables, programs, totals, thresholds)
         checked = _checked(tables, hidden)
-        findings = audit(
-            _published(tables, hidden),
-            {name: Hidden(c.atoms, n=c.count, k=0) for name, c in checked.items()},
-            protection=width,
-            solutions=solutions,
-            with_shares=False,
+        exposed = exposed_counts(
+            _published(tables, hidden), checked, width=width, solutions=solutions
         )
-        exposed = [
-            checked[f.figure]
-            for f in findings
-            if not protected(
-                f.n_range,
-                count=checked[f.figure].count,
-                whole=checked[f.figure].whole,
-                width=width,
-            )
-        ]
         touched: set[str] = set()  # atoms this round changed: audit again first
         for exposure in exposed:
             if exposure.atoms & touched:
@@ -147,21 +126,23 @@ def _published(tables: Mapping[str, Table], hidden: Mapping[str, Hiding]) -> dic
     return published
 
 
-def _checked(tables: Mapping[str, Table], hidden: Mapping[str, Hiding]) -> dict[str, _Checked]:
+def _checked(tables: Mapping[str, Table], hidden: Mapping[str, Hiding]) -> dict[str, CheckedCount]:
     """The cohorts and totals a rule hides (empty ones reveal no one), each against the whole
     of its cluster's table."""
-    checked: dict[str, _Checked] = {}
+    checked: dict[str, CheckedCount] = {}
     for cluster, table in tables.items():
         for p, reason in hidden[cluster].programs.items():
             if reason != SECONDARY_REASON and table.cohorts[p] > 0:
-                checked[f"{cluster}/{p}"] = _Checked(frozenset({p}), table.cohorts[p], table.whole)
+                checked[f"{cluster}/{p}"] = CheckedCount(
+                    frozenset({p}), table.cohorts[p], table.whole
+                )
         if hidden[cluster].total not in (None, SECONDARY_REASON) and table.total > 0:
-            checked[cluster] = _Checked(frozenset(table.members), table.total, table.whole)
+            checked[cluster] = CheckedCount(frozenset(table.members), table.total, table.whole)
     return checked
 
 
 def _complement(
-    exposed: _Checked, tables: Mapping[str, Table], hidden: Mapping[str, Hiding]
+    exposed: CheckedCount, tables: Mapping[str, Table], hidden: Mapping[str, Hiding]
 ) -> tuple[str, str] | None:
     """The smallest cohort shown beside the exposed count in a cluster holding it (else the
     smallest total shown holding it): ("program", id) or ("cluster", id); None: none is left."""
