@@ -126,12 +126,27 @@ async def test_a_hidden_year_is_not_its_pool_less_the_year_published_before(serv
     # Channel 2. Last year p1 (12 of 12 employers, 8 satisfied) and p2 were published. This
     # year p1 has 10 assessments, one employer wrote 6 (hidden); its pool (22) meets every
     # rule, and pool − last year = this year, unless the audit hides the pool as well.
+    await _year_against_pool(services, dominated=PERIOD)
+
+
+async def test_a_year_hidden_before_is_not_the_next_pool_less_its_year(services):
+    # Channel 2, the other way round (found: the audit checked only what the new publication
+    # hid). Last year's p1 was hidden (one employer wrote 6 of 10); this year p1 has 12
+    # assessments from 12 employers and its pool (22) meets every rule: pool − this year = last
+    # year, unless this publication hides one of them.
+    await _year_against_pool(services, dominated=PERIOD - 1)
+
+
+async def _year_against_pool(services, *, dominated: int) -> None:
+    """p1 and p2 assessed last year and this year, p1's year ``dominated`` by one employer (1
+    of 10 satisfied; its other year 8 of 12), each year published after its assessments: a
+    reader holding both publications cannot pin the dominated year."""
     registry, assessment, quality = services
     institution = await create_organization(registry, tax_id="201234567")
     framework = await default_framework(assessment)
     employers = Employers(registry)
     last = PERIOD - 1
-    p1_before = await assessed_program(
+    program_1, open_1 = await assessed_program(
         registry,
         assessment,
         institution,
@@ -141,7 +156,6 @@ async def test_a_hidden_year_is_not_its_pool_less_the_year_published_before(serv
         by=list(range(100, 112)),
         satisfied=0,
     )
-    program_1, before_1 = p1_before
     program_2, both_2 = await assessed_program(
         registry,
         assessment,
@@ -152,7 +166,7 @@ async def test_a_hidden_year_is_not_its_pool_less_the_year_published_before(serv
         by=list(range(20, 32)),
         satisfied=0,
     )
-    now_1 = []
+    dominated_1 = []
     for g, e in enumerate([0] * 6 + [1, 2, 3, 4]):
         world = World(
             registry, assessment, institution, program_1, await employers.get(e), framework
@@ -160,29 +174,30 @@ async def test_a_hidden_year_is_not_its_pool_less_the_year_published_before(serv
         graduate = await create_graduate(registry, program_1, student_ref=f"now-{g}")
         await employ(world, graduate)
         world.graduates.append(graduate)
-        now_1.append(world)
-    await settled(before_1[0], employments=34)
-    await submit(assessment, before_1, 8, period=last)
-    await submit(assessment, both_2, 5, period=last)
-    await scorecard(
-        quality,
-        "organization",
-        institution["id"],
-        until=lambda c: satisfaction(c)["n"] == 24,
-        period=last,
-    )
-    first = await publish_interim(quality, last)
-    await submit(assessment, now_1, 1, period=PERIOD)
-    await submit(assessment, both_2, 5, period=PERIOD)
-    await scorecard(
-        quality, "organization", institution["id"], until=lambda c: satisfaction(c)["n"] == 22
-    )
-    second = await publish_interim(quality, PERIOD)
+        dominated_1.append(world)
+    await settled(open_1[0], employments=34)
+    sizes = {}
+    numbers = {}
+    for period in (last, PERIOD):
+        if period == dominated:
+            await submit(assessment, dominated_1, 1, period=period)
+        else:
+            await submit(assessment, open_1, 8, period=period)
+        await submit(assessment, both_2, 5, period=period)
+        sizes[("p1", period)] = 10 if period == dominated else 12
+        sizes[("p2", period)] = 12
+        await scorecard(
+            quality,
+            "organization",
+            institution["id"],
+            until=lambda c, n=sizes[("p1", period)] + 12: satisfaction(c)["n"] == n,
+            period=period,
+        )
+        numbers[period] = (await publish_interim(quality, period))["number"]
 
-    atoms = {("p1", last): 12, ("p2", last): 12, ("p1", PERIOD): 10, ("p2", PERIOD): 12}
     members = {"p1": program_1["id"], "p2": program_2["id"]}
     known = []
-    for number, period in ((first["number"], last), (second["number"], PERIOD)):
+    for period, number in numbers.items():
         for pooled in (False, True):
             years = range(period - 2, period + 1) if pooled else range(period, period + 1)
             scopes = {("program", members[p]): {p} for p in members}
@@ -194,10 +209,10 @@ async def test_a_hidden_year_is_not_its_pool_less_the_year_published_before(serv
                     headers=REGIONAL,
                 )
                 figure = satisfaction(response.json())
-                cells = frozenset(a for a in atoms if a[0] in programs and a[1] in years)
+                cells = frozenset(a for a in sizes if a[0] in programs and a[1] in years)
                 if not figure["suppressed"] and cells:
                     known.append((cells, round(figure["value"] * figure["n"])))
-    low, high = attacker_ranges(atoms, known, frozenset({("p1", PERIOD)}))
+    low, high = attacker_ranges(sizes, known, frozenset({("p1", dominated)}))
     share = 1 / 10
     assert share - low / 10 >= min(WIDTH, share) - 1e-9, (low, high)
     assert high / 10 - share >= min(WIDTH, 1 - share) - 1e-9, (low, high)

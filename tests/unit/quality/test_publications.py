@@ -580,3 +580,48 @@ async def test_a_program_that_moved_is_not_its_old_institution_then_less_now(uow
     assert share - low / 10 >= width - 1e-9 and high / 10 - share >= width - 1e-9, (low, high)
     assert second.summary["audit"]["earlier_publications"] == 1
     assert (await audit_report(uow, second.number))["protected"] is True
+
+
+async def test_a_year_hidden_before_is_not_a_later_pool_less_its_year(uow):
+    # Found: the audit checked only the figures the new publication hides. p1's last year
+    # (dominated: one employer wrote 6 of 10) was hidden by the publication of that year; the
+    # next year's publication showed p1's new year (12, all distinct) and its pool (22, which
+    # meets every rule), and pool − year gave last year back exactly.
+    await program_of_i1(uow, "p2")
+    last = PERIOD - 1
+    await assessed(uow, "p1", employers=[0] * 6 + [1, 2, 3, 4], satisfied=2, year=last)
+    await assessed(uow, "p2", employers=list(range(20, 42)), satisfied=11, year=last)
+    before = await publications.open_release(
+        uow, MINISTRY, period=last, kind="interim", restate=False, reason=None, review_s=0
+    )
+    assert shown(await uow.publications.cards(before.number), "p1")["suppressed"]
+    await assessed(uow, "p1", employers=list(range(50, 62)), satisfied=9)
+    await assessed(uow, "p2", employers=list(range(70, 92)), satisfied=15)
+
+    made = await interim(uow)
+
+    atoms = {"p1-last": 10, "p1-now": 12, "p2-last": 22, "p2-now": 22}
+    summed = {
+        (pub, key[1], pooled): frozenset(
+            a
+            for a in atoms
+            if (key[0] != "program" or a.startswith(key[1]))
+            and (
+                pooled and pub == made.number or a.endswith("now" if pub == made.number else "last")
+            )
+        )
+        for pub in (before.number, made.number)
+        for key, pooled in (await uow.publications.cards(pub))
+    }
+    published = [
+        (summed[(pub, key[1], pooled)], round(figure["value"] * figure["n"]))
+        for pub in (before.number, made.number)
+        for (key, pooled), card in (await uow.publications.cards(pub)).items()
+        if not (figure := card["indicators"]["employer_satisfaction"])["suppressed"]
+        and figure["value"] is not None
+    ]
+    low, high = attacker_ranges(atoms, published, frozenset({"p1-last"}))
+    share, width = 2 / 10, DEFAULT_THRESHOLDS.protection_width
+    assert share - low / 10 >= width - 1e-9 and high / 10 - share >= width - 1e-9, (low, high)
+    assert made.summary["audit"]["unprotected"] == 0
+    assert (await audit_report(uow, made.number))["protected"] is True

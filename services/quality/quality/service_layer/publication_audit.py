@@ -7,9 +7,10 @@ same). Their atoms are batches: ``program|year|publication``, the changes a publ
 released into one cell, so a figure of publication t sums the batches of its cells released up
 to t (the batch rule makes every difference between publications a whole batch). Every earlier
 publication's figures and the new one's are the constraints; each figure the new publication
-hides is checked; where its inferable share range is narrower than the methodology's
-protection width, the smallest published figure of the new publication connected to it is
-hidden too, secondary suppression runs again, and the audit repeats. The figures checked are
+or an earlier one hides is checked (a year hidden then is a later pool less its year); where
+its inferable share range is narrower than the methodology's protection width, the smallest
+published figure of the new publication connected to it is hidden too, secondary
+suppression runs again, and the audit repeats. The figures checked are
 those hidden by a primary rule (too few assessments, employers or graduates, one employer
 dominating): complements hide nothing of their own, and what they would let anyone infer of a
 primary cell is what is checked. Each competency's mean rating is audited the same way, on its
@@ -181,6 +182,21 @@ def _hidden_by_rule(figure: Mapping[str, Any]) -> bool:
     return bool(figure["suppressed"]) and figure["n"] > 0 and figure["reason"] != SECONDARY_REASON
 
 
+@dataclass
+class Earlier:
+    """What the earlier publications state of one measure, and the figures they hid by a
+    primary rule with their true counts then: a later publication must keep those protected
+    too (its pool less its year is an earlier year)."""
+
+    constraints: dict[str, Published] = field(default_factory=dict)
+    hidden: dict[str, Hidden] = field(default_factory=dict)
+
+    def and_hidden(self, hidden: Mapping[str, Hidden]) -> dict[str, Hidden]:
+        """The new publication's ``hidden`` figures and the earlier ones it does not repeat."""
+        repeated = {h.atoms for h in hidden.values()}
+        return {**{n: h for n, h in self.hidden.items() if h.atoms not in repeated}, **hidden}
+
+
 async def _earlier(
     uow: AbstractQualityUnitOfWork,
     history: History,
@@ -188,34 +204,49 @@ async def _earlier(
     publications: list[Publication],
     methodology: Methodology,
     measures: list[Measure],
-) -> dict[Measure, dict[str, Published]]:
+) -> dict[Measure, Earlier]:
     """Every figure of each of ``measures`` in the earlier publications, as constraints (repeats
-    stated once): each publication's cards read once for all of them."""
+    stated once), and those hidden by a primary rule (one figure per set of atoms): each
+    publication's cards read once for all of them."""
     constraints: dict[Measure, dict[tuple[frozenset[str], Any, Any], str]] = {
         measure: {} for measure in measures
     }
+    earlier = {measure: Earlier() for measure in measures}
+    hidden_atoms: dict[Measure, set[frozenset[str]]] = {measure: set() for measure in measures}
     for publication in publications:
         structure = structures[publication.number]
+        states: dict[CellKey, ScopeTally] | None = None
         for (key, pooled), card in (await uow.publications.cards(publication.number)).items():
             families = structure[pooled]
             if key not in families and key[0] != "program":
                 continue  # a scope with nothing under it: nothing to tie it to
-            atoms = _atoms(
-                programs_in(families, key),
-                years_of(publication.period, pooled=pooled),
-                history,
-                publication.number,
-            )
+            programs = programs_in(families, key)
+            years = years_of(publication.period, pooled=pooled)
+            atoms = _atoms(programs, years, history, publication.number)
+            name = _name(key, pooled, publication.number)
             for measure in measures:
-                figure = _constraint(
-                    atoms, measure.figure(card), measure.half_width(methodology), measure.scale
-                )
-                constraints[measure].setdefault(
-                    (atoms, figure.n, figure.k), _name(key, pooled, publication.number)
-                )
+                shown = measure.figure(card)
+                figure = _constraint(atoms, shown, measure.half_width(methodology), measure.scale)
+                constraints[measure].setdefault((atoms, figure.n, figure.k), name)
+                if _hidden_by_rule(shown) and atoms not in hidden_atoms[measure]:
+                    hidden_atoms[measure].add(atoms)
+                    if states is None:
+                        states = await _states_at(uow, publication.number)
+                    tallies = {c: t for c, t in states.items() if c[1] in years}
+                    n, k = _true_counts(tallies, programs, methodology.satisfied_threshold, measure)
+                    earlier[measure].hidden[name] = Hidden(atoms, n=n, k=k)
+    for measure, stated in constraints.items():
+        earlier[measure].constraints = {
+            name: Published(atoms, n=n, k=k) for (atoms, n, k), name in stated.items()
+        }
+    return earlier
+
+
+async def _states_at(uow: AbstractQualityUnitOfWork, number: int) -> dict[CellKey, ScopeTally]:
+    """The cells as publication ``number`` left them."""
     return {
-        measure: {name: Published(atoms, n=n, k=k) for (atoms, n, k), name in stated.items()}
-        for measure, stated in constraints.items()
+        cell: ScopeTally.from_json(tally)
+        for cell, tally in (await uow.publications.cell_states(number)).items()
     }
 
 
@@ -385,9 +416,9 @@ async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "
             "withheld_by_fallback": withheld,
             "unprotected": len(exposed),
             "protection_width": width,
-            "earlier_publications": len(publications) if rounds.earlier else 0,
+            "earlier_publications": len(publications) if rounds.earlier.constraints else 0,
         },
-        constraints={**rounds.earlier, **now},
+        constraints={**rounds.earlier.constraints, **now},
         hidden=hidden,
         history=rounds.history,
         width=width,
@@ -434,7 +465,7 @@ class _Rounds:
     """A publication's audit rounds: what it states, re-checked after each hiding."""
 
     rounded: _Rounded
-    earlier: dict[str, Published]
+    earlier: Earlier
     number: int
     period: int
     history: History
@@ -458,13 +489,18 @@ class _Rounds:
             methodology=self.methodology,
             measure=self.measure,
         )
+        hidden = self.earlier.and_hidden(hidden)
         pending = {name: h for name, h in hidden.items() if name not in self.cleared}
         width, scale = self.measure.width(self.methodology), self.measure.scale
         try:
-            findings = await _solved({**self.earlier, **now}, pending, width, self.solutions, scale)
+            findings = await _solved(
+                {**self.earlier.constraints, **now}, pending, width, self.solutions, scale
+            )
         except ValueError:  # earlier figures without a stored structure that no longer fit
             log.warning("earlier publications left out of the audit: the structure changed")
-            self.earlier = {}
+            self.earlier = Earlier()
+            hidden = {name: h for name, h in hidden.items() if name.startswith(f"{self.number}/")}
+            pending = {name: h for name, h in pending.items() if name in hidden}
             findings = await _solved(now, pending, width, self.solutions, scale)
         self.cleared |= {f.figure for f in findings if f.protected}
         return now, hidden, [f.figure for f in findings if not f.protected]
@@ -586,11 +622,11 @@ class _CellsAt(CellStates):
 
 async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str, Any]:
     """The audit of published publication ``number`` as it stands (against every publication
-    before it): for each figure of each audited share and competency mean it hides by a primary
-    rule, the range of its n and share (or mean) that anyone holding those publications can
-    infer, and whether that keeps the protection width; and how the graduate flows it states
-    were checked when they were released (service_layer/flows.py). NotFound when there is no
-    such publication."""
+    before it): for each figure of each audited share and competency mean it or an earlier
+    publication hides by a primary rule, the range of its n and share (or mean) that anyone
+    holding those publications can infer, and whether that keeps the protection width; and how
+    the graduate flows it states were checked when they were released (service_layer/flows.py).
+    NotFound when there is no such publication."""
     publication = await uow.publications.get(number)
     if publication is None or publication.status != "published":
         raise NotFound("published publication", str(number))
@@ -602,12 +638,7 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
     }
     earlier_ones = [p for p in await uow.publications.published() if p.number < number]
     structures = await structures_of(uow, methodology, [*earlier_ones, publication])
-    states = _CellsAt(
-        {
-            cell: ScopeTally.from_json(tally)
-            for cell, tally in (await uow.publications.cell_states(number)).items()
-        }
-    )
+    states = _CellsAt(await _states_at(uow, number))
     cards = {
         key: rounded_card(card, methodology.rounding)
         for key, card in (await uow.publications.cards(number)).items()
@@ -626,10 +657,10 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
             methodology=methodology,
             measure=measure,
         )
-        constraints += len(earlier[measure]) + len(stated)
+        constraints += len(earlier[measure].constraints) + len(stated)
         findings = await _solved(
-            {**earlier[measure], **stated},
-            hidden,
+            {**earlier[measure].constraints, **stated},
+            earlier[measure].and_hidden(hidden),
             measure.width(methodology),
             scale=measure.scale,
         )
@@ -637,6 +668,7 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
             {
                 "indicator": measure.name,
                 "figure": f.figure.split("/", 1)[1],
+                "hidden_by": int(f.figure.split("/", 1)[0]),  # this or an earlier publication
                 "n_range": list(f.n_range),
                 # a mean's range for a competency mean
                 "share_range": list(f.share_range),
