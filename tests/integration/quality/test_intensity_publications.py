@@ -171,3 +171,49 @@ async def test_an_overlapping_clusters_table_gives_no_hidden_cohort_back(service
     summary = (await quality.get(f"/api/v1/quality/publications/{number}", headers=MINISTRY)).json()
     assert summary["summary"]["intensity"]["unprotected"] == 0
     assert summary["summary"]["intensity"]["clusters"] == 2
+
+
+async def test_a_later_publication_of_the_year_gives_no_cohort_hidden_earlier_back(
+    services,  # noqa: F811
+):
+    registry, quality = services
+    cluster = await a_cluster(registry)
+    q = cluster.program  # 2 graduates, 3 below: hidden in every publication
+    await graduates(registry, q, "Q", 1)
+    p = await create_program(registry, cluster.institution, code="60610103")
+    await graduates(registry, p, "P", 20)
+    r = await create_program(registry, cluster.institution, code="60610104")
+    await graduates(registry, r, "R", 12)
+    for program in (p, q, r):
+        await running_internship(registry, cluster, cluster.id, program_id=program["id"])
+    await eventually(
+        lambda: read(quality, cluster.id, MINISTRY),
+        until=lambda a: cohorts(a).get("cluster") == 35,
+        what="the three cohorts in quality",
+    )
+    # The first publication hides q (3) and r (12, the smallest other) and shows p (20) and
+    # the total (35).
+    first = await publish_interim(quality)
+    member = as_institution(cluster.institution)
+    k1 = cohorts(await read(quality, cluster.id, member))
+    assert (k1["cluster"], k1[p["id"]], k1[q["id"]], k1[r["id"]]) == (35, 20, None, None)
+
+    # Thirteen more graduates of r: on its own the second publication would hide q and p (20,
+    # now the smallest other) and show r (25) and the total (48); with the first, 48 − 25 − 20
+    # give q's 3 back. Audited with the first, it hides r instead (48 − 20 leave q + r).
+    await graduates(registry, r, "R-late", 13)
+    await eventually(
+        lambda: read(quality, cluster.id, MINISTRY),
+        until=lambda a: cohorts(a).get("cluster") == 48,
+        what="the late graduates in quality",
+    )
+    second = await publish_interim(quality)
+    answer = await read(quality, cluster.id, member)
+    k2 = cohorts(answer)
+    # The table kept for the audit of later publications (every true cohort) is not read.
+    assert "table" not in answer and all("table" not in y for y in answer["years"])
+    assert cohorts(await read(quality, cluster.id, member, f"&publication={first}")) == k1
+    assert k2[q["id"]] is None
+    assert None in (k2["cluster"], k2[r["id"]]), "48 − 25 − 20 would give q's 3 back"
+    made = (await quality.get(f"/api/v1/quality/publications/{second}", headers=MINISTRY)).json()
+    assert made["summary"]["intensity"]["unprotected"] == 0

@@ -15,7 +15,7 @@ from typing import Any
 
 from quality.domain.activities import Activity, program_tallies
 from quality.domain.index import Methodology
-from quality.domain.intensity_release import release
+from quality.domain.intensity_release import Hiding, Stated, Table, release
 from quality.service_layer.activities import cluster_activities, year_rows, year_table
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 
@@ -43,6 +43,7 @@ async def publication_intensity(
         tables,
         thresholds=methodology.thresholds,
         width=methodology.thresholds.protection_width,
+        earlier=await _earlier(uow, period, clusters=list(by_cluster)),
     )
     if made.unprotected:
         log.error(
@@ -51,7 +52,7 @@ async def publication_intensity(
     stated = {}
     for cluster_id, table in tables.items():
         row, programs = year_rows(*tallies[cluster_id], period, table, made.hidden[cluster_id])
-        stated[cluster_id] = {"year": row, "programs": programs}
+        stated[cluster_id] = {"year": row, "programs": programs, "table": _stored(table)}
     summary = {
         "year": period,
         "clusters": len(stated),
@@ -62,3 +63,38 @@ async def publication_intensity(
         "unprotected": made.unprotected,
     }
     return stated, summary
+
+
+def _stored(table: Table) -> Document:
+    return {
+        "cohorts": dict(sorted(table.cohorts.items())),
+        "members": sorted(table.members),
+        "listed": sorted(table.listed),
+    }
+
+
+async def _earlier(
+    uow: AbstractQualityUnitOfWork, period: int, *, clusters: list[str]
+) -> list[dict[str, Stated]]:
+    """The tables each published publication of ``period`` stated (oldest first), as released:
+    ``clusters`` those that may have had a row (any with an activity). A publication made
+    before tables were stored with the rows gives none."""
+    earlier = []
+    for publication in await uow.publications.published():
+        if publication.period != period:
+            continue
+        states = {}
+        for cluster_id in clusters:
+            stored = await uow.publications.intensity(publication.number, cluster_id)
+            if stored is not None and "table" in stored:
+                states[cluster_id] = _stated(stored)
+        earlier.append(states)
+    return earlier
+
+
+def _stated(stored: Document) -> Stated:
+    """A stored cluster's table and what its rows hid."""
+    kept = stored["table"]
+    table = Table(kept["cohorts"], frozenset(kept["members"]), frozenset(kept["listed"]))
+    hidden = {p["program_id"]: p["reason"] for p in stored["programs"] if p["reason"]}
+    return Stated(table, Hiding(stored["year"]["reason"], hidden))
