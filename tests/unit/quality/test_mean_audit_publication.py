@@ -74,3 +74,52 @@ async def test_a_hidden_years_competency_mean_is_not_its_pool_less_the_year_befo
     low, high = year["share_range"]
     width = report["mean_protection_width"]
     assert low <= 2.5 - width + 1e-9 and high >= 2.5 + width - 1e-9
+
+
+async def assessed(uow, program: str, ratings: list[int | None]) -> None:
+    """One assessment of ``program`` this year per entry, each from its own employer."""
+    await program_of_i1(uow, program)
+    for i, rating in enumerate(ratings):
+        one: dict[str, Any] = state(assessment_id=f"{program}-{i}", program_id=program)
+        one |= {
+            "employer_id": f"e-{program}-{i}",
+            "graduate_id": f"g-{program}-{i}",
+            "period": PERIOD,
+            "ratings": {"F1": 4, COMPETENCY: rating},
+        }
+        await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**one))
+
+
+def competency(cards, program: str | None) -> dict[str, Any]:
+    """C9 in a year's card: of ``program``, or of the institution."""
+    scope = ("program", program) if program else ("organization", "i1")
+    return cards[(scope, False)]["competencies"][COMPETENCY]
+
+
+async def test_a_parents_ratings_less_a_siblings_do_not_pin_two_hidden_means():
+    # p1 and p2 each have 6 ratings of C9, all 4 (too few: hidden); p3 has 10 threes and 10
+    # fives (mean 4.00). The institution less p3 is twelve ratings summing 48, all satisfied
+    # (4 or 5): all twelve are 4s, both hidden means 4.00 exactly, though by the means alone
+    # each lies anywhere in 3..5. (Its distribution would say the same outright: publications
+    # state none.)
+    uow = FakeQualityUnitOfWork()
+    await institution_i1(uow)
+    await assessed(uow, "p1", [4] * 6 + [None] * 4)
+    await assessed(uow, "p2", [4] * 6 + [None] * 4)
+    await assessed(uow, "p3", [3] * 10 + [5] * 10)
+
+    made = await release(uow, PERIOD)
+
+    cards = await uow.publications.cards(made.number)
+    assert competency(cards, "p1")["mean"]["suppressed"]
+    parent, p3 = competency(cards, None), competency(cards, "p3")
+    assert parent["distribution"] is None and p3["distribution"] is None
+    both = [figure for figure in (parent, p3) if not figure["mean"]["suppressed"]]
+    assert len(both) < 2, "the institution less p3 would give p1 and p2 away"
+    report = await audit_report(uow, made.number)
+    (p1,) = [
+        f
+        for f in report["figures"]
+        if (f["indicator"], f["figure"]) == (f"competency:{COMPETENCY}:mean", "program:p1:year")
+    ]
+    assert p1["protected"] and p1["share_range"][1] - p1["share_range"][0] >= 0.8

@@ -5,7 +5,7 @@ Lists are keyset pages ordered by id (shared.platform.db.keyset).
 """
 
 import abc
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -123,6 +123,12 @@ class AssessmentRepository(abc.ABC):
     async def active_of_employee(self, *, employer_id: str, graduate_id: str) -> list[Assessment]:
         """Every active assessment of the graduate by the employer (any period)."""
 
+    async def read_twins_ahead(self, keys: Collection[tuple[str, str, int]]) -> None:
+        """Before many ``active_twin`` reads in a unit of work that only reads (a bulk
+        submission's checks): read them for these (employer, graduate, period) in one query.
+        A hint: an adapter that reads each in one round trip anyway may ignore it."""
+        return None
+
     @abc.abstractmethod
     async def add_revisions(self, revisions: Sequence[AssessmentRevision]) -> None: ...
 
@@ -148,6 +154,15 @@ class RegistryFactsRepository(abc.ABC):
 
     @abc.abstractmethod
     async def clusters_coordinated_by(self, organization_id: str) -> frozenset[str]: ...
+
+    async def read_ahead(
+        self, *, organization_ids: Collection[str], graduate_ids: Collection[str]
+    ) -> None:
+        """Before many single reads in a unit of work that only reads (a bulk submission's
+        checks): read these organizations and graduates, the graduates' programs and every
+        employment of one of the graduates by one of the organizations in a query each. A
+        hint: an adapter that reads each in one round trip anyway may ignore it."""
+        return None
 
     @abc.abstractmethod
     async def employments(self, *, employer_id: str, graduate_id: str) -> list[Employment]:

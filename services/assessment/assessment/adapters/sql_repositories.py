@@ -1,11 +1,11 @@
 """The repositories on SQLAlchemy (SQLite or PostgreSQL), one session per unit of work."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import asdict
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, CursorResult, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, Table, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from assessment.adapters.repositories import (
@@ -43,6 +43,19 @@ from shared.contracts.catalogue.registry import COUNTING_EMPLOYMENT_STATES
 from shared.contracts.integrity import Confirmation
 from shared.platform.db.keyset import Page, fetch_page
 from shared.platform.db.queries import find_one
+
+T = TypeVar("T")
+
+
+async def _by_id(
+    session: AsyncSession, table: Table, ids: Collection[str], make: Callable[..., T]
+) -> dict[str, T | None]:
+    """Each of ``ids`` → its row of ``table`` made into a record, or None: one query."""
+    found: dict[str, T | None] = dict.fromkeys(ids)
+    rows = await session.execute(select(table).where(table.c.id.in_(sorted(found))))
+    for row in rows.mappings():
+        found[row["id"]] = make(**row)
+    return found
 
 
 def _equal(pairs: tuple[tuple[Any, Any], ...]) -> list[ColumnElement[bool]]:
@@ -132,6 +145,8 @@ class SqlRequirementRepository(RequirementRepository):
 class SqlAssessmentRepository(AssessmentRepository):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # (employer, graduate, period) → its active assessment's id, read ahead for many checks.
+        self._twins_ahead: dict[tuple[str, str, int], str | None] = {}
 
     async def add_many(self, new: Sequence[Assessment]) -> None:
         if new:
@@ -154,6 +169,8 @@ class SqlAssessmentRepository(AssessmentRepository):
         return result.rowcount == 1
 
     async def active_twin(self, *, employer_id: str, graduate_id: str, period: int) -> str | None:
+        if (key := (employer_id, graduate_id, period)) in self._twins_ahead:
+            return self._twins_ahead[key]
         return await self.session.scalar(
             select(assessments.c.id).where(
                 assessments.c.employer_id == employer_id,
@@ -162,6 +179,22 @@ class SqlAssessmentRepository(AssessmentRepository):
                 assessments.c.status == "active",
             )
         )
+
+    async def read_twins_ahead(self, keys: Collection[tuple[str, str, int]]) -> None:
+        wanted: dict[tuple[str, str, int], str | None] = dict.fromkeys(keys)
+        c = assessments.c
+        rows = await self.session.execute(
+            select(c.id, c.employer_id, c.graduate_id, c.period).where(
+                c.employer_id.in_(sorted({k[0] for k in wanted})),
+                c.graduate_id.in_(sorted({k[1] for k in wanted})),
+                c.period.in_(sorted({k[2] for k in wanted})),
+                c.status == "active",
+            )
+        )
+        for row in rows:
+            if (key := (row.employer_id, row.graduate_id, row.period)) in wanted:
+                wanted[key] = row.id
+        self._twins_ahead |= wanted
 
     async def page_of_employer(
         self, employer_id: str, where: AssessmentFilter, *, limit: int, cursor: str | None
@@ -222,18 +255,56 @@ class SqlAssessmentRepository(AssessmentRepository):
 class SqlRegistryFactsRepository(RegistryFactsRepository):
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+        # Facts read ahead for many checks (read_ahead): the single reads answer from these.
+        self._organizations: dict[str, Organization | None] = {}
+        self._programs: dict[str, Program | None] = {}
+        self._graduates: dict[str, Graduate | None] = {}
+        self._employments: dict[tuple[str, str], list[Employment]] = {}
 
     async def organization(self, organization_id: str) -> Organization | None:
+        if organization_id in self._organizations:
+            return self._organizations[organization_id]
         row = await find_one(self.session, projected_organizations, organization_id)
         return Organization(**row) if row is not None else None
 
     async def program(self, program_id: str) -> Program | None:
+        if program_id in self._programs:
+            return self._programs[program_id]
         row = await find_one(self.session, projected_programs, program_id)
         return Program(**row) if row is not None else None
 
     async def graduate(self, graduate_id: str) -> Graduate | None:
+        if graduate_id in self._graduates:
+            return self._graduates[graduate_id]
         row = await find_one(self.session, projected_graduates, graduate_id)
         return Graduate(**row) if row is not None else None
+
+    async def read_ahead(
+        self, *, organization_ids: Collection[str], graduate_ids: Collection[str]
+    ) -> None:
+        session = self.session
+        self._organizations |= await _by_id(
+            session, projected_organizations, organization_ids, Organization
+        )
+        graduates = await _by_id(session, projected_graduates, graduate_ids, Graduate)
+        self._graduates |= graduates
+        programs = {g.program_id for g in graduates.values() if g is not None}
+        self._programs |= await _by_id(session, projected_programs, programs, Program)
+        c = projected_employments.c
+        employments: dict[tuple[str, str], list[Employment]] = {
+            (e, g): [] for e in organization_ids for g in graduate_ids
+        }
+        rows = await session.execute(
+            select(c.employer_id, c.graduate_id, c.start_date, c.end_date, c.state).where(
+                c.employer_id.in_(sorted(organization_ids)),
+                c.graduate_id.in_(sorted(graduate_ids)),
+            )
+        )
+        for r in rows:
+            employments[(r.employer_id, r.graduate_id)].append(
+                Employment(start_date=r.start_date, end_date=r.end_date, state=r.state)
+            )
+        self._employments |= employments
 
     async def cluster(self, cluster_id: str) -> Cluster | None:
         row = await find_one(self.session, projected_clusters, cluster_id)
@@ -248,6 +319,8 @@ class SqlRegistryFactsRepository(RegistryFactsRepository):
         return frozenset(result)
 
     async def employments(self, *, employer_id: str, graduate_id: str) -> list[Employment]:
+        if (employer_id, graduate_id) in self._employments:
+            return list(self._employments[(employer_id, graduate_id)])
         c = projected_employments.c
         result = await self.session.execute(
             select(c.start_date, c.end_date, c.state).where(

@@ -28,6 +28,14 @@ async def prepare_many(
     policy: AssessmentPolicy,
 ) -> list[NewAssessment]:
     """Check every item (reads only); Refused, with every failure by position, if any fails."""
+    # The items' facts in a few queries, not a round trip per item and fact.
+    await uow.facts.read_ahead(
+        organization_ids={c.employer_id for c in commands},
+        graduate_ids={c.graduate_id for c in commands},
+    )
+    await uow.assessments.read_twins_ahead(
+        {(c.employer_id, c.graduate_id, c.period) for c in commands}
+    )
     checked: list[NewAssessment] = []
     failures: list[RuleViolation | Conflict] = []
     first_of: dict[tuple[str, str, int], int] = {}

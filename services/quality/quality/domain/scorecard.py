@@ -160,7 +160,8 @@ _NUDGE = 1e-9  # floating-point slack, so 0.29 × 100 floors to 29, not 28
 def rounded_card(card: Card, rounding: Rounding) -> Card:
     """A scorecard as a publication states it: rounded, and with a share of answers that all
     fell in one category (0 % or 100 %) stated only as its interval, a bound, and a mean of
-    identical ratings withheld: either would tell each respondent's answer."""
+    identical ratings withheld: either would tell each respondent's answer. No distribution of
+    ratings: a parent's less its children's would pin the hidden ones."""
     share, mean = rounding.share_decimals, rounding.mean_decimals
 
     def indicator(name: str, figure: Mapping[str, Any]) -> dict[str, Any]:
@@ -180,9 +181,7 @@ def rounded_card(card: Card, rounding: Rounding) -> Card:
                 "mean": _unless_identical(round_figure(item["mean"], mean)),
                 "satisfied": _as_bound(round_figure(item["satisfied"], share)),
             }
-            if "distribution" in item and (
-                stated["mean"]["suppressed"] or stated["satisfied"]["suppressed"]
-            ):
+            if "distribution" in item:
                 stated["distribution"] = None
             groups[group][code] = stated
     index = round_figure(card["index"], rounding.index_decimals)

@@ -36,14 +36,25 @@ router = APIRouter(prefix=f"{API_PREFIX}/assessments", tags=["assessments"])
 
 @router.post("", status_code=201, response_model=AssessmentPublic, summary="Assess a graduate")
 async def submit_assessment(
-    body: AssessmentCreate, identity: CurrentIdentity, policy: PolicyDep, create: CreateOnce
+    body: AssessmentCreate,
+    identity: CurrentIdentity,
+    policy: PolicyDep,
+    create: CreateOnce,
+    reads: ReadUnitOfWorkFactory,
 ) -> JSONResponse:
+    if (replay := await create.replayed(body)) is not None:
+        return replay
     command = SubmitAssessment(**body.model_dump())
-    return await create(
-        body,
-        public=AssessmentPublic,
-        run=lambda uow: handlers.submit(assessment_uow(uow), identity, command, policy=policy),
-    )
+    # Checked first, without the write lock (SQLite): the write transaction then only inserts,
+    # so concurrent submissions wait less for the one writer (and less often past its timeout).
+    async with reads() as uow:
+        checked = await handlers.prepare(assessment_uow(uow), identity, command, policy=policy)
+
+    async def run(uow: UnitOfWork) -> Assessment:
+        (stored,) = await handlers.store(assessment_uow(uow), [checked])
+        return stored
+
+    return await create(body, public=AssessmentPublic, run=run)
 
 
 @router.post(
