@@ -6,7 +6,6 @@ found with fewer and smaller integer programs."""
 import math
 import random
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -76,15 +75,13 @@ def _whole_problem(published, hidden):
     atoms |= {a for h in hidden.values() for a in h.atoms}
     system = _whole(atoms, published.values())
     solutions = Solutions()
-
-    def row(figure, category):
-        """The figure's count of observations of ``category`` (None: of any)."""
-        return np.array(
-            [float(a in figure.atoms and category in (None, c)) for a, c in system.columns]
-        )
-
     ranges = {
-        name: _ranges(system, n_row=row(figure, None), k_row=row(figure, 1), solutions=solutions)
+        name: _ranges(
+            system,
+            n_columns=[system.columns.index((a, "n")) for a in figure.atoms],
+            k_columns=[system.columns.index((a, "k")) for a in figure.atoms],
+            solutions=solutions,
+        )
         for name, figure in hidden.items()
     }
     return ranges, solutions

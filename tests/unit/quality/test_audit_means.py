@@ -2,10 +2,9 @@
 same subtractions as a share (pool − years, parent − children), up to what rounding leaves."""
 
 import pytest
-from quality.domain.audit import RATING_SCALE, Hidden, LinearSum, Published, audit
+from quality.domain.audit import RATING_SCALE, Hidden, Published, audit
 
 MEAN_PROTECTION = 0.5
-RATINGS = (1, 2, 3, 4, 5)
 
 
 def exact(atoms: str, n: int, total: int | None = None) -> Published:
@@ -64,41 +63,3 @@ def test_rounding_widens_the_range_of_a_mean_recovered_by_subtraction():
     assert not year.protected  # ±0.2 is narrower than ±0.5
     pinned = finding({"pool": exact("ab", 40, 140), "b": exact("b", 30, 100)}, secret, "a")
     assert pinned.share_range == (4.0, 4.0)
-
-
-def ratings(atoms: str, counts: dict[int, int]) -> Published:
-    """A figure published with its distribution: how many ratings of each 1..5."""
-    n, total = sum(counts.values()), sum(r * c for r, c in counts.items())
-    return Published(
-        frozenset(atoms),
-        n=(n, n),
-        k=(total, total),
-        sums=tuple(
-            LinearSum(tuple(1.0 if r == rating else 0.0 for r in RATINGS), (c, c))
-            for rating, c in ((r, counts.get(r, 0)) for r in RATINGS)
-        ),
-    )
-
-
-def test_a_parents_distribution_bounds_its_hidden_childrens_means_more_than_its_mean():
-    # Parent: 15 fours and 5 fives (mean 4.25); children of 10 each, their n published. By the
-    # mean alone a's sum is 85 − b's, 35 to 50 (3.5 to 5.0); but every rating is a 4 or a 5, so
-    # a's mean lies between 4.0 and 4.5, and a true 4.2 is known to within 0.2 below.
-    published = {"parent": ratings("ab", {4: 15, 5: 5}), "na": exact("a", 10), "nb": exact("b", 10)}
-    child = finding(published, {"a": hidden("a", 10, 42), "b": hidden("b", 10, 43)}, "a")
-    assert child.share_range == (4.0, 4.5)
-    assert not child.protected
-
-
-def test_a_parents_share_satisfied_bounds_its_hidden_childrens_satisfied_shares():
-    # Parent: 20 ratings, 15 of them 4 or 5 (75 %); children a and b of 10 each. a's share
-    # satisfied is 5 to 10 of 10 by the parent's count alone.
-    satisfied = tuple(1.0 if r >= 4 else 0.0 for r in RATINGS)
-    published = {
-        "parent": Published(frozenset("ab"), n=(20, 20), sums=(LinearSum(satisfied, (15, 15)),)),
-        "na": exact("a", 10),
-        "nb": exact("b", 10),
-    }
-    secret = {"a": Hidden(frozenset("a"), n=10, k=8, weights=satisfied)}
-    child = finding(published, secret, "a")
-    assert child.share_range == (0.5, 1.0) and child.true_share == 0.8

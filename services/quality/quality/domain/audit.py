@@ -2,15 +2,10 @@
 
 Every published figure is a set of *atoms* (the finest cells, e.g. one program's assessments of
 one year) with a count ``n`` and a number of successes ``k`` (for a share such as employer
-satisfaction) or, for a mean, the sum ``k`` of its n ratings. Each observation falls in one
-category of a scale (0 or 1 for a success, 1..5 for a rating), and the unknowns are each atom's
-count of observations in each category: n is their sum, k their sum weighted by the category's
-value, and a share is the case of a mean on the scale 0..1. A figure is published as intervals
-— exact, or widened by rounding — on its ``n`` and its ``k`` (or on its share or mean k/n), and
-on any other sums over the categories it states (``LinearSum``: a distribution's count of each
-rating, the count of ratings at a threshold or above, the sum of squared ratings an interval
-gives away): a rating's distribution bounds the means of the parts of its cell far more than
-its mean does.
+satisfaction) or, for a mean, the sum ``k`` of its n ratings. Each observation lies on a scale
+(0..1 for a success, 1..5 for a rating), so lo·n ≤ k ≤ hi·n in every atom: a share is the case
+lo = 0, hi = 1 of a mean. A figure is published as intervals — exact, or widened by rounding —
+on its ``n`` and its ``k`` (or on its share or mean k/n, lo·n ≤ k ≤ hi·n in the figure).
 Whatever is published, across every grouping and every earlier publication, constrains the
 hidden atoms jointly: a year is a pool minus the other years, a cluster minus an overlapping
 one is their difference, a parent minus its visible children is the rest.
@@ -46,7 +41,7 @@ from scipy.sparse.csgraph import connected_components
 
 Atom = str
 Interval = tuple[float, float]
-Column = tuple[Atom, int]  # an atom's count of observations in one category
+Column = tuple[Atom, str]  # an atom's "n" or "k"
 SHARE_SCALE: Interval = (0.0, 1.0)  # a success counts 0 or 1
 RATING_SCALE: Interval = (1.0, 5.0)  # a rating
 
@@ -54,49 +49,32 @@ RATING_SCALE: Interval = (1.0, 5.0)  # a rating
 # n range itself is wide enough that the figure's size is not disclosed, and the share range
 # is taken as what any n allows (reported as such).
 MAX_N_ENUMERATED = 64
-# Rows over at least this many atoms' free counts are tested for being implied by the rows
-# inside them (a linear programme each); smaller ones join little.
+# Rows over at least this many free counts are tested for being implied by the rows inside
+# them (a linear programme each); smaller ones join little.
 SPLIT_AT = 4
 _TOLERANCE = 1e-6  # the solver's own feasibility tolerance
 _PASSES = 50  # of bound propagation; stopping early only leaves more to the solver
 
 
-def categories(scale: Interval) -> range:
-    """The values one observation can take: the integers of its scale."""
-    return range(int(scale[0]), int(scale[1]) + 1)
-
-
-@dataclass(frozen=True)
-class LinearSum:
-    """A sum over a figure's observations, each counting ``weights[i]`` in the scale's i-th
-    category, published within ``bounds``."""
-
-    weights: tuple[float, ...]
-    bounds: Interval
-
-
 @dataclass(frozen=True)
 class Published:
     """What one publication said of a figure: intervals on n and on k or on the share (or
-    mean) k/n, and on any other sums over its categories."""
+    mean) k/n."""
 
     atoms: frozenset[Atom]
     n: Interval
     k: Interval | None = None
     share: Interval | None = None
-    sums: tuple[LinearSum, ...] = ()
 
 
 @dataclass(frozen=True)
 class Hidden:
     """A figure that was not published, with its true counts (known to the auditor only):
-    ``k`` its successes, or the sum of its ratings; or, with ``weights``, its observations
-    each counted by its category's weight (its ratings at a threshold or above, say)."""
+    ``k`` its successes, or the sum of its ratings."""
 
     atoms: frozenset[Atom]
     n: int
     k: int
-    weights: tuple[float, ...] | None = None
 
     @property
     def share(self) -> float:
@@ -167,50 +145,55 @@ class _System:
 def _whole(
     atoms: Iterable[Atom], published: Iterable[Published], scale: Interval = SHARE_SCALE
 ) -> _System:
-    """Integer counts per atom and category under the published constraints.
+    """Integer counts n_a, k_a per atom (lo·n_a ≤ k_a ≤ hi·n_a) under the published constraints.
 
     Rows are sparse: a figure touches only its own atoms, and the country has thousands."""
     ordered = sorted(set(atoms))
-    values = categories(scale)
-    columns_of = {
-        atom: [i * len(values) + c for c in range(len(values))] for i, atom in enumerate(ordered)
-    }
-    # Row by row: the columns and coefficients.
+    index = {atom: i for i, atom in enumerate(ordered)}
+    m = len(ordered)
+    # Row by row: the columns (n_0…n_m, then k_0…k_m) and coefficients.
     columns: list[int] = []
     coefficients: list[float] = []
     lengths: list[int] = []
     low: list[float] = []
     high: list[float] = []
 
-    def add(figure: Published, weights: Sequence[float], bounds: Interval) -> None:
-        own = [c for a in figure.atoms for c in columns_of[a]]
-        columns.extend(own)
-        coefficients.extend(list(weights) * len(figure.atoms))
-        lengths.append(len(own))
-        low.append(bounds[0])
-        high.append(bounds[1])
+    def add(at: list[int], weights: list[float], lowest: float, highest: float) -> None:
+        columns.extend(at)
+        coefficients.extend(weights)
+        lengths.append(len(at))
+        low.append(lowest)
+        high.append(highest)
 
+    lowest_one, highest_one = scale
+    for i in range(m):  # k_a − hi·n_a ≤ 0, and k_a − lo·n_a ≥ 0 (k_a ≥ 0 is its bound)
+        add([i, m + i], [-highest_one, 1.0], -inf, 0.0)
+        if lowest_one:
+            add([i, m + i], [-lowest_one, 1.0], 0.0, inf)
     for figure in published:
-        add(figure, [1.0] * len(values), figure.n)
+        own = [index[a] for a in figure.atoms]
+        ones = [1.0] * len(own)
+        add(own, ones, *figure.n)
         if figure.k is not None:
-            add(figure, [float(v) for v in values], figure.k)
-        if figure.share is not None:  # s_lo·n ≤ k ≤ s_hi·n: Σ (value − s)·count ≥ 0 (≤ 0)
-            add(figure, [v - figure.share[0] for v in values], (0.0, inf))
-            add(figure, [v - figure.share[1] for v in values], (-inf, 0.0))
-        for linear in figure.sums:
-            add(figure, linear.weights, linear.bounds)
+            add([m + c for c in own], ones, *figure.k)
+        if figure.share is not None:  # s_lo·n ≤ k ≤ s_hi·n, linear in (n, k) (s: share or mean)
+            both = own + [m + c for c in own]
+            for share, lowest, highest in (
+                (figure.share[0], 0.0, inf),
+                (figure.share[1], -inf, 0.0),
+            ):
+                add(both, [-share] * len(own) + ones, lowest, highest)
     rows = np.repeat(np.arange(len(lengths)), lengths)
-    weights = np.array(coefficients)
-    kept = weights != 0  # a category worth nothing in a row is not in it
-    matrix = (weights[kept], (rows[kept], np.array(columns, dtype=np.int64)[kept]))
-    width = len(ordered) * len(values)
+    values = np.array(coefficients)
+    kept = values != 0  # a share bound of 0 puts no n in its row
+    matrix = (values[kept], (rows[kept], np.array(columns, dtype=np.int64)[kept]))
     return _System(
-        [(a, v) for a in ordered for v in values],
-        sparse.csr_array(matrix, shape=(len(low), width)),
+        [(a, "n") for a in ordered] + [(a, "k") for a in ordered],
+        sparse.csr_array(matrix, shape=(len(low), 2 * m)),
         np.array(low, dtype=float),
         np.array(high, dtype=float),
-        np.zeros(width),
-        np.full(width, inf),
+        np.zeros(2 * m),
+        np.full(2 * m, inf),
     )
 
 
@@ -302,21 +285,7 @@ def _without_implied(system: _System, solutions: Solutions) -> _System:
     sizes = np.diff(pattern.indptr)
     inside = sparse.csr_array(pattern @ pattern.T)  # shared columns, row by row
     keep = np.ones(len(system.low), dtype=bool)
-    # Plain sums of counts (every coefficient 1) over at least SPLIT_AT atoms; a weighted sum
-    # (of ratings, of squared ratings) is tested no more: the programmes cost more than the
-    # splits they allow.
-    ones = np.diff(sparse.csr_array((system.matrix == 1).astype(np.int64)).indptr)
-    atoms = sorted({atom for atom, _ in system.columns})
-    at = {atom: i for i, atom in enumerate(atoms)}
-    of_atom = sparse.csr_array(
-        (
-            np.ones(len(system.columns)),
-            (np.arange(len(system.columns)), [at[atom] for atom, _ in system.columns]),
-        ),
-        shape=(len(system.columns), len(atoms)),
-    )
-    spans = np.diff(sparse.csr_array(pattern @ of_atom).indptr)  # atoms per row
-    sums = np.flatnonzero((spans >= SPLIT_AT) & (ones == sizes))
+    sums = np.flatnonzero((sizes >= SPLIT_AT) & (np.abs(system.matrix - pattern).sum(axis=1) == 0))
     for row in sorted(sums, key=lambda r: (-sizes[r], r)):
         keep[row] = False
         start, end = inside.indptr[row], inside.indptr[row + 1]
@@ -424,8 +393,8 @@ def _extreme(
 def _ranges(
     system: _System,
     *,
-    n_row: np.ndarray,
-    k_row: np.ndarray,
+    n_columns: Sequence[int],
+    k_columns: Sequence[int],
     solutions: Solutions,
     n_fixed: float = 0.0,
     k_fixed: float = 0.0,
@@ -433,9 +402,10 @@ def _ranges(
     with_shares: bool = True,
     scale: Interval = SHARE_SCALE,
 ) -> tuple[Interval, Interval]:
-    """The n range and the share (or mean) range of a figure whose counts are ``n_row``·x and
-    ``k_row``·x plus the fixed parts ``n_fixed``, ``k_fixed`` (``with_shares`` False: the n
-    range only; ``scale``: the range of k/n)."""
+    """The n range and the share (or mean) range of a figure whose counts are its columns' sums
+    plus the fixed parts ``n_fixed``, ``k_fixed`` (``with_shares`` False: the n range only)."""
+    n_row, k_row = np.zeros(len(system.columns)), np.zeros(len(system.columns))
+    n_row[list(n_columns)], k_row[list(k_columns)] = 1.0, 1.0
     n_range = stated_n
     if n_range is None:
         lowest = _extreme(system, n_row, maximise=False, solutions=solutions)
@@ -481,7 +451,6 @@ def audit(
     atoms = {a for p in published.values() for a in p.atoms}
     atoms |= {a for h in hidden.values() for a in h.atoms}
     reduced, values = _presolved(_whole(atoms, published.values(), scale))
-    kinds = categories(scale)
     parts = _Parts(_without_implied(reduced, solutions))
     index = {column: i for i, column in enumerate(parts.system.columns)}
     # A figure whose own n is stated exactly needs no program for its n range.
@@ -489,44 +458,38 @@ def audit(
     unchecked = set(parts.of_column.tolist())  # parts no figure's program has seen
     findings = []
     for name, figure in sorted(hidden.items()):
-        weight = dict(zip(kinds, figure.weights or [float(v) for v in kinds], strict=True))
-        counted = (min(weight.values()), max(weight.values()))  # the range of k/n
-        every = [(a, v) for a in sorted(figure.atoms) for v in kinds]
-        own = [c for c in every if c in index]
+        own = [c for a in sorted(figure.atoms) for c in ((a, "n"), (a, "k")) if c in index]
         labels = sorted({int(parts.of_column[index[c]]) for c in own})
         unchecked -= set(labels)
-        n_fixed = sum(values.get(c, 0.0) for c in every)
-        k_fixed = sum(weight[c[1]] * values.get(c, 0.0) for c in every)
+        n_fixed = sum(values.get((a, "n"), 0.0) for a in figure.atoms)
+        k_fixed = sum(values.get((a, "k"), 0.0) for a in figure.atoms)
         stated_n = stated.get(figure.atoms)
         key = (
             tuple(parts.key(label) for label in labels),
             tuple(own),
-            tuple(weight.items()),
             n_fixed,
             k_fixed,
             stated_n,
             with_shares,
+            scale,
         )
         if key not in solutions.ranges:
             within = parts.union(labels)
             where = {column: i for i, column in enumerate(within.columns)}
-            n_row, k_row = np.zeros(len(within.columns)), np.zeros(len(within.columns))
-            for column in own:
-                n_row[where[column]], k_row[where[column]] = 1.0, weight[column[1]]
             solutions.ranges[key] = _ranges(
                 within,
-                n_row=n_row,
-                k_row=k_row,
+                n_columns=[where[c] for c in own if c[1] == "n"],
+                k_columns=[where[c] for c in own if c[1] == "k"],
                 solutions=solutions,
                 n_fixed=n_fixed,
                 k_fixed=k_fixed,
                 stated_n=stated_n,
                 with_shares=with_shares,
-                scale=counted,
+                scale=scale,
             )
         n_range, (low, high) = solutions.ranges[key]
         true = figure.share
-        below, above = min(protection, true - counted[0]), min(protection, counted[1] - true)
+        below, above = min(protection, true - scale[0]), min(protection, scale[1] - true)
         protected = true - low >= below - 1e-9 and high - true >= above - 1e-9
         findings.append(Finding(name, n_range, (low, high), true, protected))
     for label in sorted(unchecked):  # the rest must still fit together

@@ -13,19 +13,18 @@ published figure of the new publication connected to it is hidden too, secondary
 suppression runs again, and the audit repeats. The figures checked are
 those hidden by a primary rule (too few assessments, employers or graduates, one employer
 dominating): complements hide nothing of their own, and what they would let anyone infer of a
-primary cell is what is checked. Each competency's mean rating and share satisfied are audited
-the same way, on its own counts of each rating 1..5: every figure a card states of it (mean,
-share satisfied, distribution, the interval's bound on the sum of squared ratings) constrains
-them, and a mean's protection width is the share width rescaled to the rating scale
-(Measure.width). Domain means and the mean of every rating, which tie competencies together,
-rely on primary and secondary suppression and the batch rule (docs/methodology.md).
+primary cell is what is checked. Each competency's mean rating is audited the same way, on its
+own (its n is its ratings'): its k is the sum of its 1..5 ratings, its published mean bounds that
+sum, and its protection width is the share width rescaled to the rating scale (Measure.width).
+Domain means and the mean of every rating, which tie competencies together, rely on primary and
+secondary suppression and the batch rule (docs/methodology.md).
 """
 
 import asyncio
 import logging
 import math
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from quality.domain.audit import (
@@ -34,15 +33,12 @@ from quality.domain.audit import (
     Finding,
     Hidden,
     Interval,
-    LinearSum,
     Published,
     Solutions,
     audit,
-    categories,
 )
 from quality.domain.cells import ScopeTally
 from quality.domain.index import Methodology
-from quality.domain.intervals import t_critical
 from quality.domain.methodology import from_json
 from quality.domain.model import Card, Families, ScopeKey, programs_in
 from quality.domain.periods import years_of
@@ -83,14 +79,11 @@ Structure = Mapping[bool, Families]  # one publication's families, year (False) 
 @dataclass(frozen=True)
 class Measure:
     """A figure audited across every card: a share of assessments, or one competency's mean
-    rating (its k the sum of its ratings) or share satisfied (its k the ratings at the
-    threshold or above). A competency's figures are modelled by their counts of each rating:
-    every figure it states (mean, share satisfied, distribution, the interval that gives the
-    sum of squared ratings away) is a constraint on them."""
+    rating (its k the sum of its ratings)."""
 
-    name: str  # as the audit reports it: the indicator, or competency:<code>:mean (:satisfied)
+    name: str  # as the audit reports it: the indicator, or competency:<code>:mean
     key: CardFigure
-    scale: Interval = SHARE_SCALE  # of one observation: a success, or a rating
+    scale: Interval = SHARE_SCALE
 
     @classmethod
     def share(cls, indicator: str) -> "Measure":
@@ -100,138 +93,39 @@ class Measure:
     def mean(cls, code: str) -> "Measure":
         return cls(f"competency:{code}:mean", ("competency", code, "mean"), RATING_SCALE)
 
-    @classmethod
-    def satisfied(cls, code: str) -> "Measure":
-        return cls(f"competency:{code}:satisfied", ("competency", code, "satisfied"), RATING_SCALE)
-
-    @property
-    def of_competency(self) -> bool:
-        return self.key[0] == "competency"
-
-    @property
-    def of_mean(self) -> bool:
-        return self.key[-1] == "mean"
-
     def figure(self, card: Mapping[str, Any]) -> Mapping[str, Any]:
         """This figure in a card; a competency the card does not list has no ratings there."""
         figure: Mapping[str, Any]
-        if not self.of_competency:
+        if self.scale == SHARE_SCALE:
             figure = card["indicators"][self.name]
+        elif (competency := card["competencies"].get(self.key[1])) is None:
+            figure = {"n": 0, "value": None, "suppressed": True, "reason": None}
         else:
-            figure = _competency(card, self.key[1])[self.key[2]]
+            figure = competency["mean"]
         return figure
 
-    def stated(
-        self, atoms: frozenset[str], card: Mapping[str, Any], methodology: Methodology
-    ) -> Published:
-        """What a card states of this measure: its figure, and for a competency every figure
-        of it (domain/audit.py)."""
-        if not self.of_competency:
-            return _constraint(atoms, self.figure(card), self.half_width(methodology))
-        return _competency_stated(atoms, _competency(card, self.key[1]), methodology)
-
     def counts(self, tally: ScopeTally, threshold: int) -> tuple[int, int]:
-        """The true n and k (successes, the sum of ratings or those satisfied) of a cell."""
-        if not self.of_competency:
+        """The true n and k (successes, or the sum of ratings) of a cell."""
+        if self.scale == SHARE_SCALE:
             counted = AUDITED[self.name](tally, threshold)
             return counted.n, counted.successes
         ratings = tally.competencies.get(self.key[1])
-        if ratings is None:
-            return 0, 0
-        if self.of_mean:
-            return ratings.n, ratings.total
-        return ratings.n, ratings.satisfied(threshold).successes
-
-    def weights(self, threshold: int) -> tuple[float, ...] | None:
-        """What one rating counts in k, for a share satisfied (None: its value)."""
-        return None if self.of_mean or not self.of_competency else _satisfied(threshold)
+        return (ratings.n, ratings.total) if ratings is not None else (0, 0)
 
     def half_width(self, methodology: Methodology) -> float:
         """How far a published value may lie from the exact one."""
-        if self.of_competency and self.of_mean:
-            return _mean_half_width(methodology)
-        return methodology.rounding.share_half_width()
+        if self.scale == SHARE_SCALE:
+            return methodology.rounding.share_half_width()
+        return 0.5 * 10.0**-methodology.rounding.mean_decimals
 
     def width(self, methodology: Methodology) -> float:
-        checked = RATING_SCALE if self.of_competency and self.of_mean else SHARE_SCALE
-        return protection_width(methodology, checked)
+        return protection_width(methodology, self.scale)
 
 
 def protection_width(methodology: Methodology, scale: Interval) -> float:
     """The methodology's share width, on a rating scale rescaled as the index rescales a mean
     (a tenth of 1..5 is ±0.4 of a mean)."""
     return methodology.thresholds.protection_width * (scale[1] - scale[0])
-
-
-def _mean_half_width(methodology: Methodology) -> float:
-    return 0.5 * 10.0**-methodology.rounding.mean_decimals
-
-
-def _competency(card: Mapping[str, Any], code: str) -> Mapping[str, Any]:
-    """A card's competency; one the card does not list has no ratings there."""
-    nothing = {"n": 0, "value": None, "suppressed": True, "reason": None}
-    found = card["competencies"].get(code)
-    return found or {"mean": nothing, "satisfied": nothing, "distribution": None, "n": 0}
-
-
-RATINGS = categories(RATING_SCALE)
-
-
-def _satisfied(threshold: int) -> tuple[float, ...]:
-    return tuple(float(rating >= threshold) for rating in RATINGS)
-
-
-def _competency_stated(
-    atoms: frozenset[str], competency: Mapping[str, Any], methodology: Methodology
-) -> Published:
-    """Every figure of a competency as constraints on its counts of each rating: its mean
-    (n and the sum of ratings), its share satisfied, its distribution, and the sum of squared
-    ratings its interval allows."""
-    mean = _constraint(atoms, competency["mean"], _mean_half_width(methodology), RATING_SCALE)
-    satisfied = _constraint(atoms, competency["satisfied"], methodology.rounding.share_half_width())
-    weights = _satisfied(methodology.satisfied_threshold)
-    sums: list[LinearSum] = []
-    if satisfied.k is not None:
-        sums.append(LinearSum(weights, satisfied.k))
-    if satisfied.share is not None:  # a bound: s_lo ≤ share ≤ s_hi
-        low, high = satisfied.share
-        sums.append(LinearSum(tuple(w - low for w in weights), (0.0, math.inf)))
-        sums.append(LinearSum(tuple(w - high for w in weights), (-math.inf, 0.0)))
-    for rating, count in (competency.get("distribution") or {}).items():
-        if rating != "not_rated":
-            one = tuple(float(r == int(rating)) for r in RATINGS)
-            sums.append(LinearSum(one, (count, count)))
-    if mean.k is not None and (squares := _squares(competency["mean"], mean.k, methodology)):
-        sums.append(LinearSum(tuple(float(r * r) for r in RATINGS), squares))
-    return replace(mean, sums=tuple(sums))
-
-
-def _squares(
-    figure: Mapping[str, Any], total: Interval, methodology: Methodology
-) -> Interval | None:
-    """The sums of squared ratings a published mean's t interval allows: its half-width, from
-    the ends rounded outward (and not clipped to the scale), bounds the sample variance s²
-    (from none up, where the variance floor may have set it), and Σx² = (n − 1)·s² + (Σx)²/n."""
-    n, value = figure["n"], figure.get("value")
-    low, high = figure.get("ci_low"), figure.get("ci_high")
-    if value is None or low is None or high is None or n < 2:
-        return None
-    step, rounding = 10.0**-methodology.rounding.mean_decimals, _mean_half_width(methodology)
-    if low > RATING_SCALE[0] and high < RATING_SCALE[1]:
-        half = ((high - low) / 2 - step, (high - low) / 2)
-    elif low > RATING_SCALE[0]:  # the high end is clipped: the low end alone tells
-        half = (value - rounding - low - step, value + rounding - low)
-    elif high < RATING_SCALE[1]:
-        half = (high - step - value - rounding, high - value + rounding)
-    else:
-        return None
-    t = t_critical(methodology.interval_level, n - 1)
-    variance = (max(0.0, half[0]) ** 2 * n / t**2, half[1] ** 2 * n / t**2)
-    if variance[0] <= 1 / (n + 1):  # the floor may have widened it: any smaller s² fits
-        variance = (0.0, variance[1])
-    lowest = (n - 1) * variance[0] + total[0] ** 2 / n
-    highest = (n - 1) * variance[1] + total[1] ** 2 / n
-    return (math.ceil(lowest * (1 - _SLACK) - _SLACK), math.floor(highest * (1 + _SLACK) + _SLACK))
 
 
 SHARES = [Measure.share(indicator) for indicator in AUDITED]
@@ -314,8 +208,9 @@ async def _earlier(
     """Every figure of each of ``measures`` in the earlier publications, as constraints (repeats
     stated once), and those hidden by a primary rule (one figure per set of atoms): each
     publication's cards read once for all of them."""
-    constraints: dict[Measure, dict[Published, str]] = {measure: {} for measure in measures}
-    threshold = methodology.satisfied_threshold
+    constraints: dict[Measure, dict[tuple[frozenset[str], Any, Any], str]] = {
+        measure: {} for measure in measures
+    }
     earlier = {measure: Earlier() for measure in measures}
     hidden_atoms: dict[Measure, set[frozenset[str]]] = {measure: set() for measure in measures}
     for publication in publications:
@@ -331,17 +226,19 @@ async def _earlier(
             name = _name(key, pooled, publication.number)
             for measure in measures:
                 shown = measure.figure(card)
-                figure = measure.stated(atoms, card, methodology)
-                constraints[measure].setdefault(figure, name)
+                figure = _constraint(atoms, shown, measure.half_width(methodology), measure.scale)
+                constraints[measure].setdefault((atoms, figure.n, figure.k), name)
                 if _hidden_by_rule(shown) and atoms not in hidden_atoms[measure]:
                     hidden_atoms[measure].add(atoms)
                     if states is None:
                         states = await _states_at(uow, publication.number)
                     tallies = {c: t for c, t in states.items() if c[1] in years}
-                    n, k = _true_counts(tallies, programs, threshold, measure)
-                    earlier[measure].hidden[name] = Hidden(atoms, n, k, measure.weights(threshold))
+                    n, k = _true_counts(tallies, programs, methodology.satisfied_threshold, measure)
+                    earlier[measure].hidden[name] = Hidden(atoms, n=n, k=k)
     for measure, stated in constraints.items():
-        earlier[measure].constraints = {name: figure for figure, name in stated.items()}
+        earlier[measure].constraints = {
+            name: Published(atoms, n=n, k=k) for (atoms, n, k), name in stated.items()
+        }
     return earlier
 
 
@@ -406,6 +303,7 @@ async def _stated(
     """What publication ``number`` states of ``measure`` (its constraints; ``cards`` rounded as
     published) and the figures it hides by a primary rule, with their true counts from
     ``cells``."""
+    half_width = measure.half_width(methodology)
     threshold = methodology.satisfied_threshold
     stated: dict[str, Published] = {}
     hidden: dict[str, Hidden] = {}
@@ -421,10 +319,10 @@ async def _stated(
         programs = programs_in(families, key)
         atoms = _atoms(programs, years, history, number)
         figure = measure.figure(card)
-        stated[name] = measure.stated(atoms, card, methodology)
+        stated[name] = _constraint(atoms, figure, half_width, measure.scale)
         if _hidden_by_rule(figure):
             n, k = _true_counts(tallies[pooled], programs, threshold, measure)
-            hidden[name] = Hidden(atoms, n, k, measure.weights(threshold))
+            hidden[name] = Hidden(atoms, n=n, k=k)
     return stated, hidden
 
 
@@ -453,9 +351,8 @@ async def audit_publication(
     publications = await uow.publications.published()
     remembered, solutions = _Remembered(cells), Solutions()
     rounded = _Rounded(boards, methodology)
-    measures = SHARES + _competency_measures(rounded.cards())
+    measures = SHARES + [Measure.mean(code) for code in _hidden_means(rounded.cards())]
     earlier = await _earlier(uow, history, structures, publications, methodology, measures)
-    measures = SHARES + _with_hidden(measures[len(SHARES) :], rounded.cards(), earlier)
     audits = {}
     for measure in measures:
         rounds = _Rounds(
@@ -529,23 +426,17 @@ async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "
     )
 
 
-def _competency_measures(cards: Mapping[FigureKey, Card]) -> list[Measure]:
-    """Each competency's mean and share satisfied (``cards`` as stated)."""
-    codes = sorted({code for card in cards.values() for code in card["competencies"]})
-    return [m for code in codes for m in (Measure.mean(code), Measure.satisfied(code))]
-
-
-def _with_hidden(
-    measures: list[Measure], cards: Mapping[FigureKey, Card], earlier: Mapping[Measure, Earlier]
-) -> list[Measure]:
-    """The measures with a figure hidden by a primary rule, now (``cards`` as stated) or in an
-    earlier publication: the others have nothing to audit."""
-    return [
-        measure
-        for measure in measures
-        if earlier[measure].hidden
-        or any(_hidden_by_rule(measure.figure(card)) for card in cards.values())
-    ]
+def _hidden_means(cards: Mapping[FigureKey, Card]) -> list[str]:
+    """The competencies with a mean hidden by a primary rule somewhere (``cards`` as stated):
+    the others have nothing to audit."""
+    return sorted(
+        {
+            code
+            for card in cards.values()
+            for code, competency in card["competencies"].items()
+            if _hidden_by_rule(competency["mean"])
+        }
+    )
 
 
 class _Rounded:
@@ -661,7 +552,7 @@ def _complement(published: Mapping[str, Published], figure: Hidden) -> str | Non
     """The published figure to hide next for ``figure``: the smallest published sibling under
     its tightest published parent (the parent itself when it has none), else the smallest
     published figure overlapping it."""
-    shown = {name: p for name, p in published.items() if _states_value(p) and p.n[0] > 0}
+    shown = {name: p for name, p in published.items() if p.k is not None and p.n[0] > 0}
     parents = [(len(p.atoms), name) for name, p in shown.items() if figure.atoms < p.atoms]
     if parents:
         parent = min(parents)[1]
@@ -677,13 +568,11 @@ def _complement(published: Mapping[str, Published], figure: Hidden) -> str | Non
 
 def _shown(published: Mapping[str, Published]) -> dict[str, Published]:
     """The figures whose share is published (exactly, rounded or as an interval)."""
-    return {name: p for name, p in published.items() if _states_value(p) and p.n[0] > 0}
-
-
-def _states_value(figure: Published) -> bool:
-    """Whether a figure states more than its n: a share or mean, or (a competency) any sum of
-    its ratings."""
-    return figure.k is not None or figure.share is not None or bool(figure.sums)
+    return {
+        name: p
+        for name, p in published.items()
+        if (p.k is not None or p.share is not None) and p.n[0] > 0
+    }
 
 
 def _overlapping(published: Mapping[str, Published], figures: list[Hidden]) -> list[str]:
@@ -705,10 +594,7 @@ def _hide(boards: dict[bool, Scoreboard], name: str, measure: Measure) -> None:
     scope, scope_id, span = figure.rsplit(":", 2)
     board = boards[span == "pool"]
     key: ScopeKey = (scope, scope_id)  # type: ignore[assignment]
-    if measure.of_competency:  # every figure of it: what is left shown still bounds it
-        board.hide(key, {(*measure.key[:2], figure) for figure in ("mean", "satisfied")})
-    else:
-        board.hide(key, {measure.key})
+    board.hide(key, {measure.key})
 
 
 class _Remembered(CellStates):
@@ -757,9 +643,8 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
         key: rounded_card(card, methodology.rounding)
         for key, card in (await uow.publications.cards(number)).items()
     }
-    measures = SHARES + _competency_measures(cards)
+    measures = SHARES + [Measure.mean(code) for code in _hidden_means(cards)]
     earlier = await _earlier(uow, history, structures, earlier_ones, methodology, measures)
-    measures = SHARES + _with_hidden(measures[len(SHARES) :], cards, earlier)
     figures, constraints = [], 0
     for measure in measures:
         stated, hidden = await _stated(
