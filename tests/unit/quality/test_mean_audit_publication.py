@@ -23,13 +23,14 @@ async def uow() -> FakeQualityUnitOfWork:
     return uow
 
 
-async def rated(uow, year: int, ratings: list[int | None]) -> None:
-    """One assessment of p1 per entry, each from its own employer, rating COMPETENCY so."""
+async def rated(uow, year: int, ratings: list[int | None], *, program: str = "p1") -> None:
+    """One assessment of ``program`` per entry, each from its own employer, rating COMPETENCY
+    so."""
     for i, rating in enumerate(ratings):
-        one: dict[str, Any] = state(assessment_id=f"p1-{year}-{i}", program_id="p1")
+        one: dict[str, Any] = state(assessment_id=f"{program}-{year}-{i}", program_id=program)
         one |= {
-            "employer_id": f"e{year}-{i}",
-            "graduate_id": f"g{year}-{i}",
+            "employer_id": f"e-{program}-{year}-{i}",
+            "graduate_id": f"g-{program}-{year}-{i}",
             "period": year,
             "ratings": {"F1": 4, COMPETENCY: rating},
         }
@@ -79,15 +80,7 @@ async def test_a_hidden_years_competency_mean_is_not_its_pool_less_the_year_befo
 async def assessed(uow, program: str, ratings: list[int | None]) -> None:
     """One assessment of ``program`` this year per entry, each from its own employer."""
     await program_of_i1(uow, program)
-    for i, rating in enumerate(ratings):
-        one: dict[str, Any] = state(assessment_id=f"{program}-{i}", program_id=program)
-        one |= {
-            "employer_id": f"e-{program}-{i}",
-            "graduate_id": f"g-{program}-{i}",
-            "period": PERIOD,
-            "ratings": {"F1": 4, COMPETENCY: rating},
-        }
-        await aggregation.apply_assessment(uow, ev.AssessmentSubmitted(**one))
+    await rated(uow, PERIOD, ratings, program=program)
 
 
 def competency(cards, program: str | None) -> dict[str, Any]:
