@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from quality.domain.methodology import from_json
 from quality.domain.publication import PendingChanges, releasable
 from quality.domain.scorecard import ONE_CATEGORY_REASON
 from quality.domain.suppression import DEFAULT_THRESHOLDS
@@ -17,6 +18,7 @@ from quality.service_layer import (
     reading,
     registry_events,
 )
+from quality.service_layer.methodology import current_content
 from quality.service_layer.publication_audit import audit_report
 
 from shared.contracts.catalogue import assessment as ev
@@ -625,3 +627,28 @@ async def test_a_year_hidden_before_is_not_a_later_pool_less_its_year(uow):
     assert share - low / 10 >= width - 1e-9 and high / 10 - share >= width - 1e-9, (low, high)
     assert made.summary["audit"]["unprotected"] == 0
     assert (await audit_report(uow, made.number))["protected"] is True
+
+
+async def test_an_earlier_publications_bound_stays_a_constraint_of_later_audits(uow):
+    # Found: later audits stated an earlier publication's figures by (atoms, n, k) only, so a
+    # figure published as a bound (every answer agreeing: k unknown, its share at least the
+    # bound) reached them as its n alone, and what the bound tells a reader went unchecked.
+    for program in ("p2", "p3"):  # as in the bound's own test: its siblings hidden
+        await program_of_i1(uow, program)
+    await assessed(uow, "p1", employers=list(range(12)), satisfied=12)
+    await assessed(uow, "p2", employers=[20] * 6 + [21, 22, 23, 24], satisfied=4)
+    await assessed(uow, "p3", employers=list(range(30, 41)), satisfied=7)
+    made = await interim(uow)
+    bound = shown(await uow.publications.cards(made.number), "p1")
+    assert bound["reason"] == ONE_CATEGORY_REASON
+
+    methodology = from_json(await current_content(uow))
+    history = await uow.publications.release_history()
+    structures = await publication_audit.structures_of(uow, methodology, [made])
+    (measure,) = [m for m in publication_audit.SHARES if m.name == "employer_satisfaction"]
+    earlier = await publication_audit._earlier(
+        uow, history, structures, [made], methodology, [measure]
+    )
+
+    stated = earlier[measure].constraints[f"{made.number}/program:p1:year"]
+    assert stated.share == (bound["ci_low"], bound["ci_high"])

@@ -208,9 +208,7 @@ async def _earlier(
     """Every figure of each of ``measures`` in the earlier publications, as constraints (repeats
     stated once), and those hidden by a primary rule (one figure per set of atoms): each
     publication's cards read once for all of them."""
-    constraints: dict[Measure, dict[tuple[frozenset[str], Any, Any], str]] = {
-        measure: {} for measure in measures
-    }
+    constraints: dict[Measure, dict[Published, str]] = {measure: {} for measure in measures}
     earlier = {measure: Earlier() for measure in measures}
     hidden_atoms: dict[Measure, set[frozenset[str]]] = {measure: set() for measure in measures}
     for publication in publications:
@@ -227,7 +225,7 @@ async def _earlier(
             for measure in measures:
                 shown = measure.figure(card)
                 figure = _constraint(atoms, shown, measure.half_width(methodology), measure.scale)
-                constraints[measure].setdefault((atoms, figure.n, figure.k), name)
+                constraints[measure].setdefault(figure, name)  # a bound's share kept too
                 if _hidden_by_rule(shown) and atoms not in hidden_atoms[measure]:
                     hidden_atoms[measure].add(atoms)
                     if states is None:
@@ -236,9 +234,7 @@ async def _earlier(
                     n, k = _true_counts(tallies, programs, methodology.satisfied_threshold, measure)
                     earlier[measure].hidden[name] = Hidden(atoms, n=n, k=k)
     for measure, stated in constraints.items():
-        earlier[measure].constraints = {
-            name: Published(atoms, n=n, k=k) for (atoms, n, k), name in stated.items()
-        }
+        earlier[measure].constraints = {name: figure for figure, name in stated.items()}
     return earlier
 
 
