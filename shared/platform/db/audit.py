@@ -2,9 +2,10 @@
 
 Every event a unit of work commits becomes one entry in the same transaction: the event's type
 is the action, its subject the thing changed, its data the state after, and the previous
-entry of the same subject the state before. Events carry ids and codes, never people's names or
-student references, so personal data appears as references, not copies. A write that announces
-no event (a confirmation code issued, an import's summary) records its entry itself.
+entry of the same subject the state before (none, and not looked for, when the event creates its
+subject). Events carry ids and codes, never people's names or student references, so personal
+data appears as references, not copies. A write that announces no event (a confirmation code
+issued, an import's summary) records its entry itself.
 
 Who: the verified caller of the request (``current_actor``, set by the web layer), with the
 request id; ``system`` when a consumer or a background task wrote it, ``anonymous`` for a
@@ -69,6 +70,8 @@ class AuditEntry:
     action: str
     subject: str
     after: dict[str, Any] | None
+    # The entry's action creates its subject (a new id): it has no previous entry to read.
+    creates_subject: bool = False
 
 
 def _actor() -> dict[str, Any]:
@@ -89,14 +92,19 @@ async def append_audit(session: AsyncSession, table: Table, entries: Sequence[Au
     """Add ``entries`` (in order) to the trail, each with the state its subject had before."""
     if not entries:
         return
-    subjects = {e.subject for e in entries}
-    latest = (
-        select(func.max(table.c.seq)).where(table.c.subject.in_(subjects)).group_by(table.c.subject)
-    )
-    result = await session.execute(
-        select(table.c.subject, table.c.after).where(table.c.seq.in_(latest))
-    )
-    last: dict[str, Any] = {subject: after for subject, after in result}
+    # Only subjects that may have an entry already are read: none on the hot path of creations.
+    subjects = {e.subject for e in entries if not e.creates_subject}
+    last: dict[str, Any] = {}
+    if subjects:
+        latest = (
+            select(func.max(table.c.seq))
+            .where(table.c.subject.in_(subjects))
+            .group_by(table.c.subject)
+        )
+        result = await session.execute(
+            select(table.c.subject, table.c.after).where(table.c.seq.in_(latest))
+        )
+        last = {subject: after for subject, after in result}
     actor, at = _actor(), now()
     rows = []
     for entry in entries:

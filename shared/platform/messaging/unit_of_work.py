@@ -20,6 +20,21 @@ from shared.platform.messaging.envelope import new_event
 from shared.platform.messaging.outbox import OutgoingEvent, append_to_outbox
 from shared.platform.messaging.payloads import EventPayload
 
+# Catalogue event types that only ever announce a new subject (a new id, written once): their
+# audit entries have no entry before them to read (db/audit.py). Never a type that can recur
+# for the same subject (an upsert, an update, a state change, a versioned "set").
+CREATING_EVENTS = frozenset(
+    {
+        "educluster.assessment.assessment.submitted.v1",
+        "educluster.registry.organization.registered.v1",
+        "educluster.registry.cluster.created.v1",
+        "educluster.registry.cluster.activity.recorded.v1",
+        "educluster.registry.program.registered.v1",
+        "educluster.registry.graduate.registered.v1",
+        "educluster.registry.employment.recorded.v1",
+    }
+)
+
 
 class AbstractUnitOfWork(abc.ABC):
     """One use case's transaction: nothing it did counts unless ``commit()`` is called."""
@@ -154,7 +169,13 @@ class UnitOfWork(AbstractUnitOfWork):
         """One audit entry per queued event, and the explicit ones, in this transaction."""
         chosen = self.audited_events
         entries = [
-            AuditEntry(o.event.type, o.event.subject or o.key, _json(o.event.data))
+            AuditEntry(
+                o.event.type,
+                o.event.subject or o.key,
+                _json(o.event.data),
+                # Only its own subject is new, never the key it falls back to (shared by many).
+                creates_subject=o.event.subject is not None and o.event.type in CREATING_EVENTS,
+            )
             for o in self._events
             if chosen is None or o.event.type in chosen
         ] + self._audited
