@@ -338,21 +338,21 @@ async def audit_publication(
     then each competency mean with a hidden figure in turn (hiding more only widens what the
     audits before could infer). The audit of the compared share, with the summary of all.
     ``structures``: those of the published publications (structures_of); ``cells``: the cells
-    as this publication releases them."""
+    as this publication releases them (read often: the reader remembers them)."""
     history: dict[CellKey, list[int]] = {
         k: list(v) for k, v in (await uow.publications.release_history()).items()
     }
     for cell in releasing:
         history.setdefault(cell, []).append(number)
     publications = await uow.publications.published()
-    remembered, solutions = _Remembered(cells), Solutions()
+    solutions = Solutions()
     rounded = _Rounded(boards, methodology)
     measures = SHARES + [Measure.mean(code) for code in _hidden_means(rounded.cards())]
     earlier = await _earlier(uow, history, structures, publications, methodology, measures)
     audits = {}
     for measure in measures:
         rounds = _Rounds(
-            rounded, earlier[measure], number, period, history, remembered, methodology, measure
+            rounded, earlier[measure], number, period, history, cells, methodology, measure
         )
         rounds.solutions = solutions
         audits[measure.name] = await _audit_rounds(rounds, publications)
@@ -591,19 +591,6 @@ def _hide(boards: dict[bool, Scoreboard], name: str, measure: Measure) -> None:
     board = boards[span == "pool"]
     key: ScopeKey = (scope, scope_id)  # type: ignore[assignment]
     board.hide(key, {measure.key})
-
-
-class _Remembered(CellStates):
-    """Cells read once for all the audit's rounds: they do not change between them."""
-
-    def __init__(self, cells: CellStates) -> None:
-        self._cells = cells
-        self._read: dict[range, dict[CellKey, ScopeTally]] = {}
-
-    async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
-        if years not in self._read:
-            self._read[years] = await self._cells.in_years(years)
-        return self._read[years]
 
 
 class _CellsAt(CellStates):

@@ -77,16 +77,21 @@ _LOCK_RETRY_S = 2.0
 
 
 class CellsWithRelease(CellReader):
-    """The released cells, with the cells a publication releases in their new state."""
+    """The released cells, with the cells a publication releases in their new state; each range
+    of years read once (the scoreboards, the audit and every cluster's comparison read the same
+    cells, which do not change while a publication is computed)."""
 
     def __init__(self, released: CellRepository, releasing: Mapping[CellKey, ScopeTally]) -> None:
         self._released = released
         self._releasing = releasing
+        self._read: dict[range, dict[CellKey, ScopeTally]] = {}
 
     async def in_years(self, years: range) -> dict[CellKey, ScopeTally]:
-        cells = await self._released.in_years(years)
-        cells.update({key: t for key, t in self._releasing.items() if key[1] in years})
-        return cells
+        if years not in self._read:
+            cells = await self._released.in_years(years)
+            cells.update({key: t for key, t in self._releasing.items() if key[1] in years})
+            self._read[years] = cells
+        return dict(self._read[years])  # the caller's to change
 
     async def by_program(
         self, years: range, programs: Collection[str] | None = None
