@@ -46,8 +46,11 @@ FOLLOWED_UP_ON = min(date.today(), date(PERIOD, 6, 30)).isoformat()
 OUTCOMES_PUBLISHED = date.today() >= date(PERIOD, 9, 30)
 FIELD = "0613"
 # Every competency of the default framework is rated (a domain with unrated competencies has
-# its rated ones hidden by secondary suppression), around a base rating per competency; the
-# importance employers state is set so that every quadrant of the gap chart has a point.
+# its rated ones hidden by secondary suppression), around a base rating per competency (one
+# below, at and above it, so never all 4 or 5 nor all 1 to 3: a share satisfied of 100 % or 0 %
+# is stated only as a bound, which a parent less a sibling would undo, and the audit would hide
+# the competency's figures around it); the importance employers state is set so that every
+# quadrant of the gap chart has a point.
 RATED = {
     "foundation.oral_communication": 4,
     "foundation.written_communication": 3,
@@ -56,8 +59,8 @@ RATED = {
     "adaptive.adapting_to_change": 4,
     "adaptive.applying_knowledge": 4,
     "adaptive.working_independently": 4,
-    "adaptive.learning_new_skills": 5,
-    "collaborative.teamwork": 5,
+    "adaptive.learning_new_skills": 4,
+    "collaborative.teamwork": 4,
     "collaborative.interpersonal_relations": 4,
     "collaborative.diverse_backgrounds": 4,
     "technical.professional_knowledge": 4,
@@ -67,7 +70,7 @@ RATED = {
     "employability.initiative": 3,
     "employability.innovation_problem_solving": 3,
     "employability.time_management": 4,
-    "employability.professional_ethics": 5,
+    "employability.professional_ethics": 4,
     "digital.information_data_literacy": 3,
     "digital.communication_collaboration": 4,
     "digital.content_creation": 3,
@@ -103,14 +106,13 @@ class Institution:
     graduates: int  # in the cohort
     employed: int  # of them, assessed by the six employers in turn
     satisfied: tuple[int, int]  # overall satisfaction >= 4, last year and this year
-    shift: tuple[int, int] = (0, 0)  # added to every competency rating, each year
 
 
 INSTITUTIONS = (
     Institution("big", "Samarqand davlat universiteti", "UZ-SA", 33, 30, (24, 25)),
     # 11 of 12 last year, not 12 of 12: a publication states 100 % only as a bound, which the
     # audit then protects by hiding its neighbours (tests/unit/quality/test_publications.py).
-    Institution("falling", "Samarqand iqtisodiyot instituti", "UZ-SA", 14, 12, (11, 3), (0, -1)),
+    Institution("falling", "Samarqand iqtisodiyot instituti", "UZ-SA", 14, 12, (11, 3)),
     Institution("small1", "Kattaqoʻrgʻon texnikumi", "UZ-SA", 6, 6, (5, 4)),
     Institution("small2", "Urgut kolleji", "UZ-SA", 6, 6, (4, 5)),
     Institution(
@@ -275,7 +277,6 @@ async def _institution(api, seeded: Seeded, number: int, spec: Institution) -> N
 
 def _assessment(seeded: Seeded, spec: Institution, g: int, graduate: dict, period: int) -> dict:
     satisfied = spec.satisfied[period - COHORT]
-    shift = spec.shift[period - COHORT]
     overall = (5 if g % 2 else 4) if g < satisfied else (3 if g % 2 else 2)
     return {
         "employer_id": seeded.employers[g % len(seeded.employers)]["id"],
@@ -283,8 +284,7 @@ def _assessment(seeded: Seeded, spec: Institution, g: int, graduate: dict, perio
         "period": period,
         "framework_id": seeded.framework["id"],
         "ratings": {
-            code: min(5, max(1, base + shift + (g + period + i) % 3 - 1))
-            for i, (code, base) in enumerate(RATED.items())
+            code: base + (g + period + i) % 3 - 1 for i, (code, base) in enumerate(RATED.items())
         },
         "overall_satisfaction": overall,
         "preparedness": min(5, overall + (1 if g % 3 == 0 else 0)),

@@ -97,24 +97,27 @@ async def test_a_cluster_against_its_region_with_gaps_rankings_and_alerts(servic
     await eventually(lambda: count(quality, q_memberships), what="membership projected")
 
     # 9 of 12 satisfied this year; ratings that differ (a publication withholds a mean of
-    # identical ratings): oral communication 3 or 5 (mean 4), professional knowledge 4 or 5.
+    # identical ratings): oral communication 3 or 5 (mean 4), professional knowledge nine 5s,
+    # two 4s and a 1 (mean 4.5; not all satisfied, or its share would be stated as a bound that
+    # the region less the other program would undo, and the audit would hide it whole).
     varied = [
         {
             "foundation.oral_communication": 3 if i % 2 else 5,
-            "technical.professional_knowledge": 4 if i % 2 else 5,
+            "technical.professional_knowledge": 5 if i < 9 else 4 if i < 11 else 1,
             "digital.information_data_literacy": None,
         }
         for i in range(12)
     ]
     await assess_all(assessment, members, ratings=varied)
-    # The other program's ratings vary too, both years (4 or 5, means 4.5). Identical ones would
-    # be withheld, and in a region of two programs the region's mean less the member's would
-    # give them away: the audit of competency means would rightly hide the member's and the
-    # cluster's means in their place, and the cluster's gap could not be published.
+    # The other program's ratings vary too, both years (means 4.5, eleven of twelve satisfied).
+    # Identical ones would be withheld, and all satisfied stated as a bound: in a region of two
+    # programs the region's figures less the member's would give either away, the audit would
+    # rightly hide the member's and the cluster's competencies in their place, and the
+    # cluster's gap could not be published.
     mixed = [
         {
-            "foundation.oral_communication": 4 if i % 2 else 5,
-            "technical.professional_knowledge": 5 if i % 2 else 4,
+            "foundation.oral_communication": 5 if i < 9 else 4 if i < 11 else 1,
+            "technical.professional_knowledge": 4 if i < 2 else 1 if i == 2 else 5,
             "digital.information_data_literacy": None,
         }
         for i in range(12)

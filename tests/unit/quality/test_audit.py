@@ -142,3 +142,16 @@ def test_the_audit_finds_exactly_what_a_brute_force_attacker_finds(
     assert found.n_range == n_range
     assert abs(found.share_range[0] - share_range[0]) < 1e-9
     assert abs(found.share_range[1] - share_range[1]) < 1e-9
+
+
+def test_a_bound_is_protected_while_nothing_narrows_it_below_what_it_states():
+    # 62 of 62 satisfied is published as a bound, its lower end (Wilson) 0.942: the bound itself
+    # states the share within 6 points, which hiding its neighbours cannot widen. It is
+    # protected while nothing pins it further (a sibling subtracted from an exact parent would).
+    bound = Published(frozenset("a"), n=(62, 62), share=(0.942, 1.0))
+    secret = {"a": Hidden(frozenset("a"), n=62, k=62, stated=(59 / 62, 1.0))}
+    alone = finding({"a": bound}, secret, "a")
+    assert alone.share_range == (59 / 62, 1.0) and alone.protected
+
+    undone = {"a": bound, "parent": exact("ab", 74, 70), "b": exact("b", 12, 8)}
+    assert not finding(undone, secret, "a").protected

@@ -2,7 +2,7 @@
 same subtractions as a share (pool − years, parent − children), up to what rounding leaves."""
 
 import pytest
-from quality.domain.audit import RATING_SCALE, Hidden, Published, audit
+from quality.domain.audit import RATING_SCALE, SATISFIED, Hidden, Published, audit
 
 MEAN_PROTECTION = 0.5
 
@@ -63,3 +63,59 @@ def test_rounding_widens_the_range_of_a_mean_recovered_by_subtraction():
     assert not year.protected  # ±0.2 is narrower than ±0.5
     pinned = finding({"pool": exact("ab", 40, 140), "b": exact("b", 30, 100)}, secret, "a")
     assert pinned.share_range == (4.0, 4.0)
+
+
+def satisfied(atoms: str, n: int, count: int) -> Published:
+    """A share satisfied published exactly: ``count`` of the ``n`` ratings at 4 or above."""
+    return Published(frozenset(atoms), n=(n, n), k=(count, count), of=SATISFIED)
+
+
+def joint(published, secret, name):
+    findings = audit(
+        published,
+        secret,
+        protection=MEAN_PROTECTION,
+        scale=RATING_SCALE,
+        satisfied_from=4,
+        satisfied_protection=0.1,
+    )
+    (result,) = [f for f in findings if f.figure == name]
+    return result
+
+
+def test_a_parents_mean_and_share_satisfied_less_a_siblings_pin_two_hidden_means():
+    # a and b: six 4s each (hidden, their n published); c: ten 3s and ten 5s (mean 4.00, 50 %
+    # satisfied). The parent less c is twelve ratings summing 48, all satisfied: twelve 4s, so
+    # a's mean is 4.00 exactly, though its sum alone (48 less b's 6..30) leaves 3 to 5.
+    published = {
+        "parent": exact("abc", 32, 128),
+        "parent satisfied": satisfied("abc", 32, 22),
+        "c": exact("c", 20, 80),
+        "c satisfied": satisfied("c", 20, 10),
+        "na": exact("a", 6),
+        "nb": exact("b", 6),
+    }
+    secret = {"a": hidden("a", 6, 24), "b": hidden("b", 6, 24)}
+    means = {name: figure for name, figure in published.items() if figure.of != SATISFIED}
+    assert finding(means, secret, "a").share_range == (3.0, 5.0)  # the means alone
+
+    pinned = joint(published, secret, "a")
+
+    assert pinned.share_range == (4.0, 4.0) and not pinned.protected
+
+
+def test_a_hidden_share_satisfied_is_audited_beside_the_means():
+    # The parent's 15 of 20 satisfied less nothing else: a's share lies anywhere from 5 to 10
+    # of 10; its mean, 4.2, bounds it no further than its own ratings do.
+    published = {
+        "parent": exact("ab", 20, 85),
+        "parent satisfied": satisfied("ab", 20, 15),
+        "na": exact("a", 10),
+        "nb": exact("b", 10),
+    }
+    secret = {
+        "a": Hidden(frozenset("a"), n=10, k=8, of=SATISFIED),
+        "b": Hidden(frozenset("b"), n=10, k=7, of=SATISFIED),
+    }
+    share = joint(published, secret, "a")
+    assert share.share_range == (0.5, 1.0) and share.true_share == 0.8 and share.protected

@@ -89,10 +89,12 @@ def competency(cards, program: str | None) -> dict[str, Any]:
     return cards[(scope, False)]["competencies"][COMPETENCY]
 
 
-async def test_a_publication_states_no_distribution_of_ratings():
+async def test_a_parents_ratings_less_a_siblings_do_not_pin_two_hidden_means():
     # p1 and p2 each have 6 ratings of C9, all 4 (too few: hidden); p3 has 10 threes and 10
-    # fives. The institution's counts per rating less p3's would be twelve 4s: both hidden
-    # means 4.00 exactly. Publications state no distribution (the ministry's live view does).
+    # fives (mean 4.00, 50 % satisfied). The institution less p3 is twelve ratings summing 48,
+    # all satisfied (4 or 5): all twelve are 4s, both hidden means 4.00 exactly, though by the
+    # means alone each lies anywhere in 3..5. Its counts per rating would say the same
+    # outright: publications state no distribution (the ministry's live view does).
     uow = FakeQualityUnitOfWork()
     await institution_i1(uow)
     await assessed(uow, "p1", [4] * 6 + [None] * 4)
@@ -103,9 +105,18 @@ async def test_a_publication_states_no_distribution_of_ratings():
 
     cards = await uow.publications.cards(made.number)
     assert competency(cards, "p1")["mean"]["suppressed"]
-    assert not competency(cards, None)["mean"]["suppressed"]
+    parent, p3 = competency(cards, None), competency(cards, "p3")
     assert all(
         item["distribution"] is None
         for card in cards.values()
         for item in card["competencies"].values()
     )
+    shown = [f for c in (parent, p3) for f in (c["mean"], c["satisfied"]) if not f["suppressed"]]
+    assert len(shown) < 4, "the institution less p3 would give p1 and p2 away"
+    report = await audit_report(uow, made.number)
+    (p1,) = [
+        f
+        for f in report["figures"]
+        if (f["indicator"], f["figure"]) == (f"competency:{COMPETENCY}:mean", "program:p1:year")
+    ]
+    assert p1["protected"] and p1["share_range"][1] - p1["share_range"][0] >= 0.8

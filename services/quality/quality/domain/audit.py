@@ -6,6 +6,12 @@ satisfaction) or, for a mean, the sum ``k`` of its n ratings. Each observation l
 (0..1 for a success, 1..5 for a rating), so lo·n ≤ k ≤ hi·n in every atom: a share is the case
 lo = 0, hi = 1 of a mean. A figure is published as intervals — exact, or widened by rounding —
 on its ``n`` and its ``k`` (or on its share or mean k/n, lo·n ≤ k ≤ hi·n in the figure).
+Ratings can also be counted at a threshold and above (a competency's share satisfied): each atom
+then has a third count t, its ratings at the threshold T or above, tied to its sum as every
+rating below T is lo..T−1 and every other T..hi: lo·(n−t) + T·t ≤ k ≤ (T−1)·(n−t) + hi·t (every
+integer sum between is some set of ratings). A figure states its n and either its k or its t
+(``of``); a mean and its share satisfied together bound more than either alone (twelve ratings
+summing 48, all satisfied, are twelve 4s).
 Whatever is published, across every grouping and every earlier publication, constrains the
 hidden atoms jointly: a year is a pool minus the other years, a cluster minus an overlapping
 one is their difference, a parent minus its visible children is the rest.
@@ -15,7 +21,8 @@ constraints at once (HiGHS through scipy), the range of its ``n`` and of its sha
 every count vector consistent with the publications allows — exactly what an attacker who
 enumerated them all would know. A figure is protected when that range reaches at least the
 protection width below and above its true share or mean (where the scale leaves room: a share
-of 1 cannot be exceeded). Pure: no database, no service; the publication flow feeds it.
+of 1 cannot be exceeded; for a figure published as a bound, as far as its bound states). Pure:
+no database, no service; the publication flow feeds it.
 
 "All constraints at once" is solved in parts, with the same result. First, what the
 constraints fix outright is substituted (bounds propagated through every row: a figure
@@ -41,7 +48,8 @@ from scipy.sparse.csgraph import connected_components
 
 Atom = str
 Interval = tuple[float, float]
-Column = tuple[Atom, str]  # an atom's "n" or "k"
+Column = tuple[Atom, str]  # an atom's "n", "k" or "t" (SATISFIED)
+SATISFIED = "t"  # an atom's count of ratings at the satisfaction threshold or above
 SHARE_SCALE: Interval = (0.0, 1.0)  # a success counts 0 or 1
 RATING_SCALE: Interval = (1.0, 5.0)  # a rating
 
@@ -65,16 +73,22 @@ class Published:
     n: Interval
     k: Interval | None = None
     share: Interval | None = None
+    of: str = "k"  # the count that k and the share are of: "k", or SATISFIED
 
 
 @dataclass(frozen=True)
 class Hidden:
     """A figure that was not published, with its true counts (known to the auditor only):
-    ``k`` its successes, or the sum of its ratings."""
+    ``k`` its successes, or the sum of its ratings, or (``of`` SATISFIED) its ratings at the
+    threshold or above."""
 
     atoms: frozenset[Atom]
     n: int
     k: int
+    of: str = "k"
+    # A figure published as a bound (every answer in one category): the share range its bound
+    # itself states (in whole counts), which it is protected within as well as by the width.
+    stated: Interval | None = None
 
     @property
     def share(self) -> float:
@@ -143,15 +157,21 @@ class _System:
 
 
 def _whole(
-    atoms: Iterable[Atom], published: Iterable[Published], scale: Interval = SHARE_SCALE
+    atoms: Iterable[Atom],
+    published: Iterable[Published],
+    scale: Interval = SHARE_SCALE,
+    satisfied_from: int | None = None,
 ) -> _System:
-    """Integer counts n_a, k_a per atom (lo·n_a ≤ k_a ≤ hi·n_a) under the published constraints.
+    """Integer counts n_a, k_a per atom (lo·n_a ≤ k_a ≤ hi·n_a), and t_a with ``satisfied_from``,
+    under the published constraints.
 
     Rows are sparse: a figure touches only its own atoms, and the country has thousands."""
     ordered = sorted(set(atoms))
     index = {atom: i for i, atom in enumerate(ordered)}
     m = len(ordered)
-    # Row by row: the columns (n_0…n_m, then k_0…k_m) and coefficients.
+    counts = ["n", "k"] + ([SATISFIED] if satisfied_from is not None else [])
+    block = {count: i * m for i, count in enumerate(counts)}
+    # Row by row: the columns (n_0…n_m, then k_0…k_m, then any t_0…t_m) and coefficients.
     columns: list[int] = []
     coefficients: list[float] = []
     lengths: list[int] = []
@@ -170,14 +190,20 @@ def _whole(
         add([i, m + i], [-highest_one, 1.0], -inf, 0.0)
         if lowest_one:
             add([i, m + i], [-lowest_one, 1.0], 0.0, inf)
+        if satisfied_from is not None:  # lo·(n−t) + T·t ≤ k ≤ (T−1)·(n−t) + hi·t, and t ≤ n
+            at, below = [i, m + i, 2 * m + i], satisfied_from - 1
+            add(at, [-lowest_one, 1.0, lowest_one - satisfied_from], 0.0, inf)
+            add(at, [-below, 1.0, below - highest_one], -inf, 0.0)
+            add([i, 2 * m + i], [-1.0, 1.0], -inf, 0.0)
     for figure in published:
         own = [index[a] for a in figure.atoms]
         ones = [1.0] * len(own)
         add(own, ones, *figure.n)
+        counted = [block[figure.of] + c for c in own]
         if figure.k is not None:
-            add([m + c for c in own], ones, *figure.k)
+            add(counted, ones, *figure.k)
         if figure.share is not None:  # s_lo·n ≤ k ≤ s_hi·n, linear in (n, k) (s: share or mean)
-            both = own + [m + c for c in own]
+            both = own + counted
             for share, lowest, highest in (
                 (figure.share[0], 0.0, inf),
                 (figure.share[1], -inf, 0.0),
@@ -188,12 +214,12 @@ def _whole(
     kept = values != 0  # a share bound of 0 puts no n in its row
     matrix = (values[kept], (rows[kept], np.array(columns, dtype=np.int64)[kept]))
     return _System(
-        [(a, "n") for a in ordered] + [(a, "k") for a in ordered],
-        sparse.csr_array(matrix, shape=(len(low), 2 * m)),
+        [(a, count) for count in counts for a in ordered],
+        sparse.csr_array(matrix, shape=(len(low), len(counts) * m)),
         np.array(low, dtype=float),
         np.array(high, dtype=float),
-        np.zeros(2 * m),
-        np.full(2 * m, inf),
+        np.zeros(len(counts) * m),
+        np.full(len(counts) * m, inf),
     )
 
 
@@ -292,6 +318,8 @@ def _without_implied(system: _System, solutions: Solutions) -> _System:
         others = inside.indices[start:end]
         parts = others[(inside.data[start:end] == sizes[others]) & keep[others]]
         support = pattern.indices[pattern.indptr[row] : pattern.indptr[row + 1]]
+        if _sums_within(system, support, parts, int(row)):
+            continue  # dropped: its parts' own bounds keep it within its own
         key = (
             system.row_keys[row],
             frozenset(system.row_keys[r] for r in parts),
@@ -301,6 +329,26 @@ def _without_implied(system: _System, solutions: Solutions) -> _System:
             solutions.implied[key] = _implied(system, int(row), parts, support, solutions)
         keep[row] = not solutions.implied[key]
     return system.part(np.arange(len(system.columns)), np.flatnonzero(keep))
+
+
+def _sums_within(system: _System, support: np.ndarray, parts: np.ndarray, row: int) -> bool:
+    """Whether plain sums among ``parts`` that do not overlap (largest first) cover ``row``, a
+    plain sum over ``support``, with bounds that add up within its own: then the parts imply
+    it without a linear programme (a parent whose children are all published, say)."""
+    covered: set[int] = set()
+    low = high = 0.0
+    matrix = system.matrix
+    spans = [(int(r), slice(matrix.indptr[r], matrix.indptr[r + 1])) for r in parts]
+    plain = [(r, matrix.indices[at]) for r, at in spans if np.all(matrix.data[at] == 1.0)]
+    for r, columns in sorted(plain, key=lambda part: (-len(part[1]), part[0])):
+        if covered.isdisjoint(columns.tolist()):
+            covered.update(columns.tolist())
+            low, high = low + system.low[r], high + system.high[r]
+    return (
+        len(covered) == len(support)
+        and low >= system.low[row] - _TOLERANCE
+        and high <= system.high[row] + _TOLERANCE
+    )
 
 
 def _implied(
@@ -438,19 +486,23 @@ def audit(
     solutions: Solutions | None = None,
     with_shares: bool = True,
     scale: Interval = SHARE_SCALE,
+    satisfied_from: int | None = None,
+    satisfied_protection: float = 0.0,
 ) -> list[Finding]:
     """What can be inferred of each hidden figure from everything published (all groupings,
     all publications together); ``protection``: the width of share (or mean) required on each
     side; ``solutions``: what earlier audits solved, to reuse (and count); ``with_shares`` False:
     only the range of each hidden figure's n (a count audited on its own; its share range is then
     (0, 1) and its ``protected`` not meaningful); ``scale``: the range of one observation,
-    RATING_SCALE for the means of ratings (``k`` their sum)."""
+    RATING_SCALE for the means of ratings (``k`` their sum); ``satisfied_from``: ratings are
+    also counted at this threshold and above (figures ``of`` SATISFIED; their shares protected
+    by ``satisfied_protection``)."""
     if not hidden:
         return []  # nothing to infer: the figures are not even checked against each other
     solutions = solutions if solutions is not None else Solutions()
     atoms = {a for p in published.values() for a in p.atoms}
     atoms |= {a for h in hidden.values() for a in h.atoms}
-    reduced, values = _presolved(_whole(atoms, published.values(), scale))
+    reduced, values = _presolved(_whole(atoms, published.values(), scale, satisfied_from))
     parts = _Parts(_without_implied(reduced, solutions))
     index = {column: i for i, column in enumerate(parts.system.columns)}
     # A figure whose own n is stated exactly needs no program for its n range.
@@ -458,12 +510,13 @@ def audit(
     unchecked = set(parts.of_column.tolist())  # parts no figure's program has seen
     findings = []
     for name, figure in sorted(hidden.items()):
-        own = [c for a in sorted(figure.atoms) for c in ((a, "n"), (a, "k")) if c in index]
+        own = [c for a in sorted(figure.atoms) for c in ((a, "n"), (a, figure.of)) if c in index]
         labels = sorted({int(parts.of_column[index[c]]) for c in own})
         unchecked -= set(labels)
         n_fixed = sum(values.get((a, "n"), 0.0) for a in figure.atoms)
-        k_fixed = sum(values.get((a, "k"), 0.0) for a in figure.atoms)
+        k_fixed = sum(values.get((a, figure.of), 0.0) for a in figure.atoms)
         stated_n = stated.get(figure.atoms)
+        ratio = SHARE_SCALE if figure.of == SATISFIED else scale  # the range of its k/n
         key = (
             tuple(parts.key(label) for label in labels),
             tuple(own),
@@ -471,7 +524,7 @@ def audit(
             k_fixed,
             stated_n,
             with_shares,
-            scale,
+            ratio,
         )
         if key not in solutions.ranges:
             within = parts.union(labels)
@@ -479,17 +532,19 @@ def audit(
             solutions.ranges[key] = _ranges(
                 within,
                 n_columns=[where[c] for c in own if c[1] == "n"],
-                k_columns=[where[c] for c in own if c[1] == "k"],
+                k_columns=[where[c] for c in own if c[1] == figure.of],
                 solutions=solutions,
                 n_fixed=n_fixed,
                 k_fixed=k_fixed,
                 stated_n=stated_n,
                 with_shares=with_shares,
-                scale=scale,
+                scale=ratio,
             )
         n_range, (low, high) = solutions.ranges[key]
         true = figure.share
-        below, above = min(protection, true - scale[0]), min(protection, scale[1] - true)
+        width = satisfied_protection if figure.of == SATISFIED else protection
+        lowest, highest = figure.stated or ratio
+        below, above = min(width, true - lowest), min(width, highest - true)
         protected = true - low >= below - 1e-9 and high - true >= above - 1e-9
         findings.append(Finding(name, n_range, (low, high), true, protected))
     for label in sorted(unchecked):  # the rest must still fit together

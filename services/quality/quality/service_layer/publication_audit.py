@@ -13,11 +13,14 @@ published figure of the new publication connected to it is hidden too, secondary
 suppression runs again, and the audit repeats. The figures checked are
 those hidden by a primary rule (too few assessments, employers or graduates, one employer
 dominating): complements hide nothing of their own, and what they would let anyone infer of a
-primary cell is what is checked. Each competency's mean rating is audited the same way, on its
-own (its n is its ratings'): its k is the sum of its 1..5 ratings, its published mean bounds that
-sum, and its protection width is the share width rescaled to the rating scale (Measure.width).
-Domain means and the mean of every rating, which tie competencies together, rely on primary and
-secondary suppression and the batch rule (docs/methodology.md).
+primary cell is what is checked. Each competency's mean rating is audited the same way (its n
+is its ratings'), with its shares satisfied as constraints: a batch's sum of 1..5 ratings and
+its count at the satisfaction threshold or above are tied (domain/audit.py), its published mean
+bounds the one and its share satisfied the other, and the mean's protection width is the share
+width rescaled to the rating scale (Measure.width). A hidden share satisfied is not checked
+itself (the cost: every unanimous cell is one), nor are domain means and the mean of every
+rating, which tie competencies together: they rely on primary and secondary suppression and the
+batch rule (docs/methodology.md).
 """
 
 import asyncio
@@ -29,6 +32,7 @@ from typing import Any, Protocol
 
 from quality.domain.audit import (
     RATING_SCALE,
+    SATISFIED,
     SHARE_SCALE,
     Finding,
     Hidden,
@@ -76,10 +80,15 @@ History = Mapping[CellKey, list[int]]
 Structure = Mapping[bool, Families]  # one publication's families, year (False) and pool (True)
 
 
+# A competency's share satisfied is audited with its mean: named so after the mean's figure.
+_SATISFIED_SUFFIX = "#satisfied"
+
+
 @dataclass(frozen=True)
 class Measure:
     """A figure audited across every card: a share of assessments, or one competency's mean
-    rating (its k the sum of its ratings)."""
+    rating (its k the sum of its ratings) together with its share satisfied (of SATISFIED:
+    together they bound more than either alone)."""
 
     name: str  # as the audit reports it: the indicator, or competency:<code>:mean
     key: CardFigure
@@ -93,7 +102,12 @@ class Measure:
     def mean(cls, code: str) -> "Measure":
         return cls(f"competency:{code}:mean", ("competency", code, "mean"), RATING_SCALE)
 
-    def figure(self, card: Mapping[str, Any]) -> Mapping[str, Any]:
+    @property
+    def counts_of(self) -> tuple[str, ...]:
+        """The counts its figures state: k, and a competency's count satisfied."""
+        return ("k",) if self.scale == SHARE_SCALE else ("k", SATISFIED)
+
+    def figure(self, card: Mapping[str, Any], of: str = "k") -> Mapping[str, Any]:
         """This figure in a card; a competency the card does not list has no ratings there."""
         figure: Mapping[str, Any]
         if self.scale == SHARE_SCALE:
@@ -101,25 +115,55 @@ class Measure:
         elif (competency := card["competencies"].get(self.key[1])) is None:
             figure = {"n": 0, "value": None, "suppressed": True, "reason": None}
         else:
-            figure = competency["mean"]
+            figure = competency["satisfied" if of == SATISFIED else "mean"]
         return figure
 
-    def counts(self, tally: ScopeTally, threshold: int) -> tuple[int, int]:
-        """The true n and k (successes, or the sum of ratings) of a cell."""
+    def counts(self, tally: ScopeTally, threshold: int, of: str = "k") -> tuple[int, int]:
+        """The true n and k (successes, the sum of ratings, or those satisfied) of a cell."""
         if self.scale == SHARE_SCALE:
             counted = AUDITED[self.name](tally, threshold)
             return counted.n, counted.successes
         ratings = tally.competencies.get(self.key[1])
-        return (ratings.n, ratings.total) if ratings is not None else (0, 0)
+        if ratings is None:
+            return 0, 0
+        return ratings.n, ratings.satisfied(
+            threshold
+        ).successes if of == SATISFIED else ratings.total
 
-    def half_width(self, methodology: Methodology) -> float:
+    def scale_of(self, of: str) -> Interval:
+        return SHARE_SCALE if of == SATISFIED else self.scale
+
+    def half_width(self, methodology: Methodology, of: str = "k") -> float:
         """How far a published value may lie from the exact one."""
-        if self.scale == SHARE_SCALE:
+        if self.scale_of(of) == SHARE_SCALE:
             return methodology.rounding.share_half_width()
         return 0.5 * 10.0**-methodology.rounding.mean_decimals
 
     def width(self, methodology: Methodology) -> float:
         return protection_width(methodology, self.scale)
+
+    def options(self, methodology: Methodology) -> dict[str, Any]:
+        """The audit's options for this measure (domain/audit.py ``audit``)."""
+        options: dict[str, Any] = {"protection": self.width(methodology), "scale": self.scale}
+        if SATISFIED in self.counts_of:
+            options |= {
+                "satisfied_from": methodology.satisfied_threshold,
+                "satisfied_protection": protection_width(methodology, SHARE_SCALE),
+            }
+        return options
+
+    def named(self, name: str, of: str) -> str:
+        """The name of the figure ``name`` that states count ``of``."""
+        return name + _SATISFIED_SUFFIX if of == SATISFIED else name
+
+    def reported(self, name: str) -> tuple[str, str]:
+        """The indicator and the figure (without its publication) a figure's name reports."""
+        figure = name.split("/", 1)[1]
+        if figure.endswith(_SATISFIED_SUFFIX):
+            return self.name.removesuffix(":mean") + ":satisfied", figure.removesuffix(
+                _SATISFIED_SUFFIX
+            )
+        return self.name, figure
 
 
 def protection_width(methodology: Methodology, scale: Interval) -> float:
@@ -134,15 +178,13 @@ SHARES = [Measure.share(indicator) for indicator in AUDITED]
 async def _solved(
     published: Mapping[str, Published],
     hidden: Mapping[str, Hidden],
-    width: float,
+    options: Mapping[str, Any],
     solutions: Solutions | None = None,
-    scale: Interval = SHARE_SCALE,
 ) -> list[Finding]:
     """The audit's integer programs, off the event loop: requests and consumers go on.
-    ``solutions``: what this publication's earlier audits solved (its rounds repeat most of it)."""
-    return await asyncio.to_thread(
-        audit, published, hidden, protection=width, solutions=solutions, scale=scale
-    )
+    ``options``: the measure's (Measure.options); ``solutions``: what this publication's earlier
+    audits solved (its rounds repeat most of it)."""
+    return await asyncio.to_thread(audit, published, hidden, solutions=solutions, **options)
 
 
 def _name(key: ScopeKey, pooled: bool, publication: int) -> str:
@@ -164,17 +206,28 @@ def _constraint(
     figure: Mapping[str, Any],
     half_width: float,
     scale: Interval = SHARE_SCALE,
+    of: str = "k",
 ) -> Published:
     """What a figure states: always its n; where its share (or mean) is published (rounded to
     within ``half_width``), the counts of successes (or sums of ratings) that round to it."""
     n = figure["n"]
     if figure.get("reason") == ONE_CATEGORY_REASON and figure.get("ci_low") is not None:
-        return Published(atoms, n=(n, n), share=(figure["ci_low"], figure["ci_high"]))
+        return Published(atoms, n=(n, n), share=(figure["ci_low"], figure["ci_high"]), of=of)
     if figure["suppressed"] or figure["value"] is None:
-        return Published(atoms, n=(n, n))
+        return Published(atoms, n=(n, n), of=of)
     low = max(math.ceil(scale[0] * n), math.ceil(n * (figure["value"] - half_width) - _SLACK))
     high = min(math.floor(scale[1] * n), math.floor(n * (figure["value"] + half_width) + _SLACK))
-    return Published(atoms, n=(n, n), k=(low, high))
+    return Published(atoms, n=(n, n), k=(low, high), of=of)
+
+
+def _bound(figure: Mapping[str, Any]) -> Interval | None:
+    """The share range a figure published as a bound states itself, in whole counts of its n:
+    the audit protects it within that as well as by the width (nothing can widen it)."""
+    if figure.get("reason") != ONE_CATEGORY_REASON or figure.get("ci_low") is None:
+        return None
+    n = figure["n"]
+    low, high = math.ceil(figure["ci_low"] * n - _SLACK), math.floor(figure["ci_high"] * n + _SLACK)
+    return low / n, high / n
 
 
 def _hidden_by_rule(figure: Mapping[str, Any]) -> bool:
@@ -193,8 +246,9 @@ class Earlier:
 
     def and_hidden(self, hidden: Mapping[str, Hidden]) -> dict[str, Hidden]:
         """The new publication's ``hidden`` figures and the earlier ones it does not repeat."""
-        repeated = {h.atoms for h in hidden.values()}
-        return {**{n: h for n, h in self.hidden.items() if h.atoms not in repeated}, **hidden}
+        repeated = {(h.atoms, h.of) for h in hidden.values()}
+        earlier = {n: h for n, h in self.hidden.items() if (h.atoms, h.of) not in repeated}
+        return {**earlier, **hidden}
 
 
 async def _earlier(
@@ -210,7 +264,7 @@ async def _earlier(
     publication's cards read once for all of them."""
     constraints: dict[Measure, dict[Published, str]] = {measure: {} for measure in measures}
     earlier = {measure: Earlier() for measure in measures}
-    hidden_atoms: dict[Measure, set[frozenset[str]]] = {measure: set() for measure in measures}
+    hidden_atoms: dict[Measure, set[tuple[frozenset[str], str]]] = {m: set() for m in measures}
     for publication in publications:
         structure = structures[publication.number]
         states: dict[CellKey, ScopeTally] | None = None
@@ -223,16 +277,26 @@ async def _earlier(
             atoms = _atoms(programs, years, history, publication.number)
             name = _name(key, pooled, publication.number)
             for measure in measures:
-                shown = measure.figure(card)
-                figure = _constraint(atoms, shown, measure.half_width(methodology), measure.scale)
-                constraints[measure].setdefault(figure, name)  # a bound's share kept too
-                if _hidden_by_rule(shown) and atoms not in hidden_atoms[measure]:
-                    hidden_atoms[measure].add(atoms)
+                for of in measure.counts_of:
+                    shown = measure.figure(card, of)
+                    half_width = measure.half_width(methodology, of)
+                    figure = _constraint(atoms, shown, half_width, measure.scale_of(of), of)
+                    constraints[measure].setdefault(figure, measure.named(name, of))
+                    if (
+                        of != "k"
+                        or not _hidden_by_rule(shown)
+                        or (atoms, of) in hidden_atoms[measure]
+                    ):
+                        continue
+                    hidden_atoms[measure].add((atoms, of))
                     if states is None:
                         states = await _states_at(uow, publication.number)
                     tallies = {c: t for c, t in states.items() if c[1] in years}
-                    n, k = _true_counts(tallies, programs, methodology.satisfied_threshold, measure)
-                    earlier[measure].hidden[name] = Hidden(atoms, n=n, k=k)
+                    threshold = methodology.satisfied_threshold
+                    n, k = _true_counts(tallies, programs, threshold, measure, of)
+                    earlier[measure].hidden[measure.named(name, of)] = Hidden(
+                        atoms, n, k, of, stated=_bound(shown)
+                    )
     for measure, stated in constraints.items():
         earlier[measure].constraints = {name: figure for figure, name in stated.items()}
     return earlier
@@ -253,12 +317,16 @@ class CellStates(Protocol):
 
 
 def _true_counts(
-    tallies: Mapping[CellKey, ScopeTally], programs: set[str], threshold: int, measure: Measure
+    tallies: Mapping[CellKey, ScopeTally],
+    programs: set[str],
+    threshold: int,
+    measure: Measure,
+    of: str = "k",
 ) -> tuple[int, int]:
     n = k = 0
     for (program, _), tally in tallies.items():
         if program in programs:
-            cell_n, cell_k = measure.counts(tally, threshold)
+            cell_n, cell_k = measure.counts(tally, threshold, of)
             n += cell_n
             k += cell_k
     return n, k
@@ -299,7 +367,6 @@ async def _stated(
     """What publication ``number`` states of ``measure`` (its constraints; ``cards`` rounded as
     published) and the figures it hides by a primary rule, with their true counts from
     ``cells``."""
-    half_width = measure.half_width(methodology)
     threshold = methodology.satisfied_threshold
     stated: dict[str, Published] = {}
     hidden: dict[str, Hidden] = {}
@@ -314,11 +381,14 @@ async def _stated(
         name = _name(key, pooled, number)
         programs = programs_in(families, key)
         atoms = _atoms(programs, years, history, number)
-        figure = measure.figure(card)
-        stated[name] = _constraint(atoms, figure, half_width, measure.scale)
-        if _hidden_by_rule(figure):
-            n, k = _true_counts(tallies[pooled], programs, threshold, measure)
-            hidden[name] = Hidden(atoms, n=n, k=k)
+        for of in measure.counts_of:
+            figure = measure.figure(card, of)
+            half_width = measure.half_width(methodology, of)
+            named = measure.named(name, of)
+            stated[named] = _constraint(atoms, figure, half_width, measure.scale_of(of), of)
+            if of == "k" and _hidden_by_rule(figure):  # module docstring: what is checked
+                n, k = _true_counts(tallies[pooled], programs, threshold, measure, of)
+                hidden[named] = Hidden(atoms, n=n, k=k, of=of, stated=_bound(figure))
     return stated, hidden
 
 
@@ -360,7 +430,7 @@ async def audit_publication(
     counts = ("audited_figures", "complements", "withheld_by_fallback", "unprotected")
     compared.summary = {
         **{key: sum(a.summary[key] for a in audits.values()) for key in counts},
-        "protection_width": compared.width,
+        "protection_width": compared.options["protection"],
         "mean_protection_width": protection_width(methodology, RATING_SCALE),
         "earlier_publications": compared.summary["earlier_publications"],
         "indicators": {
@@ -417,7 +487,7 @@ async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "
         constraints={**rounds.earlier.constraints, **now},
         hidden=hidden,
         history=rounds.history,
-        width=width,
+        options=rounds.measure.options(rounds.methodology),
         solutions=rounds.solutions,
     )
 
@@ -487,17 +557,18 @@ class _Rounds:
         )
         hidden = self.earlier.and_hidden(hidden)
         pending = {name: h for name, h in hidden.items() if name not in self.cleared}
-        width, scale = self.measure.width(self.methodology), self.measure.scale
+        options = self.measure.options(self.methodology)
         try:
             findings = await _solved(
-                {**self.earlier.constraints, **now}, pending, width, self.solutions, scale
+                {**self.earlier.constraints, **now}, pending, options, self.solutions
             )
         except ValueError:  # earlier figures without a stored structure that no longer fit
             log.warning("earlier publications left out of the audit: the structure changed")
             self.earlier = Earlier()
             hidden = {name: h for name, h in hidden.items() if name.startswith(f"{self.number}/")}
             pending = {name: h for name, h in pending.items() if name in hidden}
-            findings = await _solved(now, pending, width, self.solutions, scale)
+            findings = await _solved(now, pending, options, self.solutions)
+
         self.cleared |= {f.figure for f in findings if f.protected}
         return now, hidden, [f.figure for f in findings if not f.protected]
 
@@ -516,7 +587,7 @@ class Audited:
     constraints: dict[str, Published]
     hidden: dict[str, Hidden]
     history: History
-    width: float
+    options: dict[str, Any]  # the audit's (Measure.options)
     solutions: Solutions
 
 
@@ -539,7 +610,7 @@ async def exposing(
         for i, (figure, programs) in enumerate(groups)
     }
     findings = await _solved(
-        {**audited.constraints, **extra}, audited.hidden, audited.width, audited.solutions
+        {**audited.constraints, **extra}, audited.hidden, audited.options, audited.solutions
     )
     return not all(f.protected for f in findings)
 
@@ -586,11 +657,14 @@ def _everything(published: Mapping[str, Published], figures: list[Hidden]) -> li
 
 
 def _hide(boards: dict[bool, Scoreboard], name: str, measure: Measure) -> None:
-    _, figure = name.split("/", 1)
+    """Hide the figure ``name`` as a complement: a competency's mean and share satisfied
+    together (either with the other published would bound what it hides)."""
+    _, figure = measure.reported(name)
     scope, scope_id, span = figure.rsplit(":", 2)
     board = boards[span == "pool"]
     key: ScopeKey = (scope, scope_id)  # type: ignore[assignment]
-    board.hide(key, {measure.key})
+    kinds = ("mean", "satisfied") if SATISFIED in measure.counts_of else ()
+    board.hide(key, {measure.key, *((*measure.key[:2], kind) for kind in kinds)})
 
 
 class _CellsAt(CellStates):
@@ -644,13 +718,12 @@ async def audit_report(uow: AbstractQualityUnitOfWork, number: int) -> dict[str,
         findings = await _solved(
             {**earlier[measure].constraints, **stated},
             earlier[measure].and_hidden(hidden),
-            measure.width(methodology),
-            scale=measure.scale,
+            measure.options(methodology),
         )
         figures += [
             {
-                "indicator": measure.name,
-                "figure": f.figure.split("/", 1)[1],
+                "indicator": measure.reported(f.figure)[0],
+                "figure": measure.reported(f.figure)[1],
                 "hidden_by": int(f.figure.split("/", 1)[0]),  # this or an earlier publication
                 "n_range": list(f.n_range),
                 # a mean's range for a competency mean
