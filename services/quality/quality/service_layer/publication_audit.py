@@ -80,14 +80,14 @@ History = Mapping[CellKey, list[int]]
 Structure = Mapping[bool, Families]  # one publication's families, year (False) and pool (True)
 
 
-# A competency's share satisfied is audited with its mean: named so after the mean's figure.
+# A competency's share satisfied is stated beside its mean: named so after the mean's figure.
 _SATISFIED_SUFFIX = "#satisfied"
 
 
 @dataclass(frozen=True)
 class Measure:
     """A figure audited across every card: a share of assessments, or one competency's mean
-    rating (its k the sum of its ratings) together with its share satisfied (of SATISFIED:
+    rating (its k the sum of its ratings), with its share satisfied as constraints (of SATISFIED:
     together they bound more than either alone)."""
 
     name: str  # as the audit reports it: the indicator, or competency:<code>:mean
