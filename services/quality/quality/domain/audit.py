@@ -62,6 +62,7 @@ MAX_N_ENUMERATED = 64
 SPLIT_AT = 4
 _TOLERANCE = 1e-6  # the solver's own feasibility tolerance
 _PASSES = 50  # of bound propagation; stopping early only leaves more to the solver
+_INFEASIBLE = 2  # scipy.optimize.milp's status when no point satisfies the constraints
 
 
 @dataclass(frozen=True)
@@ -423,6 +424,16 @@ def _extreme(
     integrality = np.ones(width)
     bounds = Bounds(system.lower, system.upper)
     sign = -1.0 if maximise else 1.0
+    # The linear relaxation first: no point of it means no integer point, and an optimum it
+    # reaches at integers is the integer optimum (most do: a figure is a sum of counts).
+    solutions.linear_programs += 1
+    relaxed = milp(sign * objective, constraints=constraints, bounds=bounds)
+    if relaxed.status == _INFEASIBLE:
+        return None
+    if relaxed.status == 0:
+        point = np.round(relaxed.x)
+        if np.all(np.abs(relaxed.x - point) <= _TOLERANCE):
+            return float(objective @ point)
     solutions.integer_programs += 1
     solutions.largest = max(solutions.largest, width)
     result = milp(sign * objective, constraints=constraints, integrality=integrality, bounds=bounds)

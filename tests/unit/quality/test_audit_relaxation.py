@@ -1,0 +1,43 @@
+"""The audit's extremes are those of integer counts, found by the linear relaxation where its
+optimum falls on integers (a figure is a sum of counts: most do) and by an integer programme
+where it does not."""
+
+from quality.domain.audit import Hidden, Published, Solutions, audit
+
+PROTECTION = 0.10
+
+
+def test_an_extreme_the_relaxation_reaches_at_integers_needs_no_integer_programme():
+    # Pool of years a and b: 12 answers, 7 successes; year b: 8 answers, 6 successes. Year a's
+    # 4 answers and 1 success follow by subtraction; a linear programme finds them at integers.
+    published = {
+        "pool": Published(frozenset("ab"), n=(12, 12), k=(7, 7)),
+        "b": Published(frozenset("b"), n=(8, 8), k=(6, 6)),
+        "parent": Published(frozenset("abcd"), n=(30, 30), k=(15, 15)),
+        "c": Published(frozenset("c"), n=(9, 9)),
+    }
+    hidden = {"a": Hidden(frozenset("a"), n=4, k=1), "c": Hidden(frozenset("c"), n=9, k=4)}
+    solutions = Solutions()
+
+    findings = {
+        f.figure: f for f in audit(published, hidden, protection=PROTECTION, solutions=solutions)
+    }
+
+    assert findings["a"].share_range == (0.25, 0.25)
+    assert findings["c"].share_range == (0.0, 8 / 9)  # c and d share 8 successes
+    assert solutions.linear_programs > 0
+    assert solutions.integer_programs == 0
+
+
+def test_where_the_relaxation_stops_between_integers_the_integer_programme_decides():
+    # Three atoms of one answer each, any two of them with at most one success between them:
+    # the relaxation puts half a success in each (1.5 in all); whole answers allow one.
+    one = {atom: Published(frozenset(atom), n=(1, 1)) for atom in "abc"}
+    pairs = {pair: Published(frozenset(pair), n=(2, 2), k=(0, 1)) for pair in ("ab", "bc", "ac")}
+    hidden = {"abc": Hidden(frozenset("abc"), n=3, k=1)}
+    solutions = Solutions()
+
+    (finding,) = audit({**one, **pairs}, hidden, protection=PROTECTION, solutions=solutions)
+
+    assert finding.share_range == (0.0, 1 / 3)
+    assert solutions.integer_programs >= 1
