@@ -120,3 +120,27 @@ async def test_a_parents_ratings_less_a_siblings_do_not_pin_two_hidden_means():
         if (f["indicator"], f["figure"]) == (f"competency:{COMPETENCY}:mean", "program:p1:year")
     ]
     assert p1["protected"] and p1["share_range"][1] - p1["share_range"][0] >= 0.8
+
+
+async def test_a_share_satisfied_stated_as_a_bound_is_not_its_parents_less_a_siblings():
+    # p1: twelve ratings of C9, eleven 5s and a 4: all satisfied, so its share satisfied is
+    # stated as a bound only (81 % to 100 %). p2: 24 ratings, half satisfied (50 %). The
+    # institution's 67 % of 36 is 24 satisfied; less p2's 12 leaves p1's 12 of 12: exactly the
+    # 100 % the bound withholds. (Their means are hidden already: no mean where the share is.)
+    uow = FakeQualityUnitOfWork()
+    await institution_i1(uow)
+    await assessed(uow, "p1", [5] * 11 + [4])
+    await assessed(uow, "p2", [2, 3] * 6 + [4, 5] * 6)
+
+    made = await release(uow, PERIOD)
+
+    cards = await uow.publications.cards(made.number)
+    p1, p2, parent = (competency(cards, program) for program in ("p1", "p2", None))
+    assert p1["satisfied"]["value"] is None and p1["mean"]["value"] is None
+    assert p2["satisfied"]["suppressed"] or parent["satisfied"]["suppressed"], (
+        "the institution less p2 would give p1's 100 % away"
+    )
+    summary = made.summary["audit"]["indicators"][f"competency:{COMPETENCY}:mean"]
+    assert summary["complements"] >= 1 and summary["unprotected"] == 0
+    report = await audit_report(uow, made.number)
+    assert report["protected"] is True

@@ -13,14 +13,13 @@ published figure of the new publication connected to it is hidden too, secondary
 suppression runs again, and the audit repeats. The figures checked are
 those hidden by a primary rule (too few assessments, employers or graduates, one employer
 dominating): complements hide nothing of their own, and what they would let anyone infer of a
-primary cell is what is checked. Each competency's mean rating is audited the same way (its n
-is its ratings'), with its shares satisfied as constraints: a batch's sum of 1..5 ratings and
-its count at the satisfaction threshold or above are tied (domain/audit.py), its published mean
-bounds the one and its share satisfied the other, and the mean's protection width is the share
-width rescaled to the rating scale (Measure.width). A hidden share satisfied is not checked
-itself (the cost: every unanimous cell is one), nor are domain means and the mean of every
-rating, which tie competencies together: they rely on primary and secondary suppression and the
-batch rule (docs/methodology.md).
+primary cell is what is checked. Each competency's mean rating and share satisfied are audited
+the same way, together (their n is its ratings'): a batch's sum of 1..5 ratings and its count
+at the satisfaction threshold or above are tied (domain/audit.py), its published mean bounds
+the one and its share satisfied the other; the mean's protection width is the share width
+rescaled to the rating scale (Measure.width). Domain means and the mean of every rating, which
+tie competencies together, are not audited: they rely on primary and secondary suppression and
+the batch rule (docs/methodology.md).
 """
 
 import asyncio
@@ -282,11 +281,7 @@ async def _earlier(
                     half_width = measure.half_width(methodology, of)
                     figure = _constraint(atoms, shown, half_width, measure.scale_of(of), of)
                     constraints[measure].setdefault(figure, measure.named(name, of))
-                    if (
-                        of != "k"
-                        or not _hidden_by_rule(shown)
-                        or (atoms, of) in hidden_atoms[measure]
-                    ):
+                    if not _hidden_by_rule(shown) or (atoms, of) in hidden_atoms[measure]:
                         continue
                     hidden_atoms[measure].add((atoms, of))
                     if states is None:
@@ -386,7 +381,7 @@ async def _stated(
             half_width = measure.half_width(methodology, of)
             named = measure.named(name, of)
             stated[named] = _constraint(atoms, figure, half_width, measure.scale_of(of), of)
-            if of == "k" and _hidden_by_rule(figure):  # module docstring: what is checked
+            if _hidden_by_rule(figure):  # module docstring: what is checked
                 n, k = _true_counts(tallies[pooled], programs, threshold, measure, of)
                 hidden[named] = Hidden(atoms, n=n, k=k, of=of, stated=_bound(figure))
     return stated, hidden
@@ -493,14 +488,14 @@ async def _audit_rounds(rounds: "_Rounds", publications: list[Publication]) -> "
 
 
 def _hidden_means(cards: Mapping[FigureKey, Card]) -> list[str]:
-    """The competencies with a mean hidden by a primary rule somewhere (``cards`` as stated):
-    the others have nothing to audit."""
+    """The competencies with a mean or a share satisfied hidden by a primary rule somewhere
+    (``cards`` as stated): the others have nothing to audit."""
     return sorted(
         {
             code
             for card in cards.values()
             for code, competency in card["competencies"].items()
-            if _hidden_by_rule(competency["mean"])
+            if _hidden_by_rule(competency["mean"]) or _hidden_by_rule(competency["satisfied"])
         }
     )
 
@@ -616,9 +611,18 @@ async def exposing(
 
 
 def _complement(published: Mapping[str, Published], figure: Hidden) -> str | None:
-    """The published figure to hide next for ``figure``: the smallest published sibling under
+    """The published figure to hide next for ``figure``: its counterpart where that is
+    published (a competency's mean beside its share satisfied stated as a bound, or the other
+    way round: together they bound more than either), else the smallest published sibling under
     its tightest published parent (the parent itself when it has none), else the smallest
     published figure overlapping it."""
+    counterparts = [
+        name
+        for name, p in _shown(published).items()
+        if p.atoms == figure.atoms and p.of != figure.of
+    ]
+    if counterparts:
+        return min(counterparts)
     shown = {name: p for name, p in published.items() if p.k is not None and p.n[0] > 0}
     parents = [(len(p.atoms), name) for name, p in shown.items() if figure.atoms < p.atoms]
     if parents:
