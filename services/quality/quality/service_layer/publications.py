@@ -355,6 +355,12 @@ async def open_release(
     if kind == "interim":
         if draft is not None:
             raise Conflict(f"publication {draft.number} of {period} is under review")
+    if (neighbour := await _draft_sharing_years(uow, period)) is not None:
+        raise Conflict(
+            f"publication {neighbour.number} of {neighbour.period} is under review and shares "
+            f"years with {period}: publish it first"
+        )
+    if kind == "interim":
         return await _publish(uow, await _open(uow, period=period, kind="interim"))
     published = await uow.publications.latest(period, kind="official")
     ensure_may_open_release(
@@ -484,6 +490,19 @@ async def _due_periods(uow: AbstractQualityUnitOfWork) -> list[int]:
     return sorted(ready | unpublished | flows)
 
 
+async def _draft_sharing_years(uow: AbstractQualityUnitOfWork, period: int) -> Publication | None:
+    """A draft under review of another period whose year or pool shares a year with
+    ``period``'s pool. A publication of ``period`` made meanwhile would sum those years without
+    the draft's batch and be audited without the draft, and the draft was audited before it:
+    the two would never be audited together, and the release history (batches numbered by
+    publication) would put the older draft's batch inside the later figures."""
+    span = len(years_of(period, pooled=True))
+    for other in range(period - span + 1, period + span):
+        if other != period and (draft := await uow.publications.draft_of(other)) is not None:
+            return draft
+    return None
+
+
 async def publish_interim(uow_factory: UowFactory) -> list[int] | None:
     """One interim round: a publication of every due period without a draft under review;
     returns their numbers, or None when another publisher holds the lock."""
@@ -494,6 +513,12 @@ async def publish_interim(uow_factory: UowFactory) -> list[int] | None:
         for period in await _due_periods(uow):
             if await uow.publications.draft_of(period) is not None:
                 continue  # the official release under review speaks for it
+            if (neighbour := await _draft_sharing_years(uow, period)) is not None:
+                log.info(
+                    "interim publication waits for a release under review",
+                    extra={"period": period, "under_review": neighbour.number},
+                )
+                continue
             made.append(await _publish(uow, await _open(uow, period=period, kind="interim")))
         await uow.commit()
     return [p.number for p in made]
