@@ -1,13 +1,14 @@
 """The repositories on SQLAlchemy (SQLite or PostgreSQL), one session per unit of work."""
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import asdict
+from dataclasses import fields
 from datetime import date
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, CursorResult, Table, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from assessment.adapters.read_ahead import ReadAhead
 from assessment.adapters.repositories import (
     AssessmentFilter,
     AssessmentRepository,
@@ -58,28 +59,35 @@ async def _by_id(
     return found
 
 
+def _values(record: Any) -> dict[str, Any]:
+    """A record's fields as a row's values. Shallow: ``asdict`` deep-copies every rating dict
+    and history state, a hot spot of a submission."""
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
 def _equal(pairs: tuple[tuple[Any, Any], ...]) -> list[ColumnElement[bool]]:
     """``column == value`` for each pair whose value is given."""
     return [column == value for column, value in pairs if value is not None]
 
 
 class SqlFrameworkRepository(FrameworkRepository):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, ahead: ReadAhead | None = None) -> None:
         self.session = session
         # A published framework never changes: one read per unit of work (a bulk submission
         # checks each of its items against the same one).
-        self._known: dict[str, Framework] = {}
+        self._known = (ahead or ReadAhead()).frameworks
 
     async def add(self, framework: Framework) -> None:
-        await self.session.execute(frameworks.insert().values(**asdict(framework)))
+        await self.session.execute(frameworks.insert().values(**_values(framework)))
 
     async def get(self, framework_id: str) -> Framework | None:
-        if framework_id not in self._known:
-            row = await find_one(self.session, frameworks, framework_id)
-            if row is None:
-                return None
-            self._known[framework_id] = Framework(**row)
-        return self._known[framework_id]
+        if framework_id in self._known:
+            return self._known[framework_id]
+        row = await find_one(self.session, frameworks, framework_id)
+        if row is None:
+            return None
+        framework = self._known[framework_id] = Framework(**row)
+        return framework
 
     async def find_version(self, code: str, version: int) -> Framework | None:
         query = select(frameworks).where(frameworks.c.code == code, frameworks.c.version == version)
@@ -103,7 +111,7 @@ class SqlRequirementRepository(RequirementRepository):
         return [requirements.c.owner_key == owner_key, requirements.c.target_key == target_key]
 
     async def add(self, requirement: Requirement) -> None:
-        await self.session.execute(requirements.insert().values(**asdict(requirement)))
+        await self.session.execute(requirements.insert().values(**_values(requirement)))
 
     async def get(self, requirement_id: str) -> Requirement | None:
         row = await find_one(self.session, requirements, requirement_id)
@@ -143,21 +151,21 @@ class SqlRequirementRepository(RequirementRepository):
 
 
 class SqlAssessmentRepository(AssessmentRepository):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, ahead: ReadAhead | None = None) -> None:
         self.session = session
-        # (employer, graduate, period) → its active assessment's id, read ahead for many checks.
-        self._twins_ahead: dict[tuple[str, str, int], str | None] = {}
+        # (employer, graduate, period) → its active assessment's id, read ahead for checks.
+        self._twins_ahead = (ahead or ReadAhead()).twins
 
     async def add_many(self, new: Sequence[Assessment]) -> None:
         if new:
-            await self.session.execute(assessments.insert(), [asdict(a) for a in new])
+            await self.session.execute(assessments.insert(), [_values(a) for a in new])
 
     async def get(self, assessment_id: str) -> Assessment | None:
         row = await find_one(self.session, assessments, assessment_id)
         return Assessment(**row) if row is not None else None
 
     async def update(self, assessment: Assessment, *, expected_revision: int) -> bool:
-        values = asdict(assessment)
+        values = _values(assessment)
         del values["id"]
         result = await self.session.execute(
             assessments.update()
@@ -194,7 +202,7 @@ class SqlAssessmentRepository(AssessmentRepository):
         for row in rows:
             if (key := (row.employer_id, row.graduate_id, row.period)) in wanted:
                 wanted[key] = row.id
-        self._twins_ahead |= wanted
+        self._twins_ahead.update(wanted)
 
     async def page_of_employer(
         self, employer_id: str, where: AssessmentFilter, *, limit: int, cursor: str | None
@@ -240,7 +248,7 @@ class SqlAssessmentRepository(AssessmentRepository):
     async def add_revisions(self, revisions: Sequence[AssessmentRevision]) -> None:
         if revisions:
             await self.session.execute(
-                assessment_revisions.insert(), [asdict(r) for r in revisions]
+                assessment_revisions.insert(), [_values(r) for r in revisions]
             )
 
     async def history(self, assessment_id: str) -> list[AssessmentRevision]:
@@ -253,13 +261,14 @@ class SqlAssessmentRepository(AssessmentRepository):
 
 
 class SqlRegistryFactsRepository(RegistryFactsRepository):
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, ahead: ReadAhead | None = None) -> None:
         self.session = session
-        # Facts read ahead for many checks (read_ahead): the single reads answer from these.
-        self._organizations: dict[str, Organization | None] = {}
-        self._programs: dict[str, Program | None] = {}
-        self._graduates: dict[str, Graduate | None] = {}
-        self._employments: dict[tuple[str, str], list[Employment]] = {}
+        # Facts read ahead for checks (read_ahead): the single reads answer from these.
+        ahead = ahead or ReadAhead()
+        self._organizations = ahead.organizations
+        self._programs = ahead.programs
+        self._graduates = ahead.graduates
+        self._employments = ahead.employments
 
     async def organization(self, organization_id: str) -> Organization | None:
         if organization_id in self._organizations:
@@ -283,13 +292,13 @@ class SqlRegistryFactsRepository(RegistryFactsRepository):
         self, *, organization_ids: Collection[str], graduate_ids: Collection[str]
     ) -> None:
         session = self.session
-        self._organizations |= await _by_id(
-            session, projected_organizations, organization_ids, Organization
+        self._organizations.update(
+            await _by_id(session, projected_organizations, organization_ids, Organization)
         )
         graduates = await _by_id(session, projected_graduates, graduate_ids, Graduate)
-        self._graduates |= graduates
+        self._graduates.update(graduates)
         programs = {g.program_id for g in graduates.values() if g is not None}
-        self._programs |= await _by_id(session, projected_programs, programs, Program)
+        self._programs.update(await _by_id(session, projected_programs, programs, Program))
         c = projected_employments.c
         employments: dict[tuple[str, str], list[Employment]] = {
             (e, g): [] for e in organization_ids for g in graduate_ids
@@ -304,7 +313,7 @@ class SqlRegistryFactsRepository(RegistryFactsRepository):
             employments[(r.employer_id, r.graduate_id)].append(
                 Employment(start_date=r.start_date, end_date=r.end_date, state=r.state)
             )
-        self._employments |= employments
+        self._employments.update(employments)
 
     async def cluster(self, cluster_id: str) -> Cluster | None:
         row = await find_one(self.session, projected_clusters, cluster_id)

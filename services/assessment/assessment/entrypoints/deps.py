@@ -13,21 +13,22 @@ from shared.platform.web.deps import UnitOfWorkFactory, service_settings
 from shared.platform.web.identity import current_identity
 
 
-def _settings(request: Request) -> AssessmentSettings:
+# async: a plain ``def`` dependency runs in a worker thread (shared/platform/web/deps.py).
+async def _settings(request: Request) -> AssessmentSettings:
     return service_settings(request, AssessmentSettings)
 
 
 SettingsDep = Annotated[AssessmentSettings, Depends(_settings)]
 
 
-def _policy(settings: SettingsDep) -> AssessmentPolicy:
+async def _policy(settings: SettingsDep) -> AssessmentPolicy:
     return AssessmentPolicy(window_months=settings.employment_window_months)
 
 
 PolicyDep = Annotated[AssessmentPolicy, Depends(_policy)]
 
 
-def _uow_factory(factory: UnitOfWorkFactory) -> Callable[[], AbstractAssessmentUnitOfWork]:
+async def _uow_factory(factory: UnitOfWorkFactory) -> Callable[[], AbstractAssessmentUnitOfWork]:
     return lambda: assessment_uow(factory())
 
 

@@ -250,6 +250,24 @@ async def prepare(
     )
 
 
+async def prepare_one(
+    uow: AbstractAssessmentUnitOfWork,
+    identity: Identity,
+    command: SubmitAssessment,
+    *,
+    policy: AssessmentPolicy,
+) -> NewAssessment:
+    """``prepare`` for a submission on its own, its facts read in one query, not one each."""
+    acts_for(identity, command.employer_id)
+    await uow.read_ahead_submission(
+        employer_id=command.employer_id,
+        graduate_id=command.graduate_id,
+        period=command.period,
+        framework_id=command.framework_id,
+    )
+    return await prepare(uow, identity, command, policy=policy)
+
+
 async def store(
     uow: AbstractAssessmentUnitOfWork, new: Sequence[NewAssessment]
 ) -> list[Assessment]:
@@ -270,7 +288,7 @@ async def submit(
     policy: AssessmentPolicy,
 ) -> Assessment:
     """Store a new assessment and queue assessment.submitted (the caller commits)."""
-    (stored,) = await store(uow, [await prepare(uow, identity, command, policy=policy)])
+    (stored,) = await store(uow, [await prepare_one(uow, identity, command, policy=policy)])
     return stored
 
 

@@ -1,6 +1,7 @@
 """The assessment service's unit of work: one transaction, its repositories and its events."""
 
 from assessment.adapters import tables
+from assessment.adapters.read_ahead import ReadAhead, read_submission_ahead
 from assessment.adapters.reminders import SqlReminderRepository
 from assessment.adapters.repositories import (
     AssessmentRepository,
@@ -27,6 +28,14 @@ class AbstractAssessmentUnitOfWork(AbstractUnitOfWork):
     facts: RegistryFactsRepository
     reminders: ReminderRepository
 
+    async def read_ahead_submission(
+        self, *, employer_id: str, graduate_id: str, period: int, framework_id: str
+    ) -> None:
+        """Before one submission's checks: read the employer, the graduate and its program,
+        the framework, the graduate's employments by the employer and the active twin at
+        once. A hint: a unit of work that reads each in one round trip anyway may ignore it."""
+        return None
+
 
 class SqlAssessmentUnitOfWork(UnitOfWork, AbstractAssessmentUnitOfWork):
     """The SQL unit of work (outbox included) with the SQL repositories on its session."""
@@ -34,11 +43,25 @@ class SqlAssessmentUnitOfWork(UnitOfWork, AbstractAssessmentUnitOfWork):
     audit_trail = tables.audit_trail
 
     def open_repositories(self) -> None:
-        self.frameworks = SqlFrameworkRepository(self.session)
+        # The repositories' single reads answer from what was read ahead, by any of them.
+        self._ahead = ReadAhead()
+        self.frameworks = SqlFrameworkRepository(self.session, self._ahead)
         self.requirements = SqlRequirementRepository(self.session)
-        self.assessments = SqlAssessmentRepository(self.session)
-        self.facts = SqlRegistryFactsRepository(self.session)
+        self.assessments = SqlAssessmentRepository(self.session, self._ahead)
+        self.facts = SqlRegistryFactsRepository(self.session, self._ahead)
         self.reminders = SqlReminderRepository(self.session)
+
+    async def read_ahead_submission(
+        self, *, employer_id: str, graduate_id: str, period: int, framework_id: str
+    ) -> None:
+        await read_submission_ahead(
+            self.session,
+            self._ahead,
+            employer_id=employer_id,
+            graduate_id=graduate_id,
+            period=period,
+            framework_id=framework_id,
+        )
 
 
 def assessment_uow(uow: AbstractUnitOfWork) -> AbstractAssessmentUnitOfWork:

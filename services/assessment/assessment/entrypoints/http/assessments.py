@@ -48,7 +48,7 @@ async def submit_assessment(
     # Checked first, without the write lock (SQLite): the write transaction then only inserts,
     # so concurrent submissions wait less for the one writer (and less often past its timeout).
     async with reads() as uow:
-        checked = await handlers.prepare(assessment_uow(uow), identity, command, policy=policy)
+        checked = await handlers.prepare_one(assessment_uow(uow), identity, command, policy=policy)
 
     async def run(uow: UnitOfWork) -> Assessment:
         (stored,) = await handlers.store(assessment_uow(uow), [checked])
