@@ -834,6 +834,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{period}-yilning {number}-nashri koʻrib chiqilmoqda",
         "Публикация {number} за {period} год на рассмотрении",
     ),
+    "publication {number} of {period} is under review and shares years with {other}: publish "
+    "it first": (
+        "{period}-yilning {number}-nashri koʻrib chiqilmoqda va {other}-yil bilan umumiy "
+        "yillarni qamraydi: avval uni eʼlon qiling",
+        "Публикация {number} за {period} год на рассмотрении и охватывает общие годы с {other}: "
+        "сначала опубликуйте её",
+    ),
     "a restatement says why it corrects the release": (
         "Qayta eʼlon qilishda nashr nima uchun tuzatilayotgani yoziladi",
         "В переиздании нужно указать, почему исправляется публикация",
