@@ -13,8 +13,12 @@ S = TypeVar("S", bound=ServiceSettings)
 
 _READS = frozenset({"GET", "HEAD"})
 
+# Dependencies here and in each service's entrypoints/deps.py are ``async def`` though they do
+# not wait: FastAPI runs a plain ``def`` dependency in a worker thread, a hand-off per request
+# that costs more than the little they do.
 
-def _uow_factory(request: Request) -> Callable[[], UnitOfWork]:
+
+async def _uow_factory(request: Request) -> Callable[[], UnitOfWork]:
     # A request that only reads gets units of work that take no write lock (SQLite).
     runtime = request.app.state.runtime
     reads = request.method in _READS
@@ -25,7 +29,7 @@ def _uow_factory(request: Request) -> Callable[[], UnitOfWork]:
 UnitOfWorkFactory = Annotated[Callable[[], UnitOfWork], Depends(_uow_factory)]
 
 
-def _read_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
+async def _read_uow_factory(request: Request) -> Callable[[], UnitOfWork]:
     factory: Callable[[], UnitOfWork] = request.app.state.runtime.read_uow_factory
     return factory
 

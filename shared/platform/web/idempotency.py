@@ -199,4 +199,15 @@ class IdempotentCreate:
         )
 
 
-CreateOnce = Annotated[IdempotentCreate, Depends()]
+async def _idempotent_create(
+    request: Request,
+    uow_factory: UnitOfWorkFactory,
+    read_uow_factory: ReadUnitOfWorkFactory,
+    identity: CurrentIdentity,
+    idempotency_key: IdempotencyKey = None,
+) -> IdempotentCreate:
+    # Not ``Depends()`` on the class: FastAPI makes a class dependency in a worker thread.
+    return IdempotentCreate(request, uow_factory, read_uow_factory, identity, idempotency_key)
+
+
+CreateOnce = Annotated[IdempotentCreate, Depends(_idempotent_create)]

@@ -12,21 +12,21 @@ from gateway.service_layer.unit_of_work import AbstractGatewayUnitOfWork, gatewa
 from shared.platform.web.deps import UnitOfWorkFactory, service_settings
 
 
-def _settings(request: Request) -> GatewaySettings:
+async def _settings(request: Request) -> GatewaySettings:
     return service_settings(request, GatewaySettings)
 
 
 SettingsDep = Annotated[GatewaySettings, Depends(_settings)]
 
 
-def _units(factory: UnitOfWorkFactory) -> Callable[[], AbstractGatewayUnitOfWork]:
+async def _units(factory: UnitOfWorkFactory) -> Callable[[], AbstractGatewayUnitOfWork]:
     return gateway_units(factory)
 
 
 Units = Annotated[Callable[[], AbstractGatewayUnitOfWork], Depends(_units)]
 
 
-def _feed(request: Request, settings: SettingsDep, units: Units) -> EventFeed:
+async def _feed(request: Request, settings: SettingsDep, units: Units) -> EventFeed:
     """The process's feed, made on first use (one per app, so tests can run several)."""
     feed: EventFeed | None = getattr(request.app.state, "quality_event_feed", None)
     if feed is None:
@@ -38,7 +38,7 @@ def _feed(request: Request, settings: SettingsDep, units: Units) -> EventFeed:
 Feed = Annotated[EventFeed, Depends(_feed)]
 
 
-def _quota(request: Request, settings: SettingsDep) -> StreamQuota:
+async def _quota(request: Request, settings: SettingsDep) -> StreamQuota:
     """The process's count of open event streams, made on first use."""
     quota: StreamQuota | None = getattr(request.app.state, "event_stream_quota", None)
     if quota is None:

@@ -25,14 +25,14 @@ OptionalPeriod = Annotated[
 LAST_PUBLICATION = 2**31 - 1
 
 
-def _settings(request: Request) -> QualitySettings:
+async def _settings(request: Request) -> QualitySettings:
     return service_settings(request, QualitySettings)
 
 
 SettingsDep = Annotated[QualitySettings, Depends(_settings)]
 
 
-def _uow_factory(factory: UnitOfWorkFactory) -> Callable[[], AbstractQualityUnitOfWork]:
+async def _uow_factory(factory: UnitOfWorkFactory) -> Callable[[], AbstractQualityUnitOfWork]:
     return lambda: quality_uow(factory())
 
 

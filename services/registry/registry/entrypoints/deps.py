@@ -10,11 +10,11 @@ from registry.service_layer.unit_of_work import AbstractRegistryUnitOfWork, regi
 from shared.platform.web.deps import UnitOfWorkFactory, service_settings
 
 
-def _settings(request: Request) -> RegistrySettings:
+async def _settings(request: Request) -> RegistrySettings:
     return service_settings(request, RegistrySettings)
 
 
-def _units_of_work(
+async def _units_of_work(
     uow_factory: UnitOfWorkFactory,
 ) -> Callable[[], AbstractRegistryUnitOfWork]:
     return lambda: registry_unit_of_work(uow_factory())
