@@ -352,9 +352,8 @@ async def open_release(
     interim publication at once."""
     ensure_may_publish(identity)
     draft = await uow.publications.draft_of(period)
-    if kind == "interim":
-        if draft is not None:
-            raise Conflict(f"publication {draft.number} of {period} is under review")
+    if kind == "interim" and draft is not None:
+        raise Conflict(f"publication {draft.number} of {period} is under review")
     if (neighbour := await _draft_sharing_years(uow, period)) is not None:
         raise Conflict(
             f"publication {neighbour.number} of {neighbour.period} is under review and shares "
