@@ -24,6 +24,7 @@ from quality.adapters.repositories import (
     FrameworkRepository,
     MethodologyRepository,
     PublicationRepository,
+    RankingRow,
     RegistryProjectionRepository,
     ReleaseBacklogRepository,
     RequirementRepository,
@@ -57,7 +58,7 @@ from quality.domain.publication import (
     Publication,
     ReleasedCell,
 )
-from quality.domain.ranking import UNRANKED, Place
+from quality.domain.ranking import RANKED_BY, UNRANKED, Place
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork
 
 from shared.platform.db.keyset import Page, decode_cursor, encode_cursor
@@ -211,6 +212,18 @@ class FakeScores(ScoreRepository):
             s
             for s in self.rows.values()
             if s.scope == scope and s.period == period and s.pooled == pooled
+        ]
+
+    async def ranking_rows(
+        self, scope: str, *, period: int, pooled: bool, region: str | None = None
+    ) -> list[RankingRow]:
+        return [
+            RankingRow(
+                s.scope_id,
+                copy.deepcopy(s.card["indicators"][RANKED_BY]),
+                Place(s.rank, s.rank_low, s.rank_high),
+            )
+            for s in await self.of_scope(scope, period=period, pooled=pooled, region=region)
         ]
 
     async def page(

@@ -12,7 +12,7 @@ from quality.adapters.repositories import AlertFilter
 from quality.domain.alerts import WITHHELD
 from quality.domain.cells import RATING_DOMAINS, ScopeTally
 from quality.domain.model import COUNTRY, StoredScore
-from quality.domain.ranking import RANK_LEVEL
+from quality.domain.ranking import RANK_LEVEL, Place
 from quality.service_layer import aggregation, methodology, reading, registry_events
 from quality.service_layer.alerts import raise_alerts
 from quality.service_layer.benchmarks import benchmarks
@@ -400,6 +400,46 @@ async def test_a_window_stores_the_ranks_that_reading_a_scorecard_then_shows(uow
         # … with the interval the ranking gives it, stored beside it.
         interval = next(r["rank_interval"] for r in listed if r["scope_id"] == program)
         assert shown["rank_interval"] == interval and interval[0] <= rank <= interval[1]
+
+
+async def test_the_ranking_lists_the_ranks_stored_with_the_scorecards_not_drawn_again(uow):
+    # Found (country-scale issue): every read of /quality/rankings decoded every scorecard of
+    # the period and drew 4,000 posterior ranks again, the slowest read under load. At the
+    # stored ranks' level, over the stored groups, it now lists the stored ranks.
+    await assessed_programs(uow, {"good": 12, "fair": 7, "weak": 3})
+    await publish_changes(lambda: uow, today=date(PERIOD, 6, 1))
+    stored = {"good": Place(2, 1, 3), "fair": Place(1, 1, 2), "weak": Place(3, 2, 3)}
+    await uow.scores.save_ranks("program", period=PERIOD, pooled=False, ranks=stored)
+
+    async def ranking(**asked: Any) -> list[tuple[str, int, list[int]]]:
+        listed = await reading.rankings(
+            uow, reading.LIVE, scope="program", period=PERIOD, pooled=False, **asked
+        )
+        return [(r["scope_id"], r["rank"], r["rank_interval"]) for r in listed]
+
+    assert await ranking(level=RANK_LEVEL) == [
+        ("fair", 1, [1, 2]),
+        ("good", 2, [1, 3]),
+        ("weak", 3, [2, 3]),
+    ]
+    listed = await reading.rankings(
+        uow, reading.LIVE, scope="program", period=PERIOD, pooled=False, level=RANK_LEVEL
+    )
+    # The estimates are still the figures' own (the shrunk shares, not stored).
+    assert [r["share"] for r in listed] == [7 / 12, 12 / 12, 3 / 12]
+    assert listed[1]["estimate"] > listed[0]["estimate"] > listed[2]["estimate"]
+    # Another level, or ranks across groups, are drawn on read.
+    assert [r[:2] for r in await ranking(level=0.95)] == [("good", 1), ("fair", 2), ("weak", 3)]
+    # Stored ranks that are not of the figures now (a unit published since they were drawn, at
+    # their cadence) are drawn again too.
+    await uow.scores.save_ranks(
+        "program", period=PERIOD, pooled=False, ranks={"good": Place(1, 1, 1)}
+    )
+    assert [r[:2] for r in await ranking(level=RANK_LEVEL)] == [
+        ("good", 1),
+        ("fair", 2),
+        ("weak", 3),
+    ]
 
 
 async def test_programs_rank_within_their_level_and_broad_field_unless_asked_across(uow):

@@ -213,6 +213,15 @@ class MethodologyRepository(abc.ABC):
     async def add(self, content: dict[str, Any], *, published_at: datetime) -> None: ...
 
 
+@dataclass(frozen=True)
+class RankingRow:
+    """A unit's figure that rankings rank by, with the rank stored beside its scorecard."""
+
+    scope_id: str
+    figure: Mapping[str, Any]
+    place: Place
+
+
 class ScoreReader(abc.ABC):
     """Scorecards to read: the live ones (the ministry's), or those of publications."""
 
@@ -231,6 +240,13 @@ class ScoreReader(abc.ABC):
         self, scope: str, *, period: int, pooled: bool, region: str | None = None
     ) -> list[StoredScore]:
         """Every score of one kind of scope in a period, optionally of units in ``region``."""
+
+    @abc.abstractmethod
+    async def ranking_rows(
+        self, scope: str, *, period: int, pooled: bool, region: str | None = None
+    ) -> list[RankingRow]:
+        """``of_scope``'s units with their ranked-by figure and stored rank only: a ranking
+        reads one small figure a unit, not every scorecard whole."""
 
     @abc.abstractmethod
     async def page(

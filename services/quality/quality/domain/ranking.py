@@ -88,12 +88,16 @@ def rank(
         )
         for unit, (low, high) in zip(order, intervals, strict=True)
     ]
-    result.extend(
+    return result + _not_ranked(units, ranked)
+
+
+def _not_ranked(units: Mapping[str, tuple[int, int]], ranked: Collection[str]) -> list[Ranked]:
+    """The units left out of ``ranked``, by id, as "not enough data"."""
+    return [
         Ranked(unit_id=unit, rank=None, estimate=None, raw_share=None, n=n, reason=NOT_ENOUGH_DATA)
         for unit, (_, n) in sorted(units.items())
         if unit not in ranked
-    )
-    return result
+    ]
 
 
 def _estimates(units: Mapping[str, tuple[int, int]]) -> tuple[dict[str, float], float, float]:
@@ -143,15 +147,31 @@ def rank_cards(
     cards: Mapping[str, Mapping[str, Any]], *, level: float = RANK_LEVEL
 ) -> list[Ranked]:
     """Rank units (scope id → scorecard JSON) by their employer satisfaction."""
+    return rank_figures(
+        {unit: card["indicators"][RANKED_BY] for unit, card in cards.items()}, level=level
+    )
+
+
+def rank_figures(
+    figures: Mapping[str, Mapping[str, Any]], *, level: float = RANK_LEVEL
+) -> list[Ranked]:
+    """Rank units (scope id → its employer-satisfaction figure)."""
+    units, published = _counted(figures)
+    return rank(units, published=published, level=level)
+
+
+def _counted(
+    figures: Mapping[str, Mapping[str, Any]],
+) -> tuple[dict[str, tuple[int, int]], set[str]]:
+    """Each unit's (successes, n), and the units whose figure is stated."""
     units, published = {}, set()
-    for unit_id, card in cards.items():
-        figure = card["indicators"][RANKED_BY]
+    for unit_id, figure in figures.items():
         # A share stated only as its interval (all answers in one category) is ranked too.
         stated = interval_stated(figure)
         units[unit_id] = (successes(figure) if stated else 0, figure["n"])
         if stated:
             published.add(unit_id)
-    return rank(units, published=published, level=level)
+    return units, published
 
 
 @dataclass(frozen=True)
@@ -164,6 +184,36 @@ class Place:
 
 
 UNRANKED = Place(None, None, None)
+
+
+def ranked_as_stored(
+    figures: Mapping[str, Mapping[str, Any]], places: Mapping[str, Place]
+) -> list[Ranked] | None:
+    """``rank_figures`` at ``RANK_LEVEL`` from the ranks stored with the figures (``places``,
+    drawn when they were stored), without drawing again; None when the stored ranks are not
+    of these figures (a unit ranked there and not ranked by its figure now, or the reverse:
+    live ranks are stored at their own cadence)."""
+    units, published = _counted(figures)
+    ranked = {unit: units[unit] for unit in published if units[unit][1] > 0}
+    if {unit for unit, place in places.items() if place.rank is not None} != ranked.keys():
+        return None
+    estimates, _, _ = _estimates(ranked)
+    listed = [
+        Ranked(
+            unit_id=unit,
+            rank=places[unit].rank,
+            estimate=estimates[unit],
+            raw_share=x / n,
+            n=n,
+            reason=None,
+            rank_low=places[unit].low,
+            rank_high=places[unit].high,
+        )
+        for unit, (x, n) in ranked.items()
+    ]
+    # As ``rank`` lists them: by rank, tied units by id, then the unranked by id.
+    listed.sort(key=lambda r: (r.rank or 0, r.unit_id))
+    return listed + _not_ranked(units, ranked)
 
 
 def comparable_group(level: str, field_code: str) -> str:

@@ -4,13 +4,19 @@ publications, or live (the ministry's view)."""
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from quality.adapters.repositories import AlertFilter, CellReader, ScoreFilter, ScoreReader
+from quality.adapters.repositories import (
+    AlertFilter,
+    CellReader,
+    RankingRow,
+    ScoreFilter,
+    ScoreReader,
+)
 from quality.domain.alerts import as_published
 from quality.domain.funnel import Unit, funnel
 from quality.domain.methodology import from_json
-from quality.domain.model import Card, ScopeKey, StoredScore
+from quality.domain.model import Scope, ScopeKey, StoredScore
 from quality.domain.periods import years_of
-from quality.domain.ranking import RANKED_BY, Ranked, rank_cards
+from quality.domain.ranking import RANK_LEVEL, RANKED_BY, Ranked, rank_figures, ranked_as_stored
 from quality.domain.scorecard import interval_stated, successes
 from quality.service_layer.comparable import comparable_groups
 from quality.service_layer.comparison import compare_cluster
@@ -148,7 +154,7 @@ async def rankings(
     uow: AbstractQualityUnitOfWork,
     view: View,
     *,
-    scope: str,
+    scope: Scope,
     period: int,
     pooled: bool,
     level: float,
@@ -157,19 +163,30 @@ async def rankings(
 ) -> list[dict[str, Any]]:
     """Units of ``scope`` ranked by the empirical-Bayes estimate of employer satisfaction,
     within their comparable groups (programs: level and broad field) unless ``across_groups``;
-    listed group by group."""
+    listed group by group. The ranks stored with the scorecards are listed where they are the
+    ones asked for (their level, every unit of the groups, the figures they were drawn from);
+    others are drawn on read."""
     scores = (await checked(uow, view)).scores(uow)
-    stored = await scores.of_scope(scope, period=period, pooled=pooled, region=region)
+    rows = await scores.ranking_rows(scope, period=period, pooled=pooled, region=region)
     groups = {} if across_groups else await comparable_groups(uow)
-    grouped: dict[str | None, dict[str, Card]] = {}
-    for score in stored:
-        group = groups.get((score.scope, score.scope_id))
-        grouped.setdefault(group, {})[score.scope_id] = score.card
+    grouped: dict[str | None, list[RankingRow]] = {}
+    for row in rows:
+        grouped.setdefault(groups.get((scope, row.scope_id)), []).append(row)
+    as_stored = level == RANK_LEVEL and region is None and not across_groups
     return [
         _ranked_item(r, group)
-        for group, cards in sorted(grouped.items(), key=lambda item: item[0] or "")
-        for r in rank_cards(cards, level=level)
+        for group, members in sorted(grouped.items(), key=lambda item: item[0] or "")
+        for r in _ranked(members, as_stored=as_stored, level=level)
     ]
+
+
+def _ranked(rows: list[RankingRow], *, as_stored: bool, level: float) -> list[Ranked]:
+    figures = {row.scope_id: row.figure for row in rows}
+    if as_stored:
+        stored = ranked_as_stored(figures, {row.scope_id: row.place for row in rows})
+        if stored is not None:
+            return stored
+    return rank_figures(figures, level=level)
 
 
 def _ranked_item(r: Ranked, group: str | None) -> dict[str, Any]:
@@ -197,12 +214,12 @@ async def funnel_of(
     """The funnel plot of the units' employer satisfaction (domain/funnel.py): what the
     dashboard draws, computed here from the published figures."""
     scores = (await checked(uow, view)).scores(uow)
-    stored = await scores.of_scope(scope, period=period, pooled=pooled, region=region)
+    rows = await scores.ranking_rows(scope, period=period, pooled=pooled, region=region)
     # A share stated only as its interval (all answers in one category) is drawn at 0 or 1.
     units = [
-        Unit(score.scope_id, successes(figure) / figure["n"], figure["n"])
-        for score in stored
-        if interval_stated(figure := score.card["indicators"][RANKED_BY]) and figure["n"] > 0
+        Unit(row.scope_id, successes(figure) / figure["n"], figure["n"])
+        for row in rows
+        if interval_stated(figure := row.figure) and figure["n"] > 0
     ]
     drawn = funnel(units)
     if drawn is None:
