@@ -6,7 +6,9 @@ skips an existing item however many rows are inserted meanwhile.
 
 import base64
 import binascii
-from collections.abc import Callable
+import bisect
+import json
+from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -80,3 +82,23 @@ async def fetch_page(
     rows = rows[:limit]
     last = encode_cursor(str(rows[-1][column.name])) if more else None
     return Page(items=rows, next_cursor=last)
+
+
+def page_of(
+    items: Sequence[T], *, key: Callable[[T], list[Any]], limit: int, cursor: str | None
+) -> Page[T]:
+    """A page of ``items`` computed in memory (e.g. a ranking), ordered by ``key`` (unique per
+    item: values of one type each), after the cursor, which is the last item's key as JSON."""
+    after = decode_cursor(cursor)
+    start = 0
+    if after is not None:
+        try:
+            position = json.loads(after)
+            if not isinstance(position, list):
+                raise ValueError("not a key")
+            start = bisect.bisect_right(items, position, key=key)
+        except (ValueError, TypeError) as error:  # not JSON, or not comparable with the keys
+            raise invalid_cursor() from error
+    page = list(items[start : start + limit])
+    more = start + limit < len(items)
+    return Page(items=page, next_cursor=encode_cursor(json.dumps(key(page[-1]))) if more else None)

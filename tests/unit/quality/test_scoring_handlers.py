@@ -428,6 +428,7 @@ async def test_the_ranking_lists_the_ranks_stored_with_the_scorecards_not_drawn_
     # The estimates are still the figures' own (the shrunk shares, not stored).
     assert [r["share"] for r in listed] == [7 / 12, 12 / 12, 3 / 12]
     assert listed[1]["estimate"] > listed[0]["estimate"] > listed[2]["estimate"]
+    assert listed == sorted(listed, key=reading.ranking_key)  # the order its pages rely on
     # Another level, or ranks across groups, are drawn on read.
     assert [r[:2] for r in await ranking(level=0.95)] == [("good", 1), ("fair", 2), ("weak", 3)]
     # Stored ranks that are not of the figures now (a unit published since they were drawn, at
@@ -450,6 +451,7 @@ async def test_programs_rank_within_their_level_and_broad_field_unless_asked_acr
         listed = await reading.rankings(
             uow, reading.LIVE, scope="program", period=PERIOD, pooled=False, level=0.9, **across
         )
+        assert listed == sorted(listed, key=reading.ranking_key)  # the order its pages rely on
         return [(r["scope_id"], r["group"], r["rank"]) for r in listed]
 
     assert await ranking() == [("ict", "6/06", 1), ("ict-2", "6/06", 2), ("ma-nursing", "7/09", 1)]

@@ -8,10 +8,10 @@ import { formatPercent, localizedName, t } from "./i18n.js";
 /** Units of one scope as a funnel plot of employer satisfaction, with the table beside it. */
 async function funnelPanel({ scope, units, ctx, heading }) {
   const query = `scope=${scope}&${periodQuery(ctx)}${ctx.regionFilter || ""}`;
-  const [rankings, drawn] = await Promise.all([get(`/quality/rankings?${query}`), get(`/quality/funnel?${query}`)]);
+  const [rankings, drawn] = await Promise.all([getAll(`/quality/rankings?${query}`), get(`/quality/funnel?${query}`)]);
   // A rank is shown with its band (the ranks the unit takes in the posterior draws), never bare.
   const ranks = new Map(
-    rankings.items
+    rankings
       .filter((item) => item.rank !== null)
       .map((item) => {
         const [low, high] = item.rank_interval ?? [item.rank, item.rank];

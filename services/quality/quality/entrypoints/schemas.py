@@ -136,6 +136,7 @@ class Rankings(BaseModel):
     pooled: bool
     ranked_by: str
     items: list[RankedPublic]
+    next_cursor: str | None = None
 
 
 class BenchmarkPublic(BaseModel):

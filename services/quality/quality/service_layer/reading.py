@@ -180,6 +180,13 @@ async def rankings(
     ]
 
 
+def ranking_key(item: dict[str, Any]) -> list[Any]:
+    """Where a ranking lists an item: group by group, by rank, then the units not ranked, each
+    by id (the order ``rankings`` gives, unique per item: its pages' cursor)."""
+    ranked = item["rank"] is not None
+    return [item["group"] or "", 0 if ranked else 1, item["rank"] or 0, item["scope_id"]]
+
+
 def _ranked(rows: list[RankingRow], *, as_stored: bool, level: float) -> list[Ranked]:
     figures = {row.scope_id: row.figure for row in rows}
     if as_stored:

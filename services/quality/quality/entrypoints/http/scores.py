@@ -13,7 +13,7 @@ from quality.service_layer import reading
 from quality.service_layer.benchmarks import benchmarks
 from quality.service_layer.reading import Document
 from shared.platform.names import API_PREFIX
-from shared.platform.web.pagination import Cursor, Limit, Page
+from shared.platform.web.pagination import Cursor, Limit, Page, page_of
 
 router = APIRouter(prefix=f"{API_PREFIX}/quality", tags=["quality"])
 
@@ -63,6 +63,8 @@ async def get_rankings(
         bool,
         Query(description="rank programs of every level and field together (not comparable)"),
     ] = False,
+    limit: Limit = 50,
+    cursor: Cursor = None,
 ) -> dict[str, Any]:
     async with uow_factory() as uow:
         items = await reading.rankings(
@@ -80,7 +82,7 @@ async def get_rankings(
         "period": period,
         "pooled": pooled,
         "ranked_by": f"{RANKED_BY} (empirical-Bayes estimate)",
-        "items": items,
+        **page_of(items, key=reading.ranking_key, limit=limit, cursor=cursor).model_dump(),
     }
 
 
