@@ -28,7 +28,9 @@ async def _publish_scores(runtime: Runtime[QualitySettings]) -> None:
 
 async def _publish_interim(runtime: Runtime[QualitySettings]) -> None:
     await run_interim_publisher(
-        lambda: quality_uow(runtime.uow_factory()), every_s=runtime.settings.interim_every_s
+        lambda: quality_uow(runtime.uow_factory()),
+        lambda: quality_uow(runtime.read_uow_factory()),
+        every_s=runtime.settings.interim_every_s,
     )
 
 

@@ -14,18 +14,18 @@ import asyncio
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 from quality import events
-from quality.adapters.repositories import CellReader, CellRepository
+from quality.adapters.repositories import CellReader, CellRepository, Row
 from quality.domain.access import ensure_may_publish, ensure_may_query, ensure_may_review
 from quality.domain.alerts import benjamini_hochberg, drop_p_value
 from quality.domain.cells import ScopeTally
 from quality.domain.index import Methodology
 from quality.domain.methodology import from_json
-from quality.domain.model import ScopeKey, StoredScore
+from quality.domain.model import Families, ScopeKey, StoredScore
 from quality.domain.periods import years_of
 from quality.domain.publication import (
     CellKey,
@@ -108,6 +108,19 @@ class CellsWithRelease(CellReader):
         return ScopeTally.combine(t for (program_id, _), t in cells.items() if program_id in wanted)
 
 
+@dataclass(frozen=True)
+class _Computed:
+    """A publication computed and audited, not yet stored (``_store`` writes it)."""
+
+    publication: Publication
+    figures: list[StoredScore]
+    comparisons: Mapping[tuple[str, bool], dict[str, Any]]
+    flows: Mapping[tuple[str, str], Row]
+    intensity: Mapping[str, Row]
+    families: Mapping[bool, Families]
+    cells: list[ReleasedCell]
+
+
 async def _open(
     uow: AbstractQualityUnitOfWork,
     *,
@@ -118,6 +131,23 @@ async def _open(
     reason: str | None = None,
 ) -> Publication:
     """Compute and store a draft of ``period``'s publication."""
+    computed = await _compute(
+        uow, period=period, kind=kind, review_s=review_s, restates=restates, reason=reason
+    )
+    return await _store(uow, computed)
+
+
+async def _compute(
+    uow: AbstractQualityUnitOfWork,
+    *,
+    period: int,
+    kind: Kind,
+    review_s: float = 0.0,
+    restates: int | None = None,
+    reason: str | None = None,
+) -> _Computed:
+    """Compute and audit a draft of ``period``'s publication, reading only: it takes the next
+    publication number, which ``_store`` checks is still free."""
     methodology = from_json(await current_content(uow))
     pending = await uow.backlog.pending(range(period, period + 1))
     releasing = {
@@ -222,22 +252,31 @@ async def _open(
             "intensity": intensity_summary,
         },
     )
-    await uow.publications.add(publication)
-    await uow.publications.save_figures(number, figures)
-    await uow.publications.save_comparisons(number, comparisons)
-    await uow.publications.save_flows(number, flows)
-    await uow.publications.save_intensity(number, intensity)
-    await uow.publications.save_structure(
-        number, {pooled: board.families for pooled, board in boards.items()}
-    )
-    await uow.publications.save_cells(
-        number,
-        [
+    return _Computed(
+        publication=publication,
+        figures=figures,
+        comparisons=comparisons,
+        flows=flows,
+        intensity=intensity,
+        families={pooled: board.families for pooled, board in boards.items()},
+        cells=[
             ReleasedCell(cell[0], cell[1], tally.to_json(), pending[cell].assessments)
             for cell, tally in releasing.items()
         ],
     )
-    return publication
+
+
+async def _store(uow: AbstractQualityUnitOfWork, computed: _Computed) -> Publication:
+    """Store a computed draft under its number."""
+    number = computed.publication.number
+    await uow.publications.add(computed.publication)
+    await uow.publications.save_figures(number, computed.figures)
+    await uow.publications.save_comparisons(number, computed.comparisons)
+    await uow.publications.save_flows(number, computed.flows)
+    await uow.publications.save_intensity(number, computed.intensity)
+    await uow.publications.save_structure(number, computed.families)
+    await uow.publications.save_cells(number, computed.cells)
+    return computed.publication
 
 
 async def _comparisons(
@@ -502,34 +541,65 @@ async def _draft_sharing_years(uow: AbstractQualityUnitOfWork, period: int) -> P
     return None
 
 
-async def publish_interim(uow_factory: UowFactory) -> list[int] | None:
+async def publish_interim(
+    uow_factory: UowFactory, read_uow_factory: UowFactory | None = None
+) -> list[int] | None:
     """One interim round: a publication of every due period without a draft under review;
-    returns their numbers, or None when another publisher holds the lock."""
-    made = []
+    returns their numbers, or None when another publisher holds the lock.
+
+    Each publication is computed and audited in a read-only unit of work (``read_uow_factory``,
+    default ``uow_factory``) and stored and published in a short write transaction of its own:
+    the consumers, the relay and the scoring windows are not held up while a period is computed
+    (minutes at the country's size). One whose number another publication took meanwhile is
+    left to the next round."""
+    reading = read_uow_factory or uow_factory
     async with uow_factory() as uow:
         if not await uow.scores.claim_publication():
             return None
-        for period in await _due_periods(uow):
-            if await uow.publications.draft_of(period) is not None:
-                continue  # the official release under review speaks for it
-            if (neighbour := await _draft_sharing_years(uow, period)) is not None:
+        due = await _due_periods(uow)
+    made = []
+    for period in due:
+        async with reading() as uow:
+            if not await _may_publish_interim(uow, period):
+                continue
+            computed = await _compute(uow, period=period, kind="interim")
+        async with uow_factory() as uow:
+            if not await uow.scores.claim_publication():
+                break
+            if await uow.publications.next_number() != computed.publication.number:
                 log.info(
-                    "interim publication waits for a release under review",
-                    extra={"period": period, "under_review": neighbour.number},
+                    "interim publication left to the next round: another was made meanwhile",
+                    extra={"period": period},
                 )
                 continue
-            made.append(await _publish(uow, await _open(uow, period=period, kind="interim")))
-        await uow.commit()
+            made.append(await _publish(uow, await _store(uow, computed)))
+            await uow.commit()
     return [p.number for p in made]
 
 
-async def run_interim_publisher(uow_factory: UowFactory, *, every_s: float) -> None:
-    """Interim publications every ``every_s`` seconds, for as long as the service runs."""
+async def _may_publish_interim(uow: AbstractQualityUnitOfWork, period: int) -> bool:
+    """Whether no official release under review speaks for ``period`` or shares its years."""
+    if await uow.publications.draft_of(period) is not None:
+        return False  # the official release under review speaks for it
+    if (neighbour := await _draft_sharing_years(uow, period)) is not None:
+        log.info(
+            "interim publication waits for a release under review",
+            extra={"period": period, "under_review": neighbour.number},
+        )
+        return False
+    return True
+
+
+async def run_interim_publisher(
+    uow_factory: UowFactory, read_uow_factory: UowFactory, *, every_s: float
+) -> None:
+    """Interim publications every ``every_s`` seconds, for as long as the service runs
+    (``publish_interim``: computed reading ``read_uow_factory``'s units of work)."""
     delay = every_s
     while True:
         await asyncio.sleep(delay)
         try:
-            claimed = await publish_interim(uow_factory) is not None
+            claimed = await publish_interim(uow_factory, read_uow_factory) is not None
         except Exception as error:  # busy or away: try again soon, not after a whole cadence
             if not is_outage(error):
                 raise
