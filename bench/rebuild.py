@@ -1,16 +1,19 @@
 """Rebuild from the event history: the country-scale issue's benchmark 6 (≥ 20,000 events/s).
 
-``python -m bench.rebuild [--assessments 50000] [--programs 500]`` makes a history the way the
-topics hold it — the registry's organizations, programs and graduates, then assessment
-submissions (a tenth of them revised later) as CloudEvents in Kafka records — and replays it
+``python -m bench.rebuild [--assessments 50000] [--programs 500] [--shape country]`` makes a
+history the way the topics hold it — the registry's organizations and programs, then for each
+assessment its graduate's registration, about one employment and the assessment's submission
+(a tenth of the employments change state later, a tenth of the assessments are revised) as
+CloudEvents in Kafka records; ``--shape assessments``: without the graduates and employments
+(the benchmark's first shape), ``--shape registry``: without the assessments — and replays it
 through the quality service's own rebuild (`educluster quality rebuild`'s replay: every event
-through the live consumer's handlers and inbox rule, 5,000 per transaction, assessment events on
-rows staged in memory and written a batch at a time; ``--one-by-one``: every event through the
-SQL repositories, as before the batching) into a fresh SQLite database, reporting events per
-second and the peak RSS. Reading the topics is left out: the broker alone serves ~195,000
-records/s on this machine (../shared/handbook/PERF.md), far above the goal, so the replay is
-what the benchmark measures. The suite runs it at a tiny size; times are printed, never
-asserted.
+through the live consumer's handlers and inbox rule, 5,000 per transaction, assessment,
+graduate and employment events on rows staged in memory and written a batch at a time;
+``--one-by-one``: every event through the SQL repositories, as before the batching) into a
+fresh SQLite database, reporting events per second and the peak RSS. Reading the topics is left
+out: the broker alone serves ~195,000 records/s on this machine (../shared/handbook/PERF.md),
+far above the goal, so the replay is what the benchmark measures. The suite runs it at a tiny
+size; times are printed, never asserted.
 """
 
 import argparse
@@ -18,6 +21,8 @@ import random
 import sys
 import tempfile
 import time
+from collections import Counter
+from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -36,7 +41,7 @@ from shared.contracts.catalogue import assessment as ev
 from shared.contracts.catalogue import registry
 from shared.platform.db.engine import create_engine, session_factory
 from shared.platform.db.migrations import upgrade
-from shared.platform.messaging.envelope import encode, new_event
+from shared.platform.messaging.envelope import decode, encode, new_event
 from shared.platform.messaging.payloads import EventPayload
 from shared.platform.names import ASSESSMENT_TOPIC, REGISTRY_TOPIC
 
@@ -83,16 +88,24 @@ def history(args: argparse.Namespace) -> list[ConsumerRecord[bytes, bytes]]:
             )
         )
     submitted = []
+    employments: list[registry.EmploymentRecorded] = []
     for i in range(args.assessments):
         program = rng.choice(programs)
         rating = rng.randint(1, 5)
+        institution_id = f"i{int(program[1:]) % institutions}"
+        if args.shape != "assessments":
+            facts = _graduate_facts(rng, i, program=program, institution_id=institution_id)
+            payloads.extend((REGISTRY_TOPIC, "registry", fact) for fact in facts)
+            employments.extend(f for f in facts if isinstance(f, registry.EmploymentRecorded))
+        if args.shape == "registry":
+            continue
         state: dict[str, Any] = {
             "assessment_id": f"a{i}",
             "revision": 1,
             "employer_id": f"e{rng.randrange(2000)}",
             "graduate_id": f"{program}-g{i}",
             "program_id": program,
-            "institution_id": f"i{int(program[1:]) % institutions}",
+            "institution_id": institution_id,
             "field_code": "0613",
             "level": "6",
             "graduation_year": YEAR - 1,
@@ -109,6 +122,13 @@ def history(args: argparse.Namespace) -> list[ConsumerRecord[bytes, bytes]]:
     for state in rng.sample(submitted, len(submitted) // 10):
         revised = {**state, "revision": 2, "overall_satisfaction": rng.randint(1, 5)}
         payloads.append((ASSESSMENT_TOPIC, "assessment", ev.AssessmentRevised(**revised)))
+    for recorded in rng.sample(employments, len(employments) // 10):
+        confirmed = registry.EmploymentStateChanged(
+            **{**recorded.model_dump(), "state": "confirmed"},
+            previous_state="claimed",
+            changed_by="institution",
+        )
+        payloads.append((REGISTRY_TOPIC, "registry", confirmed))
     return [
         ConsumerRecord(
             topic,
@@ -127,12 +147,45 @@ def history(args: argparse.Namespace) -> list[ConsumerRecord[bytes, bytes]]:
     ]
 
 
+def _graduate_facts(
+    rng: random.Random, i: int, *, program: str, institution_id: str
+) -> list[EventPayload]:
+    """The i-th graduate's registration and (nine times in ten, sometimes two) employments."""
+    graduate_id = f"{program}-g{i}"
+    facts: list[EventPayload] = [
+        registry.GraduateRegistered(
+            graduate_id=graduate_id,
+            institution_id=institution_id,
+            program_id=program,
+            graduation_year=YEAR - 1,
+            active=True,
+        )
+    ]
+    jobs = rng.choices((0, 1, 2), weights=(1, 8, 1))[0]  # about one each
+    for j in range(jobs):
+        facts.append(
+            registry.EmploymentRecorded(
+                employment_id=f"j{i}-{j}",
+                graduate_id=graduate_id,
+                institution_id=institution_id,
+                program_id=program,
+                employer_id=f"e{rng.randrange(2000)}",
+                start_date=date(YEAR - 1, rng.randint(7, 12), 1),
+                end_date=None,
+                isco_code="2512",
+                in_field=rng.random() < 0.6,
+            )
+        )
+    return facts
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     def say(line: str) -> None:
         print(f"bench.rebuild: {line}", file=sys.stderr, flush=True)
 
     records = history(args)
-    say(f"{len(records):,} records: {args.programs} programs, {args.assessments:,} assessments")
+    kinds = Counter(decode(r.value).type.split(".", 2)[2] for r in records)
+    say(f"{len(records):,} records: {dict(kinds)}")
     with tempfile.TemporaryDirectory(prefix="educluster-bench-") as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'quality.db'}"
         await upgrade("quality", url)
@@ -156,6 +209,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         "records": len(records),
         "assessments": args.assessments,
         "programs": args.programs,
+        "shape": args.shape,
+        "events_by_kind": dict(kinds),
         "batch": args.batch,
         "replay": "one by one" if args.one_by_one else "batched",
         "seconds": round(seconds, 2),
@@ -177,6 +232,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--batch", type=int, default=5000, help="events per transaction")
     parser.add_argument(
         "--one-by-one", action="store_true", help="the replay before batching, for comparison"
+    )
+    parser.add_argument(
+        "--shape",
+        choices=("country", "assessments", "registry"),
+        default="country",
+        help="assessments: no graduates or employments; registry: no assessments",
     )
     parser.add_argument("--seed", type=int, default=13)
     return in_process_main(parser, run, argv)

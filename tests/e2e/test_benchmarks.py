@@ -66,8 +66,15 @@ def test_the_rebuild_benchmark_counts_every_assessment_of_the_history(tmp_path):
 
     figures = rebuild.main(["--assessments=60", "--programs=5", f"--json={written}"])
 
-    assert figures["records"] == 1 + 5 + 60 + 6  # an institution, programs, submissions, revisions
+    # A country's history: an institution, its programs, a graduate a submission with their
+    # employments (some confirmed later), the submissions and a tenth of them revised.
+    kinds = figures["events_by_kind"]
+    assert figures["records"] == sum(kinds.values())
+    assert kinds["organization.registered.v1"] == 1 and kinds["program.registered.v1"] == 5
+    assert kinds["graduate.registered.v1"] == kinds["assessment.submitted.v1"] == 60
+    assert kinds["employment.recorded.v1"] > 0 and kinds["assessment.revised.v1"] == 6
     assert figures["events_applied"] == figures["records"] and figures["events_failed"] == 0
+    assert figures["batches_one_by_one"] == 0  # every kind of the history is staged
     assert figures["assessments_counted"] == 60
     assert figures["events_per_s"] > 0 and figures["peak_rss_mib"] > 0
     assert json.loads(written.read_text()) == figures

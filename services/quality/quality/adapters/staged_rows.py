@@ -51,7 +51,8 @@ def not_staged(*_: object, **__: object) -> NoReturn:
     raise NotStaged("a repository call the staged replay does not keep")
 
 
-def _chunks(items: Collection[T]) -> Iterator[list[T]]:
+def chunks(items: Collection[T]) -> Iterator[list[T]]:
+    """``items`` in lists short enough for one IN list."""
     ordered = list(items)
     for start in range(0, len(ordered), _IN_LIST):
         yield ordered[start : start + _IN_LIST]
@@ -67,7 +68,7 @@ class StagedAssessments(AssessmentStateRepository):
         """Read the states of ``assessment_ids`` not loaded yet; returns those found."""
         missing = {a for a in assessment_ids if a not in self._rows}
         found = []
-        for chunk in _chunks(missing):
+        for chunk in chunks(missing):
             query = select(assessment_states).where(assessment_states.c.assessment_id.in_(chunk))
             for row in (await self._session.execute(query)).mappings():
                 found.append(CountedAssessment(**row))
@@ -119,7 +120,7 @@ class StagedCells(CellRepository):
         programs = {program_id for program_id, _ in missing}
         periods = {period for _, period in missing}
         self._tallies.update(dict.fromkeys(missing))
-        for chunk in _chunks(programs):
+        for chunk in chunks(programs):
             query = select(cells.c.program_id, cells.c.period, cells.c.tally).where(
                 cells.c.program_id.in_(chunk), cells.c.period.in_(periods)
             )
@@ -248,7 +249,7 @@ class StagedInbox:
 
     async def load(self, consumer: str, events: Collection[CloudEvent]) -> None:
         c = inbox.c
-        for chunk in _chunks({event.id for event in events}):
+        for chunk in chunks({event.id for event in events}):
             query = select(c.source, c.event_id).where(
                 c.consumer == consumer, c.event_id.in_(chunk)
             )

@@ -3,12 +3,13 @@ benchmark, bench/rebuild.py).
 
 Every record goes through the live consumer's handlers and inbox rule: an event is applied
 once, a repeated event id is skipped. ``replay`` applies a batch a transaction. A run of
-assessment events (nearly the whole of a history) is applied by the same handler against rows
-staged in memory (adapters/staged_rows.py): read for the run in a few queries, written back in
-one multi-row statement a table, instead of ten statements an event. Any other event is applied
-as the live consumer applies it. A batch in which a staged handler fails is rolled back and
-replayed one event at a time (``replay_one_by_one``'s way, a savepoint each, so a bad event is
-left out alone): the end state is the one-by-one replay's either way.
+assessment, graduate and employment events (nearly the whole of a history) is applied by the
+same handlers against rows staged in memory (adapters/staged_rows.py, staged_projection.py):
+read for the run in a few queries, written back in one multi-row statement a table, instead of
+five to ten statements an event. Any other event is applied as the live consumer applies it.
+A batch in which a staged handler fails is rolled back and replayed one event at a time
+(``replay_one_by_one``'s way, a savepoint each, so a bad event is left out alone): the end
+state is the one-by-one replay's either way.
 """
 
 import logging
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from aiokafka.structs import ConsumerRecord
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from quality.adapters.staged_projection import StagedProjection
 from quality.adapters.staged_rows import (
     StagedAssessments,
     StagedBacklog,
@@ -31,6 +33,7 @@ from quality.adapters.staged_rows import (
 )
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork, SqlQualityUnitOfWork
 from shared.contracts.catalogue import assessment as ev
+from shared.contracts.catalogue import registry
 from shared.platform.logging import described
 from shared.platform.messaging.consumer import ConsumerSpec
 from shared.platform.messaging.envelope import CloudEvent, InvalidEvent, decode
@@ -40,11 +43,23 @@ from shared.platform.messaging.unit_of_work import UnitOfWork
 log = logging.getLogger(__name__)
 
 SERVICE = "quality"
-# Applied on staged rows: what aggregation.apply_assessment reads and writes is all staged.
-STAGED_TYPES = frozenset(
+# Applied on staged rows: what their handlers (aggregation.apply_assessment,
+# registry_events.graduate_changed and employment_changed) read and write is all staged.
+ASSESSMENT_TYPES = frozenset(
     kind.event_type
     for kind in (ev.AssessmentSubmitted, ev.AssessmentRevised, ev.AssessmentWithdrawn)
 )
+GRADUATE_FACT_TYPES = frozenset(
+    kind.event_type
+    for kind in (
+        registry.GraduateRegistered,
+        registry.GraduateUpdated,
+        registry.EmploymentRecorded,
+        registry.EmploymentEnded,
+        registry.EmploymentStateChanged,
+    )
+)
+STAGED_TYPES = ASSESSMENT_TYPES | GRADUATE_FACT_TYPES
 
 UowFactory = Callable[[], SqlQualityUnitOfWork]
 Consumed = tuple[CloudEvent, list[ConsumerSpec]]  # an event and the consumer groups taking it
@@ -84,7 +99,7 @@ async def replay(
     progress: Callable[[str], None],
     batch_size: int,
 ) -> RebuildResult:
-    """Apply ``records`` in order, ``batch_size`` a transaction, assessment events staged."""
+    """Apply ``records`` in order, ``batch_size`` a transaction, the STAGED_TYPES staged."""
     result = RebuildResult(events_read=len(records))
     # The cells read so far, as committed: a cell is read once, not once a batch.
     known: Tallies = {}
@@ -209,8 +224,8 @@ async def _apply(uow: SqlQualityUnitOfWork, consumed: Consumed, counted: Rebuild
 async def _apply_run(
     session: AsyncSession, run: list[Consumed], counted: RebuildResult, known: Tallies
 ) -> None:
-    """Apply a run of assessment events on staged rows, then write the rows. A failing handler
-    raises: its batch is replayed one event at a time."""
+    """Apply a run of STAGED_TYPES events on staged rows, then write the rows. A failing
+    handler raises: its batch is replayed one event at a time."""
     if not run:
         return
     staged = StagedUnitOfWork(session, known)
@@ -228,7 +243,7 @@ async def _apply_run(
 
 
 class StagedUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
-    """What an assessment event's handler is given in a batch: the staged repositories on the
+    """What a STAGED_TYPES event's handler is given in a batch: the staged repositories on the
     replay's session. It publishes and commits nothing (the replay commits), and has none of
     the other repositories: a handler reaching for one fails, and the batch goes one by one."""
 
@@ -241,11 +256,12 @@ class StagedUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
         self.backlog = self._backlog = StagedBacklog(session)
         self.frameworks = StagedFrameworks(session)
         self.exclusions = StagedExclusions(session)
+        self.projection = self._projection = StagedProjection(session)
 
     async def load(self, run: list[Consumed]) -> None:
         """Read what the run's events will ask for in a few queries (the states of their
-        assessments, the cells those count in now and will count in): a hint only, anything
-        not loaded is read when asked for."""
+        assessments, the cells those count in now and will count in, the cohorts of their
+        graduates): a hint only, anything not loaded is read when asked for."""
         taking: dict[str, list[CloudEvent]] = {}  # consumer group → its events
         for event, groups in run:
             for consumer in groups:
@@ -258,6 +274,11 @@ class StagedUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
             [(d["program_id"], d["period"]) for d in data if _names(d)]
             + [(c.state["program_id"], c.state["period"]) for c in counted if c.active]
         )
+        await self._projection.load(
+            event.data["graduate_id"]
+            for event, _ in run
+            if event.type in GRADUATE_FACT_TYPES and "graduate_id" in event.data
+        )
 
     async def flush(self) -> None:
         await self.inbox.flush()
@@ -265,6 +286,7 @@ class StagedUnitOfWork(UnitOfWork, AbstractQualityUnitOfWork):
         await self._cells.flush()
         await self._marks.flush()
         await self._backlog.flush()
+        await self._projection.flush()
 
     publish = audit = commit = rollback = not_staged
 
