@@ -834,6 +834,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{period}-yilning {number}-nashri koʻrib chiqilmoqda",
         "Публикация {number} за {period} год на рассмотрении",
     ),
+    "another publication was made while publication {number} was computed: open it again": (
+        "{number}-nashr hisoblanayotganda boshqa nashr chiqarildi: uni qaytadan oching",
+        "Пока вычислялась публикация {number}, была сделана другая: откройте её снова",
+    ),
     "publication {number} of {period} is under review and shares years with {other}: publish "
     "it first": (
         "{period}-yilning {number}-nashri koʻrib chiqilmoqda va {other}-yil bilan umumiy "

@@ -10,6 +10,8 @@ reads benchmark logged "QueuePool limit of size 1 overflow 0 reached" from the o
 
 import asyncio
 import sqlite3
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 from quality.service_layer.publications import publish_interim as interim_round
@@ -18,27 +20,23 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from shared.platform.db.engine import reader
+from tests.integration.assessment.world import PERIOD
 from tests.integration.quality.test_publications import satisfaction
 from tests.integration.quality.test_rebuild import url_of
 from tests.integration.quality.test_scores import assessed_program, scorecard
+from tests.integration.registry.conftest import MINISTRY
 
 
-@pytest.mark.parametrize("database_kind", ["sqlite"])
-async def test_another_writer_commits_while_a_publication_is_computed(services):
-    registry, assessment, quality = services
-    world, _ = await assessed_program(registry, assessment)
-    await scorecard(
-        quality, "program", world.program["id"], until=lambda c: satisfaction(c)["n"] == 12
-    )
+async def attempts_while(quality, work: Callable[[], Awaitable[Any]]) -> tuple[Any, list[str]]:
+    """What ``work`` gives, and how another connection's write fared each time ``work`` (not
+    the service's own consumer or scoring window) read the live tallies, computing a
+    publication's released cells: as the consumer would, it tries to write at once."""
     runtime = quality.app.state.runtime
     database = make_url(url_of(quality)).database
     attempts: list[str] = []
 
     def another_writer(conn, cursor, statement, parameters, context, executemany):
-        # Whenever the round (not the service's own consumer or scoring window) reads the live
-        # tallies, computing a publication's released cells, another connection tries to write
-        # at once, as the consumer would.
-        if asyncio.current_task() is not publishing or "FROM cells" not in statement:
+        if asyncio.current_task() is not working or "FROM cells" not in statement:
             return
         other = sqlite3.connect(database, timeout=0, isolation_level=None)
         try:
@@ -53,17 +51,51 @@ async def test_another_writer_commits_while_a_publication_is_computed(services):
     engines = [runtime.engine.sync_engine, reader(runtime.engine).sync_engine]
     for engine in engines:
         event.listen(engine, "before_cursor_execute", another_writer)
-    publishing = asyncio.create_task(
-        interim_round(
-            lambda: quality_uow(runtime.uow_factory()),
-            lambda: quality_uow(runtime.read_uow_factory()),
-        )
-    )
+    working = asyncio.create_task(work())
     try:
-        made = await publishing
+        return await working, attempts
     finally:
         for engine in engines:
             event.remove(engine, "before_cursor_execute", another_writer)
 
+
+@pytest.mark.parametrize("database_kind", ["sqlite"])
+async def test_another_writer_commits_while_a_publication_is_computed(services):
+    registry, assessment, quality = services
+    world, _ = await assessed_program(registry, assessment)
+    await scorecard(
+        quality, "program", world.program["id"], until=lambda c: satisfaction(c)["n"] == 12
+    )
+    runtime = quality.app.state.runtime
+
+    made, attempts = await attempts_while(
+        quality,
+        lambda: interim_round(
+            lambda: quality_uow(runtime.uow_factory()),
+            lambda: quality_uow(runtime.read_uow_factory()),
+        ),
+    )
+
     assert made, "nothing was published"
+    assert attempts and set(attempts) == {"wrote"}, attempts
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"])
+async def test_another_writer_commits_while_the_ministrys_publication_is_computed(services):
+    # It was computed inside the request's write transaction.
+    registry, assessment, quality = services
+    world, _ = await assessed_program(registry, assessment)
+    await scorecard(
+        quality, "program", world.program["id"], until=lambda c: satisfaction(c)["n"] == 12
+    )
+
+    answer, attempts = await attempts_while(
+        quality,
+        lambda: quality.post(
+            "/api/v1/quality/publications",
+            headers=MINISTRY,
+            json={"period": PERIOD, "kind": "interim"},
+        ),
+    )
+    assert answer.status_code == 201, answer.text
     assert attempts and set(attempts) == {"wrote"}, attempts

@@ -42,7 +42,14 @@ async def uow() -> FakeQualityUnitOfWork:
 
 async def publish(uow: FakeQualityUnitOfWork, period: int = PERIOD) -> int:
     made = await publications.open_release(
-        uow, MINISTRY, period=period, kind="interim", restate=False, reason=None, review_s=0
+        lambda: uow,
+        lambda: uow,
+        MINISTRY,
+        period=period,
+        kind="interim",
+        restate=False,
+        reason=None,
+        review_s=0,
     )
     return made.number
 

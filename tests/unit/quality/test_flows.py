@@ -301,7 +301,14 @@ async def test_a_region_minus_its_cluster_does_not_give_away_the_other_instituti
     for i, employer in enumerate(("m0", "f0", "o0", "x0")):
         await employ(uow, await graduate(uow, f"o{i}", program_id=OTHER_PROGRAM), employer)
     await publications.open_release(
-        uow, MINISTRY, period=COHORT + 1, kind="interim", restate=False, reason=None, review_s=0
+        lambda: uow,
+        lambda: uow,
+        MINISTRY,
+        period=COHORT + 1,
+        kind="interim",
+        restate=False,
+        reason=None,
+        review_s=0,
     )
     authority = Identity(sub="r", role="regional_authority", region=REGION)
     member = Identity(sub="e", role="employer", org="m0")

@@ -43,7 +43,14 @@ def mean(cards, *, pooled: bool) -> dict[str, Any]:
 
 async def release(uow, period: int):
     return await publications.open_release(
-        uow, MINISTRY, period=period, kind="interim", restate=False, reason=None, review_s=0
+        lambda: uow,
+        lambda: uow,
+        MINISTRY,
+        period=period,
+        kind="interim",
+        restate=False,
+        reason=None,
+        review_s=0,
     )
 
 

@@ -49,7 +49,14 @@ async def submit(uow, i: int, *, employer: int | None = None, overall: int = 4, 
 
 async def interim(uow):
     return await publications.open_release(
-        uow, MINISTRY, period=PERIOD, kind="interim", restate=False, reason=None, review_s=0
+        lambda: uow,
+        lambda: uow,
+        MINISTRY,
+        period=PERIOD,
+        kind="interim",
+        restate=False,
+        reason=None,
+        review_s=0,
     )
 
 
@@ -112,7 +119,7 @@ async def test_an_official_release_is_restated_only_with_a_reason(uow):
 
     async def official(**how):
         return await publications.open_release(
-            uow, MINISTRY, period=PERIOD, kind="official", review_s=0, **how
+            lambda: uow, lambda: uow, MINISTRY, period=PERIOD, kind="official", review_s=0, **how
         )
 
     with pytest.raises(Conflict):  # nothing to restate yet
@@ -285,7 +292,14 @@ async def test_a_hidden_year_is_not_its_pool_less_the_years_published_before(uow
     await assessed(uow, "p1", employers=list(range(12)), satisfied=8, year=last)
     await assessed(uow, "p2", employers=list(range(20, 32)), satisfied=5, year=last)
     before = await publications.open_release(
-        uow, MINISTRY, period=last, kind="interim", restate=False, reason=None, review_s=0
+        lambda: uow,
+        lambda: uow,
+        MINISTRY,
+        period=last,
+        kind="interim",
+        restate=False,
+        reason=None,
+        review_s=0,
     )
     assert not shown(await uow.publications.cards(before.number), "p1")["suppressed"]
     await assessed(uow, "p1", employers=[0] * 6 + [1, 2, 3, 4], satisfied=1)
@@ -594,7 +608,14 @@ async def test_a_year_hidden_before_is_not_a_later_pool_less_its_year(uow):
     await assessed(uow, "p1", employers=[0] * 6 + [1, 2, 3, 4], satisfied=2, year=last)
     await assessed(uow, "p2", employers=list(range(20, 42)), satisfied=11, year=last)
     before = await publications.open_release(
-        uow, MINISTRY, period=last, kind="interim", restate=False, reason=None, review_s=0
+        lambda: uow,
+        lambda: uow,
+        MINISTRY,
+        period=last,
+        kind="interim",
+        restate=False,
+        reason=None,
+        review_s=0,
     )
     assert shown(await uow.publications.cards(before.number), "p1")["suppressed"]
     await assessed(uow, "p1", employers=list(range(50, 62)), satisfied=9)
@@ -664,7 +685,14 @@ async def test_no_publication_shares_years_with_a_release_under_review(uow):
     last = PERIOD - 1
     await assessed(uow, "p1", employers=list(range(12)), satisfied=6, year=last)
     draft = await publications.open_release(
-        uow, MINISTRY, period=last, kind="official", restate=False, reason=None, review_s=0
+        lambda: uow,
+        lambda: uow,
+        MINISTRY,
+        period=last,
+        kind="official",
+        restate=False,
+        reason=None,
+        review_s=0,
     )
     await assessed(uow, "p1", employers=list(range(20, 32)), satisfied=7)
 
@@ -674,7 +702,14 @@ async def test_no_publication_shares_years_with_a_release_under_review(uow):
     assert f"publication {draft.number} of {last} is under review" in str(refused.value)
     with pytest.raises(Conflict):
         await publications.open_release(
-            uow, MINISTRY, period=PERIOD, kind="official", restate=False, reason=None, review_s=0
+            lambda: uow,
+            lambda: uow,
+            MINISTRY,
+            period=PERIOD,
+            kind="official",
+            restate=False,
+            reason=None,
+            review_s=0,
         )
 
     await publications.publish_release(uow, MINISTRY, draft.number, close_review=True)

@@ -11,7 +11,7 @@ from quality.service_layer.reading import LIVE, View
 from quality.service_layer.unit_of_work import AbstractQualityUnitOfWork, quality_uow
 from shared.platform.auth import Identity
 from shared.platform.errors import InvalidQuery
-from shared.platform.web.deps import UnitOfWorkFactory, service_settings
+from shared.platform.web.deps import ReadUnitOfWorkFactory, UnitOfWorkFactory, service_settings
 from shared.platform.web.identity import current_identity
 
 # A year a figure can be about (assessments accept 1990..2100): queries build dates from it,
@@ -38,6 +38,16 @@ async def _uow_factory(factory: UnitOfWorkFactory) -> Callable[[], AbstractQuali
 
 # A new quality unit of work per call: ``async with uow_factory() as uow: ...``.
 UowFactoryDep = Annotated[Callable[[], AbstractQualityUnitOfWork], Depends(_uow_factory)]
+
+
+async def _read_uow_factory(
+    factory: ReadUnitOfWorkFactory,
+) -> Callable[[], AbstractQualityUnitOfWork]:
+    return lambda: quality_uow(factory())
+
+
+# Units of work that only read (no write lock on SQLite), whatever the request's method.
+ReadUowFactoryDep = Annotated[Callable[[], AbstractQualityUnitOfWork], Depends(_read_uow_factory)]
 
 
 async def _reader(request: Request, settings: SettingsDep) -> Identity | None:

@@ -121,22 +121,6 @@ class _Computed:
     cells: list[ReleasedCell]
 
 
-async def _open(
-    uow: AbstractQualityUnitOfWork,
-    *,
-    period: int,
-    kind: Kind,
-    review_s: float = 0.0,
-    restates: int | None = None,
-    reason: str | None = None,
-) -> Publication:
-    """Compute and store a draft of ``period``'s publication."""
-    computed = await _compute(
-        uow, period=period, kind=kind, review_s=review_s, restates=restates, reason=reason
-    )
-    return await _store(uow, computed)
-
-
 async def _compute(
     uow: AbstractQualityUnitOfWork,
     *,
@@ -378,7 +362,8 @@ async def _raise_alerts(
 
 
 async def open_release(
-    uow: AbstractQualityUnitOfWork,
+    uow_factory: UowFactory,
+    read_uow_factory: UowFactory,
     identity: Identity,
     *,
     period: int,
@@ -388,8 +373,34 @@ async def open_release(
     review_s: float,
 ) -> Publication:
     """The ministry opens an official release of ``period`` (a draft under review), or makes an
-    interim publication at once."""
+    interim publication at once. It is computed and audited reading only
+    (``read_uow_factory``), then stored (and an interim one published) in a short write
+    transaction that checks again that it may be: the writers are not held up meanwhile."""
     ensure_may_publish(identity)
+    async with read_uow_factory() as uow:
+        restates = await _may_open(uow, period=period, kind=kind, restate=restate, reason=reason)
+        computed = await _compute(
+            uow, period=period, kind=kind, review_s=review_s, restates=restates, reason=reason
+        )
+    async with uow_factory() as uow:
+        await _may_open(uow, period=period, kind=kind, restate=restate, reason=reason)
+        if await uow.publications.next_number() != computed.publication.number:
+            raise Conflict(
+                f"another publication was made while publication {computed.publication.number} "
+                "was computed: open it again"
+            )
+        publication = await _store(uow, computed)
+        if kind == "interim":
+            publication = await _publish(uow, publication)
+        await uow.commit()
+    return publication
+
+
+async def _may_open(
+    uow: AbstractQualityUnitOfWork, *, period: int, kind: Kind, restate: bool, reason: str | None
+) -> int | None:
+    """Refuses a publication of ``period`` that may not be opened now (Conflict); returns the
+    number of the official release it restates, if any."""
     draft = await uow.publications.draft_of(period)
     if kind == "interim" and draft is not None:
         raise Conflict(f"publication {draft.number} of {period} is under review")
@@ -399,19 +410,12 @@ async def open_release(
             f"years with {period}: publish it first"
         )
     if kind == "interim":
-        return await _publish(uow, await _open(uow, period=period, kind="interim"))
+        return None
     published = await uow.publications.latest(period, kind="official")
     ensure_may_open_release(
         period, published=published, draft=draft, restate=restate, reason=reason
     )
-    return await _open(
-        uow,
-        period=period,
-        kind="official",
-        review_s=review_s,
-        restates=published.number if restate and published else None,
-        reason=reason,
-    )
+    return published.number if restate and published else None
 
 
 async def publish_release(

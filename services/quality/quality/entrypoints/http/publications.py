@@ -15,6 +15,7 @@ from quality.entrypoints.deps import (
     LAST_PUBLICATION,
     OptionalPeriod,
     Reader,
+    ReadUowFactoryDep,
     SettingsDep,
     UowFactoryDep,
 )
@@ -74,19 +75,19 @@ async def open_publication(
     body: OpenPublication,
     identity: CurrentIdentity,
     uow_factory: UowFactoryDep,
+    read_uow_factory: ReadUowFactoryDep,
     settings: SettingsDep,
 ) -> dict[str, Any]:
-    async with uow_factory() as uow:
-        publication = await handlers.open_release(
-            uow,
-            identity,
-            period=body.period,
-            kind=body.kind,
-            restate=body.restate,
-            reason=body.reason,
-            review_s=settings.review_window_s,
-        )
-        await uow.commit()
+    publication = await handlers.open_release(
+        uow_factory,
+        read_uow_factory,
+        identity,
+        period=body.period,
+        kind=body.kind,
+        restate=body.restate,
+        reason=body.reason,
+        review_s=settings.review_window_s,
+    )
     return _shown(publication)
 
 
