@@ -59,13 +59,19 @@ async def attempts_while(quality, work: Callable[[], Awaitable[Any]]) -> tuple[A
             event.remove(engine, "before_cursor_execute", another_writer)
 
 
-@pytest.mark.parametrize("database_kind", ["sqlite"])
-async def test_another_writer_commits_while_a_publication_is_computed(services):
+async def scored_program(services):
+    """The quality service, once a program's twelve assessments count in its live figures."""
     registry, assessment, quality = services
     world, _ = await assessed_program(registry, assessment)
     await scorecard(
         quality, "program", world.program["id"], until=lambda c: satisfaction(c)["n"] == 12
     )
+    return quality
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"])
+async def test_another_writer_commits_while_a_publication_is_computed(services):
+    quality = await scored_program(services)
     runtime = quality.app.state.runtime
 
     made, attempts = await attempts_while(
@@ -83,11 +89,7 @@ async def test_another_writer_commits_while_a_publication_is_computed(services):
 @pytest.mark.parametrize("database_kind", ["sqlite"])
 async def test_another_writer_commits_while_the_ministrys_publication_is_computed(services):
     # It was computed inside the request's write transaction.
-    registry, assessment, quality = services
-    world, _ = await assessed_program(registry, assessment)
-    await scorecard(
-        quality, "program", world.program["id"], until=lambda c: satisfaction(c)["n"] == 12
-    )
+    quality = await scored_program(services)
 
     answer, attempts = await attempts_while(
         quality,

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from quality.domain.methodology import DEFAULT_CONTENT, from_json
-from quality.service_layer import publications
 from quality.service_layer.flows import cluster_flows, flows_due, region_flows
 from quality.service_layer.reading import View
 
@@ -29,6 +28,7 @@ from tests.unit.quality.test_flows import (
     expected,
     graduate,
 )
+from tests.unit.quality.test_publications import interim
 
 PERIOD = COHORT + 1  # the census year: its publications state the cohort's flows
 AUTHORITY = Identity(sub="r", role="regional_authority", region=REGION)
@@ -41,17 +41,7 @@ async def uow() -> FakeQualityUnitOfWork:
 
 
 async def publish(uow: FakeQualityUnitOfWork, period: int = PERIOD) -> int:
-    made = await publications.open_release(
-        lambda: uow,
-        lambda: uow,
-        MINISTRY,
-        period=period,
-        kind="interim",
-        restate=False,
-        reason=None,
-        review_s=0,
-    )
-    return made.number
+    return (await interim(uow, period)).number
 
 
 async def read(uow: FakeQualityUnitOfWork, who: Identity, **view: Any) -> dict[str, Any]:

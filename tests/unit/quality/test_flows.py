@@ -10,7 +10,7 @@ from quality.domain.flows import Flow, FlowCell, flow_figures
 from quality.domain.intervals import wilson_interval
 from quality.domain.scorecard import SECONDARY_REASON, round_figure
 from quality.domain.suppression import DEFAULT_THRESHOLDS
-from quality.service_layer import publications, registry_events
+from quality.service_layer import registry_events
 from quality.service_layer.flows import cluster_flows, region_flows
 from quality.service_layer.reading import LIVE, View
 
@@ -18,6 +18,7 @@ from shared.contracts.catalogue import registry as ev
 from shared.platform.auth import Identity
 from shared.platform.errors import Forbidden, NotFound
 from tests.unit.quality.fakes import FakeQualityUnitOfWork
+from tests.unit.quality.test_publications import interim
 
 TODAY = date(2026, 1, 1)  # the 2024 cohort's census (30 June 2025) plus the lag has passed
 COHORT = 2024
@@ -300,16 +301,7 @@ async def test_a_region_minus_its_cluster_does_not_give_away_the_other_instituti
     # region's flows minus the cluster's would be exactly theirs.
     for i, employer in enumerate(("m0", "f0", "o0", "x0")):
         await employ(uow, await graduate(uow, f"o{i}", program_id=OTHER_PROGRAM), employer)
-    await publications.open_release(
-        lambda: uow,
-        lambda: uow,
-        MINISTRY,
-        period=COHORT + 1,
-        kind="interim",
-        restate=False,
-        reason=None,
-        review_s=0,
-    )
+    await interim(uow, COHORT + 1)
     authority = Identity(sub="r", role="regional_authority", region=REGION)
     member = Identity(sub="e", role="employer", org="m0")
     published = {"cohort": COHORT, "today": TODAY, "view": View()}

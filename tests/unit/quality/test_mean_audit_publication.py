@@ -4,12 +4,12 @@ the year published before (on the in-memory unit of work)."""
 from typing import Any
 
 import pytest
-from quality.service_layer import aggregation, publications
+from quality.service_layer import aggregation
 from quality.service_layer.publication_audit import audit_report
 
 from shared.contracts.catalogue import assessment as ev
 from tests.unit.quality.fakes import FakeQualityUnitOfWork
-from tests.unit.quality.test_publications import MINISTRY
+from tests.unit.quality.test_publications import interim
 from tests.unit.quality.test_scoring_handlers import PERIOD, institution_i1, program_of_i1, state
 
 COMPETENCY = "C9"
@@ -42,16 +42,7 @@ def mean(cards, *, pooled: bool) -> dict[str, Any]:
 
 
 async def release(uow, period: int):
-    return await publications.open_release(
-        lambda: uow,
-        lambda: uow,
-        MINISTRY,
-        period=period,
-        kind="interim",
-        restate=False,
-        reason=None,
-        review_s=0,
-    )
+    return await interim(uow, period)
 
 
 async def test_a_hidden_years_competency_mean_is_not_its_pool_less_the_year_before(uow):

@@ -47,12 +47,13 @@ async def submit(uow, i: int, *, employer: int | None = None, overall: int = 4, 
     await aggregation.apply_assessment(uow, kind(**one))
 
 
-async def interim(uow):
+async def interim(uow, period: int = PERIOD):
+    """An interim publication of ``period`` the ministry makes at once."""
     return await publications.open_release(
         lambda: uow,
         lambda: uow,
         MINISTRY,
-        period=PERIOD,
+        period=period,
         kind="interim",
         restate=False,
         reason=None,
@@ -291,16 +292,7 @@ async def test_a_hidden_year_is_not_its_pool_less_the_years_published_before(uow
     last = PERIOD - 1
     await assessed(uow, "p1", employers=list(range(12)), satisfied=8, year=last)
     await assessed(uow, "p2", employers=list(range(20, 32)), satisfied=5, year=last)
-    before = await publications.open_release(
-        lambda: uow,
-        lambda: uow,
-        MINISTRY,
-        period=last,
-        kind="interim",
-        restate=False,
-        reason=None,
-        review_s=0,
-    )
+    before = await interim(uow, last)
     assert not shown(await uow.publications.cards(before.number), "p1")["suppressed"]
     await assessed(uow, "p1", employers=[0] * 6 + [1, 2, 3, 4], satisfied=1)
     await assessed(uow, "p2", employers=list(range(20, 32)), satisfied=5)
@@ -607,16 +599,7 @@ async def test_a_year_hidden_before_is_not_a_later_pool_less_its_year(uow):
     last = PERIOD - 1
     await assessed(uow, "p1", employers=[0] * 6 + [1, 2, 3, 4], satisfied=2, year=last)
     await assessed(uow, "p2", employers=list(range(20, 42)), satisfied=11, year=last)
-    before = await publications.open_release(
-        lambda: uow,
-        lambda: uow,
-        MINISTRY,
-        period=last,
-        kind="interim",
-        restate=False,
-        reason=None,
-        review_s=0,
-    )
+    before = await interim(uow, last)
     assert shown(await uow.publications.cards(before.number), "p1")["suppressed"]
     await assessed(uow, "p1", employers=list(range(50, 62)), satisfied=9)
     await assessed(uow, "p2", employers=list(range(70, 92)), satisfied=15)
