@@ -41,3 +41,20 @@ def test_where_the_relaxation_stops_between_integers_the_integer_programme_decid
 
     assert finding.share_range == (0.0, 1 / 3)
     assert solutions.integer_programs >= 1
+
+
+def test_an_n_whose_relaxation_cannot_beat_the_share_found_needs_no_integer_programme():
+    # As above, but each atom holds one to three answers, so the hidden figure's n is 3 to 9.
+    # Its highest share: n = 3 gives 1/3 by integer programme; n = 4's relaxation allows
+    # 1.5/4, so its integer programme runs (1/4); from n = 5 on the relaxation itself (1.5/n)
+    # stays below 1/3, and no integer programme is needed (one an n before).
+    few = {atom: Published(frozenset(atom), n=(1, 3)) for atom in "abc"}
+    pairs = {pair: Published(frozenset(pair), n=(2, 6), k=(0, 1)) for pair in ("ab", "bc", "ac")}
+    hidden = {"abc": Hidden(frozenset("abc"), n=3, k=1)}
+    solutions = Solutions()
+
+    (finding,) = audit({**few, **pairs}, hidden, protection=PROTECTION, solutions=solutions)
+
+    assert finding.n_range == (3, 9)
+    assert finding.share_range == (0.0, 1 / 3)
+    assert solutions.integer_programs <= 2

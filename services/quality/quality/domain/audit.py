@@ -404,6 +404,88 @@ class _Parts:
         )
 
 
+@dataclass(frozen=True)
+class _Relaxed:
+    """The optimum of a linear relaxation: a bound on the integer optimum (its value), which is
+    the integer optimum itself when the relaxation reaches it at an integer point (``exact``)."""
+
+    value: float
+    exact: bool
+
+
+class _Program:
+    """One extreme to find: min (or max) of objective·x over the system's integer points."""
+
+    def __init__(
+        self,
+        system: _System,
+        objective: np.ndarray,
+        *,
+        maximise: bool,
+        extra: Sequence[tuple[np.ndarray, float]] = (),
+    ) -> None:
+        width = len(system.columns)
+        blocks = [system.matrix, *(sparse.csr_array(row.reshape(1, -1)) for row, _ in extra)]
+        low = [*system.low, *(value for _, value in extra)]
+        high = [*system.high, *(value for _, value in extra)]
+        self.constraints = (
+            [LinearConstraint(sparse.vstack(blocks, format="csr"), low, high)] if low else []
+        )
+        self.bounds = Bounds(system.lower, system.upper)
+        self.width, self.objective, self.maximise = width, objective, maximise
+        self.sign = -1.0 if maximise else 1.0
+        self.extra = extra
+
+    def relaxed(self, solutions: Solutions) -> _Relaxed | None:
+        """The linear relaxation's optimum (±inf when unbounded); None when it has no point,
+        and so the integers have none either."""
+        if not self.width:  # nothing free: only the extra rows' constants to check
+            if all(abs(value) <= _TOLERANCE for _, value in self.extra):
+                return _Relaxed(0.0, exact=True)
+            return None
+        solutions.linear_programs += 1
+        result = milp(self.sign * self.objective, constraints=self.constraints, bounds=self.bounds)
+        if result.status == _INFEASIBLE:
+            return None
+        if result.status != 0:  # unbounded: the integer programme tells
+            return _Relaxed(inf if self.maximise else -inf, exact=False)
+        point = np.round(result.x)
+        if np.all(np.abs(result.x - point) <= _TOLERANCE):
+            return _Relaxed(float(self.objective @ point), exact=True)
+        return _Relaxed(float(self.sign * result.fun), exact=False)
+
+    def integer(self, solutions: Solutions) -> float | None:
+        """The integer optimum; None if there is no integer point, ±inf when unbounded."""
+        integrality = np.ones(self.width)
+        solutions.integer_programs += 1
+        solutions.largest = max(solutions.largest, self.width)
+        result = milp(
+            self.sign * self.objective,
+            constraints=self.constraints,
+            integrality=integrality,
+            bounds=self.bounds,
+        )
+        if result.status == 0:
+            return float(self.sign * result.fun)
+        # Unbounded or infeasible: a feasibility check tells them apart.
+        solutions.integer_programs += 1
+        feasible = milp(
+            np.zeros(self.width),
+            constraints=self.constraints,
+            integrality=integrality,
+            bounds=self.bounds,
+        )
+        if feasible.status != 0:
+            return None
+        return inf if self.maximise else -inf
+
+    def solved(self, relaxed: _Relaxed | None, solutions: Solutions) -> float | None:
+        """The integer optimum, from the relaxation's where it is exact."""
+        if relaxed is None:
+            return None
+        return relaxed.value if relaxed.exact else self.integer(solutions)
+
+
 def _extreme(
     system: _System,
     objective: np.ndarray,
@@ -413,40 +495,60 @@ def _extreme(
     extra: Sequence[tuple[np.ndarray, float]] = (),
 ) -> float | None:
     """The min (or max) of objective·x over the integer points; None if there are none,
-    ±inf when unbounded."""
-    width = len(system.columns)
-    if not width:  # nothing free: only the extra rows' constants to check
-        return 0.0 if all(abs(value) <= _TOLERANCE for _, value in extra) else None
-    blocks = [system.matrix, *(sparse.csr_array(row.reshape(1, -1)) for row, _ in extra)]
-    low = [*system.low, *(value for _, value in extra)]
-    high = [*system.high, *(value for _, value in extra)]
-    constraints = [LinearConstraint(sparse.vstack(blocks, format="csr"), low, high)] if low else []
-    integrality = np.ones(width)
-    bounds = Bounds(system.lower, system.upper)
-    sign = -1.0 if maximise else 1.0
-    # The linear relaxation first: no point of it means no integer point, and an optimum it
-    # reaches at integers is the integer optimum (most do: a figure is a sum of counts).
-    solutions.linear_programs += 1
-    relaxed = milp(sign * objective, constraints=constraints, bounds=bounds)
-    if relaxed.status == _INFEASIBLE:
-        return None
-    if relaxed.status == 0:
-        point = np.round(relaxed.x)
-        if np.all(np.abs(relaxed.x - point) <= _TOLERANCE):
-            return float(objective @ point)
-    solutions.integer_programs += 1
-    solutions.largest = max(solutions.largest, width)
-    result = milp(sign * objective, constraints=constraints, integrality=integrality, bounds=bounds)
-    if result.status == 0:
-        return float(sign * result.fun)
-    # Unbounded or infeasible: a feasibility check tells them apart.
-    solutions.integer_programs += 1
-    feasible = milp(
-        np.zeros(width), constraints=constraints, integrality=integrality, bounds=bounds
-    )
-    if feasible.status != 0:
-        return None
-    return inf if maximise else -inf
+    ±inf when unbounded. The linear relaxation first: no point of it means no integer point,
+    and an optimum it reaches at integers is the integer optimum (most do: a figure is a sum of
+    counts)."""
+    program = _Program(system, objective, maximise=maximise, extra=extra)
+    return program.solved(program.relaxed(solutions), solutions)
+
+
+def _share_range(
+    system: _System,
+    *,
+    n_row: np.ndarray,
+    k_row: np.ndarray,
+    ns: range,
+    n_fixed: float,
+    k_fixed: float,
+    solutions: Solutions,
+) -> Interval | None:
+    """The least and greatest (k_fixed + k) / n over the integer points with n (its columns'
+    sum plus ``n_fixed``) in ``ns``; None when none has such an n.
+
+    Exact, with fewer integer programmes than one per n and end: each n's linear relaxations
+    bound its integer extremes (never inside them), so an n whose bound cannot beat the best
+    share found so far needs no integer programme (branch and bound over n)."""
+    ends: dict[bool, list[tuple[int, _Program, _Relaxed]]] = {False: [], True: []}
+    for n in ns:
+        fixed = [(n_row, n - n_fixed)]
+        low = _Program(system, k_row, maximise=False, extra=fixed)
+        low_bound = low.relaxed(solutions)
+        if low_bound is None:
+            continue  # not even the relaxation gives this n
+        high = _Program(system, k_row, maximise=True, extra=fixed)
+        high_bound = high.relaxed(solutions)
+        assert high_bound is not None
+        ends[False].append((n, low, low_bound))
+        ends[True].append((n, high, high_bound))
+    found: dict[bool, float] = {}
+    for maximise, candidates in ends.items():
+        sign = -1.0 if maximise else 1.0  # smaller sign·share is better
+
+        def share(n: int, k: float) -> float:
+            return (k_fixed + k) / n
+
+        best: float | None = None
+        for n, program, bound in sorted(candidates, key=lambda c: sign * share(c[0], c[2].value)):
+            # The bound loosened by the solver's tolerance, so a rounding error prunes nothing.
+            if best is not None and sign * share(n, bound.value) - _TOLERANCE >= sign * best:
+                break  # this n's bound, and every later one's, cannot beat the best
+            value = program.solved(bound, solutions)
+            if value is not None and (best is None or sign * share(n, value) < sign * best):
+                best = share(n, value)
+        if best is None:
+            return None
+        found[maximise] = best
+    return found[False], found[True]
 
 
 def _ranges(
@@ -475,18 +577,18 @@ def _ranges(
     lowest_n = max(1, int(n_range[0]))
     if not with_shares or n_range[1] == inf or n_range[1] - lowest_n + 1 > MAX_N_ENUMERATED:
         return n_range, scale  # its size is not disclosed; any share or mean stays possible
-    shares: list[float] = []
-    for n in range(lowest_n, int(n_range[1]) + 1):
-        fixed = [(n_row, n - n_fixed)]
-        k_low = _extreme(system, k_row, maximise=False, solutions=solutions, extra=fixed)
-        if k_low is None:
-            continue  # no count vector gives this n
-        k_high = _extreme(system, k_row, maximise=True, solutions=solutions, extra=fixed)
-        assert k_high is not None
-        shares += [(k_fixed + k_low) / n, (k_fixed + k_high) / n]
-    if not shares:  # not even the true counts fit
+    shares = _share_range(
+        system,
+        n_row=n_row,
+        k_row=k_row,
+        ns=range(lowest_n, int(n_range[1]) + 1),
+        n_fixed=n_fixed,
+        k_fixed=k_fixed,
+        solutions=solutions,
+    )
+    if shares is None:  # not even the true counts fit
         raise ValueError("the published figures contradict each other")
-    return n_range, (min(shares), max(shares))
+    return n_range, shares
 
 
 def audit(
