@@ -193,6 +193,9 @@ class FakeScores(ScoreRepository):
     async def claim_publication(self) -> bool:
         return True
 
+    async def hold_publication(self) -> None:
+        return None
+
     async def periods(self) -> list[int]:
         return sorted({s.period for s in self.rows.values()})
 

@@ -300,6 +300,11 @@ class ScoreRepository(ScoreReader):
         replicas (two would announce the same change twice)."""
 
     @abc.abstractmethod
+    async def hold_publication(self) -> None:
+        """Wait for the publisher lock ``claim_publication`` tries (until the transaction
+        ends): a short write that must not give up because a scoring window holds it."""
+
+    @abc.abstractmethod
     async def periods(self) -> list[int]:
         """The periods with live scores."""
 

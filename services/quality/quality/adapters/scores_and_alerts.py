@@ -323,6 +323,13 @@ class SqlScoreRepository(_SqlScoreReader, ScoreRepository):
             )
         )
 
+    async def hold_publication(self) -> None:
+        if self._session.get_bind().dialect.name == "sqlite":
+            return
+        await self._session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": lock_id("quality-publisher")}
+        )
+
 
 class SqlAlertRepository(AlertRepository):
     def __init__(self, session: AsyncSession) -> None:

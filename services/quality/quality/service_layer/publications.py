@@ -383,6 +383,7 @@ async def open_release(
             uow, period=period, kind=kind, review_s=review_s, restates=restates, reason=reason
         )
     async with uow_factory() as uow:
+        await uow.scores.hold_publication()  # one store at a time: the number check holds
         await _may_open(uow, period=period, kind=kind, restate=restate, reason=reason)
         if await uow.publications.next_number() != computed.publication.number:
             raise Conflict(
@@ -568,8 +569,8 @@ async def publish_interim(
                 continue
             computed = await _compute(uow, period=period, kind="interim")
         async with uow_factory() as uow:
-            if not await uow.scores.claim_publication():
-                break
+            # Waits out a scoring window (or another replica's store), never skips the period.
+            await uow.scores.hold_publication()
             if await uow.publications.next_number() != computed.publication.number:
                 log.info(
                     "interim publication left to the next round: another was made meanwhile",
