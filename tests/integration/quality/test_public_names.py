@@ -33,8 +33,12 @@ async def test_anyone_reads_the_names_of_scored_units_when_scores_are_public(
 
         named = await eventually(
             lambda: quality.get(NAMES),  # no token at all
-            until=lambda r: r.status_code == 200 and r.json()["clusters"],
-            what="the cluster projected",
+            # Each fact is projected as its event arrives: wait for all three, not the last sent.
+            until=lambda r: (
+                r.status_code == 200
+                and all(r.json()[kind] for kind in ("clusters", "organizations", "programs"))
+            ),
+            what="the cluster, the university and its program projected",
         )
 
     names = named.json()
